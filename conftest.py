@@ -1,0 +1,219 @@
+"""Test fixtures shared by core tests (tests/) and plugin tests (plugins/*/tests/).
+
+The database is SQLite by default.  With ``QUDAO_TEST_DATABASE_URL`` set to a
+PostgreSQL URL the whole suite runs there instead; each xdist worker gets its
+own schema, created once, and every test starts from emptied tables.  When
+``QUDAO_REQUIRE_POSTGRES=1`` and PostgreSQL cannot be reached the run fails.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("QUDAO_FAST_HASH", "1")
+
+PASSWORD = "test-pass-123"
+PG_URL = os.environ.get("QUDAO_TEST_DATABASE_URL", "")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class QudaoClient(FlaskClient):
+    """Test client that knows how to sign in and send CSRF tokens like a browser."""
+
+    csrf: str | None = None
+
+    def fetch_csrf(self) -> str:
+        html = self.get("/login" if self.csrf is None else "/account").get_data(as_text=True)
+        m = CSRF_RE.search(html)
+        assert m, "no CSRF token on the page"
+        self.csrf = m.group(1) or m.group(2)
+        return self.csrf
+
+    def login(self, username: str, password: str = PASSWORD, follow: bool = False):
+        self.csrf = None
+        token = self.fetch_csrf()
+        resp = self.post("/login", data={"username": username, "password": password,
+                                         "csrf_token": token}, follow_redirects=follow)
+        if resp.status_code in (302, 303):
+            self.fetch_csrf()  # the session was reset at login
+        return resp
+
+    def logout(self):
+        return self.post("/logout", data={"csrf_token": self.csrf})
+
+    def post_form(self, url: str, data: dict | None = None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf or self.fetch_csrf())
+        return self.post(url, data=data, **kw)
+
+
+def _pg_reachable() -> bool:
+    try:
+        eng = create_engine(PG_URL)
+        with eng.connect() as c:
+            c.execute(text("SELECT 1"))
+        eng.dispose()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def pytest_configure(config):
+    if PG_URL and not _pg_reachable():
+        raise pytest.UsageError(f"PostgreSQL is required for this run but unreachable: {PG_URL}")
+    if os.environ.get("QUDAO_REQUIRE_POSTGRES") == "1" and not PG_URL:
+        raise pytest.UsageError("QUDAO_REQUIRE_POSTGRES=1 but QUDAO_TEST_DATABASE_URL is not set")
+
+
+def _metadata():
+    # Building an app imports every installed plugin's models.
+    from core.db import Base
+
+    return Base.metadata
+
+
+@pytest.fixture(scope="session")
+def db_template(tmp_path_factory, worker_id):
+    """Per worker: a SQLite file with the full schema, or a PostgreSQL schema."""
+    from core.app import create_app
+
+    base = tmp_path_factory.mktemp("dbtemplate")
+    if PG_URL:
+        schema = f"qt_{worker_id}".replace("-", "_")
+        eng = create_engine(PG_URL)
+        with eng.begin() as c:
+            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+        eng.dispose()
+        sep = "&" if "?" in PG_URL else "?"
+        url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+        app = create_app({"DATA_DIR": str(base), "DATABASE_URL": url, "SECRET_KEY": "t"})
+        _metadata().create_all(app.extensions["qudao"].db.engine)
+        app.extensions["qudao"].db.dispose()
+        yield ("pg", url)
+        eng = create_engine(PG_URL)
+        with eng.begin() as c:
+            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        eng.dispose()
+    else:
+        path = base / "template.db"
+        app = create_app({"DATA_DIR": str(base), "DATABASE_URL": f"sqlite:///{path}",
+                          "SECRET_KEY": "t"})
+        _metadata().create_all(app.extensions["qudao"].db.engine)
+        app.extensions["qudao"].db.dispose()
+        yield ("sqlite", path)
+
+
+def _fresh_url(db_template, tmp_path: Path) -> str:
+    kind, where = db_template
+    if kind == "sqlite":
+        target = tmp_path / "qudao.db"
+        shutil.copyfile(where, target)
+        return f"sqlite:///{target}"
+    eng = create_engine(where)
+    tables = [t.name for t in _metadata().sorted_tables]
+    with eng.begin() as c:
+        c.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                       + " RESTART IDENTITY CASCADE"))
+    eng.dispose()
+    return where
+
+
+@pytest.fixture
+def enabled_plugins():
+    """Override in a plugin's tests to run with only its dependencies enabled."""
+    return None  # None = every installed plugin
+
+
+@pytest.fixture
+def app_config():
+    """Extra config for ``create_app``; override per test module."""
+    return {}
+
+
+@pytest.fixture
+def app(db_template, tmp_path, enabled_plugins, app_config):
+    from core import bootstrap, services
+    from core.app import create_app
+
+    url = _fresh_url(db_template, tmp_path)
+    cfg = {"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url, "SECRET_KEY": "test-secret",
+           "TESTING": True, "JOB_WORKERS": 2}
+    cfg.update(app_config)
+    app = create_app(cfg)
+    app.test_client_class = QudaoClient
+    ext = app.extensions["qudao"]
+    with ext.db.session() as s:
+        bootstrap.first_setup(s, "admin", PASSWORD)
+        if enabled_plugins is not None:
+            keep = set(enabled_plugins)
+            for name in reversed(ext.host.order):
+                if name != "core" and name not in keep:
+                    services.disable_plugin(s, name)
+    yield app
+    jobs = getattr(ext, "jobs", None)
+    if jobs is not None and hasattr(jobs, "shutdown"):
+        jobs.shutdown()
+    ext.db.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """A session bound to the test app's database (commit it yourself)."""
+    s = app.extensions["qudao"].db.Session()
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def client(app) -> QudaoClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user("sales9", "salesperson", org_code="HQ") → User (password PASSWORD)."""
+    from sqlalchemy import select
+
+    from core import services
+    from core.models import OrgUnit
+
+    def make(username: str, role: str = "salesperson", org_code: str | None = "HQ",
+             org_unit=None):
+        with app.extensions["qudao"].db.session() as s:
+            org = org_unit
+            if org is None and org_code:
+                org = s.scalar(select(OrgUnit).where(OrgUnit.code == org_code))
+            roles = [role] if isinstance(role, str) else list(role)
+            user, _ = services.create_user(s, username, PASSWORD, roles, org)
+            s.flush()
+            s.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_org(app):
+    """make_org("OFF1", "杭州办事处", "office", parent_code="HQ") → OrgUnit."""
+    from sqlalchemy import select
+
+    from core import services
+    from core.models import OrgUnit
+
+    def make(code: str, name: str | None = None, kind: str = "office", parent_code: str = "HQ"):
+        with app.extensions["qudao"].db.session() as s:
+            parent = s.scalar(select(OrgUnit).where(OrgUnit.code == parent_code))
+            unit = services.create_org_unit(s, code, name or code, kind, parent)
+            s.flush()
+            s.expunge(unit)
+        return unit
+
+    return make

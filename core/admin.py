@@ -1,0 +1,332 @@
+"""Admin pages: plugins, users, roles, org units, settings, audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from . import services
+from . import settings as settings_svc
+from .forms import OrgUnitForm, ReasonForm, RoleForm, UserForm, org_choices
+from .models import AuditLog, OrgUnit, PluginState, Role, User
+from .plugins import CORE, PluginError
+from .services import ServiceError
+from .settings import SettingError
+from .web import db_session, enabled_plugins, ext, permission_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ADMIN = "core.admin"
+PAGE = 50
+
+
+# -- plugins --------------------------------------------------------------
+@bp.route("/plugins")
+@permission_required(ADMIN)
+def plugins():
+    host = ext().host
+    s = db_session()
+    on = host.enabled(s)
+    states = {p.name: p for p in s.execute(select(PluginState)).scalars()}
+    rows = [
+        {
+            "m": host.manifests[n],
+            "enabled": n in on,
+            "core": n == CORE,
+            "dependants": host.dependants(n),
+            "changed_at": states[n].changed_at if n in states else None,
+        }
+        for n in host.order
+    ]
+    return render_template("admin/plugins.html", rows=rows, form=ReasonForm())
+
+
+@bp.route("/plugins/<name>/enable", methods=["POST"])
+@permission_required(ADMIN)
+def plugin_enable(name):
+    host = ext().host
+    if name not in host.manifests:
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    s = db_session()
+    with_deps = request.form.get("with_deps") == "1"
+    try:
+        turned_on = services.enable_plugin(s, name, with_deps=with_deps, user_id=current_user.id)
+    except PluginError as e:
+        s.rollback()
+        man = host.manifests[name]
+        deps = [host.manifests[d] for d in e.names if d in host.manifests]
+        return render_template("admin/plugin_confirm.html", man=man, deps=deps, form=form), 409
+    s.commit()
+    flash(_("Enabled: %(names)s", names=", ".join(turned_on)), "success")
+    return redirect(url_for("admin.plugins"))
+
+
+@bp.route("/plugins/<name>/disable", methods=["POST"])
+@permission_required(ADMIN)
+def plugin_disable(name):
+    host = ext().host
+    if name not in host.manifests:
+        abort(404)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    s = db_session()
+    try:
+        services.disable_plugin(s, name, user_id=current_user.id)
+    except PluginError as e:
+        s.rollback()
+        if name == CORE:
+            flash(_("Core cannot be disabled."), "error")
+        else:
+            flash(_("%(name)s cannot be disabled while these enabled plugins depend on it: "
+                    "%(names)s. Disable them first.", name=name, names=", ".join(e.names)), "error")
+        return redirect(url_for("admin.plugins")), 303
+    s.commit()
+    flash(_("Disabled: %(name)s. Its data is kept.", name=name), "success")
+    return redirect(url_for("admin.plugins"))
+
+
+# -- users ----------------------------------------------------------------
+def _user_form(s, obj=None) -> UserForm:
+    form = UserForm(obj=obj)
+    form.org_unit_id.choices = org_choices(list(s.execute(select(OrgUnit)).scalars()), "—")
+    form.roles.choices = [(r.id, r.label) for r in s.execute(select(Role).order_by(Role.id)).scalars()]
+    if obj is not None and request.method == "GET":
+        form.roles.data = [r.id for r in obj.roles]
+        form.org_unit_id.data = obj.org_unit_id or 0
+    return form
+
+
+@bp.route("/users")
+@permission_required(ADMIN)
+def users():
+    s = db_session()
+    q = (request.args.get("q") or "").strip()
+    stmt = select(User).order_by(User.username)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(User.username.ilike(like) | User.full_name.ilike(like))
+    return render_template("admin/users.html", users=s.execute(stmt.limit(500)).scalars().all(), q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required(ADMIN)
+def user_new():
+    s = db_session()
+    form = _user_form(s)
+    if form.validate_on_submit():
+        roles = [r.name for r in s.execute(select(Role).where(Role.id.in_(form.roles.data))).scalars()]
+        org = s.get(OrgUnit, form.org_unit_id.data) if form.org_unit_id.data else None
+        try:
+            user, password = services.create_user(
+                s, form.username.data, form.password.data or None, roles, org,
+                form.full_name.data or "", form.locale.data)
+            user.email = form.email.data or None
+            user.active = form.active.data
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            s.commit()
+            if not form.password.data:
+                flash(_("User created. Initial password: %(pw)s", pw=password), "success")
+            else:
+                flash(_("User created."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(ADMIN)
+def user_edit(user_id):
+    s = db_session()
+    user = s.get(User, user_id) or abort(404)
+    form = _user_form(s, user)
+    if form.validate_on_submit():
+        if form.username.data != user.username and s.scalar(
+                select(User.id).where(User.username == form.username.data)):
+            flash(_("User %(name)s already exists.", name=form.username.data), "error")
+            return render_template("admin/user_form.html", form=form, user=user), 400
+        if user.id == current_user.id and not form.active.data:
+            flash(_("You cannot deactivate yourself."), "error")
+            return render_template("admin/user_form.html", form=form, user=user), 400
+        user.username = form.username.data
+        user.full_name = form.full_name.data or ""
+        user.email = form.email.data or None
+        user.locale = form.locale.data
+        user.org_unit_id = form.org_unit_id.data or None
+        if user.active and not form.active.data:
+            user.rotate_session()
+        user.active = form.active.data
+        roles = list(s.execute(select(Role).where(Role.id.in_(form.roles.data))).scalars())
+        services.set_user_roles(s, user, roles)
+        if form.password.data:
+            services.set_password(s, user, form.password.data)
+        s.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+# -- roles ----------------------------------------------------------------
+def _perm_choices():
+    e = ext()
+    on = enabled_plugins()
+    return [(code, f"{code} — {p.label}") for code, p in sorted(e.permissions.items())
+            if e.host.plugin_of(code) in on]
+
+
+@bp.route("/roles")
+@permission_required(ADMIN)
+def roles():
+    s = db_session()
+    rows = s.execute(select(Role).order_by(Role.id)).scalars().all()
+    return render_template("admin/roles.html", roles=rows)
+
+
+@bp.route("/roles/new", methods=["GET", "POST"])
+@bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
+@permission_required(ADMIN)
+def role_edit(role_id=None):
+    s = db_session()
+    role = s.get(Role, role_id) if role_id else None
+    if role_id and role is None:
+        abort(404)
+    form = RoleForm(obj=role)
+    form.permissions.choices = _perm_choices()
+    if role is not None and request.method == "GET":
+        form.permissions.data = sorted(role.permission_codes)
+    if form.validate_on_submit():
+        if role is None:
+            if s.scalar(select(Role.id).where(Role.name == form.name.data)):
+                flash(_("A role with this code already exists."), "error")
+                return render_template("admin/role_form.html", form=form, role=role), 400
+            role = Role(name=form.name.data)
+            s.add(role)
+        elif role.builtin and form.name.data != role.name:
+            flash(_("A built-in role keeps its code."), "error")
+            return render_template("admin/role_form.html", form=form, role=role), 400
+        role.name = form.name.data
+        role.label = form.label.data
+        role.scope = form.scope.data
+        role.read_only = form.read_only.data
+        s.flush()
+        # Permissions of disabled plugins are not shown; keep them as they are.
+        shown = {c for c, _l in form.permissions.choices}
+        hidden = role.permission_codes - shown
+        services.set_role_permissions(s, role, set(form.permissions.data) | hidden)
+        s.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.roles"))
+    return render_template("admin/role_form.html", form=form, role=role)
+
+
+# -- org units ------------------------------------------------------------
+@bp.route("/org-units")
+@permission_required(ADMIN)
+def org_units():
+    s = db_session()
+    units = s.execute(select(OrgUnit).order_by(OrgUnit.path)).scalars().all()
+    counts = dict(s.execute(select(User.org_unit_id, func.count()).group_by(User.org_unit_id)).all())
+    return render_template("admin/org_units.html", units=units, counts=counts)
+
+
+@bp.route("/org-units/new", methods=["GET", "POST"])
+@bp.route("/org-units/<int:unit_id>", methods=["GET", "POST"])
+@permission_required(ADMIN)
+def org_unit_edit(unit_id=None):
+    s = db_session()
+    unit = s.get(OrgUnit, unit_id) if unit_id else None
+    if unit_id and unit is None:
+        abort(404)
+    form = OrgUnitForm(obj=unit)
+    all_units = list(s.execute(select(OrgUnit)).scalars())
+    form.parent_id.choices = org_choices(
+        [u for u in all_units if unit is None or not u.path.startswith(unit.path)], "—")
+    if unit is not None and request.method == "GET":
+        form.parent_id.data = unit.parent_id or 0
+    if form.validate_on_submit():
+        parent = s.get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
+        try:
+            if unit is None:
+                unit = services.create_org_unit(s, form.code.data, form.name.data, form.kind.data, parent)
+            else:
+                if form.code.data != unit.code and s.scalar(
+                        select(OrgUnit.id).where(OrgUnit.code == form.code.data)):
+                    raise ServiceError(_("Org unit code %(code)s is already used.", code=form.code.data))
+                unit.code, unit.name, unit.kind = form.code.data, form.name.data, form.kind.data
+                if (parent.id if parent else None) != unit.parent_id:
+                    services.move_org_unit(s, unit, parent)
+            unit.active = form.active.data
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+            return render_template("admin/org_unit_form.html", form=form, unit=unit), 400
+        s.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.org_units"))
+    return render_template("admin/org_unit_form.html", form=form, unit=unit)
+
+
+# -- settings -------------------------------------------------------------
+@bp.route("/settings", methods=["GET", "POST"])
+@permission_required(ADMIN)
+def settings():
+    s = db_session()
+    e = ext()
+    on = enabled_plugins()
+    specs = [sp for k, sp in sorted(e.settings.items()) if e.host.plugin_of(k) in on]
+    values = settings_svc.all_values(s, [sp.key for sp in specs])
+    errors: dict[str, str] = {}
+    form = ReasonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        for sp in specs:
+            raw = request.form.get(sp.key, "off" if sp.type == "bool" else None)
+            if raw is None:
+                continue
+            try:
+                settings_svc.parse(sp, raw)
+            except SettingError:
+                errors[sp.key] = _("Not a valid value for %(label)s.", label=str(sp.label))
+        if not errors:
+            for sp in specs:
+                raw = request.form.get(sp.key, "off" if sp.type == "bool" else None)
+                if raw is not None:
+                    settings_svc.set(s, sp.key, raw, current_user.id)
+            s.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.settings"))
+        values.update({k: request.form.get(k) for k in errors})
+    groups: dict[str, list] = {}
+    for sp in specs:
+        groups.setdefault(e.host.plugin_of(sp.key), []).append(sp)
+    return render_template("admin/settings.html", groups=groups, values=values, errors=errors,
+                           manifests=e.host.manifests, form=form), (400 if errors else 200)
+
+
+# -- audit ----------------------------------------------------------------
+@bp.route("/audit")
+@permission_required("core.audit_view")
+def audit():
+    s = db_session()
+    stmt = select(AuditLog).order_by(AuditLog.id.desc())
+    table = request.args.get("table") or ""
+    record = request.args.get("record") or ""
+    if table:
+        stmt = stmt.where(AuditLog.table_name == table)
+    if record:
+        stmt = stmt.where(AuditLog.record_id == record)
+    if not current_user.is_admin and current_user.scope != "all":
+        # Managers read the trail of their own people only.
+        from .access import subtree_ids
+
+        stmt = stmt.where(AuditLog.user_id.in_(
+            select(User.id).where(User.org_unit_id.in_(subtree_ids(current_user.org_unit_id)))))
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = s.execute(stmt.offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
+    return render_template("admin/audit.html", rows=rows[:PAGE], has_next=len(rows) > PAGE,
+                           page=page, table=table, record=record)

@@ -1,0 +1,149 @@
+"""The application factory: ``create_app(config=None)`` wires everything.
+
+Importing this module does nothing; no app, session or plugin manager lives
+on a module global.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from . import audit
+from .config import load_config
+from .db import Database
+from .plugins import CORE, PluginError, PluginHost
+from .registry import Permission, SequenceSpec, SettingSpec
+
+@dataclass
+class Qudao:
+    """Everything the platform keeps per app: ``app.extensions["qudao"]``."""
+
+    config: dict
+    db: Database
+    host: PluginHost
+    permissions: dict[str, Permission] = field(default_factory=dict)
+    settings: dict[str, SettingSpec] = field(default_factory=dict)
+    sequences: dict[str, SequenceSpec] = field(default_factory=dict)
+    roles: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, Any] = field(default_factory=dict)
+    job_handlers: dict[str, Any] = field(default_factory=dict)
+    models: dict[str, list] = field(default_factory=dict)
+    jobs: Any = None  # the job runner, set by core.jobs
+
+
+def _collect_registries(ext: Qudao) -> None:
+    """Gather what every installed plugin declares; refuse duplicates and
+    names outside the plugin's own namespace."""
+    host = ext.host
+    for name in host.order:
+        one = host.pm.subset_hook_caller(
+            "register_permissions", [host.modules[n] for n in host.order if n != name]
+        )
+        for perms in one():
+            for p in perms or ():
+                if p.code in ext.permissions:
+                    raise PluginError(f"permission {p.code!r} declared twice")
+                if host.plugin_of(p.code) != name:
+                    raise PluginError(f"plugin {name!r} declares foreign permission {p.code!r}")
+                ext.permissions[p.code] = p
+    hooks = host.all_hooks()
+    for spec in hooks.flat("register_settings"):
+        if spec.key in ext.settings:
+            raise PluginError(f"setting {spec.key!r} declared twice")
+        ext.settings[spec.key] = spec
+    for spec in hooks.flat("register_sequences"):
+        if spec.key in ext.sequences:
+            raise PluginError(f"sequence {spec.key!r} declared twice")
+        ext.sequences[spec.key] = spec
+    for spec in hooks.flat("register_roles"):
+        ext.roles[spec.name] = spec
+    for handlers in hooks.register_job_handlers():
+        for kind, fn in (handlers or {}).items():
+            if kind in ext.job_handlers:
+                raise PluginError(f"job handler {kind!r} declared twice")
+            ext.job_handlers[kind] = fn
+    for spec in hooks.flat("register_documents"):
+        if spec.name in ext.documents:
+            raise PluginError(f"document {spec.name!r} declared twice")
+        ext.documents[spec.name] = spec
+    for name in host.order:
+        one = host.pm.subset_hook_caller(
+            "register_models", [host.modules[n] for n in host.order if n != name]
+        )
+        models = [m for res in one() for m in (res or ())]
+        for m in models:
+            prefix = "core_" if name == CORE else name + "_"
+            if not m.__tablename__.startswith(prefix):
+                raise PluginError(
+                    f"plugin {name!r}: table {m.__tablename__!r} must start with {prefix!r}"
+                )
+        ext.models[name] = models
+
+
+def translation_dirs(host: PluginHost) -> str:
+    dirs = []
+    for name in host.order:
+        mod = host.modules[name]
+        d = Path(mod.__file__).parent / "translations"
+        if d.is_dir():
+            dirs.append(str(d))
+    return ";".join(dirs)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    cfg = load_config(config)
+    app = Flask(__name__, instance_path=cfg["DATA_DIR"])
+    app.config.update(cfg)
+
+    host = PluginHost(only=cfg.get("PLUGINS"))
+    db = Database(cfg["DATABASE_URL"])
+    ext = Qudao(config=cfg, db=db, host=host)
+    db.Session.configure(info={"ext": ext})
+    audit.install(db.Session)
+    _collect_registries(ext)
+    app.extensions["qudao"] = ext
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)
+    from .i18n import select_locale, select_timezone
+
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    CSRFProtect(app)
+
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.session_protection = "strong"
+    from .auth import load_user
+
+    login.user_loader(load_user)
+
+    from . import web
+
+    web.install(app)
+    core_blueprints = set(app.blueprints)
+    for bps in host.all_hooks().register_blueprints(app=app):
+        for bp in bps or ():
+            app.register_blueprint(bp)
+    _check_blueprints(app, host, core_blueprints)
+
+    from .cli import register_plugin_commands
+
+    register_plugin_commands(app)
+    return app
+
+
+def _check_blueprints(app: Flask, host: PluginHost, core_blueprints: set[str]) -> None:
+    """Names match everywhere: plugin ``x`` owns blueprint ``x`` at ``/x``."""
+    for name, bp in app.blueprints.items():
+        if name in core_blueprints:
+            continue
+        owner = host.plugin_of(name)
+        if owner not in host.manifests or name != owner:
+            raise PluginError(f"blueprint {name!r} does not belong to an installed plugin")
+        if (bp.url_prefix or "").rstrip("/") != "/" + name:
+            raise PluginError(f"blueprint {name!r} must be mounted at /{name}")

@@ -1,0 +1,165 @@
+"""Login, logout and the user's own account page.
+
+Sessions are reset at login; a per-user ``session_token`` inside the login
+cookie is rotated at logout and on password or role change, so old cookies
+stop working on the server side.  Failed logins are throttled per account
+and per IP, counted in the database so every worker agrees.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, func, select
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .db import utcnow
+from .models import LoginAttempt, User
+from .security import hash_password, needs_rehash, safe_next, verify_password
+
+bp = Blueprint("auth", __name__)
+
+MIN_PASSWORD = 8
+
+
+def load_user(token: str):
+    from .web import db_session
+
+    try:
+        uid, tok = token.split(":", 1)
+        uid_int = int(uid)
+    except ValueError:
+        return None
+    user = db_session().get(User, uid_int)
+    if user is None or not user.active or user.session_token != tok:
+        return None
+    return user
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class AccountForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[Length(max=120)])
+    locale = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=256)]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The passwords do not match"))],
+    )
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "?"
+
+
+def throttled(s, username: str, ip: str) -> bool:
+    cfg = current_app.config
+    since = utcnow() - timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
+    by_user = s.scalar(
+        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at >= since)
+    )
+    if by_user >= cfg["LOGIN_MAX_FAILURES_ACCOUNT"]:
+        return True
+    by_ip = s.scalar(select(func.count()).where(LoginAttempt.ip == ip, LoginAttempt.at >= since))
+    return by_ip >= cfg["LOGIN_MAX_FAILURES_IP"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    from .web import db_session
+
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        s = db_session()
+        username = form.username.data.strip()
+        ip = _client_ip()
+        if throttled(s, username, ip):
+            flash(_("Too many failed attempts. Please wait 15 minutes and try again."), "error")
+            return render_template("core/login.html", form=form), 429
+        user = s.scalar(select(User).where(User.username == username))
+        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            s.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+            user.last_login_at = utcnow()
+            s.commit()
+            target = safe_next(request.args.get("next"), url_for("core.home"))
+            session.clear()  # no fixation: a fresh session at every login
+            login_user(user)
+            session["locale"] = user.locale
+            return redirect(target)
+        s.add(LoginAttempt(username=username, ip=ip))
+        s.commit()
+        flash(_("Wrong username or password."), "error")
+        status = 401
+    return render_template("core/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    from .web import db_session
+
+    s = db_session()
+    user = s.get(User, current_user.id)
+    user.rotate_session()
+    s.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    from .web import db_session
+
+    s = db_session()
+    user = s.get(User, current_user.id)
+    form = AccountForm(obj=user, prefix="acc")
+    pw = PasswordForm(prefix="pw")
+    if request.method == "POST" and "acc-locale" in request.form and form.validate():
+        user.full_name = form.full_name.data or ""
+        user.locale = form.locale.data
+        s.commit()
+        session["locale"] = user.locale
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.account"))
+    if request.method == "POST" and "pw-new" in request.form:
+        if pw.validate():
+            if not verify_password(user.password_hash, pw.current.data):
+                pw.current.errors.append(_("The current password is wrong."))
+            else:
+                user.password_hash = hash_password(pw.new.data)
+                user.rotate_session()
+                s.commit()
+                session.clear()
+                login_user(user)
+                flash(_("Password changed. Other sessions have been signed out."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template("core/account.html", form=form, pw=pw, user=user)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def language(code: str):
+    """Language switch for the login page (before there is a user)."""
+    if code in ("zh_CN", "en"):
+        session["locale"] = code
+    return redirect(safe_next(request.form.get("next"), url_for("auth.login")))

@@ -1,0 +1,99 @@
+"""``qudao init``: schema, default roles, root org unit, first admin, demo data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy import select
+
+from . import services
+from .models import OrgUnit, PluginState, Setting, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_MARK = "core.demo_loaded"
+
+
+@dataclass
+class InitResult:
+    admin_created: bool = False
+    admin_password: str | None = None
+    demo_logins: list[str] = field(default_factory=list)
+
+
+def create_schema(app: Flask) -> None:
+    from .migrate import upgrade
+
+    upgrade(app)
+
+
+def first_setup(session, admin_name: str = "admin", password: str | None = None) -> InitResult:
+    """Roles, the company root and every installed plugin enabled on a new
+    database; the admin user.  Safe to run again."""
+    result = InitResult()
+    ext = session.info["ext"]
+    services.ensure_roles(session)
+    if not session.scalar(select(OrgUnit.id).limit(1)):
+        services.create_org_unit(session, "HQ", "总公司", "company")
+    if not session.scalar(select(PluginState.name).limit(1)):
+        for name in ext.host.order:
+            if name != "core":
+                services.enable_plugin(session, name, with_deps=True)
+        services.grant_defaults(session, "core")
+    if not session.scalar(select(User.id).where(User.username == admin_name)):
+        root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+        _user, pw = services.create_user(session, admin_name, password, ["admin"], root, "系统管理员")
+        result.admin_created = True
+        result.admin_password = None if password else pw
+    return result
+
+
+def load_demo(session) -> list[str]:
+    """Core's demo org tree and users, then each enabled plugin's demo data in
+    dependency order.  Returns the demo logins to print."""
+    if session.get(Setting, DEMO_MARK) is not None:
+        return ["demo data already loaded"]
+    ext = session.info["ext"]
+    root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+    c = services.create_org_unit
+    east = c(session, "EAST", "华东分公司", "branch", root)
+    office = c(session, "HZ-OFFICE", "杭州办事处", "office", east)
+    store = c(session, "SH-STORE", "上海南京西路珠宝门店", "store", east)
+    bank = c(session, "NJ-BANK", "南京新街口支行", "bank_branch", east)
+    people = [
+        ("manager", "王建国", ["manager"], office),
+        ("sales1", "李明", ["salesperson"], office),
+        ("sales2", "张伟", ["salesperson"], office),
+        ("finance", "陈静", ["finance"], east),
+        ("auditor", "赵敏", ["auditor"], root),
+        ("store_mgr", "刘芳", ["manager"], store),
+        ("store_sales", "周婷", ["salesperson"], store),
+        ("bank_head", "孙强", ["manager"], bank),
+        ("bank_rm", "吴磊", ["salesperson"], bank),
+    ]
+    users = {}
+    for username, name, roles, unit in people:
+        users[username], _ = services.create_user(session, username, DEMO_PASSWORD, roles, unit, name)
+    context = {"root": root, "branch": east, "office": office, "store": store, "bank": bank,
+               "users": users}
+    on = ext.host.enabled(session)
+    for name in ext.host.order:
+        if name not in on:
+            continue
+        others = [ext.host.modules[n] for n in ext.host.order if n != name]
+        ext.host.pm.subset_hook_caller("load_demo_data", others)(session=session, context=context)
+    session.add(Setting(key=DEMO_MARK, value=True))
+    logins = [f"demo login: {u:<12} password: {DEMO_PASSWORD}   ({n}, {', '.join(r)})"
+              for u, n, r, _unit in people]
+    return logins
+
+
+def init(app: Flask, admin_name: str = "admin", password: str | None = None,
+         demo: bool = False) -> InitResult:
+    create_schema(app)
+    ext = app.extensions["qudao"]
+    with ext.db.session() as s:
+        result = first_setup(s, admin_name, password)
+    if demo:
+        with ext.db.session() as s:
+            result.demo_logins = load_demo(s)
+    return result

@@ -1,0 +1,180 @@
+"""The ``qudao`` command line.  ``qudao --help`` lists everything; plugins add
+their own groups through ``register_commands``."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+
+def _create_app():
+    from .app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False, set_debug_flag=False)
+def main():
+    """Qudao (渠道) — sales-channel platform."""
+
+
+def _ext():
+    return current_app.extensions["qudao"]
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+# -- run ------------------------------------------------------------------
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def run_cmd(host: str, port: int):
+    """Development server (use gunicorn in production, see README)."""
+    click.echo(f"Qudao is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+# -- db -------------------------------------------------------------------
+@main.group("db")
+def db_group():
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Bring the database to the heads of every installed plugin."""
+    from .migrate import upgrade
+
+    upgrade(current_app)
+    click.echo("database is up to date")
+
+
+@db_group.command("revision")
+@click.option("--plugin", required=True)
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(plugin: str, message: str):
+    """Autogenerate a migration in a plugin's branch (developers)."""
+    from .migrate import revision
+
+    revision(current_app, plugin, message)
+
+
+# -- init -----------------------------------------------------------------
+@main.command("init")
+@click.option("--demo", is_flag=True, help="Load demo data of the enabled plugins.")
+@click.option("--admin", "admin_name", default="admin", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the admin password from stdin.")
+@with_appcontext
+def init_cmd(demo: bool, admin_name: str, password_stdin: bool):
+    """Create or upgrade the database and the first admin; optionally demo data."""
+    from . import bootstrap
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    app = current_app._get_current_object()
+    result = bootstrap.init(app, admin_name=admin_name, password=password, demo=demo)
+    if result.admin_password:
+        click.echo(f"admin user: {admin_name}  password: {result.admin_password}")
+    elif result.admin_created:
+        click.echo(f"admin user: {admin_name} (password as given)")
+    for line in result.demo_logins:
+        click.echo(line)
+
+
+# -- plugins --------------------------------------------------------------
+@main.group("plugins")
+def plugins_group():
+    """List, enable and disable plugins."""
+
+
+@plugins_group.command("list")
+@with_appcontext
+def plugins_list():
+    ext = _ext()
+    with ext.db.session() as s:
+        on = ext.host.enabled(s)
+    for name in ext.host.order:
+        m = ext.host.manifests[name]
+        state = "enabled" if name in on else "disabled"
+        deps = ",".join(m.depends) or "-"
+        click.echo(f"{name:<14} {m.version:<8} {state:<9} depends: {deps}")
+
+
+@plugins_group.command("enable")
+@click.argument("name")
+@click.option("--with-deps", is_flag=True, help="Also enable the plugins it needs.")
+@with_appcontext
+def plugins_enable(name: str, with_deps: bool):
+    from .plugins import PluginError
+    from .services import enable_plugin
+
+    ext = _ext()
+    try:
+        with ext.db.session() as s:
+            on = enable_plugin(s, name, with_deps=with_deps)
+    except PluginError as e:
+        hint = " (use --with-deps to enable them too)" if "needs" in str(e) else ""
+        _fail(f"refused: {e}{hint}")
+    click.echo("enabled: " + ", ".join(on))
+
+
+@plugins_group.command("disable")
+@click.argument("name")
+@with_appcontext
+def plugins_disable(name: str):
+    from .plugins import PluginError
+    from .services import disable_plugin
+
+    ext = _ext()
+    try:
+        with ext.db.session() as s:
+            disable_plugin(s, name)
+    except PluginError as e:
+        _fail(f"refused: {e}")
+    click.echo(f"disabled: {name} (data kept)")
+
+
+# -- users ----------------------------------------------------------------
+@main.group("users")
+def users_group():
+    """Manage users."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--org-unit", "org_code", default=None)
+@click.option("--full-name", default="")
+@click.option("--password-stdin", is_flag=True)
+@with_appcontext
+def users_create(username, roles, org_code, full_name, password_stdin):
+    from .models import OrgUnit
+    from .services import ServiceError, create_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    ext = _ext()
+    try:
+        with ext.db.session() as s:
+            org = None
+            if org_code:
+                org = s.scalar(select(OrgUnit).where(OrgUnit.code == org_code))
+                if org is None:
+                    raise ServiceError(f"no org unit with code {org_code}")
+            _user, pw = create_user(s, username, password, list(roles), org, full_name)
+    except ServiceError as e:
+        _fail(f"refused: {e}")
+    click.echo(f"created user {username}" + ("" if password else f"  password: {pw}"))
+
+
+def register_plugin_commands(app) -> None:
+    """Let every installed plugin add its commands to ``app.cli``."""
+    app.extensions["qudao"].host.all_hooks().register_commands(cli=app.cli)

@@ -1,0 +1,52 @@
+"""Configuration from environment variables (see README, "Configuration")."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Use QUDAO_SECRET_KEY, else a key generated once and kept in the data dir."""
+    key = os.environ.get("QUDAO_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    overrides = dict(overrides or {})
+    data_dir = Path(
+        overrides.get("DATA_DIR") or os.environ.get("QUDAO_DATA_DIR") or "instance"
+    ).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cfg = {
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": os.environ.get("QUDAO_DATABASE_URL")
+        or f"sqlite:///{data_dir / 'qudao.db'}",
+        "REDIS_URL": os.environ.get("QUDAO_REDIS_URL") or None,
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_IP": 20,
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "JOB_WORKERS": 2,
+        "PLUGINS": None,  # None = all installed; a list restricts (tests)
+    }
+    cfg.update(overrides)
+    if "SECRET_KEY" not in cfg:
+        cfg["SECRET_KEY"] = _secret_key(data_dir)
+    return cfg

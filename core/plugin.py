@@ -1,0 +1,72 @@
+"""Core registers itself as a plugin too: its permissions, admin menu,
+settings and the default row-scope rule come through the same hooks as
+everyone else's."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .access import default_rule
+from .hookspecs import hookimpl
+from .registry import Manifest, MenuItem, Permission, SettingSpec, Widget
+
+MANIFEST = Manifest(
+    name="core",
+    label_zh="核心",
+    label_en="Core",
+    version="0.1.0",
+    description="Users, roles, org tree, access, audit, numbering, settings, documents, jobs.",
+)
+
+
+@hookimpl
+def register_models():
+    from . import models
+
+    return [models.OrgUnit, models.Role, models.RolePermission, models.User,
+            models.PluginState, models.Setting, models.Sequence, models.AuditLog,
+            models.Attachment, models.LoginAttempt]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("core.admin", _l("Administer users, roles, org units, plugins and settings"),
+                   ("admin",)),
+        Permission("core.audit_view", _l("Read the audit trail"), ("admin", "auditor", "manager")),
+    ]
+
+
+@hookimpl
+def menu_items(menu, user):
+    if menu == "admin":
+        return [
+            MenuItem(_l("Plugins"), "admin.plugins", 10, "core.admin"),
+            MenuItem(_l("Users"), "admin.users", 20, "core.admin"),
+            MenuItem(_l("Roles"), "admin.roles", 30, "core.admin"),
+            MenuItem(_l("Org units"), "admin.org_units", 40, "core.admin"),
+            MenuItem(_l("Settings"), "admin.settings", 50, "core.admin"),
+            MenuItem(_l("Audit trail"), "admin.audit", 60, "core.audit_view"),
+        ]
+    return []
+
+
+@hookimpl
+def scope_query(model, user, action):
+    return default_rule(model, user, action)
+
+
+@hookimpl
+def register_settings():
+    return [
+        SettingSpec("core.company_name", "str", "渠道示范有限公司", _l("Company name")),
+        SettingSpec("core.company_address", "str", "", _l("Company address")),
+        SettingSpec("core.company_tax_number", "str", "", _l("Company tax number")),
+        SettingSpec("core.company_phone", "str", "", _l("Company phone")),
+        SettingSpec("core.attachment_max_mb", "int", 10, _l("Largest upload (MB)"),
+                    minimum=1, maximum=100),
+    ]
+
+
+@hookimpl
+def dashboard_widgets(user):
+    return [Widget(_l("My account"), "core/widget_me.html", {}, sequence=1000)]

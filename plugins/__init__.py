@@ -1,0 +1,1 @@
+"""Built-in Qudao plugins; each is a package with a plugin.py."""

@@ -1,0 +1,1 @@
+"""Qudao plugin `banking_rm`: Bank relationship managers."""

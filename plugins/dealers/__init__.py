@@ -1,0 +1,1 @@
+"""Qudao plugin `dealers`: Dealers."""

@@ -1,0 +1,1 @@
+"""Qudao plugin `stores_demo`: Jewelry key accounts."""
