@@ -85,7 +85,7 @@ def db_template(tmp_path_factory, worker_id):
 
     base = tmp_path_factory.mktemp("dbtemplate")
     if PG_URL:
-        schema = f"qt_{worker_id}".replace("-", "_")
+        schema = f"qt_{worker_id}_{os.getpid()}".replace("-", "_")
         eng = create_engine(PG_URL)
         with eng.begin() as c:
             c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))

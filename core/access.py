@@ -59,6 +59,13 @@ def default_rule(model: Any, user: User, action: str) -> list:
     return clauses
 
 
+def parent_ids(parent: Any, user: User, action: str = VIEW) -> Select:
+    """SELECT of the parent ids ``user`` may ``action`` under the default rule:
+    child rows (visits, order lines …) follow their parent's access."""
+    pk = parent.__mapper__.primary_key[0]
+    return select(pk).where(*default_rule(parent, user, action))
+
+
 def scope_clauses(session: Session, model: Any, user: User, action: str = VIEW) -> list:
     return hooks_for(session).flat("scope_query", model=model, user=user, action=action)
 
