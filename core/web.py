@@ -34,9 +34,6 @@ def db_session():
     if s is None:
         s = g._qudao_session = ext().db.Session()
         s.info["enabled"] = enabled_plugins(s)
-        user = current_user._get_current_object() if current_user else None
-        if user is not None and getattr(user, "is_authenticated", False):
-            s.info["audit_user_id"] = user.id
     return s
 
 
@@ -98,6 +95,9 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def _before_request():
     g._immediate_token = set_immediate(request.method not in SAFE_METHODS)
+    if current_user.is_authenticated:
+        # Every audit row written in this request names the signed-in user.
+        db_session().info["audit_user_id"] = current_user.id
     bp = request.blueprint
     if bp:
         host = ext().host
