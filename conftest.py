@@ -141,7 +141,13 @@ def app_config():
 def app(db_template, tmp_path, enabled_plugins, app_config):
     from core import bootstrap, services
     from core.app import create_app
+    from core.db import _immediate, set_immediate
 
+    # Test code's own sessions begin deferred, so a test holding a read
+    # session open never blocks the request it drives (WAL readers don't
+    # block writers).  Requests still choose per method; new threads start
+    # with the default (BEGIN IMMEDIATE).
+    token = set_immediate(False)
     url = _fresh_url(db_template, tmp_path)
     cfg = {"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url, "SECRET_KEY": "test-secret",
            "TESTING": True, "JOB_WORKERS": 2}
@@ -161,6 +167,7 @@ def app(db_template, tmp_path, enabled_plugins, app_config):
     if jobs is not None and hasattr(jobs, "shutdown"):
         jobs.shutdown()
     ext.db.dispose()
+    _immediate.reset(token)
 
 
 @pytest.fixture
