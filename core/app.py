@@ -5,6 +5,7 @@ on a module global.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from . import audit
+from . import audit, events
 from .config import load_config
 from .db import Database
 from .plugins import CORE, PluginError, PluginHost
@@ -89,9 +90,9 @@ def _collect_registries(ext: Qudao) -> None:
 def translation_dirs(host: PluginHost) -> str:
     dirs = []
     for name in host.order:
-        mod = host.modules[name]
-        d = Path(mod.__file__).parent / "translations"
-        if d.is_dir():
+        file = getattr(host.modules[name], "__file__", None)
+        d = Path(file).parent / "translations" if file else None
+        if d is not None and d.is_dir():
             dirs.append(str(d))
     return ";".join(dirs)
 
@@ -101,11 +102,14 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=cfg["DATA_DIR"])
     app.config.update(cfg)
 
-    host = PluginHost(only=cfg.get("PLUGINS"))
+    extra = [importlib.import_module(m) if isinstance(m, str) else m
+             for m in cfg.get("EXTRA_PLUGINS") or ()]
+    host = PluginHost(only=cfg.get("PLUGINS"), extra=extra)
     db = Database(cfg["DATABASE_URL"])
     ext = Qudao(config=cfg, db=db, host=host)
     db.Session.configure(info={"ext": ext})
     audit.install(db.Session)
+    events.install(db.Session)
     _collect_registries(ext)
     app.extensions["qudao"] = ext
 

@@ -17,8 +17,9 @@ from flask import Flask
 from .db import Base
 
 
-def _versions_dir(module) -> Path:
-    return Path(module.__file__).parent / "migrations" / "versions"
+def _versions_dir(module) -> Path | None:
+    file = getattr(module, "__file__", None)
+    return Path(file).parent / "migrations" / "versions" if file else None
 
 
 def alembic_config(app: Flask, connection=None) -> Config:
@@ -28,8 +29,7 @@ def alembic_config(app: Flask, connection=None) -> Config:
     locations = []
     for name in ext.host.order:
         d = _versions_dir(ext.host.modules[name])
-        d.mkdir(parents=True, exist_ok=True) if name == "core" else None
-        if d.is_dir():
+        if d is not None and d.is_dir():
             locations.append(str(d))
     cfg.set_main_option("version_locations", " ".join(locations))
     cfg.set_main_option("path_separator", "space")

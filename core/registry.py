@@ -61,6 +61,8 @@ class SettingSpec:
 class Event:
     name: str  # "<plugin>.<past_tense>", e.g. "customers.approved"
     payload: dict = field(default_factory=dict)
+    #: The app's ``Qudao`` object, set at dispatch: ``event.ext.db.session()``.
+    ext: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
