@@ -94,6 +94,24 @@ class Hooks:
         self._callers[name] = caller
         return caller
 
+    def each(self, name: str, **kwargs) -> list[tuple[str, Exception]]:
+        """Call a hook plugin by plugin so one failing implementation cannot
+        stop the others; returns the (plugin, exception) pairs that failed."""
+        failures = []
+        for plugin in self._host.order:
+            if plugin not in self.enabled and plugin != CORE:
+                continue
+            key = f"{name}@{plugin}"
+            caller = self._callers.get(key)
+            if caller is None:
+                others = [self._host.modules[n] for n in self._host.order if n != plugin]
+                caller = self._callers[key] = self._host.pm.subset_hook_caller(name, others)
+            try:
+                caller(**kwargs)
+            except Exception as exc:  # noqa: BLE001 - reported to the caller
+                failures.append((plugin, exc))
+        return failures
+
     def flat(self, name: str, **kwargs) -> list:
         """Call a hook returning lists and concatenate the results."""
         out: list = []
@@ -124,6 +142,13 @@ class PluginHost:
             self.manifests[man.name] = man
             self.modules[man.name] = mod
         self.order = topo_order(self.manifests)
+        # Plugins publish their own hooks: a plugin module's ``HOOKSPECS``
+        # (a module of @hookspec functions) is added before anyone registers,
+        # so implementations in any plugin are validated against it.
+        for name in self.order:
+            specs = getattr(self.modules[name], "HOOKSPECS", None)
+            if specs is not None:
+                self.pm.add_hookspecs(specs)
         for name in self.order:
             self.pm.register(self.modules[name], name=name)
         # A misspelt hookimpl fails here, at start-up, not at first call.
