@@ -1,0 +1,108 @@
+"""The public façade of the `customers` plugin.
+
+Other plugins import only this module (and ``hookspecs``): the Customer
+model for foreign keys and joins, scoped look-ups, labels, the published
+hook types and the few services they need (demo data, kinds).
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from core import access
+
+from .models import (
+    ACTIVE,
+    APPLYING,
+    ELIMINATED,
+    GRADES,
+    PROSPECT,
+    STATUSES,
+    SUSPENDED,
+    Contact,
+    Customer,
+)
+from .types import CustomerPanel
+
+__all__ = [
+    "Customer", "Contact", "CustomerPanel", "STATUSES", "GRADES",
+    "PROSPECT", "APPLYING", "ACTIVE", "SUSPENDED", "ELIMINATED",
+    "get_customer", "customer_ids_for", "scoped_customers", "customer_label",
+    "kinds", "kind_label", "purchase_amounts", "create_customer", "validate_uscc",
+    "DETAIL_ENDPOINT",
+]
+
+#: ``url_for(DETAIL_ENDPOINT, customer_id=...)`` is the customer page.
+DETAIL_ENDPOINT = "customers.detail"
+
+
+def get_customer(session: Session, customer_id: Any, user=None, action: str = access.VIEW):
+    """The customer, or None.  With ``user`` the row is scoped (every enabled
+    plugin's rule, ANDed): None means "answer 404"."""
+    try:
+        ident = int(customer_id)
+    except (TypeError, ValueError):
+        return None
+    if user is None:
+        return session.get(Customer, ident)
+    return access.scoped_get(session, Customer, ident, user, action)
+
+
+def customer_ids_for(user, action: str = access.VIEW) -> Select:
+    """SELECT of the ids of the customers ``user`` may ``action``: scope child
+    rows with ``Child.customer_id.in_(customer_ids_for(user, action))``."""
+    return access.parent_ids(Customer, user, action)
+
+
+def scoped_customers(session: Session, user, action: str = access.VIEW) -> Select:
+    """``select(Customer)`` limited to what ``user`` may ``action``."""
+    return access.scoped_select(session, Customer, user, action)
+
+
+def customer_label(customer: Customer | None) -> str:
+    """"C2026-00042 杭州华联电器" — the way a customer is named everywhere."""
+    if customer is None:
+        return ""
+    return f"{customer.code} {customer.name}"
+
+
+def kinds(session: Session) -> list[tuple[str, Any]]:
+    """Customer kinds of every enabled plugin, ``[(code, label)]``."""
+    from .services import kinds as _kinds
+
+    return _kinds(session)
+
+
+def kind_label(session: Session, code: str) -> str:
+    return str(dict(kinds(session)).get(code, code))
+
+
+def purchase_amounts(session: Session, customer_ids: Select | Iterable[int],
+                     start: date, end: date) -> dict[int, Decimal]:
+    """Purchases per customer in ``[start, end)``, summed over every plugin's
+    ``customer_purchase_amounts`` hook."""
+    from .grading import purchase_amounts as _pa
+
+    return _pa(session, customer_ids, start, end)
+
+
+def create_customer(session: Session, *, name: str, kind: str, org_unit_id: int,
+                    owner_id: int | None = None, **fields) -> Customer:
+    """Create a customer with a sequence code after the same checks as the web
+    form (kind known, licence code valid, no duplicate legal entity).  Raises
+    ``core.services.ServiceError``.  The caller commits."""
+    from .services import create_customer as _create
+
+    return _create(session, name=name, kind=kind, org_unit_id=org_unit_id,
+                   owner_id=owner_id, **fields)
+
+
+def validate_uscc(code: str) -> bool:
+    """True for a well-formed unified social credit code (GB 32100-2015)."""
+    from .uscc import is_valid
+
+    return is_valid(code)
