@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 def emit(session: Session, name: str, **payload) -> Event:
     ev = Event(name=name, payload=payload)
+    session.connection()  # belong to a real transaction, so a rollback drops it
     session.info.setdefault("_events", []).append(ev)
     return ev
 
@@ -38,10 +39,21 @@ def _dispatch(session: Session) -> None:
             log.error("plugin %s failed to handle event %s: %r", plugin, ev.name, exc)
 
 
+def _prepare(session: Session) -> None:
+    # After the commit no SQL may run on this session: learn the enabled
+    # set (including this transaction's own switches) while we still can.
+    if session.info.get("_events"):
+        from .access import hooks_for
+
+        session.info.pop("enabled", None)
+        hooks_for(session)
+
+
 def _drop(session: Session) -> None:
     session.info.pop("_events", None)
 
 
 def install(session_factory) -> None:
+    sa_event.listen(session_factory, "before_commit", _prepare)
     sa_event.listen(session_factory, "after_commit", _dispatch)
     sa_event.listen(session_factory, "after_soft_rollback", lambda s, _t: _drop(s))
