@@ -69,7 +69,11 @@ def test_failing_handler_does_not_undo_the_commit(app):
 def test_disabled_plugin_gets_no_events(app):
     from core.events import emit
 
+    from core import services
+
     ext = app.extensions["qudao"]
+    with ext.db.session() as s:
+        services.disable_plugin(s, "evtest")
     with ext.db.session() as s:
         emit(s, "evtest.happened", n=3)
     assert received == []
