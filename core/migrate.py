@@ -50,15 +50,24 @@ def pending_changes(app: Flask) -> list:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diffs = compare_metadata(ctx, Base.metadata)
-    return [d for d in diffs if not _ignored(d)]
+    prefixes = tuple(f"{n}_" for n in app.extensions["qudao"].host.order)
+    return [d for d in diffs if _table_of(d).startswith(prefixes)]
 
 
-def _ignored(diff) -> bool:
-    name = ""
-    obj = diff[1] if isinstance(diff, tuple) and len(diff) > 1 else None
-    if hasattr(obj, "name"):
-        name = obj.name or ""
-    return name == "alembic_version"
+def _table_of(diff) -> str:
+    """The table a diff concerns; tables of no installed plugin (test
+    models, alembic_version) are not ours to compare."""
+    if isinstance(diff, list):  # column-level diffs come grouped
+        diff = diff[0]
+    for part in diff[1:4]:
+        table = getattr(part, "table", None)
+        if table is not None and getattr(table, "name", None):
+            return table.name
+        if getattr(part, "name", None) and hasattr(part, "columns"):
+            return part.name
+        if isinstance(part, str) and part:
+            return part
+    return ""
 
 
 def revision(app: Flask, plugin: str, message: str) -> None:

@@ -1,12 +1,15 @@
 """Core pages: home with plugin widgets, health check."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from . import access, attachments
+from .models import Attachment
+
 from .admin import bp as admin_bp
-from .web import db_session, ext, hooks
+from .web import db_session, enabled_plugins, ext, hooks
 
 core_bp = Blueprint("core", __name__)
 
@@ -32,3 +35,32 @@ def healthz():
     enabled = sorted(ext().host.enabled(s)) if db_ok else []
     body = {"status": "ok" if db_ok else "error", "database": db_ok, "plugins": enabled}
     return jsonify(body), (200 if db_ok else 503)
+
+
+def _model_for_table(table: str):
+    for plugin, models in ext().models.items():
+        for m in models:
+            if m.__tablename__ == table:
+                return plugin, m
+    return None, None
+
+
+@core_bp.route("/attachments/<int:att_id>")
+@login_required
+def attachment(att_id: int):
+    """Download an attachment: allowed exactly when the user may see the
+    record it belongs to (a record of a disabled plugin: 404)."""
+    s = db_session()
+    att = s.get(Attachment, att_id)
+    if att is None:
+        abort(404)
+    if att.res_table:
+        plugin, model = _model_for_table(att.res_table)
+        if model is None or plugin not in enabled_plugins():
+            abort(404)
+        if access.scoped_get(s, model, att.res_id, current_user) is None:
+            abort(404)
+    elif att.uploaded_by != current_user.id and current_user.scope != "all":
+        abort(404)
+    return send_file(attachments.path_of(s, att), mimetype=att.content_type,
+                     as_attachment=True, download_name=att.filename)
