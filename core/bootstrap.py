@@ -11,6 +11,18 @@ from .models import OrgUnit, PluginState, Setting, User
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_MARK = "core.demo_loaded"
+#: username, full name, roles, org unit (a key of the demo context)
+DEMO_PEOPLE = [
+    ("manager", "王建国", ["manager"], "office"),
+    ("sales1", "李明", ["salesperson"], "office"),
+    ("sales2", "张伟", ["salesperson"], "office"),
+    ("finance", "陈静", ["finance"], "branch"),
+    ("auditor", "赵敏", ["auditor"], "root"),
+    ("store_mgr", "刘芳", ["manager"], "store"),
+    ("store_sales", "周婷", ["salesperson"], "store"),
+    ("bank_head", "孙强", ["manager"], "bank"),
+    ("bank_rm", "吴磊", ["salesperson"], "bank"),
+]
 
 
 @dataclass
@@ -51,7 +63,7 @@ def load_demo(session) -> list[str]:
     """Core's demo org tree and users, then each enabled plugin's demo data in
     dependency order.  Returns the demo logins to print."""
     if session.get(Setting, DEMO_MARK) is not None:
-        return ["demo data already loaded"]
+        return ["demo data already loaded"] + demo_logins()
     ext = session.info["ext"]
     root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
     c = services.create_org_unit
@@ -59,22 +71,12 @@ def load_demo(session) -> list[str]:
     office = c(session, "HZ-OFFICE", "杭州办事处", "office", east)
     store = c(session, "SH-STORE", "上海南京西路珠宝门店", "store", east)
     bank = c(session, "NJ-BANK", "南京新街口支行", "bank_branch", east)
-    people = [
-        ("manager", "王建国", ["manager"], office),
-        ("sales1", "李明", ["salesperson"], office),
-        ("sales2", "张伟", ["salesperson"], office),
-        ("finance", "陈静", ["finance"], east),
-        ("auditor", "赵敏", ["auditor"], root),
-        ("store_mgr", "刘芳", ["manager"], store),
-        ("store_sales", "周婷", ["salesperson"], store),
-        ("bank_head", "孙强", ["manager"], bank),
-        ("bank_rm", "吴磊", ["salesperson"], bank),
-    ]
+    context = {"root": root, "branch": east, "office": office, "store": store, "bank": bank}
     users = {}
-    for username, name, roles, unit in people:
-        users[username], _ = services.create_user(session, username, DEMO_PASSWORD, roles, unit, name)
-    context = {"root": root, "branch": east, "office": office, "store": store, "bank": bank,
-               "users": users}
+    for username, name, roles, unit in DEMO_PEOPLE:
+        users[username], _ = services.create_user(session, username, DEMO_PASSWORD, roles,
+                                                  context[unit], name)
+    context["users"] = users
     on = ext.host.enabled(session)
     for name in ext.host.order:
         if name not in on:
@@ -82,9 +84,12 @@ def load_demo(session) -> list[str]:
         others = [ext.host.modules[n] for n in ext.host.order if n != name]
         ext.host.pm.subset_hook_caller("load_demo_data", others)(session=session, context=context)
     session.add(Setting(key=DEMO_MARK, value=True))
-    logins = [f"demo login: {u:<12} password: {DEMO_PASSWORD}   ({n}, {', '.join(r)})"
-              for u, n, r, _unit in people]
-    return logins
+    return demo_logins()
+
+
+def demo_logins() -> list[str]:
+    return [f"demo login: {u:<12} password: {DEMO_PASSWORD}   ({n}, {', '.join(r)})"
+            for u, n, r, _unit in DEMO_PEOPLE]
 
 
 def init(app: Flask, admin_name: str = "admin", password: str | None = None,

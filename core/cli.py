@@ -38,8 +38,12 @@ def _fail(message: str) -> None:
 @with_appcontext
 def run_cmd(host: str, port: int):
     """Development server (use gunicorn in production, see README)."""
+    from werkzeug.serving import run_simple
+
     click.echo(f"Qudao is serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # app.run() refuses to start inside the flask CLI; run werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True,
+               use_reloader=False, use_debugger=False)
 
 
 # -- db -------------------------------------------------------------------

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Prepare this checkout on Debian 12: system packages, the .venv, the
+# package itself with its test extras, compiled translations.  Safe to run
+# again; it only does what is missing.  Called by scripts/run.sh and
+# scripts/test.sh, so there is rarely a reason to call it yourself.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# python3-venv: the venv module; fonts-noto-cjk + pango/harfbuzz: WeasyPrint
+# PDFs with Chinese text; chromium: the end-to-end test; poppler-utils:
+# pdftotext, used by the PDF tests.
+APT_PACKAGES=(python3 python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0
+              libpangoft2-1.0-0 chromium poppler-utils)
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        log "need root to run: $*  (run this script as root or install sudo)"
+        exit 1
+    fi
+}
+
+install_system_packages() {
+    local missing=()
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        log "system packages present"
+        return
+    fi
+    log "installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+create_venv() {
+    local py="${PYTHON:-python3}"
+    if [ ! -x .venv/bin/python ]; then
+        log "creating .venv with $($py --version 2>&1)"
+        "$py" -m venv .venv
+    fi
+    if ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        log "Qudao needs Python 3.11 or newer; .venv has $(.venv/bin/python --version 2>&1)"
+        exit 1
+    fi
+    # Reinstall only when the package definition changed since the last install.
+    local stamp=.venv/.qudao-installed want
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && .venv/bin/python -c 'import core, pytest' 2>/dev/null; then
+        log ".venv up to date"
+        return
+    fi
+    log "installing qudao and its test tools into .venv (pip install -e '.[test]')"
+    .venv/bin/python -m pip install -q -e '.[test]'
+    echo "$want" > "$stamp"
+}
+
+compile_translations() {
+    # The .mo files are committed; compile only when one is missing.
+    local po
+    while IFS= read -r po; do
+        if [ ! -f "${po%.po}.mo" ]; then
+            log "compiling translations"
+            .venv/bin/python scripts/i18n.py compile
+            return
+        fi
+    done < <(find core plugins -path '*/translations/*/LC_MESSAGES/messages.po')
+}
+
+install_system_packages
+create_venv
+compile_translations
