@@ -49,3 +49,26 @@ def next_number(session: Session, key: str, when: date | None = None) -> str:
     year = (when or date.today()).year
     n = next_value(session, key, year)
     return spec.pattern.format(year=year, n=n)
+
+
+def next_numbers(session: Session, key: str, count: int, when: date | None = None) -> list[str]:
+    """``count`` consecutive numbers in one statement (bulk imports): the
+    counter moves by ``count`` at once, so the block has no gaps either."""
+    if count <= 0:
+        return []
+    ext = session.info["ext"]
+    spec = ext.sequences.get(key)
+    if spec is None:
+        raise KeyError(f"no sequence declared with key {key!r}")
+    year = (when or date.today()).year
+    stmt = (
+        update(Sequence)
+        .where(Sequence.key == key, Sequence.year == year)
+        .values(last_value=Sequence.last_value + count)
+        .returning(Sequence.last_value)
+    )
+    last = session.execute(stmt).scalar()
+    if last is None:
+        session.execute(_insert_ignore(session).values(key=key, year=year, last_value=0))
+        last = session.execute(stmt).scalar_one()
+    return [spec.pattern.format(year=year, n=n) for n in range(last - count + 1, last + 1)]
