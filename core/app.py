@@ -114,9 +114,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["qudao"] = ext
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)
-    from .i18n import select_locale, select_timezone
+    from .i18n import CatalogueDomain, select_locale, select_timezone
 
-    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel = Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.domain_instance = CatalogueDomain()
     CSRFProtect(app)
 
     login = LoginManager(app)

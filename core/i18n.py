@@ -1,10 +1,38 @@
 """Locale selection: the user's own choice, else the session's, else zh_CN."""
 from __future__ import annotations
 
+from babel import support
 from flask import session
+from flask_babel import Domain, get_locale
 from flask_login import current_user
 
 LOCALES = ("zh_CN", "en")
+
+
+class CatalogueDomain(Domain):
+    """Finds the catalogues filed under ``zh_CN``: Babel resolves "zh_CN" to
+    the locale ``zh_Hans_CN``, a directory name Flask-Babel would look for
+    in vain, leaving every page in English."""
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:
+            return support.NullTranslations()
+        key = str(locale)
+        found = self.cache.get(key)
+        if found is None:
+            names = [key]
+            if locale.territory:
+                names.append(f"{locale.language}_{locale.territory}")
+            names.append(locale.language)
+            found = support.Translations()
+            for dirname in self.translation_directories:
+                catalog = support.Translations.load(dirname, names, self.domain[0])
+                found.merge(catalog)
+                if hasattr(catalog, "plural"):
+                    found.plural = catalog.plural
+            self.cache[key] = found
+        return found
 
 
 def select_locale() -> str:
@@ -23,4 +51,4 @@ def select_timezone() -> str:
 from flask_babel import gettext as _  # noqa: E402
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
-__all__ = ["LOCALES", "select_locale", "select_timezone", "_", "_l"]
+__all__ = ["LOCALES", "CatalogueDomain", "select_locale", "select_timezone", "_", "_l"]
