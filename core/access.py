@@ -78,6 +78,13 @@ def scoped_select(session: Session, model: Any, user: User, action: str = VIEW) 
 def scoped_get(session: Session, model: Any, ident: Any, user: User, action: str = VIEW):
     """One row by primary key if the user may see it, else None (callers answer 404)."""
     pk = model.__mapper__.primary_key[0]
+    if isinstance(ident, str):
+        # Ids kept as text (attachments' res_id): PostgreSQL will not compare
+        # an integer column with a string.
+        try:
+            ident = pk.type.python_type(ident)
+        except (TypeError, ValueError, NotImplementedError):
+            return None
     stmt = scoped_select(session, model, user, action).where(pk == ident)
     return session.execute(stmt).scalar_one_or_none()
 

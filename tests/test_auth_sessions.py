@@ -1,0 +1,143 @@
+"""Login throttling and session lifetime: reset at login, dead on the server
+side after logout, password change and role change."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from conftest import PASSWORD
+from core.db import utcnow
+from core.models import LoginAttempt, Role, User
+
+
+def _attempt(app, username, password, ip):
+    c = app.test_client()
+    token = c.fetch_csrf()
+    return c.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                  environ_base={"REMOTE_ADDR": ip})
+
+
+def test_wrong_password_is_refused_without_saying_which_part(app):
+    resp = _attempt(app, "admin", "wrong-password", "10.0.0.1")
+    assert resp.status_code == 401
+    html = resp.get_data(as_text=True)
+    assert "用户名或密码错误" in html
+    assert _attempt(app, "nobody", "wrong-password", "10.0.0.1").get_data(as_text=True).count(
+        "用户名或密码错误") == 1
+
+
+def test_account_is_throttled_even_with_the_right_password(app, make_user):
+    make_user("victim", "salesperson")
+    limit = app.config["LOGIN_MAX_FAILURES_ACCOUNT"]
+    for i in range(limit):
+        assert _attempt(app, "victim", "guess-%d" % i, f"10.1.0.{i}").status_code == 401
+    resp = _attempt(app, "victim", PASSWORD, "10.1.1.1")
+    assert resp.status_code == 429
+    assert "15" in resp.get_data(as_text=True)
+    # Another account from the same addresses is not affected.
+    assert _attempt(app, "admin", PASSWORD, "10.1.0.1").status_code == 302
+
+
+def test_ip_is_throttled_across_accounts(app):
+    limit = app.config["LOGIN_MAX_FAILURES_IP"]
+    for i in range(limit):
+        assert _attempt(app, f"spray{i}", "password1", "10.2.0.9").status_code == 401
+    assert _attempt(app, "admin", PASSWORD, "10.2.0.9").status_code == 429
+    assert _attempt(app, "admin", PASSWORD, "10.2.0.10").status_code == 302
+
+
+def test_old_failures_fall_out_of_the_window(app, db, make_user):
+    make_user("returning", "salesperson")
+    old = utcnow() - timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] + 60)
+    for _ in range(app.config["LOGIN_MAX_FAILURES_ACCOUNT"] + 2):
+        db.add(LoginAttempt(username="returning", ip="10.3.0.1", at=old))
+    db.commit()
+    assert _attempt(app, "returning", PASSWORD, "10.3.0.1").status_code == 302
+
+
+def test_success_clears_the_account_counter(app, make_user):
+    make_user("forgetful", "salesperson")
+    limit = app.config["LOGIN_MAX_FAILURES_ACCOUNT"]
+    for i in range(limit - 1):
+        _attempt(app, "forgetful", "nope-nope", "10.4.0.1")
+    assert _attempt(app, "forgetful", PASSWORD, "10.4.0.1").status_code == 302
+    assert _attempt(app, "forgetful", "nope-nope", "10.4.0.1").status_code == 401
+    assert _attempt(app, "forgetful", PASSWORD, "10.4.0.1").status_code == 302
+
+
+def test_inactive_user_cannot_sign_in(app, db, make_user):
+    u = make_user("gone", "salesperson")
+    db.get(User, u.id).active = False
+    db.commit()
+    assert _attempt(app, "gone", PASSWORD, "10.5.0.1").status_code == 401
+
+
+# -- sessions --------------------------------------------------------------------
+def _signed_in(app, cookie_value) -> bool:
+    """Does a browser holding this session cookie still get in?"""
+    c = app.test_client()
+    c.set_cookie("session", cookie_value)
+    return c.get("/account").status_code == 200
+
+
+def test_session_is_reset_at_login(client):
+    client.fetch_csrf()
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    client.login("admin")
+    with client.session_transaction() as sess:
+        assert "planted" not in sess
+        assert sess.get("_user_id")
+
+
+def test_logout_kills_the_old_cookie_on_the_server(app, client):
+    client.login("admin")
+    stolen = client.get_cookie("session").value
+    assert _signed_in(app, stolen)
+    assert client.logout().status_code == 302
+    assert not _signed_in(app, stolen)
+    assert client.get("/account").status_code == 302
+
+
+def test_password_change_signs_out_other_sessions(app, client, make_user):
+    make_user("pwchange", "salesperson")
+    laptop = app.test_client()
+    laptop.login("pwchange")
+    laptop_cookie = laptop.get_cookie("session").value
+    client.login("pwchange")
+    resp = client.post("/account", data={"pw-csrf_token": client.csrf, "pw-current": PASSWORD,
+                                         "pw-new": "brand-new-pass-1", "pw-confirm": "brand-new-pass-1"})
+    assert resp.status_code == 302
+    assert not _signed_in(app, laptop_cookie)
+    assert client.get("/account").status_code == 200  # the changing session carries on
+    assert _attempt(app, "pwchange", "brand-new-pass-1", "10.6.0.1").status_code == 302
+
+
+def test_role_change_by_admin_signs_the_user_out(app, client, db, make_user):
+    user = make_user("promoted", "salesperson")
+    victim = app.test_client()
+    victim.login("promoted")
+    old_cookie = victim.get_cookie("session").value
+    assert _signed_in(app, old_cookie)
+    manager = db.scalar(select(Role).where(Role.name == "manager"))
+    db.close()
+    client.login("admin")
+    resp = client.post_form(f"/admin/users/{user.id}", {
+        "username": "promoted", "full_name": "", "email": "", "org_unit_id": str(user.org_unit_id),
+        "roles": [str(manager.id)], "locale": "zh_CN", "active": "y", "password": ""})
+    assert resp.status_code == 302
+    assert not _signed_in(app, old_cookie)
+
+
+def test_role_permission_change_signs_holders_out(app, client, db, make_user):
+    make_user("holder", "finance")
+    victim = app.test_client()
+    victim.login("holder")
+    old_cookie = victim.get_cookie("session").value
+    role = db.scalar(select(Role).where(Role.name == "finance"))
+    db.close()
+    client.login("admin")
+    resp = client.post_form(f"/admin/roles/{role.id}", {
+        "name": "finance", "label": role.label, "scope": role.scope,
+        "permissions": ["core.audit_view"]})
+    assert resp.status_code == 302
+    assert not _signed_in(app, old_cookie)
