@@ -1,0 +1,168 @@
+"""Documents that post: invoices, payments received, credit notes and the
+allocations that settle invoices.
+
+Each document points at the entry it posted and takes that entry's number.
+Receivable money model (see services/ledger.py for the reasoning):
+invoices debit 1122 应收账款; payments and credit notes credit 2203 预收账款
+(so an unallocated credit *is* a prepayment); an allocation moves an amount
+from 2203 to 1122 against one invoice.  An invoice's open amount is its
+amount minus its allocations, summed in SQL.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, utcnow
+from plugins.customers.api import Customer
+
+from .ledger import Entry
+
+POSTED, REVERSED = "posted", "reversed"
+
+# Invoice kinds
+SALE, OPENING = "sale", "opening"
+# Payment methods
+BANK, CASH, OPENING_CREDIT = "bank", "cash", "opening"
+PAYMENT_METHODS = (BANK, CASH)
+# Credit note kinds (domain: rebate, 降价补差, 调价补差, 冲差, returns)
+CN_REBATE, CN_PRICE_DROP, CN_PRICE_ADJUST, CN_OFFSET, CN_RETURN = (
+    "rebate", "price_drop", "price_adjust", "offset", "return")
+CREDIT_NOTE_KINDS = (CN_REBATE, CN_PRICE_DROP, CN_PRICE_ADJUST, CN_OFFSET, CN_RETURN)
+
+
+class Invoice(Base):
+    """A sales invoice / sales slip (销售发票/销售单)."""
+
+    __tablename__ = "finance_invoice"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_finance_invoice_customer_due", "customer_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(12), default=SALE)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    description: Mapped[str] = mapped_column(String(255), default="")
+    #: The order (or other document) it bills, e.g. "dealers.order:17".
+    source: Mapped[str | None] = mapped_column(String(80), index=True)
+    #: For opening balances: the document number in the old system.
+    external_ref: Mapped[str | None] = mapped_column(String(60))
+    state: Mapped[str] = mapped_column(String(10), default=POSTED)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("finance_entry.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    entry: Mapped[Entry] = relationship()
+    lines: Mapped[list["InvoiceLine"]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.id")
+
+
+class InvoiceLine(Base):
+    __tablename__ = "finance_invoice_line"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("finance_invoice.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(String(255))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 3), default=Decimal("1"))
+    unit_price: Mapped[Decimal]
+    amount: Mapped[Decimal]
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class Payment(Base):
+    """Money received (回款): bank or cash, recorded only by finance; or an
+    opening credit balance (a customer who had prepaid before go-live)."""
+
+    __tablename__ = "finance_payment"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal]
+    method: Mapped[str] = mapped_column(String(10), default=BANK)
+    #: Bank slip number, cash receipt number, old-system reference …
+    reference: Mapped[str] = mapped_column(String(80), default="")
+    memo: Mapped[str] = mapped_column(String(255), default="")
+    state: Mapped[str] = mapped_column(String(10), default=POSTED)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("finance_entry.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    entry: Mapped[Entry] = relationship()
+
+
+class CreditNote(Base):
+    """A credit to the customer (贷项通知/红字): rebate redemption, 降价补差,
+    调价补差, 冲差 or a return."""
+
+    __tablename__ = "finance_credit_note"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: The invoice it corrects (returns, price adjustments), applied to first.
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("finance_invoice.id"))
+    rebate_claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finance_rebate_claim.id"), unique=True)
+    source: Mapped[str | None] = mapped_column(String(80), index=True)
+    state: Mapped[str] = mapped_column(String(10), default=POSTED)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("finance_entry.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    entry: Mapped[Entry] = relationship()
+    invoice: Mapped[Invoice | None] = relationship()
+
+
+class Allocation(Base):
+    """Part of a payment or credit note applied to an invoice (核销).
+    Append-only: undoing one adds a row with the opposite amount."""
+
+    __tablename__ = "finance_allocation"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("(payment_id IS NULL) <> (credit_note_id IS NULL)", name="one_credit"),
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("finance_invoice.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("finance_payment.id"), index=True)
+    credit_note_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finance_credit_note.id"), index=True)
+    amount: Mapped[Decimal]
+    date: Mapped[date] = mapped_column(Date)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("finance_entry.id"), unique=True)
+    undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("finance_allocation.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship()
+    payment: Mapped[Payment | None] = relationship()
+    credit_note: Mapped[CreditNote | None] = relationship()
+    entry: Mapped[Entry] = relationship()

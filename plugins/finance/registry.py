@@ -1,0 +1,76 @@
+"""What the plugin declares: permissions, settings, numbering, menus."""
+from __future__ import annotations
+
+from core.i18n import _l
+from core.registry import MenuItem, Permission, SequenceSpec, SettingSpec
+
+from .services.chart import JOURNAL_CODES
+
+PERMISSIONS = (
+    Permission("finance.view", _l("See receivables, invoices, payments and statements of visible customers"),
+               ("manager", "salesperson", "finance", "auditor")),
+    Permission("finance.ledger", _l("See the general ledger, journals and the hash chain"),
+               ("finance", "auditor")),
+    Permission("finance.post_invoice", _l("Post invoices"), ("finance",)),
+    Permission("finance.post_payment", _l("Record money received"), ("finance",)),
+    Permission("finance.credit_note", _l("Post credit notes"), ("finance",)),
+    Permission("finance.journal_entry", _l("Post general entries and reversals"), ("finance",)),
+    Permission("finance.lock", _l("Move the lock date"), ("finance",)),
+    Permission("finance.accounts", _l("Manage the chart of accounts"), ()),
+    Permission("finance.manage_credit", _l("Set credit lines and payment terms"), ("finance",)),
+    Permission("finance.credit_override", _l("Override a credit block with a reason"), ("manager",)),
+    Permission("finance.rebate_claim", _l("Prepare and submit rebate claims"),
+               ("salesperson", "manager")),
+    Permission("finance.rebate_approve", _l("Approve or reject rebate claims"), ("manager",)),
+    Permission("finance.rebate_redeem", _l("Redeem approved rebates"), ("finance",)),
+    Permission("finance.statement_issue", _l("Issue monthly statements"), ("finance",)),
+    Permission("finance.statement_answer", _l("Record a customer's answer to a statement"),
+               ("finance", "salesperson", "manager")),
+    Permission("finance.dispute_resolve", _l("Resolve statement disputes"), ("finance",)),
+    Permission("finance.budget", _l("Set budgets"), ("manager", "finance")),
+    Permission("finance.accrual", _l("Post month-end accruals"), ("finance",)),
+    Permission("finance.import", _l("Import opening balances"), ("finance",)),
+)
+
+SETTINGS = (
+    SettingSpec("finance.overdue_block_days", "int", 30,
+                _l("Block new orders when an invoice is overdue by more than (days)"),
+                minimum=0, maximum=365),
+    SettingSpec("finance.auto_apply_credits", "bool", True,
+                _l("Apply prepayments and credits to the oldest open invoices automatically")),
+    SettingSpec("finance.rebate_redeem_days", "int", 30,
+                _l("Rebates should be redeemed within (days of approval)"), minimum=1, maximum=365),
+    SettingSpec("finance.statement_locale", "choice", "zh_CN", _l("Statement language"),
+                choices=(("zh_CN", "中文"), ("en", "English"))),
+)
+
+#: Document numbers besides the journals.
+DOC_SEQUENCES = (
+    ("finance.rebate_claim", "REB/{year}/{n:05}", _l("Rebate claims")),
+    ("finance.statement", "STM/{year}/{n:05}", _l("Statements")),
+)
+
+
+def sequences() -> list[SequenceSpec]:
+    out = [SequenceSpec(f"finance.{code}", code + "/{year}/{n:05}", code) for code in JOURNAL_CODES]
+    out += [SequenceSpec(k, p, label) for k, p, label in DOC_SEQUENCES]
+    return out
+
+
+def menu(menu_name: str) -> list[MenuItem]:
+    if menu_name == "main":
+        return [MenuItem(_l("Finance"), "finance.index", 40, "finance.view")]
+    if menu_name == "finance":
+        return [
+            MenuItem(_l("Overview"), "finance.index", 10, "finance.view"),
+            MenuItem(_l("Invoices"), "finance.invoices", 20, "finance.view"),
+            MenuItem(_l("Payments"), "finance.payments", 30, "finance.view"),
+            MenuItem(_l("Credit notes"), "finance.credit_notes", 40, "finance.view"),
+            MenuItem(_l("Credit control"), "finance.credit_list", 50, "finance.view"),
+            MenuItem(_l("Rebates"), "finance.rebates", 60, "finance.view"),
+            MenuItem(_l("Statements"), "finance.statements", 70, "finance.view"),
+            MenuItem(_l("Aged receivables"), "finance.aging", 80, "finance.view"),
+            MenuItem(_l("Budgets"), "finance.budgets", 90, "finance.view"),
+            MenuItem(_l("Ledger"), "finance.entries", 100, "finance.ledger"),
+        ]
+    return []

@@ -1,0 +1,111 @@
+"""The default chart of accounts (企业会计准则 codes), the journals and the
+ledger state row.  ``ensure_setup`` is idempotent and safe under
+concurrency; it runs from the demo loader and lazily on first posting, so a
+fresh database works without a separate step."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Account, Journal, LedgerState
+from ..models.ledger import ASSET, EQUITY, EXPENSE, LIABILITY, REVENUE
+
+CASH, BANK = "1001", "1002"
+RECEIVABLE, PREPAID_OUT = "1122", "1123"
+ADVANCES = "2203"  # 预收账款: customers' prepayments and unapplied credits
+SALARIES_PAYABLE, TAXES = "2211", "2221"
+OTHER_PAYABLE = "2241"  # 其他应付款: approved rebates, accrued expenses
+OPENING_OFFSET = "4104"
+REVENUE_MAIN = "6001"
+SELLING = "6601"
+REBATE_EXPENSE = "660105"
+
+#: Accounts whose customer lines make up the customer's balance with us.
+CUSTOMER_ACCOUNTS = (RECEIVABLE, ADVANCES)
+
+CHART: tuple[tuple[str, str, str, str], ...] = (
+    ("1001", "库存现金", "Cash on hand", ASSET),
+    ("1002", "银行存款", "Bank deposits", ASSET),
+    ("1122", "应收账款", "Accounts receivable", ASSET),
+    ("1123", "预付账款", "Prepayments to suppliers", ASSET),
+    ("1221", "其他应收款", "Other receivables", ASSET),
+    ("1405", "库存商品", "Merchandise inventory", ASSET),
+    ("2202", "应付账款", "Accounts payable", LIABILITY),
+    ("2203", "预收账款", "Advances from customers", LIABILITY),
+    ("2211", "应付职工薪酬", "Employee benefits payable", LIABILITY),
+    ("2221", "应交税费", "Taxes payable", LIABILITY),
+    ("2241", "其他应付款", "Other payables (rebates, accruals)", LIABILITY),
+    ("4001", "实收资本", "Paid-in capital", EQUITY),
+    ("4103", "本年利润", "Profit for the year", EQUITY),
+    ("4104", "利润分配", "Profit distribution (opening balances)", EQUITY),
+    ("6001", "主营业务收入", "Main operating revenue", REVENUE),
+    ("6051", "其他业务收入", "Other operating revenue", REVENUE),
+    ("6401", "主营业务成本", "Cost of main operations", EXPENSE),
+    ("6601", "销售费用", "Selling expenses", EXPENSE),
+    ("660101", "销售费用-差旅费", "Selling expenses - travel", EXPENSE),
+    ("660102", "销售费用-业务招待费", "Selling expenses - entertainment", EXPENSE),
+    ("660103", "销售费用-促销宣传费", "Selling expenses - promotion", EXPENSE),
+    ("660104", "销售费用-运输费", "Selling expenses - transport", EXPENSE),
+    ("660105", "销售费用-返利", "Selling expenses - rebates", EXPENSE),
+    ("660106", "销售费用-促销员工资", "Selling expenses - promoter wages", EXPENSE),
+    ("6602", "管理费用", "Administrative expenses", EXPENSE),
+    ("6603", "财务费用", "Financial expenses", EXPENSE),
+)
+
+# code, name, English name; the numbering pattern is "{code}/{year}/{n:05}".
+JOURNALS: tuple[tuple[str, str, str], ...] = (
+    ("INV", "销售发票", "Sales invoices"),
+    ("REC", "收款", "Receipts"),
+    ("CRN", "贷项通知单", "Credit notes"),
+    ("ALC", "核销", "Allocations"),
+    ("RBT", "返利", "Rebates"),
+    ("ACR", "预提", "Accruals"),
+    ("OPN", "期初余额", "Opening balances"),
+    ("GEN", "通用凭证", "General entries"),
+)
+JOURNAL_CODES = tuple(j[0] for j in JOURNALS)
+
+
+def _insert_ignore(session: Session, model):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
+
+
+def ensure_setup(session: Session) -> None:
+    """Seed the chart, the journals and the ledger state row when missing."""
+    have = set(session.execute(select(Account.code)).scalars())
+    rows = [{"code": c, "name": n, "name_en": e, "kind": k, "builtin": True, "active": True}
+            for c, n, e, k in CHART if c not in have]
+    if rows:
+        session.execute(_insert_ignore(session, Account), rows)
+    have = set(session.execute(select(Journal.code)).scalars())
+    rows = [{"code": c, "name": n, "name_en": e} for c, n, e in JOURNALS if c not in have]
+    if rows:
+        session.execute(_insert_ignore(session, Journal), rows)
+    if session.get(LedgerState, 1) is None:
+        session.execute(_insert_ignore(session, LedgerState),
+                        [{"id": 1, "chain_seq": 0, "last_hash": "0" * 64}])
+
+
+def account(session: Session, code: str) -> Account:
+    acc = session.execute(select(Account).where(Account.code == code)).scalar_one_or_none()
+    if acc is None:
+        ensure_setup(session)
+        acc = session.execute(select(Account).where(Account.code == code)).scalar_one_or_none()
+    if acc is None:
+        from core.i18n import _l
+        from core.services import ServiceError
+
+        raise ServiceError(_l("No account with code %(code)s.", code=code))
+    return acc
+
+
+def journal(session: Session, code: str) -> Journal:
+    j = session.execute(select(Journal).where(Journal.code == code)).scalar_one_or_none()
+    if j is None:
+        ensure_setup(session)
+        j = session.execute(select(Journal).where(Journal.code == code)).scalar_one()
+    return j

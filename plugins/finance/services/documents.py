@@ -1,0 +1,470 @@
+"""Invoices, payments received, credit notes and allocations.
+
+The receivable model, in one paragraph: an invoice debits 1122 应收账款.
+A payment or a credit note credits 2203 预收账款 — until it is applied,
+money the customer has with us *is* a prepayment.  An allocation (核销)
+applies part of a payment or credit note to one invoice and posts
+Dr 2203 / Cr 1122 for that customer.  So 1122 is always the sum of the
+invoices' open amounts (aging adds up to the ledger), 2203 the unapplied
+credits, and the customer's balance with us is 1122 + 2203 (debit-positive).
+An allocation entry changes neither: statements leave it out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import literal, select, union_all, update
+from sqlalchemy.orm import Session
+
+from core import access, events
+from core.db import utcnow
+from core.i18n import _l
+from core.services import ServiceError
+from plugins.customers import api as customers
+
+from ..models import Allocation, CreditCommitment, CreditNote, Invoice, InvoiceLine, Payment
+from ..models.credit import INVOICED, OPEN
+from ..models.documents import (
+    BANK,
+    CASH,
+    CN_OFFSET,
+    CN_PRICE_ADJUST,
+    CN_PRICE_DROP,
+    CN_REBATE,
+    CN_RETURN,
+    CREDIT_NOTE_KINDS,
+    OPENING,
+    OPENING_CREDIT,
+    PAYMENT_METHODS,
+    POSTED,
+    REVERSED,
+    SALE,
+)
+from . import chart, settings_of
+from .ledger import LineSpec, lock_ledger, post_entry, reverse_entry
+from .money import ZERO, mround, msum, round_money, to_money
+
+#: Where the debit of a credit note goes, per kind.
+CREDIT_NOTE_ACCOUNTS = {
+    CN_REBATE: chart.OTHER_PAYABLE,        # redeems the approved rebate liability
+    CN_PRICE_DROP: chart.REBATE_EXPENSE,   # 降价补差: a customer expense (seed 000 §四.5.D)
+    CN_PRICE_ADJUST: chart.REVENUE_MAIN,   # 调价补差: corrects the price billed
+    CN_OFFSET: chart.REVENUE_MAIN,         # 冲差
+    CN_RETURN: chart.REVENUE_MAIN,         # 退货
+}
+
+
+@dataclass
+class InvoiceLineSpec:
+    description: str
+    unit_price: Decimal | int | str
+    quantity: Decimal | int | str = 1
+
+
+def _customer(session: Session, customer_id: int):
+    c = customers.get_customer(session, customer_id)
+    if c is None:
+        raise ServiceError(_l("Unknown customer."))
+    return c
+
+
+def _user_id(user) -> int | None:
+    return getattr(user, "id", None) if user is not None else None
+
+
+def _require(session: Session, user, code: str) -> None:
+    if user is not None and not access.has_permission(session, user, code):
+        raise ServiceError(_l("You do not have permission to do this."))
+
+
+def due_date_for(session: Session, customer_id: int, when: date) -> date:
+    """Net-N customers have N days; prepayment customers pay at once."""
+    from ..models import CreditProfile
+
+    profile = session.get(CreditProfile, customer_id)
+    if profile is not None and profile.effective_terms(when) == "net":
+        return when + timedelta(days=profile.term_days)
+    return when
+
+
+# -- open amounts ----------------------------------------------------------
+def allocated_sq(column):
+    """Correlated subquery: the amount allocated to/from a row."""
+    return (select(msum(Allocation.amount)).where(column)
+            .correlate_except(Allocation).scalar_subquery())
+
+
+def invoice_open(session: Session, invoice_id: int) -> Decimal:
+    inv = session.get(Invoice, invoice_id)
+    if inv is None or inv.state != POSTED:
+        return ZERO
+    done = session.scalar(select(msum(Allocation.amount)).where(Allocation.invoice_id == invoice_id))
+    return inv.amount - done
+
+
+def open_invoices(session: Session, customer_id: int) -> list[tuple[Invoice, Decimal]]:
+    """(invoice, open amount) of the customer's unpaid invoices, oldest due first."""
+    open_amt = Invoice.amount - allocated_sq(Allocation.invoice_id == Invoice.id)
+    rows = session.execute(
+        select(Invoice, open_amt.label("open"))
+        .where(Invoice.customer_id == customer_id, Invoice.state == POSTED,
+               mround(open_amt) > 0)
+        .order_by(Invoice.due_date, Invoice.id)).all()
+    return [(inv, round_money(amt)) for inv, amt in rows]
+
+
+def credit_open(session: Session, credit) -> Decimal:
+    if credit.state != POSTED:
+        return ZERO
+    col = Allocation.payment_id if isinstance(credit, Payment) else Allocation.credit_note_id
+    return credit.amount - session.scalar(select(msum(Allocation.amount)).where(col == credit.id))
+
+
+def open_credits(session: Session, customer_id: int) -> list[tuple[object, Decimal]]:
+    """Unapplied payments and credit notes, oldest first."""
+    p_open = Payment.amount - allocated_sq(Allocation.payment_id == Payment.id)
+    c_open = CreditNote.amount - allocated_sq(Allocation.credit_note_id == CreditNote.id)
+    q = union_all(
+        select(literal("p").label("t"), Payment.id.label("id"), Payment.date.label("d"),
+               p_open.label("open"))
+        .where(Payment.customer_id == customer_id, Payment.state == POSTED, mround(p_open) > 0),
+        select(literal("c").label("t"), CreditNote.id.label("id"), CreditNote.date.label("d"),
+               c_open.label("open"))
+        .where(CreditNote.customer_id == customer_id, CreditNote.state == POSTED,
+               mround(c_open) > 0),
+    ).subquery()
+    out = []
+    for t, ident, _d, amt in session.execute(select(q).order_by(q.c.d, q.c.t, q.c.id)):
+        obj = session.get(Payment if t == "p" else CreditNote, ident)
+        out.append((obj, round_money(Decimal(str(amt)))))
+    return out
+
+
+# -- allocations -----------------------------------------------------------
+def allocate(session: Session, invoice: Invoice, credit, amount, *, when: date | None = None,
+             user=None) -> Allocation:
+    """Apply ``amount`` of a payment or credit note to an invoice."""
+    amount = to_money(amount)
+    lock_ledger(session)
+    if credit.customer_id != invoice.customer_id:
+        raise ServiceError(_l("A payment can only settle invoices of the same customer."))
+    if invoice.state != POSTED or credit.state != POSTED:
+        raise ServiceError(_l("Reversed documents cannot be allocated."))
+    inv_open = invoice_open(session, invoice.id)
+    if amount > inv_open:
+        raise ServiceError(_l("Invoice %(number)s has only %(open)s open.",
+                              number=invoice.number, open=inv_open))
+    cr_open = credit_open(session, credit)
+    if amount > cr_open:
+        raise ServiceError(_l("%(number)s has only %(open)s left to allocate.",
+                              number=credit.number, open=cr_open))
+    when = when or max(date.today(), invoice.date, credit.date)
+    cust = invoice.customer_id
+    entry = post_entry(session, "ALC", when, [
+        LineSpec(chart.ADVANCES, debit=amount, customer_id=cust, memo=credit.number),
+        LineSpec(chart.RECEIVABLE, credit=amount, customer_id=cust, memo=invoice.number),
+    ], memo=f"{credit.number} → {invoice.number}", customer_id=cust,
+        source=f"finance.invoice:{invoice.id}", user_id=_user_id(user), **_dims(invoice.customer))
+    alloc = Allocation(customer_id=cust, invoice_id=invoice.id, amount=amount, date=when,
+                       entry_id=entry.id, created_by=_user_id(user),
+                       payment_id=credit.id if isinstance(credit, Payment) else None,
+                       credit_note_id=credit.id if isinstance(credit, CreditNote) else None)
+    session.add(alloc)
+    session.flush()
+    return alloc
+
+
+def unallocate(session: Session, alloc: Allocation, *, user=None) -> Allocation:
+    """Undo an allocation: a reversing entry and a row with the opposite amount."""
+    lock_ledger(session)
+    if alloc.amount < 0 or session.scalar(
+            select(Allocation.id).where(Allocation.undo_of_id == alloc.id)):
+        raise ServiceError(_l("This allocation is already undone."))
+    rev = reverse_entry(session, alloc.entry, user_id=_user_id(user))
+    undo = Allocation(customer_id=alloc.customer_id, invoice_id=alloc.invoice_id,
+                      payment_id=alloc.payment_id, credit_note_id=alloc.credit_note_id,
+                      amount=-alloc.amount, date=rev.date, entry_id=rev.id,
+                      undo_of_id=alloc.id, created_by=_user_id(user))
+    session.add(undo)
+    session.flush()
+    return undo
+
+
+def live_allocations(session: Session, **where) -> list[Allocation]:
+    """Allocations not undone, filtered by invoice_id / payment_id / credit_note_id."""
+    undone = select(Allocation.undo_of_id).where(Allocation.undo_of_id.is_not(None))
+    stmt = select(Allocation).where(Allocation.amount > 0, Allocation.id.not_in(undone))
+    for key, value in where.items():
+        stmt = stmt.where(getattr(Allocation, key) == value)
+    return list(session.execute(stmt.order_by(Allocation.id)).scalars())
+
+
+def apply_credits(session: Session, customer_id: int, *, invoice: Invoice | None = None,
+                  credit=None, when: date | None = None, user=None) -> Decimal:
+    """Settle oldest-first: the customer's open credits against ``invoice``,
+    or ``credit`` against the oldest open invoices.  Returns the amount applied."""
+    applied = ZERO
+    if invoice is not None:
+        remaining = invoice_open(session, invoice.id)
+        for cr, amt in open_credits(session, customer_id):
+            if remaining <= 0:
+                break
+            take = min(amt, remaining)
+            allocate(session, invoice, cr, take, when=when, user=user)
+            remaining -= take
+            applied += take
+    elif credit is not None:
+        remaining = credit_open(session, credit)
+        for inv, amt in open_invoices(session, customer_id):
+            if remaining <= 0:
+                break
+            take = min(amt, remaining)
+            allocate(session, inv, credit, take, when=when, user=user)
+            remaining -= take
+            applied += take
+    return applied
+
+
+def _dims(customer) -> dict:
+    return {"unit_id": customer.org_unit_id, "salesperson_id": customer.owner_id}
+
+
+# -- invoices --------------------------------------------------------------
+def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: date | None = None,
+                 due_date: date | None = None, source: str | None = None, description: str = "",
+                 user=None, apply_prepayment: bool | None = None, kind: str = SALE,
+                 external_ref: str | None = None) -> Invoice:
+    """Post a sales invoice: Dr 1122 应收账款 / Cr 6001 主营业务收入 per line.
+    ``lines`` are ``InvoiceLineSpec`` or dicts with description, unit_price,
+    quantity.  Closes the credit commitment of ``source``; applies the
+    customer's prepayments unless ``apply_prepayment`` is False."""
+    cust = _customer(session, customer_id)
+    when = when or date.today()
+    specs = [InvoiceLineSpec(**ln) if isinstance(ln, dict) else ln for ln in lines]
+    if not specs:
+        raise ServiceError(_l("An invoice needs at least one line."))
+    inv_lines = []
+    for s in specs:
+        desc = (s.description or "").strip()
+        if not desc:
+            raise ServiceError(_l("Every invoice line needs a description."))
+        qty = Decimal(str(s.quantity))
+        if not qty.is_finite() or qty <= 0:
+            raise ServiceError(_l("Quantities must be positive."))
+        price = to_money(s.unit_price)
+        inv_lines.append(InvoiceLine(description=desc[:255], quantity=qty, unit_price=price,
+                                     amount=round_money(qty * price)))
+    total = sum((ln.amount for ln in inv_lines), ZERO)
+    if total <= 0:
+        raise ServiceError(_l("The invoice total must be positive."))
+    with session.begin_nested():
+        lock_ledger(session)
+        if source:
+            dup = session.scalar(select(Invoice.number).where(
+                Invoice.source == source, Invoice.state == POSTED))
+            if dup:
+                raise ServiceError(_l("%(source)s is already invoiced as %(number)s.",
+                                      source=source, number=dup))
+        due = due_date or due_date_for(session, customer_id, when)
+        if due < when:
+            raise ServiceError(_l("The due date cannot be before the invoice date."))
+        counter = chart.OPENING_OFFSET if kind == OPENING else chart.REVENUE_MAIN
+        journal = "OPN" if kind == OPENING else "INV"
+        memo = description or (inv_lines[0].description if len(inv_lines) == 1 else "")
+        entry = post_entry(session, journal, when, [
+            LineSpec(chart.RECEIVABLE, debit=total, customer_id=customer_id, memo=memo),
+            *[LineSpec(counter, credit=ln.amount, customer_id=customer_id, memo=ln.description)
+              for ln in inv_lines],
+        ], memo=memo, customer_id=customer_id, source=source, user_id=_user_id(user), **_dims(cust))
+        inv = Invoice(number=entry.number, kind=kind, customer_id=customer_id, date=when,
+                      due_date=due, amount=total, description=(description or memo)[:255],
+                      source=source, external_ref=external_ref, entry_id=entry.id,
+                      created_by=_user_id(user), lines=inv_lines)
+        session.add(inv)
+        session.flush()
+        if source:
+            session.execute(update(CreditCommitment)
+                            .where(CreditCommitment.source == source, CreditCommitment.state == OPEN)
+                            .values(state=INVOICED, closed_at=utcnow())
+                            .execution_options(synchronize_session=False))
+        if apply_prepayment is None:
+            apply_prepayment = bool(settings_of(session, "finance.auto_apply_credits"))
+        if apply_prepayment:
+            apply_credits(session, customer_id, invoice=inv, when=when, user=user)
+    events.emit(session, "finance.invoice_posted", invoice_id=inv.id, customer_id=customer_id,
+                source=source, amount=str(total))
+    return inv
+
+
+def reverse_invoice(session: Session, inv: Invoice, *, reason: str, when: date | None = None,
+                    user=None) -> Invoice:
+    """Cancel a posted invoice: undo its allocations (the money goes back to
+    prepayment) and post the reversal."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Give a reason for the reversal."))
+    if inv.state != POSTED:
+        raise ServiceError(_l("%(number)s is already reversed.", number=inv.number))
+    with session.begin_nested():
+        lock_ledger(session)
+        for alloc in live_allocations(session, invoice_id=inv.id):
+            unallocate(session, alloc, user=user)
+        reverse_entry(session, inv.entry, when, user_id=_user_id(user),
+                      memo=str(_l("Reversal of %(number)s: %(reason)s", number=inv.number,
+                                  reason=reason)))
+        inv.state = REVERSED
+        session.flush()
+    events.emit(session, "finance.invoice_reversed", invoice_id=inv.id, source=inv.source)
+    return inv
+
+
+# -- payments --------------------------------------------------------------
+def record_payment(session: Session, customer_id: int, amount, *, when: date | None = None,
+                   method: str = BANK, reference: str = "", memo: str = "", user=None,
+                   allocations: str | list | None = None) -> Payment:
+    """Money received (回款), finance only.  Posts Dr 1002/1001 / Cr 2203.
+    ``allocations``: None (keep as prepayment), "auto" (oldest invoices
+    first) or ``[(invoice_id, amount), ...]``."""
+    _require(session, user, "finance.post_payment")
+    cust = _customer(session, customer_id)
+    amount = to_money(amount)
+    when = when or date.today()
+    if method not in PAYMENT_METHODS + (OPENING_CREDIT,):
+        raise ServiceError(_l("Unknown payment method."))
+    debit_acc = {BANK: chart.BANK, CASH: chart.CASH, OPENING_CREDIT: chart.OPENING_OFFSET}[method]
+    journal = "OPN" if method == OPENING_CREDIT else "REC"
+    with session.begin_nested():
+        entry = post_entry(session, journal, when, [
+            LineSpec(debit_acc, debit=amount, memo=reference or memo),
+            LineSpec(chart.ADVANCES, credit=amount, customer_id=customer_id, memo=memo),
+        ], memo=memo or reference, customer_id=customer_id, user_id=_user_id(user), **_dims(cust))
+        pay = Payment(number=entry.number, customer_id=customer_id, date=when, amount=amount,
+                      method=method, reference=(reference or "")[:80], memo=(memo or "")[:255],
+                      entry_id=entry.id, created_by=_user_id(user))
+        session.add(pay)
+        session.flush()
+        if allocations == "auto":
+            apply_credits(session, customer_id, credit=pay, when=when, user=user)
+        elif allocations:
+            for invoice_id, amt in allocations:
+                inv = session.get(Invoice, int(invoice_id))
+                if inv is None or inv.customer_id != customer_id:
+                    raise ServiceError(_l("Unknown invoice."))
+                if to_money(amt, allow_zero=True) > 0:
+                    allocate(session, inv, pay, amt, when=when, user=user)
+    events.emit(session, "finance.payment_recorded", payment_id=pay.id, customer_id=customer_id,
+                amount=str(amount))
+    return pay
+
+
+def reverse_payment(session: Session, pay: Payment, *, reason: str, when: date | None = None,
+                    user=None) -> Payment:
+    """A bounced transfer or a mistyped amount: undo allocations, reverse."""
+    _require(session, user, "finance.post_payment")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Give a reason for the reversal."))
+    if pay.state != POSTED:
+        raise ServiceError(_l("%(number)s is already reversed.", number=pay.number))
+    with session.begin_nested():
+        lock_ledger(session)
+        for alloc in live_allocations(session, payment_id=pay.id):
+            unallocate(session, alloc, user=user)
+        reverse_entry(session, pay.entry, when, user_id=_user_id(user),
+                      memo=str(_l("Reversal of %(number)s: %(reason)s", number=pay.number,
+                                  reason=reason)))
+        pay.state = REVERSED
+        session.flush()
+    return pay
+
+
+# -- credit notes ----------------------------------------------------------
+def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, reason: str,
+                     when: date | None = None, invoice_id: int | None = None,
+                     rebate_claim_id: int | None = None, source: str | None = None,
+                     user=None, apply: bool | None = None) -> CreditNote:
+    """A credit to the customer: Dr (per kind) / Cr 2203.  Applied to
+    ``invoice_id`` first when given, then oldest invoices (setting)."""
+    cust = _customer(session, customer_id)
+    if kind not in CREDIT_NOTE_KINDS:
+        raise ServiceError(_l("Unknown credit note kind."))
+    if kind == CN_REBATE and rebate_claim_id is None:
+        # Seed 000 §四.5.D: no oral promises; only an approved claim is redeemed.
+        raise ServiceError(_l("A rebate credit note redeems an approved rebate claim."))
+    amount = to_money(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Give a reason for the credit note."))
+    when = when or date.today()
+    inv = None
+    if invoice_id:
+        inv = session.get(Invoice, int(invoice_id))
+        if inv is None or inv.customer_id != customer_id:
+            raise ServiceError(_l("Unknown invoice."))
+        if kind == CN_RETURN and amount > inv.amount:
+            raise ServiceError(_l("A return cannot credit more than the invoice."))
+    with session.begin_nested():
+        entry = post_entry(session, "CRN", when, [
+            LineSpec(CREDIT_NOTE_ACCOUNTS[kind], debit=amount,
+                     customer_id=customer_id if kind == CN_REBATE else None, memo=reason[:255]),
+            LineSpec(chart.ADVANCES, credit=amount, customer_id=customer_id, memo=reason[:255]),
+        ], memo=reason, customer_id=customer_id, source=source, user_id=_user_id(user),
+            **_dims(cust))
+        cn = CreditNote(number=entry.number, kind=kind, customer_id=customer_id, date=when,
+                        amount=amount, reason=reason, invoice_id=inv.id if inv else None,
+                        rebate_claim_id=rebate_claim_id, source=source, entry_id=entry.id,
+                        created_by=_user_id(user))
+        session.add(cn)
+        session.flush()
+        if inv is not None and inv.state == POSTED:
+            take = min(amount, invoice_open(session, inv.id))
+            if take > 0:
+                allocate(session, inv, cn, take, when=when, user=user)
+        if apply is None:
+            apply = bool(settings_of(session, "finance.auto_apply_credits"))
+        if apply:
+            apply_credits(session, customer_id, credit=cn, when=when, user=user)
+    events.emit(session, "finance.credit_note_posted", credit_note_id=cn.id,
+                customer_id=customer_id, kind=kind, amount=str(amount))
+    return cn
+
+
+def reverse_credit_note(session: Session, cn: CreditNote, *, reason: str,
+                        when: date | None = None, user=None) -> CreditNote:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Give a reason for the reversal."))
+    if cn.state != POSTED:
+        raise ServiceError(_l("%(number)s is already reversed.", number=cn.number))
+    with session.begin_nested():
+        lock_ledger(session)
+        for alloc in live_allocations(session, credit_note_id=cn.id):
+            unallocate(session, alloc, user=user)
+        reverse_entry(session, cn.entry, when, user_id=_user_id(user),
+                      memo=str(_l("Reversal of %(number)s: %(reason)s", number=cn.number,
+                                  reason=reason)))
+        cn.state = REVERSED
+        if cn.rebate_claim_id:
+            from .rebates import reopen_after_reversal
+
+            reopen_after_reversal(session, cn.rebate_claim_id)
+        session.flush()
+    return cn
+
+
+def unapplied_total(session: Session, customer_id: int) -> Decimal:
+    """The customer's 2203 balance as a positive amount (prepaid / unapplied)."""
+    from .ledger import account_balance
+
+    return -account_balance(session, chart.ADVANCES, customer_id)
+
+
+__all__ = [
+    "post_invoice", "reverse_invoice", "record_payment", "reverse_payment", "post_credit_note",
+    "reverse_credit_note", "allocate", "unallocate", "open_invoices", "open_credits",
+    "invoice_open", "credit_open", "apply_credits", "live_allocations", "InvoiceLineSpec",
+    "due_date_for",
+]
