@@ -1,0 +1,1 @@
+"""Peer applications the platform is measured against (same gunicorn settings)."""

@@ -1,0 +1,118 @@
+"""Run modes and the per-run context every case receives."""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .generate import Dataset, generate
+from .targets import Target, pg_target, sqlite_target
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class Skip(Exception):
+    """A case cannot run here (a tool or service is missing); the report says why."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    repeats: int  # kept rounds; one warm-up round more is run and discarded
+    load_seconds: float  # per load run
+    max_requests: int  # the Python client's cap per load run
+    connections: int
+    list_customers: int  # customer list: rows in the table
+    aged_scale: str  # aged receivables: data set scale
+    import_rows: int
+    pdf_rows: tuple[int, ...]
+    pdf_memory_rows: int
+    batch_statements: int
+    batch_lines: int
+    use_wrk: bool = True
+
+
+MODES = {
+    # The test suite's smoke run: every code path, tiny sizes, no wrk.
+    "smoke": Mode("smoke", repeats=1, load_seconds=0.3, max_requests=40, connections=2,
+                  list_customers=300, aged_scale="T", import_rows=200, pdf_rows=(5, 20),
+                  pdf_memory_rows=50, batch_statements=4, batch_lines=3, use_wrk=False),
+    "quick": Mode("quick", repeats=3, load_seconds=3, max_requests=20_000, connections=8,
+                  list_customers=100_000, aged_scale="M", import_rows=100_000,
+                  pdf_rows=(100, 1000), pdf_memory_rows=5000, batch_statements=2000,
+                  batch_lines=40),
+    "full": Mode("full", repeats=7, load_seconds=10, max_requests=100_000, connections=8,
+                 list_customers=100_000, aged_scale="M", import_rows=100_000,
+                 pdf_rows=(100, 1000), pdf_memory_rows=5000, batch_statements=2000,
+                 batch_lines=40),
+}
+
+
+@dataclass
+class Context:
+    mode: Mode
+    dbs: tuple[str, ...]
+    pg_base: str
+    work: Path = DATA
+    log: Callable[[str], None] = print
+    prefix: str = "qudao_bench"
+    _datasets: dict = field(default_factory=dict)
+    created_pg: set = field(default_factory=set)
+
+    @property
+    def logs(self) -> Path:
+        return self.work / "logs"
+
+    @property
+    def use_wrk(self) -> bool:
+        from .load import wrk_available
+
+        return self.mode.use_wrk and wrk_available()
+
+    def target(self, db: str, name: str) -> Target:
+        """A fresh, empty database for ``name`` on ``db``."""
+        if db == "sqlite":
+            return sqlite_target(self.work / f"{name}.db")
+        dbname = f"{self.prefix}_{name}".lower()
+        self.created_pg.add(dbname)
+        return pg_target(self.pg_base, dbname)
+
+    def clone(self, base: Target, name: str) -> Target:
+        """A fresh copy of ``base`` for a round that writes."""
+        from .targets import clone
+
+        target = clone(base, name, self.pg_base, self.work, self.prefix)
+        if not target.is_sqlite:
+            self.created_pg.add(target.name)
+        return target
+
+    def cleanup(self) -> None:
+        """Drop the PostgreSQL databases this run created (SQLite files stay
+        under the work folder for inspection)."""
+        from .targets import drop_pg
+
+        for name in sorted(self.created_pg):
+            drop_pg(self.pg_base, name)
+        self.created_pg.clear()
+
+    def data_dir(self, db: str, name: str) -> Path:
+        d = self.work / f"{name}-{db}-files"
+        if d.exists():
+            shutil.rmtree(d)
+        d.mkdir(parents=True)
+        return d
+
+    def dataset(self, db: str, name: str, customers: int, lines: int = 0) -> Dataset:
+        """A data set generated once per run and shared by the cases that only read it."""
+        key = (db, name, customers, lines)
+        ds = self._datasets.get(key)
+        if ds is None:
+            t0 = time.perf_counter()
+            self.log(f"generating {name} on {db}: {customers:,} customers, {lines:,} lines")
+            ds = generate(self.target(db, name), self.data_dir(db, name), customers, lines,
+                          log=self.log)
+            self.log(f"  done in {time.perf_counter() - t0:.1f} s")
+            self._datasets[key] = ds
+        return ds
