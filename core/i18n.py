@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel import support
-from flask import session
+from flask import has_request_context, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
 
@@ -36,6 +36,8 @@ class CatalogueDomain(Domain):
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI, jobs: the company's language
+        return "zh_CN"
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

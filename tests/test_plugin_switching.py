@@ -181,3 +181,11 @@ def test_disabled_plugin_permissions_vanish(app, client, make_user):
 
         services.disable_plugin(s, "qdtest")
         assert not access.has_permission(s, u, "qdtest.view")
+
+
+def test_cli_refusals_are_readable_outside_a_request(app):
+    """Service errors carry lazy translated messages; the CLI prints them."""
+    res = app.test_cli_runner().invoke(main, ["users", "create", "someone", "--role", "nosuchrole"],
+                                       input="a-long-password\n")
+    assert res.exit_code == 1
+    assert "nosuchrole" in res.output and "Traceback" not in res.output
