@@ -1,0 +1,108 @@
+"""Small helpers shared by the services: periods, amounts, settings."""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core import settings
+from core.i18n import _l
+from core.services import ServiceError
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """"2026-03" → (first day, last day); refuses anything else."""
+    try:
+        year, month = (int(p) for p in str(text).split("-"))
+        first = date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ServiceError(_l("A period is written YYYY-MM, e.g. 2026-03.")) from None
+    return first, date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_periods(end: date, months: int) -> list[str]:
+    """The ``months`` periods ending with ``end``'s month, oldest first."""
+    out = []
+    y, m = end.year, end.month
+    for _ in range(months):
+        out.append(f"{y:04d}-{m:02d}")
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    return list(reversed(out))
+
+
+def to_decimal(raw: Any, label: Any, *, minimum: Decimal | None = Decimal("0"),
+               allow_blank: bool = False) -> Decimal | None:
+    if raw is None or str(raw).strip() == "":
+        if allow_blank:
+            return None
+        raise ServiceError(_l("%(field)s is required.", field=label))
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise ServiceError(_l("%(field)s must be a number.", field=label)) from None
+    if minimum is not None and value < minimum:
+        raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
+    return value
+
+
+def to_int(raw: Any, label: Any, *, minimum: int | None = 0, allow_blank: bool = False,
+           default: int | None = None) -> int | None:
+    if raw is None or str(raw).strip() == "":
+        if allow_blank:
+            return default
+        raise ServiceError(_l("%(field)s is required.", field=label))
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ServiceError(_l("%(field)s must be a whole number.", field=label)) from None
+    if minimum is not None and value < minimum:
+        raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
+    return value
+
+
+def to_date(raw: Any, label: Any, *, allow_blank: bool = False) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    if raw is None or str(raw).strip() == "":
+        if allow_blank:
+            return None
+        raise ServiceError(_l("%(field)s is required.", field=label))
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ServiceError(_l("%(field)s must be a date (YYYY-MM-DD).", field=label)) from None
+
+
+def required_text(raw: Any, label: Any, max_len: int = 255) -> str:
+    text = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw).strip()
+    if not text:
+        raise ServiceError(_l("%(field)s is required.", field=label))
+    if len(text) > max_len:
+        raise ServiceError(_l("%(field)s is too long (at most %(n)s characters).",
+                              field=label, n=max_len))
+    return text
+
+
+def setting(session: Session, key: str) -> Any:
+    return settings.get(session, "dealers." + key)
+
+
+def days_ago(day: date, n: int) -> date:
+    return day - timedelta(days=n)

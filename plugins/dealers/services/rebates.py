@@ -1,0 +1,82 @@
+"""Rebate claims (返利申报) of dealers: two kinds only, sales subsidy and
+price-drop compensation (seed 000 §四.5.D); the basis is per model; a
+submitted claim continues in finance's rebate workflow."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.db import utcnow
+from core.i18n import _l
+from core.sequences import next_number
+from core.services import ServiceError
+from plugins.customers.api import Customer
+
+from ..models import DealerProduct, DealerRebateClaim, DealerRebateClaimLine
+from ..models.market import RC_DRAFT, RC_SUBMITTED, REBATE_KINDS
+from . import finance_link
+from .common import cents, parse_period, to_decimal, to_int
+from .network import require_active, require_dealer
+
+SEQUENCE = "dealers.rebate"
+
+
+def create_claim(session: Session, customer: Customer, user, *, kind: str, period: str,
+                 note: str | None = None) -> DealerRebateClaim:
+    require_dealer(customer)
+    if kind not in REBATE_KINDS:
+        raise ServiceError(_l("A rebate is either a sales subsidy or a price-drop compensation."))
+    first, _ = parse_period(period)
+    claim = DealerRebateClaim(number=next_number(session, SEQUENCE, first), customer_id=customer.id,
+                        kind=kind, period=period, state=RC_DRAFT, note=note,
+                        created_by=user.id if user else None)
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def _require_draft(claim: DealerRebateClaim) -> None:
+    if claim.state != RC_DRAFT:
+        raise ServiceError(_l("Claim %(no)s was already submitted.", no=claim.number))
+
+
+def _refresh(session: Session, claim: DealerRebateClaim) -> None:
+    session.flush()
+    claim.total = cents(session.scalar(select(func.coalesce(func.sum(DealerRebateClaimLine.amount), 0))
+                                       .where(DealerRebateClaimLine.claim_id == claim.id)))
+    session.flush()
+
+
+def add_line(session: Session, claim: DealerRebateClaim, product: DealerProduct, quantity, unit_amount) -> DealerRebateClaimLine:
+    _require_draft(claim)
+    qty = to_int(quantity, _l("Quantity"), minimum=1)
+    per = cents(to_decimal(unit_amount, _l("Amount per unit")))
+    if per <= 0:
+        raise ServiceError(_l("The amount per unit must be above zero."))
+    line = DealerRebateClaimLine(product_id=product.id, quantity=qty,
+                           unit_amount=per, amount=cents(per * qty))
+    claim.lines.append(line)
+    _refresh(session, claim)
+    return line
+
+
+def remove_line(session: Session, claim: DealerRebateClaim, line: DealerRebateClaimLine) -> None:
+    _require_draft(claim)
+    if line.claim_id != claim.id:
+        raise ServiceError(_l("This line belongs to another claim."))
+    claim.lines.remove(line)
+    session.delete(line)
+    _refresh(session, claim)
+
+
+def submit_claim(session: Session, claim: DealerRebateClaim, user) -> DealerRebateClaim:
+    _require_draft(claim)
+    if not claim.lines:
+        raise ServiceError(_l("A claim needs at least one model with its quantity."))
+    require_active(claim.customer)
+    _refresh(session, claim)
+    claim.finance_ref = finance_link.submit_rebate(session, claim, user)
+    claim.state = RC_SUBMITTED
+    claim.submitted_at = utcnow()
+    session.flush()
+    return claim

@@ -1,0 +1,21 @@
+"""Blueprint ``dealers`` at ``/dealers``; the pages live in the modules below."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("dealers", __name__, url_prefix="/dealers",
+               template_folder="../templates", static_folder="../static")
+
+
+def blueprint() -> Blueprint:
+    # The route modules attach themselves to ``bp`` on import.
+    from . import catalog, market, network, orders, overview, promotions, rebates, samples, stock  # noqa: F401
+
+    return bp
+
+
+@bp.app_template_global("state_label")
+def _state_label(code) -> str:
+    from ..labels import state_label
+
+    return state_label(code)

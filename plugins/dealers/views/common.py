@@ -1,0 +1,109 @@
+"""Helpers shared by the page modules: scoped look-ups, the run-a-service
+pattern (commit, or roll back and show the message), form parsing."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import EDIT, VIEW
+from core.attachments import AttachmentError
+from core.attachments import save as save_attachment
+from core.services import ServiceError
+from core.web import db_session, get_or_404
+from plugins.customers.api import Customer, customer_label
+
+from ..models import DealerProduct, DealerTerminal
+from ..services.network import is_dealer
+
+PAGE = 50
+
+
+def dealer_or_404(customer_id: int, action: str = VIEW) -> Customer:
+    customer = get_or_404(Customer, customer_id, action)
+    if not is_dealer(customer):
+        abort(404)
+    return customer
+
+
+def run(fn: Callable, *args, ok: Any = None, **kwargs):
+    """Call a service in one transaction: (result, True) after commit, or
+    (None, False) after a rollback with the refusal flashed."""
+    s = db_session()
+    try:
+        result = fn(s, *args, **kwargs)
+        s.commit()
+    except (ServiceError, AttachmentError) as e:
+        s.rollback()
+        flash(str(e), "error")
+        return None, False
+    if ok:
+        flash(ok, "success")
+    return result, True
+
+
+def back(endpoint: str, **kw):
+    return redirect(url_for(endpoint, **kw)), 303
+
+
+def upload(field: str, *, res_table: str, res_id: int, purpose: str, org_unit_id: int | None):
+    """Store the uploaded file of ``field`` (PDF/JPEG/PNG, checked by content);
+    None when nothing was uploaded."""
+    f = request.files.get(field)
+    if f is None or not f.filename:
+        return None
+    return save_attachment(db_session(), f.stream, f.filename, res_table=res_table,
+                           res_id=res_id, purpose=purpose, org_unit_id=org_unit_id,
+                           user_id=current_user.id)
+
+
+def parse_day(value: str | None, default: date | None = None) -> date:
+    if not value:
+        return default or date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400)
+
+
+def page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def product_or_404(product_id) -> DealerProduct:
+    try:
+        p = db_session().get(DealerProduct, int(product_id))
+    except (TypeError, ValueError):
+        abort(404)
+    if p is None:
+        abort(404)
+    return p
+
+
+def terminal_or_404(terminal_id, action: str = VIEW) -> DealerTerminal:
+    return get_or_404(DealerTerminal, terminal_id, action)
+
+
+def dealer_choices(action: str = VIEW) -> list[tuple[int, str]]:
+    from ..services.network import dealer_select
+
+    s = db_session()
+    rows = s.execute(dealer_select(s, current_user, action).order_by(Customer.code)).scalars()
+    return [(c.id, customer_label(c)) for c in rows]
+
+
+def product_choices(active_only: bool = True) -> list[tuple[int, str]]:
+    stmt = select(DealerProduct).order_by(DealerProduct.category, DealerProduct.model)
+    if active_only:
+        stmt = stmt.where(DealerProduct.active.is_(True))
+    return [(p.id, p.label) for p in db_session().execute(stmt).scalars()]
+
+
+__all__ = ["dealer_or_404", "run", "back", "upload", "parse_day", "page_arg", "product_or_404",
+           "terminal_or_404", "dealer_choices", "product_choices", "EDIT", "VIEW", "PAGE"]

@@ -1,0 +1,148 @@
+"""Dealers, their profile (agreement, targets, region), terminals and promoters."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from core.access import EDIT
+from core.web import can, db_session, get_or_404, permission_required
+from core.web import scoped_select as web_scoped_select
+from plugins.customers.api import DETAIL_ENDPOINT, Customer, kind_label
+
+from ..models import (
+    DealerOrder,
+    DealerPriceList,
+    DealerPromoter,
+    DealerPromotion,
+    SampleUnit,
+    DealerStockReport,
+    DealerTerminal,
+)
+from ..models.network import DEALER_KINDS, DISPLAY_STATES
+from ..models.samples import ON_REGISTER
+from ..permissions import NETWORK, VIEW
+from ..services import network as svc
+from . import bp
+from .common import PAGE, back, dealer_or_404, page_arg, run, terminal_or_404
+
+
+@bp.route("/list")
+@permission_required(VIEW)
+def dealers():
+    s = db_session()
+    q = (request.args.get("q") or "").strip()
+    kind = request.args.get("kind") or ""
+    stmt = svc.dealer_select(s, current_user)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(Customer.name.ilike(like) | Customer.code.ilike(like)
+                          | Customer.county.ilike(like))
+    if kind in DEALER_KINDS:
+        stmt = stmt.where(Customer.kind == kind)
+    page = page_arg()
+    rows = s.execute(stmt.order_by(Customer.code).offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
+    ids = [c.id for c in rows]
+    terminals = dict(s.execute(select(DealerTerminal.customer_id, func.count(DealerTerminal.id))
+                               .where(DealerTerminal.customer_id.in_(ids), DealerTerminal.active.is_(True))
+                               .group_by(DealerTerminal.customer_id)).all())
+    kinds = [(k, kind_label(s, k)) for k in DEALER_KINDS]
+    return render_template("dealers/dealers.html", dealers=rows[:PAGE], has_next=len(rows) > PAGE,
+                           page=page, q=q, kind=kind, kinds=kinds, terminals=terminals,
+                           kind_names=dict(kinds), detail_endpoint=DETAIL_ENDPOINT)
+
+
+@bp.route("/d/<int:customer_id>")
+@permission_required(VIEW)
+def dealer(customer_id: int):
+    s = db_session()
+    customer = dealer_or_404(customer_id)
+    prof = svc.profile_of(s, customer)
+    terminals = s.execute(web_scoped_select(DealerTerminal).where(DealerTerminal.customer_id == customer.id)
+                          .order_by(DealerTerminal.active.desc(), DealerTerminal.name)).scalars().all()
+    promoters = s.execute(web_scoped_select(DealerPromoter).where(
+        DealerPromoter.terminal_id.in_([t.id for t in terminals])).order_by(DealerPromoter.name)).scalars().all()
+    orders = s.execute(web_scoped_select(DealerOrder).where(DealerOrder.customer_id == customer.id)
+                       .order_by(DealerOrder.order_date.desc(), DealerOrder.id.desc()).limit(10)).scalars().all()
+    reports = s.execute(web_scoped_select(DealerStockReport).where(DealerStockReport.customer_id == customer.id)
+                        .order_by(DealerStockReport.report_date.desc()).limit(5)).scalars().all()
+    samples = s.execute(web_scoped_select(SampleUnit).where(
+        SampleUnit.customer_id == customer.id, SampleUnit.state.in_(ON_REGISTER))
+        .order_by(SampleUnit.terminal_id, SampleUnit.serial_no)).scalars().all()
+    promotions = s.execute(web_scoped_select(DealerPromotion).where(DealerPromotion.customer_id == customer.id)
+                           .order_by(DealerPromotion.start_date.desc()).limit(5)).scalars().all()
+    price_lists = s.execute(select(DealerPriceList).where(DealerPriceList.active.is_(True))
+                            .order_by(DealerPriceList.valid_from.desc())).scalars().all()
+    return render_template("dealers/dealer.html", c=customer, prof=prof, terminals=terminals,
+                           promoters=promoters, orders=orders, reports=reports, samples=samples,
+                           promotions=promotions, price_lists=price_lists,
+                           kind=kind_label(s, customer.kind), display_states=DISPLAY_STATES,
+                           can_edit=can(NETWORK), detail_endpoint=DETAIL_ENDPOINT)
+
+
+@bp.route("/d/<int:customer_id>/profile", methods=["POST"])
+@permission_required(NETWORK)
+def profile_save(customer_id: int):
+    customer = dealer_or_404(customer_id, EDIT)
+    run(svc.save_profile, customer, ok=_ok(), **request.form.to_dict())
+    return back("dealers.dealer", customer_id=customer.id)
+
+
+@bp.route("/d/<int:customer_id>/terminals", methods=["POST"])
+@permission_required(NETWORK)
+def terminal_new(customer_id: int):
+    customer = dealer_or_404(customer_id, EDIT)
+    run(svc.save_terminal, customer, None, ok=_ok(), **_terminal_form())
+    return back("dealers.dealer", customer_id=customer.id)
+
+
+@bp.route("/terminals/<int:terminal_id>", methods=["GET", "POST"])
+@permission_required(VIEW)
+def terminal(terminal_id: int):
+    s = db_session()
+    if request.method == "POST":
+        if not can(NETWORK):
+            from flask import abort
+
+            abort(403)
+        t = terminal_or_404(terminal_id, EDIT)
+        run(svc.save_terminal, t.customer, t, ok=_ok(), **_terminal_form())
+        return back("dealers.terminal", terminal_id=t.id)
+    t = terminal_or_404(terminal_id)
+    promoters = s.execute(web_scoped_select(DealerPromoter).where(DealerPromoter.terminal_id == t.id)
+                          .order_by(DealerPromoter.status, DealerPromoter.name)).scalars().all()
+    samples = s.execute(web_scoped_select(SampleUnit).where(
+        SampleUnit.terminal_id == t.id, SampleUnit.state.in_(ON_REGISTER))
+        .order_by(SampleUnit.serial_no)).scalars().all()
+    return render_template("dealers/terminal.html", t=t, promoters=promoters, samples=samples,
+                           display_states=DISPLAY_STATES, can_edit=can(NETWORK))
+
+
+@bp.route("/terminals/<int:terminal_id>/promoters", methods=["POST"])
+@permission_required(NETWORK)
+def promoter_new(terminal_id: int):
+    t = terminal_or_404(terminal_id, EDIT)
+    run(svc.save_promoter, t, None, ok=_ok(), **request.form.to_dict())
+    return back("dealers.terminal", terminal_id=t.id)
+
+
+@bp.route("/promoters/<int:promoter_id>/status", methods=["POST"])
+@permission_required(NETWORK)
+def promoter_status(promoter_id: int):
+    p = get_or_404(DealerPromoter, promoter_id, EDIT)
+    run(svc.set_promoter_status, p, request.form.get("status", ""), request.form.get("reason", ""),
+        ok=_ok())
+    return back("dealers.terminal", terminal_id=p.terminal_id)
+
+
+def _terminal_form() -> dict:
+    f = request.form.to_dict()
+    f["has_signage"] = "has_signage" in request.form
+    f["active"] = "active" in request.form or "active_present" not in request.form
+    return f
+
+
+def _ok():
+    from flask_babel import gettext as _
+
+    return _("Saved.")

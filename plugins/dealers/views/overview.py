@@ -1,0 +1,23 @@
+"""The dealers overview: to-dos and the two charts."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user
+
+from core.web import db_session, permission_required
+
+from .. import dashboard
+from ..permissions import VIEW
+from . import bp
+
+
+@bp.route("/")
+@permission_required(VIEW)
+def index():
+    s = db_session()
+    today = date.today()
+    return render_template("dealers/index.html", counts=dashboard.counts(s, current_user, today),
+                           sell=dashboard.sell_chart(s, current_user, today, 12),
+                           cover=dashboard.cover_chart(s, current_user, today, 20))

@@ -1,0 +1,128 @@
+"""Stock reports (quick grid), the four volumes, stock pressing, profit."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import EDIT
+from core.services import ServiceError
+from core.web import can, db_session, get_or_404, permission_required
+from core.web import scoped_select as web_scoped_select
+from plugins.customers.api import Customer
+
+from ..models import DealerProduct, DealerStockReport
+from ..models.stock import SOURCE_MONTHLY, SOURCE_VISIT
+from ..permissions import STOCK, VIEW
+from ..services import pressing as pressing_svc
+from ..services import profit as profit_svc
+from ..services import stock as svc
+from ..services.common import parse_period, period_of
+from ..services.network import dealer_ids
+from . import bp
+from .common import back, dealer_choices, dealer_or_404, parse_day, run
+
+
+@bp.route("/d/<int:customer_id>/stock", methods=["GET", "POST"])
+@permission_required(STOCK)
+def stock_new(customer_id: int):
+    s = db_session()
+    customer = dealer_or_404(customer_id, EDIT)
+    products = svc.grid_products(s, customer)
+    if request.method == "POST":
+        rows = [{"product": p, "stock": request.form.get(f"stock_{p.id}"),
+                 "sold": request.form.get(f"sold_{p.id}"), "price": request.form.get(f"price_{p.id}")}
+                for p in products]
+        report, ok = run(svc.record_report, customer, current_user,
+                         report_date=request.form.get("report_date"),
+                         source=request.form.get("source", SOURCE_VISIT), rows=rows,
+                         note=request.form.get("note") or None, ok=_("Stock report saved."))
+        if ok:
+            return back("dealers.stock_report", report_id=report.id)
+        return back("dealers.stock_new", customer_id=customer.id)
+    today = date.today()
+    on_hand = svc.stock_on_hand(s, [customer.id], today)
+    return render_template("dealers/stock_new.html", c=customer, products=products,
+                           expected={pid: q for (_c, pid), q in on_hand.items()}, today=today,
+                           sources=(SOURCE_VISIT, SOURCE_MONTHLY))
+
+
+@bp.route("/stock-reports/<int:report_id>")
+@permission_required(VIEW)
+def stock_report(report_id: int):
+    r = get_or_404(DealerStockReport, report_id)
+    return render_template("dealers/stock_report.html", r=r)
+
+
+def _filters():
+    s = db_session()
+    cid = request.args.get("customer_id", type=int)
+    ids = dealer_ids(s, current_user)
+    if cid:
+        dealer_or_404(cid)
+        ids = [cid]
+    return s, cid, ids
+
+
+@bp.route("/volumes")
+@permission_required(VIEW)
+def volumes():
+    s, cid, ids = _filters()
+    period = request.args.get("period") or period_of(date.today())
+    try:
+        parse_period(period)
+        rows = svc.volumes(s, ids, period)
+    except ServiceError as e:
+        from flask import flash
+
+        flash(str(e), "error")
+        period, rows = period_of(date.today()), svc.volumes(s, ids, period_of(date.today()))
+    names, products = _names(s, rows)
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("gross", "net", "stock", "slow")}
+    reports = s.execute(svc.reports_for(web_scoped_select(DealerStockReport), cid).limit(20)).scalars().all()
+    return render_template("dealers/volumes.html", rows=rows, period=period, names=names,
+                           products=products, totals=totals, dealers=dealer_choices(), customer_id=cid,
+                           reports=reports, can_stock=can(STOCK))
+
+
+@bp.route("/pressing")
+@permission_required(VIEW)
+def pressing():
+    s, cid, ids = _filters()
+    day = parse_day(request.args.get("day"))
+    try:
+        advice = pressing_svc.advise(s, ids, day)
+        season = pressing_svc.season_of(s, day)
+    except ServiceError as e:
+        from flask import flash
+
+        flash(str(e), "error")
+        advice, season = [], None
+    names, products = _names(s, advice)
+    return render_template("dealers/pressing.html", advice=advice, day=day, season=season,
+                           names=names, products=products, dealers=dealer_choices(), customer_id=cid)
+
+
+@bp.route("/d/<int:customer_id>/profit")
+@permission_required(VIEW)
+def profit(customer_id: int):
+    s = db_session()
+    customer = dealer_or_404(customer_id)
+    today = date.today()
+    start = parse_day(request.args.get("start"), date(today.year, 1, 1))
+    end = parse_day(request.args.get("end"), today)
+    if end < start:
+        start, end = end, start
+    rows, total = profit_svc.profit(s, customer.id, start, end)
+    return render_template("dealers/profit.html", c=customer, rows=rows, total=total, start=start, end=end)
+
+
+def _names(s, rows):
+    cids = {r.customer_id for r in rows}
+    pids = {r.product_id for r in rows}
+    names = dict(s.execute(select(Customer.id, Customer.name).where(Customer.id.in_(cids))).all()) if cids else {}
+    products = {p.id: p for p in s.execute(select(DealerProduct).where(DealerProduct.id.in_(pids))).scalars()} if pids else {}
+    return names, products

@@ -1,0 +1,29 @@
+"""Home-page widgets: sell-in against sell-out by month, weeks of cover by
+dealer, and the paper-trail and sample to-dos."""
+from __future__ import annotations
+
+from datetime import date
+
+from core.i18n import _l
+from core.registry import Widget
+
+from .permissions import VIEW
+
+
+def widgets(user) -> list[Widget]:
+    from core.web import can, db_session
+
+    from . import dashboard
+
+    if not can(VIEW):
+        return []
+    s = db_session()
+    today = date.today()
+    return [
+        Widget(_l("Sell-in and sell-out by month"), "dealers/widget_sell.html",
+               {"chart": dashboard.sell_chart(s, user, today)}, sequence=30),
+        Widget(_l("Weeks of cover by dealer"), "dealers/widget_cover.html",
+               {"chart": dashboard.cover_chart(s, user, today)}, sequence=31),
+        Widget(_l("Dealer to-dos"), "dealers/widget_todo.html",
+               {"counts": dashboard.counts(s, user, today)}, sequence=32),
+    ]
