@@ -101,6 +101,11 @@ def create_app(config: dict | None = None) -> Flask:
     cfg = load_config(config)
     app = Flask(__name__, instance_path=cfg["DATA_DIR"])
     app.config.update(cfg)
+    if cfg.get("PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(cfg["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     extra = [importlib.import_module(m) if isinstance(m, str) else m
              for m in cfg.get("EXTRA_PLUGINS") or ()]

@@ -42,6 +42,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "DATABASE_URL": os.environ.get("QUDAO_DATABASE_URL")
         or f"sqlite:///{data_dir / 'qudao.db'}",
         "REDIS_URL": os.environ.get("QUDAO_REDIS_URL") or None,
+        # Reverse proxies in front of the app (nginx: 1). Only then are
+        # X-Forwarded-For / -Proto believed: client IPs for login throttling,
+        # https for Secure cookies.
+        "PROXIES": int(os.environ.get("QUDAO_PROXIES") or 0),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -141,3 +141,53 @@ def test_role_permission_change_signs_holders_out(app, client, db, make_user):
         "permissions": ["core.audit_view"]})
     assert resp.status_code == 302
     assert not _signed_in(app, old_cookie)
+
+
+# -- behind a reverse proxy ---------------------------------------------------------
+def _spray(app, n, headers_for):
+    for i in range(n):
+        c = app.test_client()
+        token = c.fetch_csrf()
+        c.post("/login", data={"username": f"spray{i}", "password": "password1", "csrf_token": token},
+               headers=headers_for(i), environ_base={"REMOTE_ADDR": "10.9.0.1"})
+
+
+def test_forged_forwarded_for_does_not_evade_ip_throttling(app):
+    """Without a configured proxy, X-Forwarded-For is the client's word: ignored."""
+    _spray(app, app.config["LOGIN_MAX_FAILURES_IP"], lambda i: {"X-Forwarded-For": f"198.51.100.{i}"})
+    c = app.test_client()
+    token = c.fetch_csrf()
+    resp = c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token},
+                  headers={"X-Forwarded-For": "198.51.100.250"}, environ_base={"REMOTE_ADDR": "10.9.0.1"})
+    assert resp.status_code == 429
+
+
+def test_behind_a_proxy_clients_are_told_apart_and_https_is_recognised(db_template, tmp_path):
+    """QUDAO_PROXIES=1: one noisy client behind nginx does not lock everyone out."""
+    from conftest import QudaoClient, _fresh_url
+    from core import bootstrap
+    from core.app import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": _fresh_url(db_template, tmp_path),
+                      "SECRET_KEY": "s", "TESTING": True, "PROXIES": 1})
+    app.test_client_class = QudaoClient
+    try:
+        with app.extensions["qudao"].db.session() as s:
+            bootstrap.first_setup(s, "admin", PASSWORD)
+        _spray(app, app.config["LOGIN_MAX_FAILURES_IP"], lambda i: {"X-Forwarded-For": "203.0.113.7"})
+        c = app.test_client()
+        token = c.fetch_csrf()
+        resp = c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token},
+                      headers={"X-Forwarded-For": "203.0.113.8", "X-Forwarded-Proto": "https",
+                               "Referer": "https://localhost/login"},
+                      environ_base={"REMOTE_ADDR": "10.9.0.1"})
+        assert resp.status_code == 302
+        cookie = [h for h in resp.headers.getlist("Set-Cookie") if h.startswith("session=")][0]
+        assert "Secure" in cookie
+        blocked = app.test_client()
+        token = blocked.fetch_csrf()
+        resp = blocked.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token},
+                            headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.9.0.1"})
+        assert resp.status_code == 429
+    finally:
+        app.extensions["qudao"].db.dispose()
