@@ -1,36 +1,23 @@
-"""Jinja filters shared by pages and PDFs."""
+"""Jinja filters shared by pages and PDFs (the PDF environment in
+``core.documents.render`` registers the same helpers with its own locale)."""
 from __future__ import annotations
-
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 from flask_babel import get_locale
 
+from .dates import format_date
+from .money import capitals, figures
 
-def money(value, places: int = 2) -> str:
-    """``12345.6`` → ``12,345.60``; None → empty."""
-    if value is None or value == "":
-        return ""
-    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{d:,.{places}f}"
+#: ``{{ amount|money }}`` → ``12,345.60``
+money = figures
 
 
 def fmt_date(value, style: str = "short") -> str:
-    if value is None:
-        return ""
-    loc = str(get_locale() or "zh_CN")
-    if isinstance(value, datetime):
-        if loc.startswith("zh"):
-            return value.strftime("%Y年%m月%d日 %H:%M") if style == "long" else value.strftime("%Y-%m-%d %H:%M")
-        return value.strftime("%d %b %Y %H:%M") if style == "long" else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        if style == "long":
-            return f"{value.year}年{value.month}月{value.day}日" if loc.startswith("zh") else value.strftime("%d %B %Y")
-        return value.isoformat()
-    return str(value)
+    """``{{ d|date }}`` → ``2026-01-05``; ``{{ d|date('long') }}`` → ``2026年1月5日`` / ``5 January 2026``."""
+    return format_date(value, str(get_locale() or "zh_CN"), style)
 
 
 def install(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["capitals"] = capitals
     app.jinja_env.filters["date"] = fmt_date

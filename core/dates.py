@@ -1,0 +1,44 @@
+"""Dates for people to read, in Chinese and English, without Flask: the same
+helpers serve pages (through ``core.filters``) and PDFs (any locale, any thread)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July",
+             "August", "September", "October", "November", "December")
+
+
+def is_chinese(locale) -> bool:
+    return not str(locale or "zh_CN").lower().startswith("en")
+
+
+def local_time(value: datetime, tz: str = "Asia/Shanghai") -> datetime:
+    """A naive UTC timestamp (as stored) in the business time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+
+
+def format_date(value, locale="zh_CN", style: str = "short") -> str:
+    """``short``: ``2026-01-05`` (both languages); ``long``: ``2026年1月5日`` /
+    ``5 January 2026``.  Datetimes get ``HH:MM`` appended."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value or " " in value \
+                else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return str(value)
+    d = value.date() if isinstance(value, datetime) else value
+    if style == "long":
+        text = (f"{d.year}年{d.month}月{d.day}日" if is_chinese(locale)
+                else f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}")
+    else:
+        text = d.isoformat()
+    if isinstance(value, datetime):
+        text += f" {value:%H:%M}"
+    return text
