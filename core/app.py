@@ -36,6 +36,7 @@ class Qudao:
     job_handlers: dict[str, Any] = field(default_factory=dict)
     models: dict[str, list] = field(default_factory=dict)
     jobs: Any = None  # the job runner, set by core.jobs
+    pdf: Any = None  # the PDF renderer, set by core.documents
 
 
 def _collect_registries(ext: Qudao) -> None:

@@ -9,6 +9,9 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+from .documents.cli import documents_group
+from .jobs.cli import worker_cmd
+
 
 def _create_app():
     from .app import create_app
@@ -177,6 +180,11 @@ def users_create(username, roles, org_code, full_name, password_stdin):
     except ServiceError as e:
         _fail(f"refused: {e}")
     click.echo(f"created user {username}" + ("" if password else f"  password: {pw}"))
+
+
+# -- documents, worker ---------------------------------------------------
+main.add_command(documents_group)
+main.add_command(worker_cmd)
 
 
 def register_plugin_commands(app) -> None:

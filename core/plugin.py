@@ -21,10 +21,12 @@ MANIFEST = Manifest(
 @hookimpl
 def register_models():
     from . import models
+    from .documents.models import IssuedDocument
+    from .jobs.models import Job
 
     return [models.OrgUnit, models.Role, models.RolePermission, models.User,
             models.PluginState, models.Setting, models.Sequence, models.AuditLog,
-            models.Attachment, models.LoginAttempt]
+            models.Attachment, models.LoginAttempt, IssuedDocument, Job]
 
 
 @hookimpl
@@ -45,8 +47,11 @@ def menu_items(menu, user):
             MenuItem(_l("Roles"), "admin.roles", 30, "core.admin"),
             MenuItem(_l("Org units"), "admin.org_units", 40, "core.admin"),
             MenuItem(_l("Settings"), "admin.settings", 50, "core.admin"),
+            MenuItem(_l("Letterhead"), "documents.letterhead", 55, "core.admin"),
             MenuItem(_l("Audit trail"), "admin.audit", 60, "core.audit_view"),
         ]
+    if menu == "main":
+        return [MenuItem(_l("Documents"), "documents.index", 900)]
     return []
 
 
@@ -65,6 +70,13 @@ def register_settings():
         SettingSpec("core.attachment_max_mb", "int", 10, _l("Largest upload (MB)"),
                     minimum=1, maximum=100),
     ]
+
+
+@hookimpl
+def register_job_handlers():
+    from .documents.batch import KIND, render_batch
+
+    return {KIND: render_batch}
 
 
 @hookimpl

@@ -78,4 +78,26 @@ class Manifest:
         return self.label_en if (locale or "").startswith("en") else self.label_zh
 
 
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A PDF a plugin offers; core renders, numbers, archives and serves it.
+
+    ``build_context(session, record_id, user)`` returns plain data (dicts,
+    lists, str, int, Decimal, date — never ORM objects) for ``template``
+    (``"<plugin>/pdf/<name>.html"``), or ``None`` when the record does not
+    exist for that user.  With ``model`` set, core first fetches the record
+    through ``core.access.scoped_get`` and answers "not found" for rows the
+    user may not see.  ``sequence`` names a ``SequenceSpec`` key when the
+    document is numbered.
+    """
+
+    name: str  # "<plugin>.<name>"
+    label: Any  # a lazy_gettext string
+    template: str
+    build_context: Callable[..., Any]
+    permission: str
+    sequence: str | None = None
+    model: Any = None
+
+
 JobHandler = Callable[..., Any]

@@ -191,6 +191,10 @@ def install(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    from . import documents, jobs
+
+    documents.install(app)
+    jobs.install(app)
     app.register_error_handler(access.AccessDenied, lambda e: _error(_forbidden()))
 
 

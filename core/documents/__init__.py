@@ -1,0 +1,35 @@
+"""The document service (issue 3): Chinese PDFs from plugin templates,
+numbered, archived with their SHA-256 and verifiable.  Only this package
+calls WeasyPrint.
+
+Plugins declare ``core.registry.DocumentSpec`` objects in
+``register_documents()``; views post to ``documents.issue``; code calls
+``core.documents.issue(session, spec_name, record_id, user)``.
+"""
+from ..registry import DocumentSpec
+from .models import IssuedDocument
+from .service import (
+    DocumentError,
+    RecordNotFound,
+    UnknownDocument,
+    find_by_sha256,
+    get_spec,
+    issue,
+    read_pdf,
+    specs,
+    verify_bytes,
+)
+
+__all__ = ["DocumentSpec", "IssuedDocument", "DocumentError", "RecordNotFound",
+           "UnknownDocument", "issue", "read_pdf", "get_spec", "specs", "find_by_sha256",
+           "verify_bytes", "install"]
+
+
+def install(app) -> None:
+    """Give the app its PDF renderer and mount the document pages."""
+    from .render import PdfRenderer
+    from .views import bp
+
+    ext = app.extensions["qudao"]
+    ext.pdf = PdfRenderer(ext.host, app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    app.register_blueprint(bp)

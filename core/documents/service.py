@@ -1,0 +1,207 @@
+"""Issuing documents: check access, build the context, number, render,
+archive, record.  No Flask: views, the CLI and jobs call the same code.
+Callers commit (one issued document = one transaction, number included)."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import access
+from .. import settings as settings_svc
+from ..dates import is_chinese, local_time
+from ..db import utcnow
+from ..i18n import _l
+from ..models import Attachment, OrgUnit, User
+from ..registry import DocumentSpec
+from ..sequences import next_number
+from ..services import ServiceError
+from . import archive
+from .models import IssuedDocument
+from .render import data_url
+
+LOGO_PURPOSE = "core.letterhead_logo"
+RESERVED = frozenset({"doc", "company", "lang"})
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_PLAIN = (str, int, float, Decimal, bool, type(None), date, datetime, time)
+
+
+class DocumentError(ServiceError):
+    """A document could not be issued or served; the message is for the user."""
+
+
+class UnknownDocument(DocumentError):
+    """No such document spec among the enabled plugins (pages answer 404)."""
+
+
+class RecordNotFound(DocumentError):
+    """The record does not exist or the user may not see it (pages answer 404)."""
+
+
+def _ext(session: Session):
+    return session.info["ext"]
+
+
+def _enabled(session: Session) -> frozenset[str]:
+    enabled = session.info.get("enabled")
+    if enabled is None:
+        enabled = session.info["enabled"] = _ext(session).host.enabled(session)
+    return enabled
+
+
+def get_spec(session: Session, name: str) -> DocumentSpec:
+    """The spec called ``name`` if its plugin is enabled."""
+    ext = _ext(session)
+    spec = ext.documents.get(name)
+    if spec is None or ext.host.plugin_of(spec.name) not in _enabled(session):
+        raise UnknownDocument(_l("There is no document called %(name)s.", name=name))
+    return spec
+
+
+def specs(session: Session) -> list[DocumentSpec]:
+    """Specs of the enabled plugins, by name."""
+    ext = _ext(session)
+    on = _enabled(session)
+    return [s for n, s in sorted(ext.documents.items()) if ext.host.plugin_of(n) in on]
+
+
+def plain(value: Any, gettext, where: str = "context") -> Any:
+    """A copy of ``value`` made of plain data only; lazy strings are
+    translated.  ORM objects are refused: templates get data, not rows."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{where}: keys must be strings, got {k!r}")
+            out[k] = plain(v, gettext, f"{where}.{k}")
+        return out
+    if isinstance(value, (list, tuple)):
+        return [plain(v, gettext, f"{where}[{i}]") for i, v in enumerate(value)]
+    if hasattr(value, "_args") and hasattr(value, "_func"):  # Flask-Babel lazy string
+        return gettext(value)
+    raise TypeError(f"{where}: {type(value).__name__} is not plain data "
+                    "(build_context must return dicts, lists, str, numbers, Decimal, dates)")
+
+
+def company(session: Session) -> dict:
+    """The letterhead: company settings plus the uploaded logo as a data: URL."""
+    keys = ["core.company_name", "core.company_address", "core.company_tax_number",
+            "core.company_phone"]
+    values = settings_svc.all_values(session, keys)
+    logo = None
+    att = session.scalars(select(Attachment).where(Attachment.purpose == LOGO_PURPOSE)
+                          .order_by(Attachment.id.desc()).limit(1)).first()
+    if att is not None:
+        from ..attachments import read_bytes
+
+        try:
+            logo = data_url(read_bytes(session, att), att.content_type)
+        except OSError:
+            logo = None
+    return {"name": values["core.company_name"], "address": values["core.company_address"],
+            "tax_number": values["core.company_tax_number"],
+            "phone": values["core.company_phone"], "logo": logo}
+
+
+def _coerce_pk(model: Any, record_id: str):
+    col = model.__mapper__.primary_key[0]
+    try:
+        py = col.type.python_type
+    except NotImplementedError:  # pragma: no cover - exotic column types
+        return record_id
+    try:
+        return py(record_id)
+    except (TypeError, ValueError):
+        raise RecordNotFound(_l("The record does not exist.")) from None
+
+
+def _filename(spec: DocumentSpec, number: str | None, record_id: str) -> str:
+    base = number or f"{spec.name.rsplit('.', 1)[-1]}-{record_id}"
+    base = re.sub(r"[^\w.-]+", "-", base, flags=re.UNICODE).strip("-.") or "document"
+    return base[:120] + ".pdf"
+
+
+def _org_unit_id(session: Session, user: User) -> int:
+    if user.org_unit_id:
+        return user.org_unit_id
+    return session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))
+                          .order_by(OrgUnit.id).limit(1))
+
+
+def issue(session: Session, spec_name: str, record_id: Any, user: User, *,
+          locale: str | None = None) -> IssuedDocument:
+    """Render, number and archive one document for ``user``; returns its row
+    (flushed, not committed).  Raises UnknownDocument, RecordNotFound,
+    ``core.access.AccessDenied`` or DocumentError."""
+    ext = _ext(session)
+    spec = get_spec(session, spec_name)
+    access.require(session, user, spec.permission)
+    rid = str(record_id).strip()
+    if not rid or len(rid) > 64:
+        raise RecordNotFound(_l("The record does not exist."))
+    if spec.model is not None and access.scoped_get(
+            session, spec.model, _coerce_pk(spec.model, rid), user) is None:
+        raise RecordNotFound(_l("The record does not exist."))
+    data = spec.build_context(session, rid, user)
+    if data is None:
+        raise RecordNotFound(_l("The record does not exist."))
+    locale = locale or getattr(user, "locale", None) or "zh_CN"
+    renderer = ext.pdf
+    data = plain(data, lambda t: renderer.gettext(t, locale))
+    clash = RESERVED & set(data)
+    if clash:
+        raise TypeError(f"{spec.name}: build_context must not set {', '.join(sorted(clash))}")
+    now = utcnow()
+    tz = ext.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    local_now = local_time(now, tz)
+    number = next_number(session, spec.sequence, local_now.date()) if spec.sequence else None
+    title = str(data.get("title") or renderer.gettext(spec.label, locale))
+    context = {
+        **data,
+        "doc": {"spec": spec.name, "number": number, "title": title, "issued_at": local_now,
+                "issued_on": local_now.date(),
+                "issuer": user.display_name, "record_id": rid},
+        "company": company(session),
+        "lang": "zh-CN" if is_chinese(locale) else "en",
+    }
+    pdf = renderer.render(spec.template, context, locale)
+    rel, digest = archive.store(archive.root_of(ext.config), pdf)
+    row = IssuedDocument(number=number, spec=spec.name, title=title[:200], record_id=rid,
+                         locale=locale, filename=_filename(spec, number, rid), size=len(pdf),
+                         sha256=digest, storage_path=rel, issued_at=now, owner_id=user.id,
+                         org_unit_id=_org_unit_id(session, user))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def read_pdf(session: Session, doc: IssuedDocument) -> bytes:
+    """The archived bytes, checked against the recorded SHA-256."""
+    try:
+        return archive.read(archive.root_of(_ext(session).config), doc.storage_path, doc.sha256)
+    except archive.ArchiveError:
+        raise DocumentError(_l("The archived file of %(name)s is missing or damaged; "
+                               "tell your administrator.", name=doc.filename)) from None
+
+
+def normalise_sha256(text: str) -> str | None:
+    value = (text or "").strip().lower()
+    return value if SHA256_RE.match(value) else None
+
+
+def find_by_sha256(session: Session, digest: str) -> IssuedDocument | None:
+    """The first issue of a file with this SHA-256, or None: the verify check.
+    Deliberately not scoped: holding the file (or its hash) is the proof."""
+    return session.scalars(select(IssuedDocument).where(IssuedDocument.sha256 == digest)
+                           .order_by(IssuedDocument.issued_at, IssuedDocument.id).limit(1)).first()
+
+
+def verify_bytes(session: Session, data: bytes) -> tuple[str, IssuedDocument | None]:
+    digest = archive.sha256(data)
+    return digest, find_by_sha256(session, digest)

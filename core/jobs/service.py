@@ -1,0 +1,106 @@
+"""Creating, finding and finishing jobs.  No Flask.
+
+A job's files live in ``DATA_DIR/jobs/<id>/``; ``Job.result`` names the
+file to offer for download.  With RQ workers on several machines the data
+directory must be shared (as it must for the document archive).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..i18n import _l
+from ..models import User
+from ..services import ServiceError
+from .models import DONE, FAILED, QUEUED, RUNNING, Job
+
+MAX_ERROR_CHARS = 20000
+
+
+def job_dir(config: dict, job_id: int) -> Path:
+    return Path(config["DATA_DIR"]) / "jobs" / str(int(job_id))
+
+
+def create(session: Session, kind: str, owner: User, params: dict[str, Any] | None = None,
+           label: str = "") -> Job:
+    """A queued job row (flushed).  The caller commits, then hands the id to
+    ``dispatch`` — a worker must never see a job that is not committed yet."""
+    ext = session.info["ext"]
+    if kind not in ext.job_handlers:
+        raise ServiceError(_l("Unknown job kind: %(kind)s", kind=kind))
+    job = Job(kind=kind, owner_id=owner.id, params=dict(params or {}), label=label[:200],
+              status=QUEUED, progress=0, message="")
+    session.add(job)
+    session.flush()
+    return job
+
+
+def dispatch(ext, job_id: int) -> None:
+    """Hand a committed job to the runner; if the queue is unreachable the
+    job fails at once with a message instead of waiting forever."""
+    try:
+        ext.jobs.enqueue(job_id)
+    except Exception as exc:  # noqa: BLE001 - any queue failure ends the job
+        with ext.db.session() as s:
+            finish(s, job_id, FAILED, error=str(_l("The job queue is unreachable: %(error)s",
+                                                   error=type(exc).__name__)))
+
+
+def visible(session: Session, job_id: int, user: User) -> Job | None:
+    """The job if ``user`` owns it or is an administrator, else None (→ 404)."""
+    stmt = select(Job).where(Job.id == job_id)
+    if not user.is_admin:
+        stmt = stmt.where(Job.owner_id == user.id)
+    return session.scalars(stmt).first()
+
+
+def listing(session: Session, user: User, limit: int = 100) -> list[Job]:
+    stmt = select(Job).order_by(Job.id.desc()).limit(limit)
+    if not user.is_admin:
+        stmt = stmt.where(Job.owner_id == user.id)
+    return list(session.scalars(stmt))
+
+
+def claim(session: Session, job_id: int) -> bool:
+    """Mark a queued job running; False if another worker got it first."""
+    res = session.execute(update(Job).where(Job.id == job_id, Job.status == QUEUED)
+                          .values(status=RUNNING, started_at=utcnow(), progress=0))
+    return res.rowcount == 1
+
+
+def progress_stmt(job_id: int, pct: int, message: str | None = None):
+    """UPDATE of a running job's progress (executed on its own connection)."""
+    values: dict[str, Any] = {"progress": max(0, min(100, int(pct)))}
+    if message is not None:
+        values["message"] = str(message)[:500]
+    return update(Job).where(Job.id == job_id, Job.status == RUNNING).values(**values)
+
+
+def finish(session: Session, job_id: int, status: str, *, message: str | None = None,
+           error: str | None = None, result: str | None = None) -> None:
+    assert status in (DONE, FAILED)
+    values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "error": None}
+    if status == DONE:
+        values["progress"] = 100
+    if message is not None:
+        values["message"] = str(message)[:500]
+    if error:
+        values["error"] = str(error)[:MAX_ERROR_CHARS]
+    if result is not None:
+        values["result"] = result
+    session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def result_file(config: dict, job: Job) -> Path | None:
+    """The result file if it exists inside the job's folder."""
+    if not job.result:
+        return None
+    base = job_dir(config, job.id).resolve()
+    path = (base / job.result).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    return path

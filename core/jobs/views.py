@@ -1,0 +1,57 @@
+"""Job pages: the owner's list, one job with live progress, its result."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..web import db_session, ext
+from . import service
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+def _job_or_404(job_id: int):
+    job = service.visible(db_session(), job_id, current_user)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("jobs/index.html", jobs=service.listing(db_session(), current_user))
+
+
+@bp.route("/<int:job_id>")
+@login_required
+def detail(job_id):
+    job = _job_or_404(job_id)
+    has_result = service.result_file(ext().config, job) is not None
+    return render_template("jobs/detail.html", job=job, has_result=has_result)
+
+
+@bp.route("/<int:job_id>/progress")
+@login_required
+def progress(job_id):
+    """Polled by qudao.js (``data-progress-url``): {progress, status, message}."""
+    job = _job_or_404(job_id)
+    has_result = service.result_file(ext().config, job) is not None
+    return jsonify({
+        "id": job.id, "status": job.status, "progress": job.progress,
+        "message": job.message or "", "error": job.error,
+        "result_url": url_for(".result", job_id=job.id) if has_result and job.finished else None,
+    })
+
+
+@bp.route("/<int:job_id>/result")
+@login_required
+def result(job_id):
+    job = _job_or_404(job_id)
+    path = service.result_file(ext().config, job)
+    if path is None or not job.finished:
+        abort(404)
+    resp = send_file(path, as_attachment=True, download_name=f"job-{job.id}-{path.name}",
+                     max_age=0)
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

@@ -1,0 +1,50 @@
+"""RQ side: the worker class ``qudao worker`` runs and the function RQ calls.
+
+The worker holds the app built by ``create_app()``; each job runs in a
+forked work horse inside an app context, so a long document run cannot
+leak memory into the next one (the horse exits after every job).
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from rq import Worker
+
+from .runner import execute
+
+log = logging.getLogger(__name__)
+
+
+class QudaoWorker(Worker):
+    """An RQ worker bound to one Qudao app (set ``worker.app`` before ``work()``)."""
+
+    app = None
+
+    def main_work_horse(self, job, queue):
+        # In the forked child: never touch the parent's pooled connections.
+        self.app.extensions["qudao"].db.engine.dispose(close=False)
+        super().main_work_horse(job, queue)
+
+    def perform_job(self, job, queue, execution):
+        with self.app.app_context():
+            return super().perform_job(job, queue, execution)
+
+
+def run_job(job_id: int) -> None:
+    """Entry point RQ imports by name (``core.jobs.worker.run_job``)."""
+    execute(current_app._get_current_object(), int(job_id))
+
+
+def make_worker(app, queue_name: str | None = None, name: str | None = None) -> QudaoWorker:
+    from redis import Redis
+    from rq import Queue
+
+    url = app.config.get("REDIS_URL")
+    if not url:
+        raise RuntimeError("QUDAO_REDIS_URL is not set: jobs run in the web process")
+    conn = Redis.from_url(url)
+    queue = Queue(queue_name or app.config.get("JOB_QUEUE", "qudao"), connection=conn)
+    worker = QudaoWorker([queue], connection=conn, name=name)
+    worker.app = app
+    return worker

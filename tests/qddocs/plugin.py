@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+from core.hookspecs import hookimpl
+from core.registry import DocumentSpec, Manifest, Permission, SequenceSpec
+from core.services import ServiceError
+
+MANIFEST = Manifest(
+    name="qddocs",
+    label_zh="测试单据",
+    label_en="Test documents",
+    version="0.0.1",
+    description="Core's document test plugin.",
+)
+
+#: Strings the tests look for in the extracted PDF text.
+TITLE = "客户对账单"
+CUSTOMER = "杭州西湖珠宝有限公司"
+ROW_TEXT = "翡翠手镯（冰种）"
+
+
+def sheet_context(session, record_id, user):
+    from .models import Sheet
+
+    sheet = session.get(Sheet, int(record_id))
+    if sheet.title.startswith("FAIL"):
+        raise ServiceError("这张单据不能打印")
+    if sheet.title.startswith("CRASH"):
+        raise RuntimeError("template data broken")
+    lines = [{"n": i + 1, "item": ROW_TEXT, "qty": i + 1,
+              "amount": Decimal("1234.50") * (i + 1)} for i in range(sheet.rows)]
+    return {"title": TITLE, "customer": CUSTOMER, "sheet_title": sheet.title, "lines": lines,
+            "total": Decimal("12345.67"), "due": sheet.created_at.date()}
+
+
+def free_context(session, record_id, user):
+    if record_id == "missing":
+        return None
+    return {"text": f"自由文本 {record_id}"}
+
+
+@hookimpl
+def register_models():
+    from .models import Sheet
+
+    return [Sheet]
+
+
+@hookimpl
+def register_permissions():
+    return [Permission("qddocs.print", "Print test documents", ("manager", "salesperson"))]
+
+
+@hookimpl
+def register_sequences():
+    return [SequenceSpec("qddocs.statement", "DZD/{year}/{n:05}", "Test statement")]
+
+
+@hookimpl
+def register_documents():
+    return [
+        DocumentSpec("qddocs.statement", "Statement", "qddocs/pdf/statement.html", sheet_context,
+                     "qddocs.print", sequence="qddocs.statement", model=_sheet()),
+        DocumentSpec("qddocs.free", "Free text", "qddocs/pdf/free.html", free_context,
+                     "qddocs.print"),
+    ]
+
+
+def _sheet():
+    from .models import Sheet
+
+    return Sheet

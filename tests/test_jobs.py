@@ -1,0 +1,190 @@
+"""Background jobs: a batch of documents runs to 100 % and ends in one ZIP,
+on the in-process runner and on a real RQ worker against Redis; a failing
+record is reported without losing the others; only the owner sees a job."""
+import io
+import os
+import time
+import uuid
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+from sqlalchemy import func, select
+
+from core.cli import main as qudao
+from core.documents import IssuedDocument
+from core.jobs import Job
+from qddocs import helpers
+from qddocs.models import Sheet  # noqa: F401  (its table must exist)
+
+REDIS_URL = os.environ.get("QUDAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def app_config():
+    return helpers.CONFIG
+
+
+def _wait(app, job_id, seconds=120) -> Job:
+    deadline = time.monotonic() + seconds
+    while True:
+        with app.extensions["qudao"].db.session() as s:
+            job = s.get(Job, job_id)
+            s.expunge(job)
+        if job.finished or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+def _start_batch(client, ids, spec="qddocs.statement"):
+    resp = client.post_form("/documents/batch", {"spec": spec, "record_id": [str(i) for i in ids]})
+    assert resp.status_code == 303, resp.get_data(as_text=True)[:300]
+    return int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def _zip_names(data: bytes) -> list[str]:
+    return sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())
+
+
+def test_batch_on_the_in_process_runner_reaches_100_and_keeps_good_documents(app, client, db):
+    good = [helpers.make_sheet(app, "admin", f"单据{i}") for i in range(3)]
+    bad = helpers.make_sheet(app, "admin", "FAIL 不能打印")
+    crash = helpers.make_sheet(app, "admin", "CRASH")
+    client.login("admin")
+    job_id = _start_batch(client, [good[0], bad, good[1], crash, good[2]])
+    job = _wait(app, job_id)
+    assert job.status == "done" and job.progress == 100
+    assert f"记录 {bad}：这张单据不能打印" in job.error  # in the owner's language
+    assert f"记录 {crash}：" in job.error and "RuntimeError" in job.error
+    assert "3" in job.message and "5" in job.message
+
+    state = client.get(f"/jobs/{job_id}/progress").get_json()
+    assert state["status"] == "done" and state["progress"] == 100 and state["result_url"]
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "这张单据不能打印" in page and f"/jobs/{job_id}/result" in page
+    assert "data-progress-url" not in page  # finished: no more polling
+
+    result = client.get(state["result_url"])
+    assert result.status_code == 200
+    names = _zip_names(result.get_data())
+    assert names == sorted(["DZD-{}-0000{}.pdf".format(names[0][4:8], n) for n in (1, 2, 3)]
+                           + ["errors.txt"])
+    archive = zipfile.ZipFile(io.BytesIO(result.get_data()))
+    db.rollback()
+    docs = db.scalars(select(IssuedDocument).order_by(IssuedDocument.id)).all()
+    assert [d.record_id for d in docs] == [str(i) for i in good]
+    for d in docs:  # every PDF in the ZIP is the archived, verifiable one
+        assert archive.read(d.filename) == client.get(f"/documents/{d.id}/download").get_data()
+
+
+def test_a_batch_where_everything_fails_is_failed_with_the_reasons(app, client):
+    bad = [helpers.make_sheet(app, "admin", "FAIL") for _ in range(2)]
+    client.login("admin")
+    job_id = _start_batch(client, bad)
+    job = _wait(app, job_id)
+    assert job.status == "failed"
+    assert all(f"记录 {b}：这张单据不能打印" in job.error for b in bad)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "这张单据不能打印" in page
+    # the partial result (here: just the error list) is still offered
+    assert _zip_names(client.get(f"/jobs/{job_id}/result").get_data()) == ["errors.txt"]
+
+
+def test_only_the_owner_or_an_admin_sees_a_job(app, client, make_user):
+    make_user("job_owner", "salesperson")
+    make_user("job_other", "salesperson")
+    sheet = helpers.make_sheet(app, "job_owner")
+    client.login("job_owner")
+    job_id = _start_batch(client, [sheet])
+    assert _wait(app, job_id).status == "done"
+    assert client.get(f"/jobs/{job_id}").status_code == 200
+    client.logout()
+    client.login("job_other")
+    for url in (f"/jobs/{job_id}", f"/jobs/{job_id}/progress", f"/jobs/{job_id}/result"):
+        assert client.get(url).status_code == 404, url
+    assert f"/jobs/{job_id}" not in client.get("/jobs/").get_data(as_text=True)
+    client.logout()
+    client.login("admin")
+    assert client.get(f"/jobs/{job_id}/result").status_code == 200
+
+
+def test_a_batch_refuses_records_the_user_may_not_print(app, client, make_user, make_org):
+    make_org("JOB-A", "甲")
+    make_org("JOB-B", "乙")
+    make_user("job_a", "salesperson", org_code="JOB-A")
+    make_user("job_b", "salesperson", org_code="JOB-B")
+    mine = helpers.make_sheet(app, "job_b")
+    theirs = helpers.make_sheet(app, "job_a")
+    client.login("job_b")
+    job = _wait(app, _start_batch(client, [mine, theirs]))
+    assert job.status == "done" and f"记录 {theirs}：该记录不存在" in job.error
+    assert len(_zip_names(client.get(f"/jobs/{job.id}/result").get_data())) == 2  # 1 pdf + errors
+
+
+def test_batch_form_validates_input(app, client):
+    client.login("admin")
+    resp = client.post_form("/documents/batch", {"spec": "qddocs.statement", "record_ids": " , ",
+                                                 "locale": "zh_CN"}, follow_redirects=True)
+    assert resp.status_code == 200
+    assert client.post_form("/documents/batch", {"spec": "nosuch.doc",
+                                                 "record_id": ["1"]}).status_code == 404
+
+
+@pytest.fixture
+def redis_queue():
+    redis = pytest.importorskip("redis")
+    conn = redis.Redis.from_url(REDIS_URL)
+    try:
+        conn.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is part of the set-up but unreachable at {REDIS_URL}")
+    name = f"qudao-test-{uuid.uuid4().hex[:10]}"
+    yield name
+    from rq import Queue
+
+    Queue(name, connection=conn).delete(delete_jobs=True)
+    conn.close()
+
+
+class TestRQ:
+    @pytest.fixture
+    def app_config(self, redis_queue):
+        return {**helpers.CONFIG, "REDIS_URL": REDIS_URL, "JOB_QUEUE": redis_queue}
+
+    def test_batch_runs_on_a_real_rq_worker(self, app, client, db):
+        from core.jobs.runner import RQRunner
+
+        assert isinstance(app.extensions["qudao"].jobs, RQRunner)
+        sheets = [helpers.make_sheet(app, "admin", f"RQ{i}") for i in range(2)]
+        bad = helpers.make_sheet(app, "admin", "FAIL")
+        client.login("admin")
+        job_id = _start_batch(client, [sheets[0], bad, sheets[1]])
+        assert _wait(app, job_id, seconds=0).status == "queued"  # nobody runs it in-process
+        res = CliRunner().invoke(qudao, ["worker", "--burst"],
+                                 obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        job = _wait(app, job_id, seconds=5)
+        assert job.status == "done" and job.progress == 100
+        assert f"记录 {bad}：这张单据不能打印" in job.error
+        names = _zip_names(client.get(f"/jobs/{job_id}/result").get_data())
+        assert len(names) == 3 and "errors.txt" in names
+        db.rollback()
+        assert db.scalar(select(func.count()).select_from(IssuedDocument)) == 2
+
+
+class TestUnreachableQueue:
+    @pytest.fixture
+    def app_config(self):
+        return {**helpers.CONFIG, "REDIS_URL": "redis://127.0.0.1:1/0"}
+
+    def test_the_job_fails_at_once_with_a_message(self, app, client):
+        sheet = helpers.make_sheet(app, "admin")
+        client.login("admin")
+        job = _wait(app, _start_batch(client, [sheet]), seconds=0)
+        assert job.status == "failed" and "ConnectionError" in job.error
+
+
+def test_worker_refuses_to_start_without_redis(app):
+    res = CliRunner().invoke(qudao, ["worker", "--burst"], obj=ScriptInfo(create_app=lambda: app))
+    assert res.exit_code == 1 and "QUDAO_REDIS_URL" in res.output
