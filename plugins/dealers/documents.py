@@ -20,7 +20,13 @@ from .models.samples import ON_REGISTER
 from .permissions import VIEW
 from .services.common import period_of
 from .services.network import is_dealer, profile_of
-from .services.promotions import channel_labels, execution_labels, step_labels, trigger_labels
+from .services.promotions import (
+    channel_labels,
+    data_labels,
+    execution_labels,
+    step_labels,
+    trigger_labels,
+)
 
 
 def _customer(c: Customer, session: Session) -> dict:
@@ -103,7 +109,7 @@ def promotion_summary(session: Session, record_id: str, user) -> dict | None:
         return None
     from .services.promotions import sales_comparison
 
-    labels, trig = step_labels(), trigger_labels()
+    labels, trig, keys = step_labels(), trigger_labels(), data_labels()
     extra = {**channel_labels(), **execution_labels()}
 
     def show(v):
@@ -121,7 +127,7 @@ def promotion_summary(session: Session, record_id: str, user) -> dict | None:
                       "terminal": p.terminal.name if p.terminal else ""},
         "customer": _customer(p.customer, session),
         "steps": [{"label": labels[s.step], "done_on": s.done_on, "notes": s.notes,
-                   "data": [{"key": k, "value": show(v)} for k, v in s.data.items()]}
+                   "data": [{"key": keys.get(k, k), "value": show(v)} for k, v in s.data.items()]}
                   for s in p.steps],
         "comparison": sales_comparison(session, p),
     }

@@ -19,6 +19,9 @@ def state_labels() -> dict[str, object]:
         "back_to_dealer": _l("Back to the dealer"), "scrapped": _l("Scrapped"),
         # incidents
         "penalised": _l("Penalised"), "dismissed": _l("Dismissed"),
+        # customers' statuses and finance's rebate states, shown on our pages
+        "prospect": _l("Prospect"), "applying": _l("Applying"), "suspended": _l("Suspended"),
+        "approved": _l("Approved"), "redeemed": _l("Redeemed"), "rejected": _l("Rejected"),
         # promoters
         "active": _l("Active"), "eliminated": _l("Eliminated"), "left": _l("Left"),
         # products

@@ -192,3 +192,10 @@ def coverage(session: Session, user) -> list[CountyRow]:
         rows.append(CountyRow(key[0], key[1], key[2], survey is not None, found.get("", 0),
                               per_county, towns))
     return rows
+
+
+def score_labels() -> dict[str, object]:
+    return {"reputation": _l("Reputation (keeps contracts, pays on time)"),
+            "scale_capital": _l("Scale and capital"), "influence": _l("Regional influence"),
+            "management": _l("Management ability"), "network": _l("Sales network"),
+            "logistics": _l("Warehousing and delivery")}

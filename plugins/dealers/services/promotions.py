@@ -175,3 +175,18 @@ def sales_comparison(session: Session, promo: DealerPromotion) -> dict:
             "during_units": du, "baseline_units": bu, "during_value": dv, "baseline_value": bv,
             "lift_pct": lift, "during_sell_in": sell_in(promo.start_date, promo.end_date),
             "baseline_sell_in": sell_in(base_start, base_end)}
+
+
+def data_labels() -> dict[str, object]:
+    """Labels of the fields kept in a step's record."""
+    return {"when_where": _l("When and where"), "form": _l("Form"),
+            "benefit_points": _l("Benefit points"), "staffing": _l("Staffing"),
+            "budget": _l("Budget"), "agreement_signed": _l("Agreement signed"),
+            "dealer_contact": _l("Dealer contact"), "channels": _l("Channels"),
+            "items": _l("Execution"), "cost": _l("Actual cost"), "lessons": _l("Lessons"),
+            "days": _l("Days"), "baseline_from": _l("Baseline from"), "baseline_to": _l("Baseline to"),
+            "during_units": _l("Sell-out during (units)"), "baseline_units": _l("Sell-out baseline (units)"),
+            "during_value": _l("Sell-out during (retail value)"),
+            "baseline_value": _l("Sell-out baseline (retail value)"),
+            "lift_pct": _l("Change in sell-out (%)"), "during_sell_in": _l("Sell-in during (units)"),
+            "baseline_sell_in": _l("Sell-in baseline (units)")}

@@ -64,7 +64,8 @@ def surveys():
                             .limit(PAGE)).scalars().all()
     return render_template("dealers/surveys.html", regions=regions, dealer_surveys=dealers_,
                            competitors=competitors, weights=svc.selection_weights(s),
-                           score_fields=svc.SCORE_FIELDS, dealers=dealer_choices(),
+                           score_fields=svc.SCORE_FIELDS, score_labels=svc.score_labels(),
+                           dealers=dealer_choices(),
                            can_edit=can(SURVEY), today=date.today())
 
 

@@ -1,0 +1,114 @@
+"""The four volumes (seed 001 销量新概念) on a hand-computed example, weeks of
+cover, the quick grid's derived sell-out, and the stock-pressing advice at
+the peak / off-season boundary."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from core import settings
+from plugins.dealers.services import orders as order_svc
+from plugins.dealers.services import pressing, stock
+
+
+def _ship(w, s, key, product, qty, day):
+    o = order_svc.create_order(s, w.customer(s, key), w.user(s, "manager"), order_date=day)
+    order_svc.add_line(s, o, w.product(s, product), qty)
+    order_svc.confirm_order(s, o, w.user(s, "manager"), override_reason="测试：先发货", on=day)
+    return o
+
+
+def _report(w, s, key, day, rows):
+    return stock.record_report(s, w.customer(s, key), w.user(s, "sales1"), report_date=day,
+                               source="visit", rows=[{"product": w.product(s, p), "sold": sold,
+                                                      "stock": st} for p, sold, st in rows])
+
+
+def _by_key(rows, w, key, product):
+    return next(r for r in rows if r.customer_id == w.dealers[key] and r.product_id == w.products[product])
+
+
+def test_four_volumes_hand_computed(world):
+    with world.db.session() as s:
+        settings.set(s, "dealers.slow_moving_days", 20)
+        _ship(world, s, "a", "tv55", 10, date(2024, 12, 20))
+        _report(world, s, "a", date(2025, 1, 31), [("tv55", 4, 6)])
+        _ship(world, s, "a", "tv55", 8, date(2025, 3, 5))
+        _report(world, s, "a", date(2025, 3, 10), [("tv55", 3, 11)])
+        _ship(world, s, "a", "tv55", 5, date(2025, 3, 25))
+        _report(world, s, "a", date(2025, 3, 28), [("tv55", 6, 10)])
+        _ship(world, s, "a", "tv55", 4, date(2025, 3, 30))
+        _ship(world, s, "b", "tv65", 2, date(2025, 3, 12))
+    with world.db.session() as s:
+        everyone = [world.dealers["a"], world.dealers["b"]]
+        march = stock.volumes(s, everyone, "2025-03")
+        a = _by_key(march, world, "a", "tv55")
+        # gross = 8 + 5 + 4 shipped in March; net = 3 + 6 reported sold in March;
+        # stock = 10 counted on 28 March + 4 shipped after the count;
+        # slow-moving (20 days) = 14 on hand − 9 shipped since 11 March.
+        assert (a.gross, a.net, a.stock, a.slow) == (17, 9, 14, 5)
+        assert a.sell_through_pct == Decimal("52.9")
+        # 9 sold in the 8 weeks to 31 March → 1.125 a week; 14 ÷ 1.125 = 12.4 weeks.
+        assert a.weekly_sellout == Decimal("1.13") and a.weeks_of_cover == Decimal("12.4")
+        b = _by_key(march, world, "b", "tv65")
+        assert (b.gross, b.net, b.stock, b.slow) == (2, 0, 2, 0) and b.weeks_of_cover is None
+        feb = _by_key(stock.volumes(s, everyone, "2025-02"), world, "a", "tv55")
+        assert (feb.gross, feb.net, feb.stock, feb.slow) == (0, 0, 6, 6)
+        # The series for the chart sums the same figures per month.
+        series = stock.monthly_series(s, everyone, ["2025-02", "2025-03"])
+        assert series == [{"period": "2025-02", "sell_in": 0, "sell_out": 0},
+                          {"period": "2025-03", "sell_in": 19, "sell_out": 9}]
+
+
+def test_quick_grid_derives_sell_out_from_the_count(world):
+    with world.db.session() as s:
+        _ship(world, s, "a", "tv55", 10, date(2025, 5, 1))
+        _report(world, s, "a", date(2025, 5, 10), [("tv55", None, 7)])   # 10 − 7 = 3 sold
+        _ship(world, s, "a", "tv55", 6, date(2025, 5, 15))
+        r = _report(world, s, "a", date(2025, 5, 31), [("tv55", "", 9), ("tv65", "", "")])
+        assert [(ln.product.model, ln.sold_qty, ln.stock_qty) for ln in r.lines] == [("55E3", 4, 9)]
+        first = stock.volumes(s, [world.dealers["a"]], "2025-05")[0]
+        assert (first.net, first.stock) == (7, 9)
+
+
+def _pressing_world(world, multi_brand=False):
+    with world.db.session() as s:
+        settings.set(s, "dealers.peak_months", "9")
+        if multi_brand:
+            from plugins.dealers.services import network
+
+            network.save_profile(s, world.customer(s, "a"), multi_brand="on")
+        _ship(world, s, "a", "tv55", 20, date(2025, 6, 1))
+        _report(world, s, "a", date(2025, 7, 20), [("tv55", 8, 12)])
+        _report(world, s, "a", date(2025, 8, 20), [("tv55", 8, 4)])
+
+
+def test_pressing_advice_at_the_off_season_peak_boundary(world):
+    _pressing_world(world)
+    with world.db.session() as s:
+        ids = [world.dealers["a"]]
+        off = pressing.advise(s, ids, date(2025, 8, 31))[0]
+        # 16 sold in 8 weeks = 2 a week; 4 on hand = 2 weeks of cover.
+        assert (off.season, off.weekly, off.stock, off.cover) == ("off", Decimal(2), 4, Decimal("2.0"))
+        assert off.suggested == 0 and off.headroom == 4       # ceiling 4 weeks × 2 − 4
+        peak = pressing.advise(s, ids, date(2025, 9, 1))[0]
+        assert peak.season == "peak" and peak.suggested == 8  # 6 weeks × 2 − 4
+
+
+def test_multi_brand_dealers_are_pressed_harder_in_peak_season(world):
+    _pressing_world(world, multi_brand=True)
+    with world.db.session() as s:
+        peak = pressing.advise(s, [world.dealers["a"]], date(2025, 9, 1))[0]
+        assert peak.target_weeks == Decimal(8) and peak.suggested == 12
+
+
+def test_off_season_order_above_the_ceiling_is_flagged(world):
+    _pressing_world(world)
+    with world.db.session() as s:
+        seen = {}
+        for day, qty in ((date(2025, 8, 31), 4), (date(2025, 8, 31), 5), (date(2025, 9, 1), 30)):
+            o = order_svc.create_order(s, world.customer(s, "a"), world.user(s, "sales1"), order_date=day)
+            order_svc.add_line(s, o, world.product(s, "tv55"), qty)
+            seen[(day.month, qty)] = pressing.order_warnings(s, o)
+        assert seen[(8, 4)] == [] and seen[(9, 30)] == []
+        assert len(seen[(8, 5)]) == 1 and "55E3" in seen[(8, 5)][0] and "4.5" in seen[(8, 5)][0]
