@@ -34,6 +34,9 @@ class Customer(OwnedMixin, TimestampMixin, Base):
 
     __tablename__ = "customers_customer"
     __audited__ = True
+    # Derived figures, rewritten by every grading run and visit: not audited
+    # (the grade itself is).
+    __audit_exclude__ = ("grade_amount", "grade_share", "graded_at", "last_visit_on")
     __table_args__ = (
         Index("ix_customers_customer_org_grade", "org_unit_id", "grade"),
         Index("ix_customers_customer_region", "province", "city"),

@@ -28,6 +28,41 @@ def register_models():
 
 
 @hookimpl
+def register_blueprints(app):
+    from .views import blueprint
+
+    return [blueprint()]
+
+
+@hookimpl
+def register_permissions():
+    from .options import permissions
+
+    return permissions()
+
+
+@hookimpl
+def register_settings():
+    from .options import settings
+
+    return settings()
+
+
+@hookimpl
+def register_sequences():
+    from .options import sequences
+
+    return sequences()
+
+
+@hookimpl
+def register_documents():
+    from .options import documents
+
+    return documents()
+
+
+@hookimpl
 def scope_query(model, user, action):
     from .access import scope_rules
 
@@ -35,16 +70,37 @@ def scope_query(model, user, action):
 
 
 @hookimpl
+def menu_items(menu, user):
+    from .menus import items
+
+    return items(menu)
+
+
+@hookimpl
+def dashboard_widgets(user):
+    from core.web import db_session
+
+    from .widgets import for_user
+
+    return for_user(db_session(), user)
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import register
+
+    register(cli)
+
+
+@hookimpl
+def load_demo_data(session, context):
+    from .demo import load
+
+    load(session, context)
+
+
+@hookimpl
 def customer_kinds():
     from .kinds import BASE_KINDS
 
     return list(BASE_KINDS)
-
-
-@hookimpl
-def register_sequences():
-    from core.registry import SequenceSpec
-
-    from .services import SEQUENCE
-
-    return [SequenceSpec(SEQUENCE, "C{year}-{n:05}", "Customer code")]

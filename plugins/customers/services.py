@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import hooks_for, subtree_ids
+from core.access import has_permission, hooks_for, subtree_ids
 from core.i18n import _l
 from core.models import OrgUnit, User
 from core.sequences import next_number
@@ -42,11 +42,12 @@ LENGTHS = {"name": 200, "kind": 40, "tags": 255, "province": 40, "city": 40, "co
            "town": 60, "address": 255, "phone": 40, "legal_person": 80, "licence_no": 18,
            "tax_no": 30, "real_decider": 120}
 
-# Allowed status moves (domain: prospect → applying → active → suspended → eliminated).
-# Applying → active only through approval; suspended may come back.
+# Status moves made by hand (domain: prospect → applying → active → suspended
+# → eliminated).  prospect → applying → active/prospect happen only through
+# the account-opening application (opening.py).
 TRANSITIONS = {
-    PROSPECT: {APPLYING, ELIMINATED},
-    APPLYING: {PROSPECT, ELIMINATED},
+    PROSPECT: {ELIMINATED},
+    APPLYING: set(),
     ACTIVE: {SUSPENDED, ELIMINATED},
     SUSPENDED: {ACTIVE, ELIMINATED},
     ELIMINATED: {PROSPECT},
@@ -179,7 +180,14 @@ def update_customer(session: Session, customer: Customer, **fields) -> Customer:
     return customer
 
 
-def set_status(session: Session, customer: Customer, status: str, reason: str) -> None:
+def needs_manager(old: str, new: str) -> bool:
+    """Activating, suspending, and eliminating a buying customer are manager
+    decisions; a salesperson may drop or revive a prospect."""
+    return new in (ACTIVE, SUSPENDED) or (new == ELIMINATED and old in (ACTIVE, SUSPENDED))
+
+
+def set_status(session: Session, customer: Customer, status: str, reason: str,
+               actor: User | None = None) -> None:
     """Move along the life cycle; every change carries a reason in the audit trail."""
     reason = (reason or "").strip()
     if status not in STATUSES:
@@ -192,6 +200,9 @@ def set_status(session: Session, customer: Customer, status: str, reason: str) -
         labels = status_labels()
         raise ServiceError(_l("A customer cannot go from %(a)s to %(b)s.",
                               a=labels[customer.status], b=labels[status]))
+    if (actor is not None and needs_manager(customer.status, status)
+            and not has_permission(session, actor, "customers.approve")):
+        raise ServiceError(_l("Only a manager can make this status change."))
     _move(session, customer, status, reason)
 
 

@@ -1,0 +1,27 @@
+"""The demo office: about 200 believable customers across kinds, grades and
+regions, with contacts and three months of visits."""
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from core import bootstrap
+from plugins.customers.models import Contact, Customer, Visit
+
+
+def test_demo_data(app, db):
+    with app.extensions["qudao"].db.session() as s:
+        bootstrap.load_demo(s)
+    n = db.scalar(select(func.count()).select_from(Customer))
+    assert 190 <= n <= 230
+    grades = dict(db.execute(select(Customer.grade, func.count()).group_by(Customer.grade)).all())
+    assert grades["A"] > 0 and grades["B"] > 0 and grades["C"] > grades["A"]
+    assert db.scalar(select(func.count(func.distinct(Customer.city)))) >= 4
+    statuses = set(db.scalars(select(Customer.status).distinct()))
+    assert {"prospect", "applying", "active", "suspended", "eliminated"} <= statuses
+    assert db.scalar(select(func.count()).select_from(Contact)) >= n
+    first = db.scalar(select(func.min(Visit.visit_date)).where(Visit.state == "done"))
+    assert date.today() - timedelta(days=95) <= first <= date.today() - timedelta(days=80)
+    assert db.scalar(select(func.count()).select_from(Visit).where(Visit.visit_date == date.today(),
+                                                                  Visit.state == "planned")) > 0
+    name = db.scalar(select(Customer.name).limit(1))
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in name)

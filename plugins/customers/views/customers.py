@@ -1,0 +1,395 @@
+"""Customer list, record, contacts, status, owner, grade, loyalty, MAN and
+evaluation pages."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import desc, func, or_, select
+
+from core.access import EDIT, subtree_ids
+from core.models import AuditLog, OrgUnit, User
+from core.services import ServiceError
+from core.web import can, db_session, hooks, permission_required
+from core.web import scoped_select as web_scoped_select
+
+from .. import evaluation, grading, loyalty, man, opening, services, visits
+from ..forms import (
+    ContactForm,
+    CustomerForm,
+    EmptyForm,
+    EvaluationForm,
+    GradeForm,
+    LoyaltyForm,
+    ManForm,
+    ReassignForm,
+    StatusForm,
+)
+from ..models import CHILD_MODELS, STATUSES, Contact, Customer, ManCheck, Visit, FollowUp
+from ..options import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
+from ..search import FILTER_KEYS, apply_filters
+from . import bp
+from .common import PAGE, child_or_404, customer_or_404, form_errors, page_arg, refused, writable
+
+
+def _kind_choices(s):
+    return [(k, str(label)) for k, label in services.kinds(s)]
+
+
+# -- list -------------------------------------------------------------------
+@bp.route("/")
+@permission_required(VIEW)
+def index():
+    s = db_session()
+    f = {k: request.args.get(k, "") for k in FILTER_KEYS}
+    stmt = apply_filters(web_scoped_select(Customer), f)
+    page = page_arg()
+    rows = s.scalars(stmt.order_by(Customer.code.desc())
+                     .offset((page - 1) * PAGE).limit(PAGE + 1)).all()
+    total = s.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    owners = dict(s.execute(select(User.id, User.full_name).where(
+        User.id.in_({c.owner_id for c in rows if c.owner_id}))).all())
+    provinces = s.scalars(web_scoped_select(Customer).with_only_columns(Customer.province)
+                          .where(Customer.province != "").distinct()
+                          .order_by(Customer.province)).all()
+    return render_template("customers/index.html", customers=rows[:PAGE],
+                           has_next=len(rows) > PAGE, page=page, total=total, f=f,
+                           owners=owners, provinces=provinces, kinds=_kind_choices(s),
+                           statuses=services.status_labels(), form=EmptyForm())
+
+
+# -- create / edit ------------------------------------------------------------
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(P_EDIT)
+def new():
+    s = db_session()
+    form = CustomerForm()
+    form.kind.choices = _kind_choices(s)
+    if form.validate_on_submit():
+        data = {k: getattr(form, k).data for k in services.EDITABLE}
+        if current_user.org_unit_id is None:
+            flash(_("Your user has no org unit; ask an administrator."), "error")
+        else:
+            try:
+                c = services.create_customer(s, org_unit_id=current_user.org_unit_id,
+                                             owner_id=current_user.id, **data)
+            except ServiceError as e:
+                s.rollback()
+                flash(str(e), "error")
+            else:
+                s.commit()
+                flash(_("Customer %(code)s created.", code=c.code), "success")
+                return redirect(url_for("customers.detail", customer_id=c.id))
+    return render_template("customers/form.html", form=form, customer=None)
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@permission_required(P_EDIT)
+def edit(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = CustomerForm(obj=c)
+    form.kind.choices = _kind_choices(s)
+    if form.validate_on_submit():
+        data = {k: getattr(form, k).data for k in services.EDITABLE}
+        try:
+            services.update_customer(s, c, **data)
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            s.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("customers.detail", customer_id=c.id))
+    return render_template("customers/form.html", form=form, customer=c)
+
+
+# -- the customer page ----------------------------------------------------------
+def _audit_rows(s, c: Customer, limit: int = 50):
+    tables = {m.__tablename__: m for m in CHILD_MODELS}
+    child_ids = []
+    for table, model in tables.items():
+        ids = s.scalars(select(model.id).where(model.customer_id == c.id)).all()
+        child_ids += [(table, str(i)) for i in ids]
+    conds = [(AuditLog.table_name == Customer.__tablename__) & (AuditLog.record_id == str(c.id))]
+    by_table: dict[str, list[str]] = {}
+    for t, i in child_ids:
+        by_table.setdefault(t, []).append(i)
+    for t, ids in by_table.items():
+        conds.append((AuditLog.table_name == t) & AuditLog.record_id.in_(ids))
+    return s.scalars(select(AuditLog).where(or_(*conds))
+                     .order_by(desc(AuditLog.at), desc(AuditLog.id)).limit(limit)).all()
+
+
+def _panels(c: Customer):
+    panels = hooks().flat("customer_panels", session=db_session(), customer=c, user=current_user)
+    return sorted(panels, key=lambda p: (p.sequence, str(p.title)))
+
+
+@bp.route("/<int:customer_id>")
+@permission_required(VIEW)
+def detail(customer_id):
+    s = db_session()
+    c = customer_or_404(customer_id)
+    app_row = opening.open_application(s, c)
+    latest_app = app_row or s.scalars(
+        select(opening.Application).where(opening.Application.customer_id == c.id)
+        .order_by(opening.Application.id.desc())).first()
+    status_form = StatusForm()
+    status_form.status.choices = [(k, str(v)) for k, v in services.status_labels().items()
+                                  if k in services.TRANSITIONS[c.status]]
+    reassign_form = None
+    if can(REASSIGN) and current_user.scope != "own":
+        reassign_form = ReassignForm()
+        reassign_form.owner_id.choices = _owner_choices(s)
+    loyalty_form = LoyaltyForm(loyalty_type=c.loyalty_type or "", note=c.loyalty_note or "")
+    loyalty_form.loyalty_type.choices = [("", "—")] + [(t.code, str(t.label))
+                                                       for t in loyalty.TYPES]
+    users = {u.id: u for u in s.scalars(select(User))}
+    visit_rows = s.scalars(select(Visit).where(Visit.customer_id == c.id)
+                           .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(20)).all()
+    followups = s.scalars(select(FollowUp).where(FollowUp.customer_id == c.id)
+                          .order_by(FollowUp.done_at.is_not(None), FollowUp.due_on)).all()
+    last_man = s.scalars(select(ManCheck).where(ManCheck.customer_id == c.id)
+                         .order_by(ManCheck.id.desc())).first()
+    evals = evaluation.history(s, c)
+    unit = s.get(OrgUnit, c.org_unit_id)
+    return render_template(
+        "customers/detail.html", c=c, unit=unit, users=users, application=latest_app,
+        app_states=opening.state_labels(), statuses=services.status_labels(),
+        kind_label=dict(services.kinds(s)).get(c.kind, c.kind),
+        status_form=status_form, reassign_form=reassign_form,
+        grade_form=GradeForm(grade=c.grade_override or ""), loyalty_form=loyalty_form,
+        loyalty_type=loyalty.BY_CODE.get(c.loyalty_type), visits=visit_rows,
+        visit_states=visits.state_labels(), objective_labels=visits.objective_labels(),
+        followups=followups, last_man=last_man, man_outcomes=man.outcome_labels(),
+        man_letters=man.letters, evaluations=evals, eval_actions=evaluation.action_labels(),
+        audit=_audit_rows(s, c), panels=_panels(c), form=EmptyForm(),
+        can_approve=can(APPROVE), can_grade=can(GRADE), can_evaluate=can(EVALUATE),
+        can_edit=can(P_EDIT) and not current_user.read_only,
+        allowed_days=visits.allowed_days(s))
+
+
+def _owner_choices(s):
+    stmt = select(User).where(User.active.is_(True)).order_by(User.username)
+    if current_user.scope != "all":
+        stmt = stmt.where(User.org_unit_id.in_(subtree_ids(current_user.org_unit_id)))
+    return [(u.id, f"{u.display_name} ({u.username})") for u in s.scalars(stmt)]
+
+
+# -- status, owner, grade, loyalty ------------------------------------------------
+@bp.route("/<int:customer_id>/status", methods=["POST"])
+@permission_required(P_EDIT)
+def set_status(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = StatusForm()
+    form.status.choices = [(k, k) for k in STATUSES]
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    try:
+        services.set_status(s, c, form.status.data, form.reason.data, actor=current_user)
+    except ServiceError as e:
+        return refused(e, "customers.detail", customer_id=c.id)
+    s.commit()
+    flash(_("Status changed."), "success")
+    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+
+
+@bp.route("/<int:customer_id>/reassign", methods=["POST"])
+@permission_required(REASSIGN)
+def reassign(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = ReassignForm()
+    form.owner_id.choices = _owner_choices(s)
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    new_owner = s.get(User, form.owner_id.data)
+    try:
+        services.reassign_owner(s, c, new_owner, form.reason.data, current_user)
+    except ServiceError as e:
+        return refused(e, "customers.detail", customer_id=c.id)
+    s.commit()
+    flash(_("The customer now belongs to %(name)s.", name=new_owner.display_name), "success")
+    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+
+
+@bp.route("/<int:customer_id>/grade", methods=["POST"])
+@permission_required(GRADE)
+def grade_override(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = GradeForm()
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    try:
+        grading.override(s, c, form.grade.data or None, form.reason.data)
+    except ServiceError as e:
+        return refused(e, "customers.detail", customer_id=c.id)
+    s.commit()
+    flash(_("Grade saved."), "success")
+    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+
+
+@bp.route("/grades/recompute", methods=["POST"])
+@permission_required(GRADE)
+def grade_recompute():
+    s = db_session()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if current_user.scope == "all":
+        units = None
+    else:
+        units = s.scalars(subtree_ids(current_user.org_unit_id)).all()
+    try:
+        counts = grading.recompute(s, units)
+    except ServiceError as e:
+        return refused(e, "customers.index")
+    s.commit()
+    flash(_("Grades recomputed: A %(a)s, B %(b)s, C %(c)s.", a=counts["A"], b=counts["B"],
+            c=counts["C"]), "success")
+    return redirect(url_for("customers.index")), 303
+
+
+@bp.route("/<int:customer_id>/loyalty", methods=["POST"])
+@permission_required(P_EDIT)
+def set_loyalty(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = LoyaltyForm()
+    form.loyalty_type.choices = [("", "—")] + [(t.code, t.code) for t in loyalty.TYPES]
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    try:
+        loyalty.classify(s, c, form.loyalty_type.data or None, form.note.data)
+    except ServiceError as e:
+        return refused(e, "customers.detail", customer_id=c.id)
+    s.commit()
+    flash(_("Loyalty type saved."), "success")
+    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+
+
+# -- contacts ---------------------------------------------------------------------
+@bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@permission_required(P_EDIT)
+def contact_form(customer_id=None, contact_id=None):
+    s = db_session()
+    contact = child_or_404(Contact, contact_id, EDIT) if contact_id else None
+    c = writable(contact.customer_id if contact else customer_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
+        try:
+            services.save_contact(s, c, contact, **data)
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            s.commit()
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("customers.detail", customer_id=c.id))
+    return render_template("customers/contact_form.html", form=form, c=c, contact=contact)
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
+@permission_required(P_EDIT)
+def contact_delete(contact_id):
+    s = db_session()
+    contact = child_or_404(Contact, contact_id, EDIT)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    cid = contact.customer_id
+    services.delete_contact(s, contact)
+    s.commit()
+    flash(_("Contact deleted."), "success")
+    return redirect(url_for("customers.detail", customer_id=cid)), 303
+
+
+# -- MAN ----------------------------------------------------------------------------
+@bp.route("/<int:customer_id>/man", methods=["GET", "POST"])
+@permission_required(VIEW)
+def man_check(customer_id):
+    s = db_session()
+    c = customer_or_404(customer_id)
+    form = ManForm()
+    if request.method == "POST":
+        if not can(P_EDIT):
+            abort(403)
+        c = writable(customer_id)
+        if form.validate_on_submit():
+            desires = {k: getattr(form, k).data for k in man.DESIRE_CHECKS}
+            check = man.record(s, c, money=form.money.data, authority=form.authority.data,
+                               need=form.need.data, user_id=current_user.id,
+                               credit_status=form.credit_status.data,
+                               payment_plan=form.payment_plan.data, notes=form.notes.data,
+                               **desires)
+            s.commit()
+            flash(_("MAN check: %(letters)s — %(action)s",
+                    letters=man.letters(check.money, check.authority, check.need),
+                    action=man.outcome_labels()[check.outcome]), "success")
+            return redirect(url_for("customers.man_check", customer_id=c.id)), 303
+    history = s.scalars(select(ManCheck).where(ManCheck.customer_id == c.id)
+                        .order_by(ManCheck.id.desc())).all()
+    return render_template("customers/man.html", c=c, form=form, history=history,
+                           outcomes=man.outcome_labels(), letters=man.letters,
+                           desires=man.desire_labels(), table=man.TABLE,
+                           users={u.id: u for u in s.scalars(select(User))})
+
+
+# -- evaluation -----------------------------------------------------------------------
+@bp.route("/<int:customer_id>/evaluate", methods=["GET", "POST"])
+@permission_required(EVALUATE)
+def evaluate(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = EvaluationForm()
+    if request.method == "GET":
+        form.period.data = evaluation.period_of(s, date.today())
+    if form.validate_on_submit():
+        scores = {k: getattr(form, k).data for k in evaluation.CRITERIA}
+        try:
+            ev = evaluation.evaluate(s, c, form.period.data, scores, current_user.id,
+                                     form.notes.data)
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            s.commit()
+            flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
+                    score=ev.score, action=evaluation.action_labels()[ev.action]), "success")
+            return redirect(url_for("customers.detail", customer_id=c.id))
+    return render_template("customers/evaluate.html", c=c, form=form,
+                           weights=evaluation.weights(s), labels=evaluation.criterion_labels(),
+                           history=evaluation.history(s, c),
+                           actions=evaluation.action_labels())
+
+
+# -- customer card PDF ---------------------------------------------------------------
+@bp.route("/<int:customer_id>/card", methods=["POST"])
+@permission_required(VIEW)
+def card(customer_id):
+    """Issue the customer card through core's document service (numbered,
+    archived) and download it."""
+    from core import documents
+
+    s = db_session()
+    c = customer_or_404(customer_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        doc = documents.issue(s, CARD, c.id, current_user)
+    except (documents.UnknownDocument, documents.RecordNotFound):
+        s.rollback()
+        abort(404)
+    except ServiceError as e:
+        return refused(e, "customers.detail", customer_id=c.id)
+    s.commit()
+    return redirect(url_for("documents.download", doc_id=doc.id)), 303

@@ -1,0 +1,83 @@
+"""Import and export pages (the CLI runs the same functions for big files)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import abort, flash, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.services import ServiceError
+from core.web import db_session, permission_required
+from core.web import scoped_select as web_scoped_select
+
+from .. import exchange
+from ..forms import ImportForm
+from ..models import Customer
+from ..options import EXPORT, IMPORT
+from ..search import FILTER_KEYS, apply_filters
+from . import bp
+from .common import customer_or_404
+
+MIMES = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required(IMPORT)
+def import_page():
+    s = db_session()
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        f = form.file.data
+        try:
+            result = exchange.import_file(s, f.stream, f.filename, current_user,
+                                          dry_run=form.dry_run.data)
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            if result.ok and not result.dry_run:
+                s.commit()
+                flash(_("%(n)s customers imported.", n=result.imported), "success")
+            else:
+                s.rollback()
+                if result.ok:
+                    flash(_("All %(n)s rows are good; nothing was imported (check only).",
+                            n=result.rows), "success")
+                else:
+                    flash(_("Nothing was imported: %(n)s problem(s) in the file.",
+                            n=len(result.errors)), "error")
+    return render_template("customers/import.html", form=form, result=result,
+                           columns=exchange.COLUMNS, export_only=exchange.EXPORT_ONLY)
+
+
+def _send(rows, fmt: str, name: str):
+    if fmt not in MIMES:
+        abort(404)
+    buf = io.BytesIO()
+    exchange.write(rows, buf, fmt)
+    buf.seek(0)
+    return send_file(buf, mimetype=MIMES[fmt], as_attachment=True,
+                     download_name=f"{name}-{date.today().isoformat()}.{fmt}")
+
+
+@bp.route("/export.<fmt>")
+@permission_required(EXPORT)
+def export(fmt):
+    """The customers of the list page's filters, limited to what the user may see."""
+    s = db_session()
+    f = {k: request.args.get(k, "") for k in FILTER_KEYS}
+    stmt = apply_filters(web_scoped_select(Customer), f)
+    return _send(exchange.export_rows(s, current_user, stmt), fmt, "customers")
+
+
+@bp.route("/<int:customer_id>/export.<fmt>")
+@permission_required(EXPORT)
+def export_one(customer_id, fmt):
+    s = db_session()
+    c = customer_or_404(customer_id)
+    stmt = web_scoped_select(Customer).where(Customer.id == c.id)
+    return _send(exchange.export_rows(s, current_user, stmt), fmt, c.code)
