@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .generate import Dataset, generate
+from .generate import Dataset, fingerprint, generate, load_kept, save_kept
 from .targets import Target, pg_target, sqlite_target
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -104,15 +104,32 @@ class Context:
         d.mkdir(parents=True)
         return d
 
-    def dataset(self, db: str, name: str, customers: int, lines: int = 0) -> Dataset:
-        """A data set generated once per run and shared by the cases that only read it."""
+    def dataset(self, db: str, name: str, customers: int, lines: int = 0,
+                keep: bool = False) -> Dataset:
+        """A data set generated once per run and shared by the cases that only
+        read it.  With ``keep`` it also survives the run and is reused by the
+        next one while the generator, the seed, the sizes and the schema are
+        unchanged (big data sets take minutes to generate)."""
         key = (db, name, customers, lines)
         ds = self._datasets.get(key)
+        if ds is not None:
+            return ds
+        stamp = self.work / f"{name}-{db}.json"
+        fp = fingerprint(customers, lines)
+        if keep:
+            ds = load_kept(stamp, fp, db, self)
+            if ds is not None:
+                self.log(f"reusing {name} on {db} ({customers:,} customers, {lines:,} lines)")
         if ds is None:
+            stamp.unlink(missing_ok=True)
             t0 = time.perf_counter()
             self.log(f"generating {name} on {db}: {customers:,} customers, {lines:,} lines")
-            ds = generate(self.target(db, name), self.data_dir(db, name), customers, lines,
-                          log=self.log)
+            target = self.target(db, name)
+            if keep and not target.is_sqlite:
+                self.created_pg.discard(target.name)  # kept for the next run
+            ds = generate(target, self.data_dir(db, name), customers, lines, log=self.log)
             self.log(f"  done in {time.perf_counter() - t0:.1f} s")
-            self._datasets[key] = ds
+            if keep:
+                save_kept(stamp, fp, ds)
+        self._datasets[key] = ds
         return ds

@@ -26,6 +26,8 @@ from .bulk import bulk_insert
 from .targets import Target
 
 BENCH_PASSWORD = "bench-pass-2026"
+#: Bump when the generator writes different rows for the same seed.
+GENERATOR_VERSION = 1
 SEED = 20261031
 #: The data set's "today": every generated date lies on or before it.
 AS_OF = date(2026, 10, 31)
@@ -76,11 +78,34 @@ def server_env(target: Target, data_dir: Path) -> dict[str, str]:
             "QUDAO_SECRET_KEY": "qudao-bench"}
 
 
-def open_app(target: Target, data_dir: Path):
+def open_app(target: Target, data_dir: Path, bulk_load: bool = False):
+    """The platform app on ``target``.  With ``bulk_load`` its SQLite
+    connections skip the write-ahead log and fsync while the generator
+    fills the file (``finish_bulk_load`` puts WAL back): a generated file
+    is rebuilt, never recovered, so durability buys nothing there."""
     from core.app import create_app
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    return create_app(app_config(target, data_dir))
+    app = create_app(app_config(target, data_dir))
+    if bulk_load and target.is_sqlite:
+        from sqlalchemy import event
+
+        @event.listens_for(app.extensions["qudao"].db.engine, "connect")
+        def _bulk(dbapi_conn, _record):  # runs after the platform's own tuning
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=DELETE")
+            cur.execute("PRAGMA synchronous=OFF")
+            cur.close()
+    return app
+
+
+def finish_bulk_load(target: Target) -> None:
+    if target.is_sqlite:
+        import sqlite3
+
+        conn = sqlite3.connect(target.name)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.close()
 
 
 @contextmanager
@@ -249,7 +274,7 @@ def generate(target: Target, data_dir: Path, customers: int, lines: int = 0,
              seed: int = SEED, log=print) -> Dataset:
     """A fresh data set on ``target`` (whose database must be empty)."""
     rng = random.Random(seed)
-    app = open_app(target, data_dir)
+    app = open_app(target, data_dir, bulk_load=True)
     try:
         create_schema(app)
         n_sales = max(4, min(500, customers // 200))
@@ -267,3 +292,64 @@ def generate(target: Target, data_dir: Path, customers: int, lines: int = 0,
         return ds
     finally:
         app.extensions["qudao"].db.dispose()
+        finish_bulk_load(target)
+
+
+# -- kept data sets ------------------------------------------------------------
+def fingerprint(customers: int, lines: int, seed: int = SEED) -> str:
+    """Changes whenever a kept data set would no longer be what a fresh
+    generation gives: sizes, seed, generator version, or any table's DDL."""
+    import hashlib
+
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    from core.db import Base
+    from core.plugins import PluginHost
+
+    PluginHost().all_hooks().register_models()  # imports every installed plugin's models
+    h = hashlib.sha256(f"{GENERATOR_VERSION}:{seed}:{customers}:{lines}".encode())
+    dialect = postgresql.dialect()
+    for t in Base.metadata.sorted_tables:
+        h.update(str(CreateTable(t).compile(dialect=dialect)).encode())
+        for ix in sorted(t.indexes, key=lambda i: i.name or ""):
+            h.update(f"{ix.name}:{[c.name for c in ix.columns]}:{ix.unique}".encode())
+    return h.hexdigest()
+
+
+def save_kept(stamp: Path, fp: str, ds: Dataset) -> None:
+    import json
+
+    stamp.write_text(json.dumps({
+        "fingerprint": fp, "url": ds.target.url, "name": ds.target.name, "kind": ds.target.kind,
+        "data_dir": str(ds.data_dir), "customers": ds.customers, "lines": ds.lines,
+        "people": {"admin_id": ds.people.admin_id, "sales": ds.people.sales,
+                   "managers": ds.people.managers, "finance_id": ds.people.finance_id},
+    }), encoding="utf-8")
+
+
+def load_kept(stamp: Path, fp: str, db: str, ctx) -> Dataset | None:
+    """The kept data set if its stamp matches and its database still exists."""
+    import json
+
+    if not stamp.exists():
+        return None
+    try:
+        info = json.loads(stamp.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    if info.get("fingerprint") != fp or info.get("kind") != db:
+        return None
+    target = Target(info["kind"], info["url"], info["name"])
+    if target.is_sqlite and not Path(target.name).exists():
+        return None
+    if not target.is_sqlite:
+        from .targets import pg_exists
+
+        if not pg_exists(ctx.pg_base, target.name):
+            return None
+    p = info["people"]
+    people = People(admin_id=p["admin_id"], sales=[tuple(x) for x in p["sales"]],
+                    managers=p["managers"], finance_id=p["finance_id"])
+    return Dataset(target=target, data_dir=Path(info["data_dir"]), people=people,
+                   customers=info["customers"], lines=info["lines"])

@@ -62,6 +62,14 @@ def drop_pg(base: str, dbname: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
+def pg_exists(base: str, dbname: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(_admin_url(base), autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                            (dbname,)).fetchone() is not None
+
+
 def pg_reachable(base: str) -> bool:
     try:
         import psycopg
