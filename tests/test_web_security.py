@@ -66,7 +66,8 @@ def test_a_token_from_another_session_is_refused(app, client, make_user):
 # -- open redirects ------------------------------------------------------------
 EVIL = ["//evil.example", "/\\evil.example", "https://evil.example/", "%2F%2Fevil.example",
         "javascript:alert(1)", "/%5Cevil.example", "///evil.example", " //evil.example",
-        "http:/evil.example", "\t//evil.example", "https:evil.example"]
+        "http:/evil.example", "\t//evil.example", "https:evil.example",
+        "/\t/evil.example"]
 
 
 def _login_with_next(app, nxt):
