@@ -66,6 +66,15 @@ def postgres_version(url: str | None) -> str:
         return f"unreachable ({type(e).__name__})"
 
 
+def load_average() -> str:
+    """The 1-minute load average: on a shared machine, anything far above
+    the core count means the numbers of that run are noisy."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
 def describe(pg_url: str | None) -> dict[str, str]:
     return {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

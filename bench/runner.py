@@ -26,6 +26,7 @@ def run(ctx: Context, cases: tuple[str, ...] = CASES, out: Path | None = None) -
     ctx.work.mkdir(parents=True, exist_ok=True)
     outcome = Outcome()
     started = time.perf_counter()
+    load_before = machine.load_average()
     try:
         for name in cases:
             _run_case(ctx, name, outcome)
@@ -36,8 +37,10 @@ def run(ctx: Context, cases: tuple[str, ...] = CASES, out: Path | None = None) -
         tool = (f"{wrk_version()} (1 thread, {ctx.mode.connections} connections)"
                 if ctx.use_wrk else
                 f"bounded Python client ({ctx.mode.connections} threads, keep-alive)")
-        outcome.report = report.write(out, outcome.rows, machine.describe(pg), ctx.mode.name,
-                                      tool, time.perf_counter() - started)
+        info = machine.describe(pg)
+        info["load"] = f"{load_before} at the start, {machine.load_average()} at the end"
+        outcome.report = report.write(out, outcome.rows, info, ctx.mode.name, tool,
+                                      time.perf_counter() - started)
     return outcome
 
 
