@@ -33,6 +33,7 @@ __all__ = [
     "PROSPECT", "APPLYING", "ACTIVE", "SUSPENDED", "ELIMINATED",
     "get_customer", "customer_ids_for", "scoped_customers", "customer_label",
     "kinds", "kind_label", "purchase_amounts", "create_customer", "validate_uscc",
+    "recompute_grades",
     "DETAIL_ENDPOINT",
 ]
 
@@ -106,3 +107,11 @@ def validate_uscc(code: str) -> bool:
     from .uscc import is_valid
 
     return is_valid(code)
+
+
+def recompute_grades(session: Session, org_unit_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Re-run the ABC grading from every plugin's purchase amounts (e.g. at the
+    end of a plugin's demo data, once its orders exist).  Returns counts per grade."""
+    from .grading import recompute
+
+    return recompute(session, org_unit_ids)

@@ -1,14 +1,12 @@
 """The MAN rule's eight outcomes (seed 003 §二.1) and the six loyalty types
 with their strategies (seed 000 §三.5)."""
-import pytest
-
 from plugins.customers import loyalty, man
 from plugins.customers.models import Customer
 
 from .conftest import login
 
 
-@pytest.mark.parametrize("m, a, n, letters, outcome, text", [
+EIGHT = [  # M A N, the seed's notation, outcome, the seed's action
     (1, 1, 1, "M+A+N", "pursue", "Ideal prospect: pursue now"),
     (1, 1, 0, "M+A+n", "skilled_selling", "with skilled selling there is a chance"),
     (1, 0, 1, "M+a+N", "find_authority", "find the person with authority"),
@@ -17,17 +15,21 @@ from .conftest import login
     (0, 1, 0, "m+A+n", "nurture", "observe and nurture long-term"),
     (1, 0, 0, "M+a+n", "nurture", "observe and nurture long-term"),
     (0, 0, 0, "m+a+n", "stop", "Not a customer: stop contact"),
-])
-def test_eight_man_outcomes(app, db, people, new_customer, m, a, n, letters, outcome, text):
+]
+
+
+def test_eight_man_outcomes(app, db, people, new_customer):
     c = db.get(Customer, new_customer(people["sales1"]).id)
-    check = man.record(db, c, money=bool(m), authority=bool(a), need=bool(n),
-                       user_id=people["sales1"].id, credit_status="信用良好",
-                       payment_plan="首批全款", interest_product=True, good_impression=True)
-    assert check.outcome == outcome
-    assert man.letters(bool(m), bool(a), bool(n)) == letters
-    assert text in str(man.outcome_labels()[outcome])
-    assert (check.interest_product, check.interest_buying, check.good_impression) == (True, False, True)
-    assert check.credit_status == "信用良好" and check.payment_plan == "首批全款"
+    for m, a, n, letters, outcome, text in EIGHT:
+        check = man.record(db, c, money=bool(m), authority=bool(a), need=bool(n),
+                           user_id=people["sales1"].id, credit_status="信用良好",
+                           payment_plan="首批全款", interest_product=True, good_impression=True)
+        assert check.outcome == outcome, letters
+        assert man.letters(bool(m), bool(a), bool(n)) == letters
+        assert text in str(man.outcome_labels()[outcome]), letters
+        assert (check.interest_product, check.interest_buying, check.good_impression) == \
+            (True, False, True)
+        assert check.credit_status == "信用良好" and check.payment_plan == "首批全款"
 
 
 def test_man_table_is_complete_and_only_mAN_is_pursued():

@@ -1,5 +1,6 @@
 """The pages a salesperson and a manager use, in Chinese; hooks other
 plugins feed (kinds, panels); the customer card PDF."""
+import re
 import subprocess
 from datetime import date
 
@@ -30,6 +31,14 @@ def test_create_search_and_filter(app, client, db, people, new_customer):
     assert "瓜沥永利电器" in html and "临浦恒通家电城" not in html
     assert "临浦恒通家电城" in client.get("/customers/?province=浙江省").get_data(as_text=True)
     assert "临浦恒通家电城" not in client.get("/customers/?grade=A").get_data(as_text=True)
+
+
+def test_plugin_stylesheet_is_served(app, client, people):
+    login(client, "sales1")
+    html = client.get("/customers/").get_data(as_text=True)
+    href = re.search(r'href="(/customers/static/[^"]+\.css)"', html).group(1)
+    r = client.get(href)
+    assert r.status_code == 200 and r.mimetype == "text/css"
 
 
 def test_list_is_paginated(app, client, people, new_customer):

@@ -119,8 +119,22 @@ def _audit_rows(s, c: Customer, limit: int = 50):
         by_table.setdefault(t, []).append(i)
     for t, ids in by_table.items():
         conds.append((AuditLog.table_name == t) & AuditLog.record_id.in_(ids))
-    return s.scalars(select(AuditLog).where(or_(*conds))
+    rows = s.scalars(select(AuditLog).where(or_(*conds))
                      .order_by(desc(AuditLog.at), desc(AuditLog.id)).limit(limit)).all()
+    what = {"customers_customer": _("Customer"), "customers_contact": _("Contact"),
+            "customers_application": _("Account opening"), "customers_man_check": _("MAN check"),
+            "customers_evaluation": _("Evaluation"), "customers_visit": _("Visit"),
+            "customers_followup": _("Follow-up task")}
+    actions = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+    out = []
+    for a in rows:
+        changes = [(k, v[0], v[1]) for k, v in (a.changes or {}).items()
+                   if k != "id" and not (a.action == "create" and v[1] in (None, "", [], False))]
+        out.append({"at": a.at, "who": a.user.display_name if a.user else "",
+                    "what": what.get(a.table_name, a.table_name),
+                    "action": actions.get(a.action, a.action), "changes": changes,
+                    "reason": a.reason or ""})
+    return out
 
 
 def _panels(c: Customer):
