@@ -18,6 +18,7 @@ from .services import samples as sample_svc
 from .services import stock as stock_svc
 from .services.common import month_periods, period_of, setting
 from .services.network import dealer_ids
+from .services.pressing import PEAK, season_of
 
 
 def _count(session: Session, stmt) -> int:
@@ -56,8 +57,11 @@ def cover_chart(session: Session, user, today: date, limit: int = 12) -> dict:
                                  .where(Customer.id.in_(list(covers)))).all())
     ceiling = Decimal(setting(session, "offseason_ceiling_weeks"))
     target = Decimal(setting(session, "peak_target_weeks"))
+    # Off-season a dealer above the ceiling is over-stocked; in peak season
+    # only one above the target is.
+    too_much = target if season_of(session, today) == PEAK else ceiling
     rows = sorted(({"label": names.get(cid, str(cid))[:12], "value": v,
-                    "over": v is None or v > max(ceiling, target)} for cid, v in covers.items()),
+                    "over": v is None or v > too_much} for cid, v in covers.items()),
                   key=lambda r: (r["value"] is not None, -(r["value"] or 0)))
-    rows = [r for r in rows][:limit]
+    rows = rows[:limit]
     return {"rows": rows, "svg": charts.hbars(rows, {"target": target, "ceiling": ceiling})}

@@ -23,7 +23,7 @@ def widgets(user) -> list[Widget]:
         Widget(_l("Sell-in and sell-out by month"), "dealers/widget_sell.html",
                {"chart": dashboard.sell_chart(s, user, today)}, sequence=30),
         Widget(_l("Weeks of cover by dealer"), "dealers/widget_cover.html",
-               {"chart": dashboard.cover_chart(s, user, today)}, sequence=31),
+               {"chart": dashboard.cover_chart(s, user, today, 10)}, sequence=31),
         Widget(_l("Dealer to-dos"), "dealers/widget_todo.html",
                {"counts": dashboard.counts(s, user, today)}, sequence=32),
     ]

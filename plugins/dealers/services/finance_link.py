@@ -45,14 +45,15 @@ def invoice_sample(session: Session, sample: SampleUnit, customer: Customer, amo
     return str(inv.id), inv.number
 
 
-def submit_rebate(session: Session, claim: DealerRebateClaim, user) -> str:
+def submit_rebate(session: Session, claim: DealerRebateClaim, user, evidence_ids: list[int]) -> str:
     """File the claim into finance's rebate workflow; returns finance's number."""
     start, end = parse_period(claim.period)
     lines = [{"product": f"{ln.product.model} {ln.product.name}".strip()[:120],
               "quantity": ln.quantity, "unit_amount": ln.unit_amount} for ln in claim.lines]
     fin = finance.file_rebate_claim(session, claim.customer_id, claim.kind, period_start=start,
                                     period_end=end, lines=lines, note=claim.note or "", user=user,
-                                    source=f"dealers.rebate_claim:{claim.id}", submit=True)
+                                    source=f"dealers.rebate_claim:{claim.id}",
+                                    evidence_attachment_ids=evidence_ids, submit=True)
     return fin.number
 
 

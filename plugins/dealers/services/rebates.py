@@ -3,10 +3,14 @@ price-drop compensation (seed 000 §四.5.D); the basis is per model; a
 submitted claim continues in finance's rebate workflow."""
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import attachments
 from core.db import utcnow
+from core.models import Attachment
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError
@@ -19,6 +23,7 @@ from .common import cents, parse_period, to_decimal, to_int
 from .network import require_active, require_dealer
 
 SEQUENCE = "dealers.rebate"
+EVIDENCE = "rebate_evidence"
 
 
 def create_claim(session: Session, customer: Customer, user, *, kind: str, period: str,
@@ -69,13 +74,33 @@ def remove_line(session: Session, claim: DealerRebateClaim, line: DealerRebateCl
     _refresh(session, claim)
 
 
+def add_evidence(session: Session, claim: DealerRebateClaim, stream: BinaryIO, filename: str,
+                 user) -> Attachment:
+    """Sales records, price notices … (PDF, JPEG or PNG, checked by content)."""
+    _require_draft(claim)
+    return attachments.save(session, stream, filename, res_table="dealers_rebate_claim",
+                            res_id=claim.id, purpose=EVIDENCE,
+                            org_unit_id=claim.customer.org_unit_id,
+                            user_id=user.id if user else None)
+
+
+def evidence(session: Session, claim: DealerRebateClaim) -> list[Attachment]:
+    return list(session.execute(select(Attachment).where(
+        Attachment.res_table == "dealers_rebate_claim", Attachment.res_id == str(claim.id),
+        Attachment.purpose == EVIDENCE).order_by(Attachment.id)).scalars())
+
+
 def submit_claim(session: Session, claim: DealerRebateClaim, user) -> DealerRebateClaim:
     _require_draft(claim)
     if not claim.lines:
         raise ServiceError(_l("A claim needs at least one model with its quantity."))
+    proof = evidence(session, claim)
+    if not proof:
+        # Seed 000 §四.5.D: no oral promises — a claim stands on its evidence.
+        raise ServiceError(_l("Attach the evidence (sales records, price notices …) first."))
     require_active(claim.customer)
     _refresh(session, claim)
-    claim.finance_ref = finance_link.submit_rebate(session, claim, user)
+    claim.finance_ref = finance_link.submit_rebate(session, claim, user, [a.id for a in proof])
     claim.state = RC_SUBMITTED
     claim.submitted_at = utcnow()
     session.flush()

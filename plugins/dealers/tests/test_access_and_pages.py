@@ -32,6 +32,11 @@ def records(world):
                                        placed_on=date.today())
         p = promotions.create_promotion(s, c, u, title="店庆", triggers=["anniversary"],
                                         start_date=date.today(), end_date=date.today())
+        for code, data in (("survey", {}), ("plan", {"when_where": "店内", "form": "特价", "benefit_points": "直降",
+                                                        "staffing": "2 人", "budget": "100"}),
+                           ("communication", {"agreement_signed": True, "dealer_contact": "老板"}),
+                           ("release", {"channels": ["sms"]}), ("execution", {"items": ["outdoor"]})):
+            promotions.record_step(s, p, code, u, notes="记录", data=data)
         claim = rebates.create_claim(s, c, u, kind="sales_subsidy", period="2025-03")
         ru = samples.register_returned(s, c, world.product(s, "tv55"), kind="repair",
                                        received_on=date.today())

@@ -19,3 +19,12 @@ def _state_label(code) -> str:
     from ..labels import state_label
 
     return state_label(code)
+
+
+@bp.app_template_global("dealers_pdf_locale")
+def _pdf_locale() -> str:
+    # The document service is given "zh_CN" / "en" explicitly: Babel's
+    # get_locale() spells Chinese "zh_Hans_CN", which has no catalogue.
+    from flask_babel import get_locale
+
+    return "en" if str(get_locale() or "").startswith("en") else "zh_CN"

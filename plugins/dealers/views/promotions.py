@@ -21,7 +21,7 @@ from .common import PAGE, back, dealer_choices, dealer_or_404, page_arg, run
 
 def _labels():
     return {"steps": svc.step_labels(), "triggers": svc.trigger_labels(),
-            "channels": svc.channel_labels(), "items": svc.execution_labels(),
+            "channels": svc.channel_labels(), "execution": svc.execution_labels(),
             "data": svc.data_labels()}
 
 

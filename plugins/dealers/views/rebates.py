@@ -51,6 +51,7 @@ def rebate(claim_id: int):
     s = db_session()
     c = get_or_404(DealerRebateClaim, claim_id)
     return render_template("dealers/rebate.html", c=c, products=product_choices(),
+                           evidence=svc.evidence(s, c),
                            finance_state=finance_link.rebate_state(s, c.finance_ref),
                            can_edit=can(REBATE))
 
@@ -81,4 +82,18 @@ def rebate_line_remove(claim_id: int, line_id: int):
 def rebate_submit(claim_id: int):
     c = get_or_404(DealerRebateClaim, claim_id, EDIT)
     run(svc.submit_claim, c, current_user, ok=_("Claim submitted to finance."))
+    return back("dealers.rebate", claim_id=c.id)
+
+
+@bp.route("/rebates/<int:claim_id>/evidence", methods=["POST"])
+@permission_required(REBATE)
+def rebate_evidence(claim_id: int):
+    c = get_or_404(DealerRebateClaim, claim_id, EDIT)
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        from flask import flash
+
+        flash(_("Choose a file."), "error")
+    else:
+        run(svc.add_evidence, c, f.stream, f.filename, current_user, ok=_("Evidence attached."))
     return back("dealers.rebate", claim_id=c.id)
