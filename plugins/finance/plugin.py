@@ -47,3 +47,59 @@ def scope_query(model, user, action):
     from .access import scope_rules
 
     return scope_rules(model, user, action)
+
+
+@hookimpl
+def register_blueprints(app):
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def menu_items(menu, user):
+    from .registry import menu as finance_menu
+
+    return finance_menu(menu)
+
+
+@hookimpl
+def dashboard_widgets(user):
+    from .widgets import widgets
+
+    return widgets(user)
+
+
+@hookimpl
+def customer_panels(session, customer, user):
+    from .widgets import customer_panel
+
+    return customer_panel(session, customer, user)
+
+
+@hookimpl
+def register_documents():
+    from .documents import document_specs
+
+    return document_specs()
+
+
+@hookimpl
+def register_job_handlers():
+    from .documents import job_handlers
+
+    return job_handlers()
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import finance_group
+
+    cli.add_command(finance_group)
+
+
+@hookimpl
+def load_demo_data(session, context):
+    from .demo import load
+
+    load(session, context)

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, TimestampMixin, utcnow
+from core.models import User
 from plugins.customers.api import Customer
 
 PREPAYMENT, NET = "prepayment", "net"
@@ -83,3 +84,6 @@ class CreditOverride(Base):
     reason: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")

@@ -39,7 +39,7 @@ class Statement(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     #: The archived PDF in the core document service, when issued as a PDF.
-    document_id: Mapped[int | None]
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("core_document.id"))
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
 
     answer: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)

@@ -4,7 +4,7 @@ concurrency; it runs from the demo loader and lazily on first posting, so a
 fresh database works without a separate step."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..models import Account, Journal, LedgerState
@@ -109,3 +109,49 @@ def journal(session: Session, code: str) -> Journal:
         ensure_setup(session)
         j = session.execute(select(Journal).where(Journal.code == code)).scalar_one()
     return j
+
+
+# -- a per-session cache of the chart --------------------------------------
+# Every posting needs account and journal ids; the rows change rarely.  The
+# cache lives in ``session.info`` and is dropped on any rollback, so ids
+# seeded in a rolled-back transaction are never reused.
+_CACHE = "_finance_chart"
+
+
+def _cache(session: Session) -> dict:
+    cache = session.info.get(_CACHE)
+    if cache is None:
+        cache = session.info[_CACHE] = {"accounts": {}, "journals": {}}
+    return cache
+
+
+def accounts_by_code(session: Session, codes: set[str]) -> dict[str, tuple[int, bool]]:
+    """{code: (id, active)} for the codes that exist (seeding the chart if empty)."""
+    cache = _cache(session)["accounts"]
+    missing = [c for c in codes if c not in cache]
+    if missing:
+        rows = session.execute(select(Account.code, Account.id, Account.active)
+                               .where(Account.code.in_(missing))).all()
+        if len(rows) < len(missing) and not session.scalar(select(Account.id).limit(1)):
+            ensure_setup(session)
+            rows = session.execute(select(Account.code, Account.id, Account.active)
+                                   .where(Account.code.in_(missing))).all()
+        for code, ident, active in rows:
+            cache[code] = (ident, active)
+    return {c: cache[c] for c in codes if c in cache}
+
+
+def journal_id(session: Session, code: str) -> int:
+    cache = _cache(session)["journals"]
+    if code not in cache:
+        cache[code] = journal(session, code).id
+    return cache[code]
+
+
+def forget(session: Session) -> None:
+    session.info.pop(_CACHE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_cache_on_rollback(session, previous_transaction):
+    forget(session)

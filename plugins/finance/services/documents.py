@@ -44,7 +44,7 @@ from ..models.documents import (
     SALE,
 )
 from . import chart, settings_of
-from .ledger import LineSpec, lock_ledger, post_entry, reverse_entry
+from .ledger import LineSpec, atomic, lock_ledger, post_entry, reverse_entry
 from .money import ZERO, mround, msum, round_money, to_money
 
 #: Where the debit of a credit note goes, per kind.
@@ -161,7 +161,8 @@ def allocate(session: Session, invoice: Invoice, credit, amount, *, when: date |
     if amount > cr_open:
         raise ServiceError(_l("%(number)s has only %(open)s left to allocate.",
                               number=credit.number, open=cr_open))
-    when = when or max(date.today(), invoice.date, credit.date)
+    # Never before either document exists: aging "as of" stays truthful.
+    when = max(when or date.today(), invoice.date, credit.date)
     cust = invoice.customer_id
     entry = post_entry(session, "ALC", when, [
         LineSpec(chart.ADVANCES, debit=amount, customer_id=cust, memo=credit.number),
@@ -177,13 +178,15 @@ def allocate(session: Session, invoice: Invoice, credit, amount, *, when: date |
     return alloc
 
 
-def unallocate(session: Session, alloc: Allocation, *, user=None) -> Allocation:
+def unallocate(session: Session, alloc: Allocation, *, when: date | None = None,
+               user=None) -> Allocation:
     """Undo an allocation: a reversing entry and a row with the opposite amount."""
     lock_ledger(session)
     if alloc.amount < 0 or session.scalar(
             select(Allocation.id).where(Allocation.undo_of_id == alloc.id)):
         raise ServiceError(_l("This allocation is already undone."))
-    rev = reverse_entry(session, alloc.entry, user_id=_user_id(user))
+    when = max(when, alloc.date) if when else None
+    rev = reverse_entry(session, alloc.entry, when, user_id=_user_id(user))
     undo = Allocation(customer_id=alloc.customer_id, invoice_id=alloc.invoice_id,
                       payment_id=alloc.payment_id, credit_note_id=alloc.credit_note_id,
                       amount=-alloc.amount, date=rev.date, entry_id=rev.id,
@@ -191,6 +194,12 @@ def unallocate(session: Session, alloc: Allocation, *, user=None) -> Allocation:
     session.add(undo)
     session.flush()
     return undo
+
+
+def _reversal_date(when: date | None, doc, allocs: list[Allocation]) -> date:
+    """A document and its allocations are undone on one date, never before
+    the document or any of its allocations."""
+    return max([when or date.today(), doc.date] + [a.date for a in allocs])
 
 
 def live_allocations(session: Session, **where) -> list[Allocation]:
@@ -260,7 +269,7 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
     total = sum((ln.amount for ln in inv_lines), ZERO)
     if total <= 0:
         raise ServiceError(_l("The invoice total must be positive."))
-    with session.begin_nested():
+    with atomic(session):
         lock_ledger(session)
         if source:
             dup = session.scalar(select(Invoice.number).where(
@@ -308,10 +317,12 @@ def reverse_invoice(session: Session, inv: Invoice, *, reason: str, when: date |
         raise ServiceError(_l("Give a reason for the reversal."))
     if inv.state != POSTED:
         raise ServiceError(_l("%(number)s is already reversed.", number=inv.number))
-    with session.begin_nested():
+    with atomic(session):
         lock_ledger(session)
-        for alloc in live_allocations(session, invoice_id=inv.id):
-            unallocate(session, alloc, user=user)
+        allocs = live_allocations(session, invoice_id=inv.id)
+        when = _reversal_date(when, inv, allocs)
+        for alloc in allocs:
+            unallocate(session, alloc, when=when, user=user)
         reverse_entry(session, inv.entry, when, user_id=_user_id(user),
                       memo=str(_l("Reversal of %(number)s: %(reason)s", number=inv.number,
                                   reason=reason)))
@@ -336,7 +347,7 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
         raise ServiceError(_l("Unknown payment method."))
     debit_acc = {BANK: chart.BANK, CASH: chart.CASH, OPENING_CREDIT: chart.OPENING_OFFSET}[method]
     journal = "OPN" if method == OPENING_CREDIT else "REC"
-    with session.begin_nested():
+    with atomic(session):
         entry = post_entry(session, journal, when, [
             LineSpec(debit_acc, debit=amount, memo=reference or memo),
             LineSpec(chart.ADVANCES, credit=amount, customer_id=customer_id, memo=memo),
@@ -369,10 +380,12 @@ def reverse_payment(session: Session, pay: Payment, *, reason: str, when: date |
         raise ServiceError(_l("Give a reason for the reversal."))
     if pay.state != POSTED:
         raise ServiceError(_l("%(number)s is already reversed.", number=pay.number))
-    with session.begin_nested():
+    with atomic(session):
         lock_ledger(session)
-        for alloc in live_allocations(session, payment_id=pay.id):
-            unallocate(session, alloc, user=user)
+        allocs = live_allocations(session, payment_id=pay.id)
+        when = _reversal_date(when, pay, allocs)
+        for alloc in allocs:
+            unallocate(session, alloc, when=when, user=user)
         reverse_entry(session, pay.entry, when, user_id=_user_id(user),
                       memo=str(_l("Reversal of %(number)s: %(reason)s", number=pay.number,
                                   reason=reason)))
@@ -406,7 +419,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
             raise ServiceError(_l("Unknown invoice."))
         if kind == CN_RETURN and amount > inv.amount:
             raise ServiceError(_l("A return cannot credit more than the invoice."))
-    with session.begin_nested():
+    with atomic(session):
         entry = post_entry(session, "CRN", when, [
             LineSpec(CREDIT_NOTE_ACCOUNTS[kind], debit=amount,
                      customer_id=customer_id if kind == CN_REBATE else None, memo=reason[:255]),
@@ -439,10 +452,12 @@ def reverse_credit_note(session: Session, cn: CreditNote, *, reason: str,
         raise ServiceError(_l("Give a reason for the reversal."))
     if cn.state != POSTED:
         raise ServiceError(_l("%(number)s is already reversed.", number=cn.number))
-    with session.begin_nested():
+    with atomic(session):
         lock_ledger(session)
-        for alloc in live_allocations(session, credit_note_id=cn.id):
-            unallocate(session, alloc, user=user)
+        allocs = live_allocations(session, credit_note_id=cn.id)
+        when = _reversal_date(when, cn, allocs)
+        for alloc in allocs:
+            unallocate(session, alloc, when=when, user=user)
         reverse_entry(session, cn.entry, when, user_id=_user_id(user),
                       memo=str(_l("Reversal of %(number)s: %(reason)s", number=cn.number,
                                   reason=reason)))

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -65,28 +66,58 @@ class ChainReport:
     problems: list[str] = field(default_factory=list)
 
 
-# -- locking ---------------------------------------------------------------
-def lock_ledger(session: Session) -> LedgerState:
+# -- transactions and locking ---------------------------------------------
+@contextmanager
+def atomic(session: Session) -> Iterator[None]:
+    """One savepoint around a whole finance action (however many entries it
+    posts): a refusal anywhere leaves nothing behind, and the caller's own
+    transaction carries on."""
+    if session.info.get("_finance_atomic"):
+        yield
+        return
+    session.info["_finance_atomic"] = True
+    try:
+        with session.begin_nested():
+            yield
+    finally:
+        session.info.pop("_finance_atomic", None)
+
+
+@dataclass
+class State:
+    lock_date: date | None
+    chain_seq: int
+    last_hash: str
+
+
+def _state_update(session: Session, **values) -> State | None:
+    row = session.execute(
+        update(LedgerState).where(LedgerState.id == 1).values(**values)
+        .returning(LedgerState.lock_date, LedgerState.chain_seq, LedgerState.last_hash)
+        .execution_options(synchronize_session=False)).first()
+    return State(*row) if row is not None else None
+
+
+def lock_ledger(session: Session) -> State:
     """Take the ledger lock for the rest of the transaction and return the
-    state row (fresh from the database).  PostgreSQL: the UPDATE holds the
-    row lock; SQLite: it holds the database write lock."""
-    stmt = (update(LedgerState).where(LedgerState.id == 1)
-            .values(chain_seq=LedgerState.chain_seq)
-            .execution_options(synchronize_session=False))
-    if session.execute(stmt).rowcount == 0:
+    state (lock date, chain head).  PostgreSQL: the UPDATE holds the row
+    lock; SQLite: it holds the database write lock."""
+    state = _state_update(session, chain_seq=LedgerState.chain_seq)
+    if state is None:
         chart.ensure_setup(session)
-        session.execute(stmt)
-    return session.execute(
-        select(LedgerState).where(LedgerState.id == 1)
-        .execution_options(populate_existing=True)).scalar_one()
+        state = _state_update(session, chain_seq=LedgerState.chain_seq)
+    return state
 
 
 def lock_date(session: Session) -> date | None:
     return session.scalar(select(LedgerState.lock_date).where(LedgerState.id == 1))
 
 
-def check_open(session: Session, when: date, locked: date | None = None) -> None:
-    locked = lock_date(session) if locked is None else locked
+_UNKNOWN = object()
+
+
+def check_open(session: Session, when: date, locked=_UNKNOWN) -> None:
+    locked = lock_date(session) if locked is _UNKNOWN else locked
     if locked is not None and when <= locked:
         raise LockedPeriod(_l("The books are locked up to %(date)s: nothing can be posted on "
                               "%(when)s.", date=locked.isoformat(), when=when.isoformat()))
@@ -100,10 +131,7 @@ def set_lock_date(session: Session, new: date, user_id: int | None = None) -> da
                               date=state.lock_date.isoformat()))
     if new >= date.today():
         raise ServiceError(_l("The lock date must be in the past."))
-    state.lock_date = new
-    state.lock_moved_by = user_id
-    state.lock_moved_at = utcnow()
-    session.flush()
+    _state_update(session, lock_date=new, lock_moved_by=user_id, lock_moved_at=utcnow())
     return new
 
 
@@ -128,25 +156,20 @@ def entry_hash(prev_hash: str, entry: Entry, lines: Iterable[Line]) -> str:
 def _check_lines(session: Session, specs: list[LineSpec]) -> tuple[list[tuple], Decimal]:
     if len(specs) < 2:
         raise ServiceError(_l("An entry needs at least two lines."))
-    codes = {s.account for s in specs}
-    accounts = {a.code: a for a in session.execute(
-        select(Account).where(Account.code.in_(codes))).scalars()}
-    if len(accounts) < len(codes):
-        chart.ensure_setup(session)
-        accounts = {a.code: a for a in session.execute(
-            select(Account).where(Account.code.in_(codes))).scalars()}
+    accounts = chart.accounts_by_code(session, {s.account for s in specs})
     out, debit, credit = [], ZERO, ZERO
     for s in specs:
         acc = accounts.get(s.account)
         if acc is None:
             raise ServiceError(_l("No account with code %(code)s.", code=s.account))
-        if not acc.active:
-            raise ServiceError(_l("Account %(code)s is closed.", code=acc.code))
+        acc_id, active = acc
+        if not active:
+            raise ServiceError(_l("Account %(code)s is closed.", code=s.account))
         d = to_money(s.debit or ZERO, allow_zero=True)
         c = to_money(s.credit or ZERO, allow_zero=True)
         if (d == 0) == (c == 0):
             raise ServiceError(_l("Each line has either a debit or a credit."))
-        out.append((s, acc, d, c))
+        out.append((s, acc_id, d, c))
         debit += d
         credit += c
     if debit != credit:
@@ -164,27 +187,30 @@ def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec]
     if not isinstance(when, date) or isinstance(when, datetime):
         raise TypeError("when must be a date")
     checked, total = _check_lines(session, lines)
-    with session.begin_nested():
-        state = lock_ledger(session)
+    with atomic(session):
+        jrn_id = chart.journal_id(session, journal)
+        # Reserve the next chain position; this UPDATE is also the ledger lock.
+        state = _state_update(session, chain_seq=LedgerState.chain_seq + 1)
+        if state is None:
+            chart.ensure_setup(session)
+            state = _state_update(session, chain_seq=LedgerState.chain_seq + 1)
         check_open(session, when, state.lock_date)
-        jrn = chart.journal(session, journal)
-        number = next_number(session, f"finance.{jrn.code}", when)
+        number = next_number(session, f"finance.{journal}", when)
         seq = int(number.rsplit("/", 1)[1])
         entry = Entry(
-            journal_id=jrn.id, number=number, year=when.year, seq=seq, date=when,
+            journal_id=jrn_id, number=number, year=when.year, seq=seq, date=when,
             memo=(memo or "")[:255], customer_id=customer_id, unit_id=unit_id,
             salesperson_id=salesperson_id, source=source, reversal_of_id=reversal_of_id,
-            total=total, line_count=len(checked), chain_seq=state.chain_seq + 1,
+            total=total, line_count=len(checked), chain_seq=state.chain_seq,
             prev_hash=state.last_hash, posted_at=utcnow().replace(microsecond=0),
             posted_by=user_id, hash="",
         )
         objs = [
-            Line(position=i, account_id=acc.id,
-                 customer_id=s.customer_id if s.customer_id is not None else None,
-                 date=when, debit=d, credit=c, memo=(s.memo or "")[:255],
+            Line(position=i, account_id=acc_id, customer_id=s.customer_id, date=when, debit=d,
+                 credit=c, memo=(s.memo or "")[:255],
                  unit_id=s.unit_id if s.unit_id is not None else unit_id,
                  salesperson_id=s.salesperson_id if s.salesperson_id is not None else salesperson_id)
-            for i, (s, acc, d, c) in enumerate(checked, start=1)
+            for i, (s, acc_id, d, c) in enumerate(checked, start=1)
         ]
         entry.hash = entry_hash(entry.prev_hash, entry, objs)
         session.add(entry)
@@ -193,9 +219,7 @@ def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec]
             ln.entry_id = entry.id
         session.add_all(objs)
         session.flush()
-        session.execute(update(LedgerState).where(LedgerState.id == 1)
-                        .values(chain_seq=entry.chain_seq, last_hash=entry.hash)
-                        .execution_options(synchronize_session=False))
+        _state_update(session, last_hash=entry.hash)
     return entry
 
 

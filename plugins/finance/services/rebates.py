@@ -40,7 +40,7 @@ from ..models.rebates import (
 )
 from . import chart, settings_of
 from .documents import _customer, _dims, _user_id, post_credit_note
-from .ledger import LineSpec, post_entry
+from .ledger import LineSpec, atomic, post_entry
 from .money import ZERO, round_money, to_money
 
 RES_TABLE = "finance_rebate_claim"
@@ -142,7 +142,7 @@ def approve_claim(session: Session, claim: RebateClaim, *, user, note: str = "",
     _four_eyes(session, claim, user)
     when = when or date.today()
     cust = claim.customer
-    with session.begin_nested():
+    with atomic(session):
         entry = post_entry(session, "RBT", when, [
             LineSpec(chart.REBATE_EXPENSE, debit=claim.amount, memo=claim.number),
             LineSpec(chart.OTHER_PAYABLE, credit=claim.amount, customer_id=claim.customer_id,
@@ -193,7 +193,7 @@ def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None
     if claim.approved_on and when < claim.approved_on:
         raise ServiceError(_l("A rebate cannot be redeemed before it was approved."))
     text = str(_l("Rebate %(number)s", number=claim.number))
-    with session.begin_nested():
+    with atomic(session):
         if method == BY_CREDIT_NOTE:
             cn = post_credit_note(session, claim.customer_id, CN_REBATE, claim.amount,
                                   reason=text, when=when, rebate_claim_id=claim.id,
@@ -234,7 +234,7 @@ def file_claim(session: Session, customer_id: int, kind: str, *, period_start: d
     """Another plugin's claim enters the finance workflow; evidence is copied."""
     if source and session.scalar(select(RebateClaim.id).where(RebateClaim.source == source)):
         raise ServiceError(_l("%(source)s has already been filed.", source=source))
-    with session.begin_nested():
+    with atomic(session):
         claim = create_claim(session, customer_id, kind, period_start=period_start,
                              period_end=period_end, lines=lines, note=note, user=user,
                              source=source)

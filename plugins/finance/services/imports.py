@@ -1,0 +1,217 @@
+"""Opening balances for go-live (期初余额), from an Excel workbook.
+
+One row per open item of the old system: customer code, document number,
+date, due date, amount (positive: the customer owes us — an opening
+invoice, Dr 1122 / Cr 4104; negative: the customer had prepaid — an opening
+credit, Dr 4104 / Cr 2203), memo.  The file imports whole or not at all:
+every row is checked first and the report names each bad row and why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import BinaryIO
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.i18n import _, _l
+from core.services import ServiceError
+from plugins.customers import api as customers
+from plugins.customers.api import Customer
+
+from ..models import Invoice, Payment
+from ..models.documents import OPENING, OPENING_CREDIT
+from .documents import post_invoice, record_payment
+from .ledger import atomic, lock_date
+from .money import CENT
+
+COLUMNS = (
+    ("customer", ("客户编码", "customer code")),
+    ("reference", ("单据号", "document number")),
+    ("date", ("日期", "date")),
+    ("due_date", ("到期日", "due date")),
+    ("amount", ("金额", "amount")),
+    ("memo", ("摘要", "memo")),
+)
+MAX_ROWS = 20000
+
+
+class ImportFailed(ServiceError):
+    """Nothing was imported; ``errors`` is [(row number, message)]."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__(_l("Nothing was imported: %(n)s row(s) have errors.", n=len(errors)))
+        self.errors = errors
+
+
+@dataclass
+class Row:
+    line: int
+    customer_id: int
+    reference: str
+    date: date
+    due_date: date
+    amount: Decimal
+    memo: str
+
+
+def template() -> bytes:
+    """An empty workbook with the expected headings."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "期初余额"
+    ws.append([names[0] for _k, names in COLUMNS])
+    ws.append(["C2026-00001", "XS-2025-0815", "2025-12-31", "2026-01-30", 12345.67, "旧系统销售单"])
+    ws.append(["C2026-00002", "YS-2025-0102", "2025-12-31", None, -5000, "预收货款"])
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValueError from None
+
+
+def _amount(value) -> Decimal:
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that is this float: 1234.56, not 1234.5599…
+    d = Decimal(str(value).strip().replace(",", ""))
+    if not d.is_finite() or d != d.quantize(CENT):
+        raise InvalidOperation
+    return d.quantize(CENT)
+
+
+def read(stream: BinaryIO) -> list[tuple[int, dict]]:
+    try:
+        wb = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
+        raise ServiceError(_l("The file is not an Excel workbook (.xlsx).")) from None
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise ServiceError(_l("The workbook is empty."))
+    names = [str(h or "").strip().lower() for h in header]
+    index = {}
+    for key, aliases in COLUMNS:
+        for a in aliases:
+            if a.lower() in names:
+                index[key] = names.index(a.lower())
+    missing = [aliases[0] for key, aliases in COLUMNS if key not in index and key != "memo"
+               and key != "due_date"]
+    if missing:
+        raise ServiceError(_l("Missing column(s): %(names)s", names=", ".join(missing)))
+    out = []
+    for n, values in enumerate(rows, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        out.append((n, {k: (values[i] if i < len(values) else None) for k, i in index.items()}))
+        if len(out) > MAX_ROWS:
+            raise ServiceError(_l("At most %(n)s rows per file.", n=MAX_ROWS))
+    wb.close()
+    return out
+
+
+def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[list[Row], list]:
+    errors: list[tuple[int, str]] = []
+    good: list[Row] = []
+    locked = lock_date(session)
+    seen: set[tuple[int, str]] = set()
+    codes = {str(v.get("customer") or "").strip() for _n, v in raw}
+    by_code = {c.code: c for c in session.execute(
+        select(Customer).where(Customer.code.in_(codes))).scalars()}
+    for n, v in raw:
+        problems = []
+        code = str(v.get("customer") or "").strip()
+        cust = by_code.get(code)
+        if cust is None or (user is not None and customers.get_customer(
+                session, cust.id, user) is None):
+            problems.append(_("unknown customer code %(code)s", code=code or "—"))
+        ref = str(v.get("reference") or "").strip()
+        if not ref:
+            problems.append(_("the document number is missing"))
+        try:
+            d = _date(v.get("date"))
+            if d is None:
+                problems.append(_("the date is missing"))
+            elif locked is not None and d <= locked:
+                problems.append(_("the date %(d)s is in a locked period", d=d.isoformat()))
+        except ValueError:
+            d = None
+            problems.append(_("the date is not a date (YYYY-MM-DD)"))
+        try:
+            due = _date(v.get("due_date"))
+        except ValueError:
+            due = None
+            problems.append(_("the due date is not a date (YYYY-MM-DD)"))
+        try:
+            amount = _amount(v.get("amount"))
+            if amount == 0:
+                problems.append(_("the amount is zero"))
+        except (InvalidOperation, ValueError):
+            amount = None
+            problems.append(_("the amount is not a number with at most two decimals"))
+        if d and due and due < d:
+            problems.append(_("the due date is before the date"))
+        if cust is not None and ref:
+            if (cust.id, ref) in seen:
+                problems.append(_("document %(ref)s appears twice", ref=ref))
+            seen.add((cust.id, ref))
+            if _already(session, cust.id, ref):
+                problems.append(_("document %(ref)s was already imported", ref=ref))
+        if problems:
+            errors.append((n, "; ".join(problems)))
+        else:
+            good.append(Row(n, cust.id, ref, d, due or d, amount, str(v.get("memo") or "")[:200]))
+    return good, errors
+
+
+def _already(session: Session, customer_id: int, ref: str) -> bool:
+    return bool(session.scalar(select(Invoice.id).where(
+        Invoice.customer_id == customer_id, Invoice.kind == OPENING, Invoice.external_ref == ref))
+        or session.scalar(select(Payment.id).where(
+            Payment.customer_id == customer_id, Payment.method == OPENING_CREDIT,
+            Payment.reference == ref)))
+
+
+def import_opening(session: Session, stream: BinaryIO, user=None) -> dict:
+    """Check every row, then post them all in one transaction; raise
+    ``ImportFailed`` (nothing posted) when any row is wrong."""
+    raw = read(stream)
+    if not raw:
+        raise ServiceError(_l("The workbook has no rows to import."))
+    rows, errors = validate(session, raw, user)
+    if errors:
+        raise ImportFailed(errors)
+    invoices = credits = 0
+    total = Decimal("0.00")
+    with atomic(session):
+        for r in rows:
+            memo = r.memo or str(_l("Opening balance %(ref)s", ref=r.reference))
+            if r.amount > 0:
+                post_invoice(session, r.customer_id,
+                             [{"description": memo, "unit_price": r.amount}], when=r.date,
+                             due_date=r.due_date, user=user, kind=OPENING,
+                             external_ref=r.reference, apply_prepayment=False,
+                             description=memo)
+                invoices += 1
+            else:
+                record_payment(session, r.customer_id, -r.amount, when=r.date,
+                               method=OPENING_CREDIT, reference=r.reference, memo=memo,
+                               user=None)
+                credits += 1
+            total += r.amount
+    return {"rows": len(rows), "invoices": invoices, "credits": credits, "total": total}

@@ -1,0 +1,238 @@
+"""Monthly statements (对账单, seed 000 §四.E.5 "与客户每月的及时对帐";
+003 "定期…核对帐目,确保帐目准确和返利的及时兑现").
+
+A statement shows, for one customer and month: the opening balance, every
+movement (date, number, description, debit, credit, running balance — the
+running balance is a window SUM in SQL), the closing balance, the aging as
+of the month end, approved rebates not yet redeemed, and a block for the
+customer's signature and stamp.  Allocations move money between 1122 and
+2203 of the same customer and change nothing the customer owes, so they are
+not movements.
+
+Issuing stores the totals as sent and archives the PDF through the core
+document service; the customer's answer (confirmed, or disputed lines with
+a note) is recorded, and disputes are followed until resolved.
+"""
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import access, events
+from core.db import utcnow
+from core.i18n import _l
+from core.sequences import next_number
+from core.services import ServiceError
+
+from ..models import Account, Entry, Journal, Line, Statement, StatementDispute
+from ..models.statements import CLOSED, CONFIRMED, DISPUTED, OPEN, PENDING, RESOLVED
+from . import chart
+from .aging import customer_summary
+from .documents import _customer, _user_id
+from .ledger import customer_balance
+from .money import ZERO, mround, msum
+from .rebates import pending_liability
+
+PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_period(period: str) -> tuple[date, date]:
+    m = PERIOD_RE.match((period or "").strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 2000:
+        raise ServiceError(_l("A month is written YYYY-MM, e.g. 2026-03."))
+    y, mo = int(m.group(1)), int(m.group(2))
+    return date(y, mo, 1), date(y, mo, monthrange(y, mo)[1])
+
+
+def period_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def previous_period(today: date | None = None) -> str:
+    today = today or date.today()
+    return period_of(today.replace(day=1) - timedelta(days=1))
+
+
+def movements(session: Session, customer_id: int, start: date, end: date,
+              opening: Decimal) -> list[dict]:
+    """Entries that changed the customer's balance in [start, end], oldest
+    first, each with the running balance after it."""
+    cust_accounts = select(Account.id).where(Account.code.in_(chart.CUSTOMER_ACCOUNTS))
+    net = msum(Line.debit - Line.credit)
+    per_entry = (
+        select(Entry.id.label("entry_id"), Entry.date.label("date"), Entry.number.label("number"),
+               Entry.memo.label("memo"), Entry.chain_seq.label("seq"),
+               Journal.code.label("journal"), Journal.name.label("jname"),
+               Journal.name_en.label("jname_en"), net.label("net"))
+        .join(Entry, Entry.id == Line.entry_id).join(Journal, Journal.id == Entry.journal_id)
+        .where(Line.customer_id == customer_id, Line.account_id.in_(cust_accounts),
+               Line.date >= start, Line.date <= end)
+        .group_by(Entry.id, Entry.date, Entry.number, Entry.memo, Entry.chain_seq, Journal.code,
+                  Journal.name, Journal.name_en)
+        .having(mround(func.sum(Line.debit - Line.credit)) != 0)
+    ).subquery()
+    running = func.sum(per_entry.c.net).over(
+        order_by=(per_entry.c.date, per_entry.c.seq), rows=(None, 0))
+    stmt = select(per_entry, running.label("running")).order_by(per_entry.c.date, per_entry.c.seq)
+    out = []
+    for r in session.execute(stmt):
+        amount = Decimal(r.net).quantize(Decimal("0.01"))
+        out.append({
+            "entry_id": r.entry_id, "date": r.date, "number": r.number, "journal": r.journal,
+            "journal_name": r.jname, "journal_name_en": r.jname_en, "memo": r.memo or "",
+            "debit": amount if amount > 0 else ZERO, "credit": -amount if amount < 0 else ZERO,
+            "balance": (opening + Decimal(str(r.running))).quantize(Decimal("0.01")),
+        })
+    return out
+
+
+def statement_data(session: Session, customer_id: int, period: str, *, locale: str = "zh_CN",
+                   statement: Statement | None = None) -> dict:
+    """Everything a statement shows, as plain data (for the page and the PDF)."""
+    cust = _customer(session, customer_id)
+    start, end = parse_period(period)
+    opening = customer_balance(session, customer_id, start - timedelta(days=1))
+    moves = movements(session, customer_id, start, end, opening)
+    debit = sum((m["debit"] for m in moves), ZERO)
+    credit = sum((m["credit"] for m in moves), ZERO)
+    closing = customer_balance(session, customer_id, end)
+    aging = customer_summary(session, customer_id, end)
+    en = (locale or "").startswith("en")
+    for m in moves:
+        m["description"] = " ".join(p for p in (
+            m["journal_name_en"] if en else m["journal_name"], m["memo"]) if p)
+    return {
+        "customer": {"id": cust.id, "code": cust.code, "name": cust.name,
+                     "address": cust.address, "phone": cust.phone},
+        "period": period, "start": start, "end": end,
+        "opening": opening, "movements": moves, "debit": debit, "credit": credit,
+        "closing": closing,
+        "aging": {"current": aging.current, "d1_30": aging.d1_30, "d31_60": aging.d31_60,
+                  "d61_90": aging.d61_90, "over_90": aging.over_90,
+                  "unapplied": aging.unapplied, "total": aging.balance},
+        "rebates_pending": pending_liability(session, customer_id),
+        "number": statement.number if statement else None,
+        "answer": statement.answer if statement else None,
+    }
+
+
+def customers_with_activity(session: Session, customer_ids, start: date, end: date) -> list[int]:
+    """Customers with a balance at the start or a movement in the month."""
+    cust_accounts = select(Account.id).where(Account.code.in_(chart.CUSTOMER_ACCOUNTS))
+    moved = (select(Line.customer_id).where(Line.customer_id.in_(customer_ids),
+                                            Line.account_id.in_(cust_accounts), Line.date <= end)
+             .group_by(Line.customer_id)
+             .having((mround(func.sum(Line.debit - Line.credit)) != 0)
+                     | (func.max(Line.date) >= start)))
+    return sorted(session.execute(moved).scalars())
+
+
+def issue(session: Session, customer_id: int, period: str, *, user=None,
+          locale: str | None = None) -> Statement:
+    """Record the statement of one month (totals as issued); issuing again an
+    unanswered one refreshes it, an answered one is refused."""
+    start, end = parse_period(period)
+    if end >= date.today():
+        raise ServiceError(_l("A month can be stated once it has ended."))
+    data = statement_data(session, customer_id, period)
+    st = session.execute(select(Statement).where(
+        Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
+    if st is not None and st.answer != PENDING:
+        raise ServiceError(_l("The statement %(number)s was already answered by the customer; it "
+                              "cannot be issued again.", number=st.number))
+    if st is None:
+        st = Statement(number=next_number(session, "finance.statement", end),
+                       customer_id=customer_id, period=period, start=start, end=end)
+        session.add(st)
+    st.opening, st.debit, st.credit = data["opening"], data["debit"], data["credit"]
+    st.closing, st.movements = data["closing"], len(data["movements"])
+    st.issued_at, st.issued_by = utcnow(), _user_id(user)
+    st.locale = locale or "zh_CN"
+    session.flush()
+    return st
+
+
+def attach_pdf(session: Session, st: Statement, user, locale: str | None = None):
+    """Render and archive the statement PDF through the core document service."""
+    from core import documents
+
+    doc = documents.issue(session, "finance.statement", st.id, user, locale=locale or st.locale)
+    st.document_id = doc.id
+    session.flush()
+    return doc
+
+
+def record_answer(session: Session, st: Statement, *, answer: str, note: str = "",
+                  disputes: list[tuple[int | None, str]] | None = None, by_name: str = "",
+                  answered_on: date | None = None, user=None, scan_id: int | None = None) -> Statement:
+    """The customer confirmed the statement, or disputed lines of it."""
+    if user is not None and not access.has_permission(session, user, "finance.statement_answer"):
+        raise ServiceError(_l("You do not have permission to do this."))
+    if st.answer != PENDING:
+        raise ServiceError(_l("The customer's answer is already recorded."))
+    answered_on = answered_on or date.today()
+    if answered_on < st.issued_at.date():
+        raise ServiceError(_l("The answer cannot be dated before the statement was issued."))
+    note = (note or "").strip()
+    if answer == CONFIRMED:
+        if disputes:
+            raise ServiceError(_l("A confirmed statement has no disputed lines."))
+    elif answer == DISPUTED:
+        disputes = [(eid, (n or "").strip()) for eid, n in (disputes or [])]
+        if not disputes:
+            raise ServiceError(_l("Mark the disputed lines, or record the statement as confirmed."))
+        if any(not n for _e, n in disputes):
+            raise ServiceError(_l("Say what the customer disputes on each line."))
+        valid = {m["entry_id"] for m in movements(session, st.customer_id, st.start, st.end, ZERO)}
+        for eid, n in disputes:
+            if eid is not None and eid not in valid:
+                raise ServiceError(_l("A disputed line is not on this statement."))
+            st.disputes.append(StatementDispute(entry_id=eid, note=n))
+    else:
+        raise ServiceError(_l("The answer is confirmed or disputed."))
+    st.answer, st.answer_note, st.answered_on = answer, note or None, answered_on
+    st.answered_by_name = (by_name or "").strip()[:80] or None
+    st.answer_recorded_by, st.answer_scan_id = _user_id(user), scan_id
+    session.flush()
+    events.emit(session, "finance.statement_answered", statement_id=st.id, answer=answer)
+    return st
+
+
+def resolve_dispute(session: Session, dispute: StatementDispute, *, resolution: str, user=None,
+                    correction_entry_id: int | None = None) -> StatementDispute:
+    """Close one disputed line; the statement is resolved when none is open."""
+    if user is not None and not access.has_permission(session, user, "finance.dispute_resolve"):
+        raise ServiceError(_l("You do not have permission to do this."))
+    if dispute.state != OPEN:
+        raise ServiceError(_l("This dispute is already resolved."))
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ServiceError(_l("Describe how the dispute was resolved."))
+    if correction_entry_id is not None:
+        e = session.get(Entry, correction_entry_id)
+        if e is None or e.customer_id != dispute.statement.customer_id:
+            raise ServiceError(_l("The correcting entry must be one of this customer's."))
+    dispute.state, dispute.resolution = CLOSED, resolution
+    dispute.correction_entry_id = correction_entry_id
+    dispute.resolved_at, dispute.resolved_by = utcnow(), _user_id(user)
+    st = dispute.statement
+    session.flush()
+    if all(d.state == CLOSED for d in st.disputes):
+        st.answer, st.resolved_at = RESOLVED, utcnow()
+        session.flush()
+    return dispute
+
+
+def open_disputes_count(session: Session, statement_ids) -> int:
+    return session.scalar(select(func.count(StatementDispute.id)).where(
+        StatementDispute.state == OPEN, StatementDispute.statement_id.in_(statement_ids))) or 0
+
+
+__all__ = ["parse_period", "period_of", "previous_period", "movements", "statement_data",
+           "issue", "attach_pdf", "record_answer", "resolve_dispute", "customers_with_activity",
+           "DISPUTED", "CONFIRMED", "RESOLVED"]

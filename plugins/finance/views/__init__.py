@@ -1,0 +1,36 @@
+"""Blueprint ``finance`` at ``/finance``; the pages live in the modules below."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("finance", __name__, url_prefix="/finance",
+               template_folder="../templates", static_folder="../static")
+
+# The route modules attach themselves to ``bp`` on import.
+from . import (  # noqa: E402,F401
+    aging,
+    budgets,
+    credit,
+    customer,
+    imports,
+    invoices,
+    ledger,
+    overview,
+    payments,
+    rebates,
+    statements,
+)
+
+
+@bp.app_template_filter("fin_label")
+def _label(code) -> str:
+    from ..labels import label
+
+    return label(code)
+
+
+@bp.app_template_filter("fin_tag")
+def _tag(code) -> str:
+    from ..labels import tag
+
+    return tag(code)

@@ -1,0 +1,110 @@
+"""Helpers shared by the finance pages: the run-a-service pattern (commit,
+or roll back and show the message), scoped customer look-ups, parsing."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import VIEW
+from core.attachments import AttachmentError
+from core.services import ServiceError
+from core.web import db_session, get_or_404
+from plugins.customers import api as customers
+from plugins.customers.api import Customer
+
+PAGE = 50
+
+
+def run(fn: Callable, *args, ok: Any = None, **kwargs):
+    """Call a service in one transaction: (result, True) after commit, or
+    (None, False) after a rollback with the refusal flashed."""
+    s = db_session()
+    try:
+        result = fn(s, *args, **kwargs)
+        s.commit()
+    except (ServiceError, AttachmentError) as e:
+        s.rollback()
+        flash(str(e), "error")
+        return None, False
+    if ok:
+        flash(ok, "success")
+    return result, True
+
+
+def back(endpoint: str, **kw):
+    return redirect(url_for(endpoint, **kw)), 303
+
+
+def customer_or_404(customer_id, action: str = VIEW) -> Customer:
+    try:
+        ident = int(customer_id)
+    except (TypeError, ValueError):
+        abort(404)
+    return get_or_404(Customer, ident, action)
+
+
+def customer_choices(action: str = VIEW, limit: int = 2000) -> list[tuple[int, str]]:
+    s = db_session()
+    rows = s.execute(customers.scoped_customers(s, current_user, action)
+                     .order_by(Customer.code).limit(limit)).scalars()
+    return [(c.id, customers.customer_label(c)) for c in rows]
+
+
+def visible_customer_ids(action: str = VIEW):
+    return customers.customer_ids_for(current_user, action)
+
+
+def parse_day(value: str | None, default: date | None = None) -> date:
+    value = (value or "").strip()
+    if not value:
+        return default or date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ServiceError(_bad_date(value)) from None
+
+
+def _bad_date(value: str) -> str:
+    from flask_babel import gettext as _
+
+    return _("%(value)s is not a date (YYYY-MM-DD).", value=value)
+
+
+def optional_day(value: str | None) -> date | None:
+    return parse_day(value) if (value or "").strip() else None
+
+
+def page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def int_arg(name: str) -> int | None:
+    try:
+        return int(request.args.get(name) or 0) or None
+    except ValueError:
+        return None
+
+
+def amount_or_none(value) -> Decimal | None:
+    try:
+        return Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def paged(stmt, page: int):
+    rows = db_session().execute(stmt.offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
+    return rows[:PAGE], len(rows) > PAGE
+
+
+__all__ = ["run", "back", "customer_or_404", "customer_choices", "visible_customer_ids",
+           "parse_day", "optional_day", "page_arg", "int_arg", "paged", "PAGE", "select",
+           "current_user"]

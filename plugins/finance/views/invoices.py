@@ -1,0 +1,180 @@
+"""Invoices and credit notes: lists, new, detail, reversal."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.web import can, db_session, get_or_404, permission_required, scoped_select
+from plugins.customers.api import Customer
+
+from ..models import Allocation, CreditNote, Invoice
+from ..models.documents import CREDIT_NOTE_KINDS, CN_REBATE, POSTED
+from ..services import documents as docs
+from ..services.money import mround
+from . import bp
+from .common import (
+    back,
+    customer_choices,
+    customer_or_404,
+    int_arg,
+    optional_day,
+    page_arg,
+    paged,
+    parse_day,
+    run,
+)
+
+LINE_ROWS = 6
+
+
+@bp.route("/invoices")
+@permission_required("finance.view")
+def invoices():
+    stmt = scoped_select(Invoice).join(Customer, Customer.id == Invoice.customer_id)
+    cid = int_arg("customer_id")
+    if cid:
+        stmt = stmt.where(Invoice.customer_id == cid)
+    state = request.args.get("state") or ""
+    if state in ("posted", "reversed"):
+        stmt = stmt.where(Invoice.state == state)
+    q = (request.args.get("q") or "").strip()
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(Invoice.number.ilike(like) | Customer.name.ilike(like)
+                          | Customer.code.ilike(like) | Invoice.source.ilike(like))
+    open_amt = Invoice.amount - docs.allocated_sq(Allocation.invoice_id == Invoice.id)
+    if request.args.get("overdue") == "1":
+        stmt = stmt.where(Invoice.state == POSTED, Invoice.due_date < date.today(),
+                          mround(open_amt) > 0)
+    page = page_arg()
+    stmt = stmt.add_columns(open_amt.label("open")).order_by(Invoice.date.desc(), Invoice.id.desc())
+    rows = db_session().execute(stmt.offset((page - 1) * 50).limit(51)).all()
+    return render_template("finance/invoices.html", rows=rows[:50], has_next=len(rows) > 50,
+                           page=page, state=state, q=q, overdue=request.args.get("overdue"),
+                           customer_id=cid, today=date.today())
+
+
+@bp.route("/invoices/new", methods=["GET", "POST"])
+@permission_required("finance.post_invoice")
+def invoice_new():
+    if request.method == "POST":
+        f = request.form
+        c = customer_or_404(f.get("customer_id"))
+        lines = []
+        for i in range(LINE_ROWS):
+            desc = (f.get(f"desc_{i}") or "").strip()
+            price = (f.get(f"price_{i}") or "").strip()
+            if not desc and not price:
+                continue
+            lines.append({"description": desc, "unit_price": price or "0",
+                          "quantity": (f.get(f"qty_{i}") or "1").strip() or "1"})
+
+        def post(s):
+            return docs.post_invoice(s, c.id, lines, when=parse_day(f.get("date")),
+                                     due_date=optional_day(f.get("due_date")),
+                                     description=f.get("description", "").strip(), user=current_user)
+
+        inv, ok = run(post)
+        if ok:
+            return back("finance.invoice", invoice_id=inv.id)
+        return back("finance.invoice_new", customer_id=c.id)
+    return render_template("finance/invoice_new.html", customers=customer_choices(),
+                           customer_id=int_arg("customer_id"), rows=range(LINE_ROWS),
+                           today=date.today())
+
+
+@bp.route("/invoices/<int:invoice_id>")
+@permission_required("finance.view")
+def invoice(invoice_id: int):
+    s = db_session()
+    inv = get_or_404(Invoice, invoice_id)
+    allocs = s.execute(select(Allocation).where(Allocation.invoice_id == inv.id)
+                       .order_by(Allocation.id)).scalars().all()
+    credits = docs.open_credits(s, inv.customer_id) if inv.state == POSTED else []
+    return render_template("finance/invoice.html", inv=inv, allocs=allocs,
+                           open=docs.invoice_open(s, inv.id), credits=credits,
+                           can_reverse=can("finance.post_invoice"),
+                           can_allocate=can("finance.post_payment"))
+
+
+@bp.route("/invoices/<int:invoice_id>/reverse", methods=["POST"])
+@permission_required("finance.post_invoice")
+def invoice_reverse(invoice_id: int):
+    inv = get_or_404(Invoice, invoice_id)
+    run(docs.reverse_invoice, inv, reason=request.form.get("reason", ""), user=current_user,
+        ok=_("%(number)s reversed.", number=inv.number))
+    return back("finance.invoice", invoice_id=inv.id)
+
+
+# -- credit notes ----------------------------------------------------------
+@bp.route("/credit-notes")
+@permission_required("finance.view")
+def credit_notes():
+    stmt = scoped_select(CreditNote)
+    cid = int_arg("customer_id")
+    if cid:
+        stmt = stmt.where(CreditNote.customer_id == cid)
+    kind = request.args.get("kind") or ""
+    if kind in CREDIT_NOTE_KINDS:
+        stmt = stmt.where(CreditNote.kind == kind)
+    page = page_arg()
+    rows, has_next = paged(stmt.order_by(CreditNote.date.desc(), CreditNote.id.desc()), page)
+    return render_template("finance/credit_notes.html", rows=rows, has_next=has_next, page=page,
+                           kind=kind, kinds=CREDIT_NOTE_KINDS)
+
+
+@bp.route("/credit-notes/new", methods=["GET", "POST"])
+@permission_required("finance.credit_note")
+def credit_note_new():
+    kinds = [k for k in CREDIT_NOTE_KINDS if k != CN_REBATE]
+    if request.method == "POST":
+        f = request.form
+        c = customer_or_404(f.get("customer_id"))
+        invoice_id = None
+        if f.get("invoice_number", "").strip():
+            invoice_id = db_session().scalar(select(Invoice.id).where(
+                Invoice.number == f["invoice_number"].strip(), Invoice.customer_id == c.id))
+            if invoice_id is None:
+                from flask import flash
+
+                flash(_("No invoice %(number)s for this customer.",
+                        number=f["invoice_number"].strip()), "error")
+                return back("finance.credit_note_new", customer_id=c.id)
+        if f.get("kind") not in kinds:
+            abort(400)
+        cn, ok = run(docs.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
+                     reason=f.get("reason", ""), when=parse_day(f.get("date")),
+                     invoice_id=invoice_id, user=current_user)
+        if ok:
+            return back("finance.credit_note", credit_note_id=cn.id)
+        return back("finance.credit_note_new", customer_id=c.id)
+    return render_template("finance/credit_note_new.html", customers=customer_choices(),
+                           customer_id=int_arg("customer_id"), kinds=kinds, today=date.today(),
+                           invoice_number=request.args.get("invoice", ""))
+
+
+@bp.route("/credit-notes/<int:credit_note_id>")
+@permission_required("finance.view")
+def credit_note(credit_note_id: int):
+    s = db_session()
+    cn = get_or_404(CreditNote, credit_note_id)
+    allocs = s.execute(select(Allocation).where(Allocation.credit_note_id == cn.id)
+                       .order_by(Allocation.id)).scalars().all()
+    return render_template("finance/credit_note.html", cn=cn, allocs=allocs,
+                           open=docs.credit_open(s, cn),
+                           invoices=docs.open_invoices(s, cn.customer_id) if cn.state == POSTED else [],
+                           can_reverse=can("finance.credit_note"),
+                           can_allocate=can("finance.post_payment"))
+
+
+@bp.route("/credit-notes/<int:credit_note_id>/reverse", methods=["POST"])
+@permission_required("finance.credit_note")
+def credit_note_reverse(credit_note_id: int):
+    cn = get_or_404(CreditNote, credit_note_id)
+    run(docs.reverse_credit_note, cn, reason=request.form.get("reason", ""), user=current_user,
+        ok=_("%(number)s reversed.", number=cn.number))
+    return back("finance.credit_note", credit_note_id=cn.id)

@@ -1,0 +1,52 @@
+"""The finance overview and the customer account page."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from core.web import db_session, permission_required, scoped_select
+
+from ..models import CreditCommitment, RebateClaim, Statement
+from ..models.credit import OPEN
+from ..models.rebates import APPROVED, SUBMITTED
+from ..models.statements import DISPUTED, PENDING
+from ..services import aging as aging_svc
+from ..services.money import msum
+from . import bp
+from .common import visible_customer_ids
+
+
+def summary(session, user) -> dict:
+    """Figures for the overview and the dashboard widget, all SQL sums over
+    the customers the user may see."""
+    ids = visible_customer_ids()
+    _rows, total = aging_svc.aging(session, ids, date.today())
+    committed = session.scalar(
+        select(msum(CreditCommitment.amount)).where(CreditCommitment.state == OPEN,
+                                                    CreditCommitment.customer_id.in_(ids)))
+    rebates_open = session.execute(
+        scoped_select(RebateClaim).with_only_columns(func.count(RebateClaim.id),
+                                                     msum(RebateClaim.amount))
+        .where(RebateClaim.state == APPROVED)).one()
+    to_decide = session.scalar(scoped_select(RebateClaim).with_only_columns(
+        func.count(RebateClaim.id)).where(RebateClaim.state == SUBMITTED))
+    st_counts = dict(session.execute(
+        scoped_select(Statement).with_only_columns(Statement.answer, func.count(Statement.id))
+        .where(Statement.answer.in_((PENDING, DISPUTED))).group_by(Statement.answer)).all())
+    return {"aging": total, "committed": committed, "rebates_open": rebates_open[0],
+            "rebates_open_amount": rebates_open[1], "rebates_to_decide": to_decide,
+            "statements_pending": st_counts.get(PENDING, 0),
+            "statements_disputed": st_counts.get(DISPUTED, 0)}
+
+
+@bp.route("/")
+@permission_required("finance.view")
+def index():
+    s = db_session()
+    data = summary(s, current_user)
+    top, _total = aging_svc.aging(s, visible_customer_ids(), date.today())
+    top = [r for r in top if r.overdue > 0][:10]
+    return render_template("finance/index.html", data=data, top=top)

@@ -1,0 +1,113 @@
+"""Payments received (回款, finance only), allocations and reversals."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.web import can, db_session, get_or_404, permission_required, scoped_select
+
+from ..models import Allocation, CreditNote, Invoice, Payment
+from ..models.documents import PAYMENT_METHODS, POSTED
+from ..services import documents as docs
+from . import bp
+from .common import back, customer_choices, customer_or_404, int_arg, page_arg, paged, parse_day, run
+
+
+@bp.route("/payments")
+@permission_required("finance.view")
+def payments():
+    stmt = scoped_select(Payment)
+    cid = int_arg("customer_id")
+    if cid:
+        stmt = stmt.where(Payment.customer_id == cid)
+    q = (request.args.get("q") or "").strip()
+    if q:
+        stmt = stmt.where(Payment.number.ilike(f"%{q}%") | Payment.reference.ilike(f"%{q}%"))
+    page = page_arg()
+    rows, has_next = paged(stmt.order_by(Payment.date.desc(), Payment.id.desc()), page)
+    return render_template("finance/payments.html", rows=rows, has_next=has_next, page=page,
+                           q=q, can_post=can("finance.post_payment"))
+
+
+@bp.route("/payments/new", methods=["GET", "POST"])
+@permission_required("finance.post_payment")
+def payment_new():
+    s = db_session()
+    if request.method == "POST":
+        f = request.form
+        c = customer_or_404(f.get("customer_id"))
+        mode = f.get("allocation") or "none"
+        allocations = None
+        if mode == "auto":
+            allocations = "auto"
+        elif mode == "manual":
+            allocations = [(k.split("_", 1)[1], v) for k, v in f.items()
+                           if k.startswith("alloc_") and v.strip()]
+        pay, ok = run(docs.record_payment, c.id, f.get("amount", ""), when=parse_day(f.get("date")),
+                      method=f.get("method") if f.get("method") in PAYMENT_METHODS else "",
+                      reference=f.get("reference", ""), memo=f.get("memo", ""), user=current_user,
+                      allocations=allocations,
+                      ok=_("Payment recorded."))
+        if ok:
+            return back("finance.payment", payment_id=pay.id)
+        return back("finance.payment_new", customer_id=c.id)
+    cid = int_arg("customer_id")
+    c = customer_or_404(cid) if cid else None
+    return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
+                           open_invoices=docs.open_invoices(s, c.id) if c else [],
+                           methods=PAYMENT_METHODS, today=date.today())
+
+
+@bp.route("/payments/<int:payment_id>")
+@permission_required("finance.view")
+def payment(payment_id: int):
+    s = db_session()
+    pay = get_or_404(Payment, payment_id)
+    allocs = s.execute(select(Allocation).where(Allocation.payment_id == pay.id)
+                       .order_by(Allocation.id)).scalars().all()
+    return render_template("finance/payment.html", pay=pay, allocs=allocs,
+                           open=docs.credit_open(s, pay),
+                           invoices=docs.open_invoices(s, pay.customer_id) if pay.state == POSTED else [],
+                           can_post=can("finance.post_payment"))
+
+
+@bp.route("/payments/<int:payment_id>/reverse", methods=["POST"])
+@permission_required("finance.post_payment")
+def payment_reverse(payment_id: int):
+    pay = get_or_404(Payment, payment_id)
+    run(docs.reverse_payment, pay, reason=request.form.get("reason", ""), user=current_user,
+        ok=_("%(number)s reversed.", number=pay.number))
+    return back("finance.payment", payment_id=pay.id)
+
+
+@bp.route("/allocations", methods=["POST"])
+@permission_required("finance.post_payment")
+def allocate():
+    """Apply part of a payment or credit note to an invoice of the same customer."""
+    f = request.form
+    inv = get_or_404(Invoice, f.get("invoice_id", type=int) or 0)
+    if f.get("payment_id"):
+        credit = get_or_404(Payment, f.get("payment_id", type=int) or 0)
+        target = ("finance.payment", {"payment_id": credit.id})
+    elif f.get("credit_note_id"):
+        credit = get_or_404(CreditNote, f.get("credit_note_id", type=int) or 0)
+        target = ("finance.credit_note", {"credit_note_id": credit.id})
+    else:
+        abort(400)
+    run(docs.allocate, inv, credit, f.get("amount", ""), user=current_user,
+        ok=_("Allocated to %(number)s.", number=inv.number))
+    if f.get("next") == "invoice":
+        return back("finance.invoice", invoice_id=inv.id)
+    return back(target[0], **target[1])
+
+
+@bp.route("/allocations/<int:allocation_id>/undo", methods=["POST"])
+@permission_required("finance.post_payment")
+def unallocate(allocation_id: int):
+    alloc = get_or_404(Allocation, allocation_id)
+    run(docs.unallocate, alloc, user=current_user, ok=_("Allocation undone."))
+    return back("finance.invoice", invoice_id=alloc.invoice_id)
