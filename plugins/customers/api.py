@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from core import access

@@ -83,7 +83,7 @@ def import_cmd(path: Path, dry_run: bool, username: str | None):
 @with_appcontext
 def export_cmd(path: Path, username: str | None):
     """Export customers to .xlsx or .csv (by the file's extension)."""
-    from .exchange import export_rows, write
+    from .export import export_rows, write
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):

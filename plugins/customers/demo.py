@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from core.attachments import save as save_attachment
 
-from . import evaluation, grading, loyalty, man, opening, services, uscc, visits
+from . import evaluation, grading, man, opening, services, uscc, visits
 from .models import (
     ACTIVE,
     APPLYING,

@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from core.models import AuditLog
-from plugins.customers import exchange
+from plugins.customers import exchange, export
 from plugins.customers.models import Contact, Customer
 
 from .conftest import uscc_code, login
@@ -108,7 +108,7 @@ def test_export_is_scoped_and_round_trips(app, db, people, new_customer):
     new_customer(people["sales1"], name="我的客户", licence_no=uscc_code(5), province="浙江省")
     new_customer(people["sales2"], name="别人的客户")
     buf = io.BytesIO()
-    exchange.write(exchange.export_rows(db, db.merge(people["sales1"])), buf, "xlsx")
+    export.write(export.export_rows(db, db.merge(people["sales1"])), buf, "xlsx")
     ws = load_workbook(io.BytesIO(buf.getvalue())).active
     values = [[c.value for c in r] for r in ws.iter_rows()]
     assert values[0][:3] == ["客户编号", "客户名称", "客户类型"]

@@ -9,6 +9,6 @@ bp = Blueprint("customers", __name__, url_prefix="/customers",
 
 def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
-    from . import customers, exchange, opening, visits  # noqa: F401
+    from . import assessments, customers, exchange, opening, visits  # noqa: F401
 
     return bp

@@ -13,6 +13,7 @@ from core.web import db_session, permission_required
 from core.web import scoped_select as web_scoped_select
 
 from .. import exchange
+from .. import export as exporting
 from ..forms import ImportForm
 from ..models import Customer
 from ..options import EXPORT, IMPORT
@@ -58,7 +59,7 @@ def _send(rows, fmt: str, name: str):
     if fmt not in MIMES:
         abort(404)
     buf = io.BytesIO()
-    exchange.write(rows, buf, fmt)
+    exporting.write(rows, buf, fmt)
     buf.seek(0)
     return send_file(buf, mimetype=MIMES[fmt], as_attachment=True,
                      download_name=f"{name}-{date.today().isoformat()}.{fmt}")
@@ -71,7 +72,7 @@ def export(fmt):
     s = db_session()
     f = {k: request.args.get(k, "") for k in FILTER_KEYS}
     stmt = apply_filters(web_scoped_select(Customer), f)
-    return _send(exchange.export_rows(s, current_user, stmt), fmt, "customers")
+    return _send(exporting.export_rows(s, current_user, stmt), fmt, "customers")
 
 
 @bp.route("/<int:customer_id>/export.<fmt>")
@@ -80,4 +81,4 @@ def export_one(customer_id, fmt):
     s = db_session()
     c = customer_or_404(customer_id)
     stmt = web_scoped_select(Customer).where(Customer.id == c.id)
-    return _send(exchange.export_rows(s, current_user, stmt), fmt, c.code)
+    return _send(exporting.export_rows(s, current_user, stmt), fmt, c.code)

@@ -1,0 +1,118 @@
+"""Contacts, the MAN qualification and the five-criteria evaluation of a customer."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import EDIT
+from core.models import User
+from core.services import ServiceError
+from core.web import can, db_session, permission_required
+
+from .. import evaluation, man, services
+from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm
+from ..models import Contact, ManCheck
+from ..options import EDIT as P_EDIT, EVALUATE, VIEW
+from . import bp
+from .common import child_or_404, customer_or_404, writable
+
+
+# -- contacts ---------------------------------------------------------------------
+@bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@permission_required(P_EDIT)
+def contact_form(customer_id=None, contact_id=None):
+    s = db_session()
+    contact = child_or_404(Contact, contact_id, EDIT) if contact_id else None
+    c = writable(contact.customer_id if contact else customer_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
+        try:
+            services.save_contact(s, c, contact, **data)
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            s.commit()
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("customers.detail", customer_id=c.id))
+    return render_template("customers/contact_form.html", form=form, c=c, contact=contact)
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
+@permission_required(P_EDIT)
+def contact_delete(contact_id):
+    s = db_session()
+    contact = child_or_404(Contact, contact_id, EDIT)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    cid = contact.customer_id
+    services.delete_contact(s, contact)
+    s.commit()
+    flash(_("Contact deleted."), "success")
+    return redirect(url_for("customers.detail", customer_id=cid)), 303
+
+
+# -- MAN ----------------------------------------------------------------------------
+@bp.route("/<int:customer_id>/man", methods=["GET", "POST"])
+@permission_required(VIEW)
+def man_check(customer_id):
+    s = db_session()
+    c = customer_or_404(customer_id)
+    form = ManForm()
+    if request.method == "POST":
+        if not can(P_EDIT):
+            abort(403)
+        c = writable(customer_id)
+        if form.validate_on_submit():
+            desires = {k: getattr(form, k).data for k in man.DESIRE_CHECKS}
+            check = man.record(s, c, money=form.money.data, authority=form.authority.data,
+                               need=form.need.data, user_id=current_user.id,
+                               credit_status=form.credit_status.data,
+                               payment_plan=form.payment_plan.data, notes=form.notes.data,
+                               **desires)
+            s.commit()
+            flash(_("MAN check: %(letters)s — %(action)s",
+                    letters=man.letters(check.money, check.authority, check.need),
+                    action=man.outcome_labels()[check.outcome]), "success")
+            return redirect(url_for("customers.man_check", customer_id=c.id)), 303
+    history = s.scalars(select(ManCheck).where(ManCheck.customer_id == c.id)
+                        .order_by(ManCheck.id.desc())).all()
+    return render_template("customers/man.html", c=c, form=form, history=history,
+                           outcomes=man.outcome_labels(), letters=man.letters,
+                           desires=man.desire_labels(), table=man.TABLE,
+                           users={u.id: u for u in s.scalars(select(User).where(
+                               User.id.in_({h.checked_by for h in history})))})
+
+
+# -- evaluation -----------------------------------------------------------------------
+@bp.route("/<int:customer_id>/evaluate", methods=["GET", "POST"])
+@permission_required(EVALUATE)
+def evaluate(customer_id):
+    s = db_session()
+    c = writable(customer_id)
+    form = EvaluationForm()
+    if request.method == "GET":
+        form.period.data = evaluation.period_of(s, date.today())
+    if form.validate_on_submit():
+        scores = {k: getattr(form, k).data for k in evaluation.CRITERIA}
+        try:
+            ev = evaluation.evaluate(s, c, form.period.data, scores, current_user.id,
+                                     form.notes.data)
+        except ServiceError as e:
+            s.rollback()
+            flash(str(e), "error")
+        else:
+            s.commit()
+            flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
+                    score=ev.score, action=evaluation.action_labels()[ev.action]), "success")
+            return redirect(url_for("customers.detail", customer_id=c.id))
+    return render_template("customers/evaluate.html", c=c, form=form,
+                           weights=evaluation.weights(s), labels=evaluation.criterion_labels(),
+                           history=evaluation.history(s, c),
+                           actions=evaluation.action_labels())
