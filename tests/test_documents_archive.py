@@ -179,3 +179,40 @@ def test_a_damaged_archive_file_is_reported_not_served(app, client, db):
     path.write_bytes(b"%PDF-1.7 tampered")
     resp = client.get(f"/documents/{doc_id}/download")
     assert resp.status_code == 302
+
+
+def test_the_letterhead_logo_is_uploaded_by_an_admin_and_printed(app, client, db, make_user):
+    make_user("logo_sales", "salesperson")
+    client.login("logo_sales")
+    assert client.get("/documents/letterhead").status_code == 403
+    client.logout()
+    client.login("admin")
+    refused = client.post_form("/documents/letterhead",
+                               {"logo": (io.BytesIO(b"%PDF-1.4 not an image"), "logo.png")},
+                               content_type="multipart/form-data", follow_redirects=True)
+    assert "logo-preview" not in refused.get_data(as_text=True)
+    saved = client.post_form("/documents/letterhead", {"logo": (io.BytesIO(helpers.PNG), "logo.png")},
+                             content_type="multipart/form-data", follow_redirects=True)
+    assert "logo-preview" in saved.get_data(as_text=True)
+    sheet_id = helpers.make_sheet(app, "admin")
+    doc_id, resp = _issue_on_web(client, sheet_id)
+    assert b"/Image" in helpers.all_bytes(resp.get_data())
+
+
+def test_a_spec_with_an_undeclared_sequence_is_refused_at_start_up(app_config, tmp_path):
+    import types
+
+    from core.app import create_app
+    from core.hookspecs import hookimpl
+    from core.plugins import PluginError
+    from core.registry import DocumentSpec, Manifest, Permission
+
+    mod = types.ModuleType("qudao_test_badseq")
+    mod.MANIFEST = Manifest(name="badseq", label_zh="坏", label_en="Bad", version="0")
+    mod.register_permissions = hookimpl(lambda: [Permission("badseq.print", "p")])
+    mod.register_documents = hookimpl(lambda: [DocumentSpec(
+        "badseq.doc", "Doc", "badseq/pdf/doc.html", lambda s, r, u: {}, "badseq.print",
+        sequence="badseq.nosuch")])
+    with pytest.raises(PluginError, match="undeclared sequence"):
+        create_app({"DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+                    "SECRET_KEY": "t", "PLUGINS": ["badseq"], "EXTRA_PLUGINS": [mod]})

@@ -3,20 +3,16 @@ HTML (local files, the network, redirects, attachments) still gives a PDF,
 without the resource, and nothing is contacted."""
 import base64
 import http.server
-import io
 import threading
-import zlib
 
 import pytest
-from pypdf import PdfReader
 
 from core.documents.fetcher import RefusedURL, SafeURLFetcher, asset_url
 from core.documents.render import PdfRenderer
 from core.plugins import PluginHost
+from qddocs import helpers
 
-# A 1×1 red PNG.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
+PNG = helpers.PNG
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -67,23 +63,6 @@ def _render_within(renderer, html: str, seconds: float = 60) -> bytes:
     return out["pdf"]
 
 
-def _all_bytes(pdf: bytes) -> bytes:
-    """Every stream of the PDF, decompressed, to look for leaked content."""
-    reader = PdfReader(io.BytesIO(pdf))
-    chunks = [pdf]
-    for obj_id in range(1, len(reader.xref_objStm) + 400):
-        try:
-            obj = reader.get_object(obj_id)
-        except Exception:  # noqa: BLE001 - ids past the end
-            continue
-        if hasattr(obj, "get_data"):
-            try:
-                chunks.append(obj.get_data())
-            except (zlib.error, ValueError, NotImplementedError):
-                pass
-    return b"\n".join(chunks)
-
-
 def test_hostile_html_gives_a_pdf_without_the_resources_and_no_network_hit(renderer, listener):
     port, hits = listener
     base = f"http://127.0.0.1:{port}"
@@ -109,7 +88,7 @@ def test_hostile_html_gives_a_pdf_without_the_resources_and_no_network_hit(rende
     pdf = _render_within(renderer, html)
     assert pdf.startswith(b"%PDF-")
     assert hits == [], f"the fetcher contacted the network: {hits}"
-    content = _all_bytes(pdf)
+    content = helpers.all_bytes(pdf)
     assert b"root:x:0:0" not in content
     assert b"LEAKED" not in content
     assert b"/EmbeddedFile" not in pdf
@@ -135,7 +114,7 @@ def test_packaged_assets_and_data_urls_are_served(renderer, tmp_path):
     assert data.read() == PNG
     pdf = _render_within(renderer, '<html><body><img src="data:image/png;base64,'
                          + base64.b64encode(PNG).decode() + '"></body></html>')
-    assert b"/Image" in _all_bytes(pdf)
+    assert b"/Image" in helpers.all_bytes(pdf)
 
 
 def test_a_plugins_static_folder_is_reachable_but_nothing_beside_it(tmp_path):

@@ -30,6 +30,13 @@ def install(app) -> None:
     from .render import PdfRenderer
     from .views import bp
 
+    from ..plugins import PluginError
+
     ext = app.extensions["qudao"]
+    for name, spec in ext.documents.items():
+        if spec.sequence and spec.sequence not in ext.sequences:
+            raise PluginError(f"document {name!r} uses undeclared sequence {spec.sequence!r}")
+        if spec.permission not in ext.permissions:
+            raise PluginError(f"document {name!r} needs undeclared permission {spec.permission!r}")
     ext.pdf = PdfRenderer(ext.host, app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
     app.register_blueprint(bp)

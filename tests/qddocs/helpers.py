@@ -1,15 +1,20 @@
 """Helpers shared by the document and job tests."""
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
 import subprocess
+import zlib
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
+#: A 1×1 red PNG.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
 CONFIG = {"EXTRA_PLUGINS": ["qddocs.plugin"]}
 
 
@@ -59,3 +64,20 @@ def fonts(data: bytes) -> dict[str, bool]:
             embedded = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             found[str(font["/BaseFont"]).lstrip("/")] = embedded
     return found
+
+
+def all_bytes(pdf: bytes) -> bytes:
+    """Every stream of the PDF, decompressed, to look for what is inside."""
+    reader = PdfReader(io.BytesIO(pdf))
+    chunks = [pdf]
+    for obj_id in range(1, len(reader.xref_objStm) + 400):
+        try:
+            obj = reader.get_object(obj_id)
+        except Exception:  # noqa: BLE001 - ids past the end
+            continue
+        if hasattr(obj, "get_data"):
+            try:
+                chunks.append(obj.get_data())
+            except (zlib.error, ValueError, NotImplementedError):
+                pass
+    return b"\n".join(chunks)
