@@ -6,7 +6,8 @@ import hashlib
 import re
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +15,7 @@ from sqlalchemy import or_
 
 from .. import attachments
 from ..access import AccessDenied
+from ..dates import local_time
 from ..forms import ReasonForm
 from ..i18n import LOCALES
 from ..services import ServiceError
@@ -176,7 +178,9 @@ def verify():
         else:
             doc = service.find_by_sha256(db_session(), digest)
             spec = ext().documents.get(doc.spec) if doc else None
-            result = {"sha256": digest, "doc": doc,
+            tz = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+            result = {"sha256": digest, "doc": doc, "tz": tz,
+                      "issued_at": local_time(doc.issued_at, tz) if doc else None,
                       "label": str(spec.label) if spec else (doc.spec if doc else "")}
     elif request.method == "POST":
         status = 400
