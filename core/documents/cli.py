@@ -27,12 +27,17 @@ def documents_group():
 @with_appcontext
 def list_cmd():
     """One line per document spec: name, plugin, permission."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     ext = current_app.extensions["qudao"]
-    with ext.db.session() as s:
-        on = ext.host.enabled(s)
+    try:
+        with ext.db.session() as s:
+            on = ext.host.enabled(s)
+    except SQLAlchemyError:  # not initialised yet: every installed spec is listed
+        on = None
     for name, spec in sorted(ext.documents.items()):
         plugin = ext.host.plugin_of(name)
-        state = "" if plugin in on else "  (plugin disabled)"
+        state = "" if on is None or plugin in on else "  (plugin disabled)"
         numbered = spec.sequence or "-"
         click.echo(f"{name:<32} {plugin:<14} {spec.permission:<28} {numbered}{state}")
 
