@@ -11,13 +11,14 @@ from .permissions import VIEW
 
 
 def widgets(user) -> list[Widget]:
-    from core.web import can, db_session
+    from core.access import has_permission
+    from core.web import db_session
 
     from . import dashboard
 
-    if not can(VIEW):
-        return []
     s = db_session()
+    if not has_permission(s, user, VIEW):
+        return []
     today = date.today()
     return [
         Widget(_l("Sell-in and sell-out by month"), "dealers/widget_sell.html",

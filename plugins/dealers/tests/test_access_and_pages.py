@@ -135,3 +135,20 @@ def test_every_list_page_renders_in_chinese(world, records, client):
         assert resp.status_code == 200, url
     assert "经销商" in client.get("/dealers/").get_data(as_text=True)
     assert "<svg" in client.get("/").get_data(as_text=True)
+
+
+def test_customer_page_shows_the_dealer_panels(world, records, client):
+    client.login("sales1")
+    html = client.get(f"/customers/{records['customer']}").get_data(as_text=True)
+    with world.db.session() as s:
+        from plugins.dealers.models import DealerOrder
+
+        number = s.get(DealerOrder, records["order"]).number
+    assert "经销商指令单" in html and number in html and "S-1" not in html
+    assert "在展" in html  # the sample panel counts units per terminal and state
+
+
+def test_pdf_buttons_ask_for_the_chinese_catalogue(world, records, client):
+    client.login("sales1")
+    html = client.get("/dealers/orders/{order}".format(**records)).get_data(as_text=True)
+    assert 'name="locale" value="zh_CN"' in html and "dealers.order_slip" in html
