@@ -81,7 +81,8 @@ def test_credit_blocked_order_leaves_no_invoice_and_no_confirmation(world, clien
         oid = _draft(world, s, qty=2).id  # 6400.00
     client.login("sales1")
     resp = client.post_form(f"/dealers/orders/{oid}/confirm", follow_redirects=True)
-    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'class="flash error"' in html and "6400" in html
     with world.db.session() as s:
         o = s.get(DealerOrder, oid)
         assert o.state == "draft"
