@@ -32,13 +32,16 @@ class Mode:
     batch_statements: int
     batch_lines: int
     use_wrk: bool = True
+    warmup: int = 1  # rounds run first and thrown away
+    server_workers: int = 2  # gunicorn workers of every server
 
 
 MODES = {
     # The test suite's smoke run: every code path, tiny sizes, no wrk.
     "smoke": Mode("smoke", repeats=1, load_seconds=0.3, max_requests=40, connections=2,
                   list_customers=300, aged_scale="T", import_rows=200, pdf_rows=(5, 20),
-                  pdf_memory_rows=50, batch_statements=4, batch_lines=3, use_wrk=False),
+                  pdf_memory_rows=50, batch_statements=4, batch_lines=3, use_wrk=False,
+                  warmup=0, server_workers=1),
     "quick": Mode("quick", repeats=3, load_seconds=3, max_requests=20_000, connections=8,
                   list_customers=100_000, aged_scale="M", import_rows=100_000,
                   pdf_rows=(100, 1000), pdf_memory_rows=5000, batch_statements=2000,
@@ -60,6 +63,7 @@ class Context:
     prefix: str = "qudao_bench"
     _datasets: dict = field(default_factory=dict)
     created_pg: set = field(default_factory=set)
+    _servers: dict = field(default_factory=dict)
 
     @property
     def logs(self) -> Path:
@@ -88,13 +92,35 @@ class Context:
             self.created_pg.add(target.name)
         return target
 
+    def server(self, name: str, app_spec: str, env: dict[str, str], ready_path: str = "/"):
+        """A gunicorn server started once per run and shared by the cases
+        (stopped by ``cleanup``, whatever happens)."""
+        from .servers import Server
+
+        srv = self._servers.get(name)
+        if srv is None:
+            srv = Server(name, app_spec, env, self.logs, ready_path, self.mode.server_workers)
+            self._servers[name] = srv
+            srv.start()
+        return srv
+
+    def stop_servers(self) -> None:
+        for srv in self._servers.values():
+            srv.stop()
+        self._servers.clear()
+
     def cleanup(self) -> None:
-        """Drop the PostgreSQL databases this run created (SQLite files stay
-        under the work folder for inspection)."""
+        """Stop the shared servers and drop the PostgreSQL databases this run
+        created (SQLite files stay under the work folder for inspection)."""
         from .targets import drop_pg
 
+        t0 = time.perf_counter()
+        self.stop_servers()
+        self.log(f"servers stopped in {time.perf_counter() - t0:.1f} s")
         for name in sorted(self.created_pg):
+            t0 = time.perf_counter()
             drop_pg(self.pg_base, name)
+            self.log(f"dropped database {name} in {time.perf_counter() - t0:.1f} s")
         self.created_pg.clear()
 
     def data_dir(self, db: str, name: str) -> Path:

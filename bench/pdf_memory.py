@@ -11,6 +11,15 @@ from pathlib import Path
 
 
 def _rss_mb() -> float:
+    """This process's peak RSS.  ``VmHWM`` starts afresh at ``execve``;
+    ``ru_maxrss`` would carry over the parent's (the harness's) peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -61,7 +61,8 @@ def table(rows: list[Row]) -> list[str]:
 
 
 def write(path: Path, rows: list[Row], machine: dict[str, str], mode: str,
-          load_tool: str, elapsed: float) -> str:
+          load_tool: str, elapsed: float, server_settings: tuple[str, ...] = GUNICORN_SETTINGS
+          ) -> str:
     checks = [c for r in rows if not r.skipped for c in r.checks]
     met = sum(c.passed for c in checks)
     lines = [
@@ -97,7 +98,7 @@ def write(path: Path, rows: list[Row], machine: dict[str, str], mode: str,
         f"| Flask / SQLAlchemy / gunicorn / RQ | {machine['flask']} / {machine['sqlalchemy']} / "
         f"{machine['gunicorn']} / {machine['rq']} |",
         f"| Load generator | {load_tool} |",
-        f"| Gunicorn settings (every server) | `{' '.join(GUNICORN_SETTINGS)}` |",
+        f"| Gunicorn settings (every server) | `{' '.join(server_settings)}` |",
         "",
     ]
     if FINDINGS.exists():

@@ -11,6 +11,7 @@ from .cases import CASES, load
 from .context import Context, Skip
 from .load import wrk_version
 from .results import Row, skipped
+from .servers import gunicorn_settings
 
 
 @dataclass
@@ -40,7 +41,8 @@ def run(ctx: Context, cases: tuple[str, ...] = CASES, out: Path | None = None) -
         info = machine.describe(pg)
         info["load"] = f"{load_before} at the start, {machine.load_average()} at the end"
         outcome.report = report.write(out, outcome.rows, info, ctx.mode.name, tool,
-                                      time.perf_counter() - started)
+                                      time.perf_counter() - started,
+                                      gunicorn_settings(ctx.mode.server_workers))
     return outcome
 
 

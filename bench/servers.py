@@ -28,6 +28,13 @@ GUNICORN_SETTINGS = (
 )
 
 
+def gunicorn_settings(workers: int = 2) -> tuple[str, ...]:
+    """The settings every server of a run gets (the smoke run uses one worker)."""
+    out = list(GUNICORN_SETTINGS)
+    out[out.index("--workers") + 1] = str(workers)
+    return tuple(out)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,8 +45,9 @@ class Server:
     """One gunicorn master on 127.0.0.1; ``stop()`` signals its PID only."""
 
     def __init__(self, name: str, app_spec: str, env: dict[str, str], log_dir: Path,
-                 ready_path: str = "/"):
+                 ready_path: str = "/", workers: int = 2):
         self.name = name
+        self.workers = workers
         self.app_spec = app_spec
         self.env = env
         self.log_path = log_dir / f"server-{name}.log"
@@ -56,7 +64,7 @@ class Server:
         env = dict(os.environ)
         env.update(self.env)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_SETTINGS,
+        cmd = [sys.executable, "-m", "gunicorn", *gunicorn_settings(self.workers),
                "--bind", f"127.0.0.1:{self.port}", self.app_spec]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")

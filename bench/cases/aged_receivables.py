@@ -105,7 +105,7 @@ def run(ctx: Context) -> list[Row]:
             if mine != theirs:
                 raise RuntimeError(f"aging buckets disagree: service {mine} vs SQL {theirs}")
             samples = interleave({"service": lambda: service()[0], "floor": lambda: floor()[0]},
-                                 ctx.mode.repeats)
+                                 ctx.mode.repeats, ctx.mode.warmup)
             raw.close()
             session.close()
         finally:

@@ -126,7 +126,7 @@ def run(ctx: Context) -> list[Row]:
         samples = interleave({
             "service": _service_import(ctx, ds.target, data, n, ds.people.admin_id, [0]),
             "floor": _floor_insert(ctx, ds.target, rows, [0]),
-        }, ctx.mode.repeats)
+        }, ctx.mode.repeats, ctx.mode.warmup)
         subject, peer = Summary.of(samples["service"]), Summary.of(samples["floor"])
         rows_out.append(Row(
             case="4. Customer import (CSV through the import service)", db=db,

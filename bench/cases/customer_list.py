@@ -12,12 +12,12 @@ import re
 from urllib.parse import quote
 
 from ..context import Context
-from ..generate import BENCH_PASSWORD, server_env
+from ..generate import BENCH_PASSWORD
 from ..load import Browser
 from ..results import Check, Measured, Row
 from ..servers import Server, running
 from ..stats import Summary
-from .web import compare, p99, rps, signed_in_headers
+from .web import compare, p99, platform, rps, signed_in_headers
 
 TITLE = "Customer list"
 SEARCH = "杭州"
@@ -38,20 +38,20 @@ def run(ctx: Context) -> list[Row]:
     path = "/customers/?q=" + quote(SEARCH)
     for db in ctx.dbs:
         ds = ctx.dataset(db, "web", ctx.mode.list_customers)
-        platform = Server(f"platform-{db}", "core.app:create_app()",
-                          server_env(ds.target, ds.data_dir), ctx.logs, ready_path="/healthz")
+        plat = platform(ctx, db, ds)
         raw = Server(f"raw-{db}", "bench.apps.raw_customers:create_app()",
-                     {"BENCH_RAW_KIND": db, "BENCH_RAW_DSN": ds.target.dsn}, ctx.logs)
-        with running(platform, raw):
-            headers = signed_in_headers(platform.base, "admin", BENCH_PASSWORD, path, SEARCH)
-            b = Browser(platform.base)
+                     {"BENCH_RAW_KIND": db, "BENCH_RAW_DSN": ds.target.dsn}, ctx.logs,
+                     workers=ctx.mode.server_workers)
+        with running(raw):
+            headers = signed_in_headers(plat.base, "admin", BENCH_PASSWORD, path, SEARCH)
+            b = Browser(plat.base)
             b.cookies = dict(x.split("=", 1) for x in headers["Cookie"].split("; "))
             _, page, _ = b.request("GET", path)
             _, floor_page, _ = Browser(raw.base).request("GET", "/?q=" + quote(SEARCH))
             mine, theirs = _codes(page), _codes(floor_page)
             if not theirs or mine[:len(theirs)] != theirs:
                 raise RuntimeError(f"the list and the floor disagree: {mine[:5]} vs {theirs[:5]}")
-            res = compare(ctx, {"platform": (platform.base + path, headers),
+            res = compare(ctx, {"platform": (plat.base + path, headers),
                                 "raw": (raw.base + "/?q=" + quote(SEARCH), {})})
         subject, peer = rps(res["platform"]), rps(res["raw"])
         tail: Summary = p99(res["platform"])

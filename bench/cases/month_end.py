@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..context import Context, Skip
@@ -42,41 +41,60 @@ def _redis_ok() -> bool:
         return False
 
 
-@contextmanager
-def workers(n: int, ds, queue: str, log_dir: Path):
-    """``n`` ``qudao worker`` processes on ``queue``, ready when yielded."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QUDAO_DATABASE_URL=ds.target.url,
-               QUDAO_DATA_DIR=str(ds.data_dir), QUDAO_SECRET_KEY="qudao-bench",
-               QUDAO_REDIS_URL=REDIS_URL)
-    procs, logs = [], []
-    try:
-        for i in range(n):
-            path = log_dir / f"worker-{queue}-{i}.log"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("")
-            logs.append(path)
-            with open(path, "ab") as fh:
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-c", "from core.cli import main; main()", "worker",
-                     "--queue", queue, "--name", f"{queue}-{i}-{os.getpid()}"],
-                    cwd=ROOT, env=env, stdout=fh, stderr=fh, stdin=subprocess.DEVNULL,
-                    start_new_session=True))
+class Workers:
+    """``qudao worker`` processes on one queue, each stopped by its PID.
+
+    The first worker stays up for the whole case; a second one is started
+    for each 2-worker round and stopped after it, so a round costs one
+    worker start, not two or three."""
+
+    def __init__(self, ds, queue: str, log_dir: Path):
+        self.env = dict(os.environ, PYTHONPATH=str(ROOT), QUDAO_DATABASE_URL=ds.target.url,
+                        QUDAO_DATA_DIR=str(ds.data_dir), QUDAO_SECRET_KEY="qudao-bench",
+                        QUDAO_REDIS_URL=REDIS_URL)
+        self.queue, self.log_dir = queue, log_dir
+        self.procs: list[subprocess.Popen] = []
+        self.started = 0
+
+    def scale(self, n: int) -> None:
+        while len(self.procs) > n:
+            self._stop(self.procs.pop())
+        fresh = []
+        while len(self.procs) < n:
+            fresh.append(self._start())
         deadline = time.monotonic() + 120
-        while not all("listening" in p.read_text() for p in logs):
-            if any(pr.poll() is not None for pr in procs) or time.monotonic() > deadline:
-                raise RuntimeError(f"an RQ worker did not start; see {logs[0]}")
+        while not all("listening" in path.read_text() for _p, path in fresh):
+            if any(p.poll() is not None for p, _path in fresh) or time.monotonic() > deadline:
+                raise RuntimeError(f"an RQ worker did not start; see {fresh[0][1]}")
             time.sleep(0.1)
-        yield procs
-    finally:
-        for pr in procs:
-            if pr.poll() is None:
-                pr.send_signal(signal.SIGTERM)
-        for pr in procs:
-            try:
-                pr.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(pr.pid, signal.SIGKILL)  # the group led by our own PID
-                pr.wait(timeout=10)
+
+    def _start(self):
+        self.started += 1
+        path = self.log_dir / f"worker-{self.queue}-{self.started}.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+        with open(path, "ab") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", "from core.cli import main; main()", "worker",
+                 "--queue", self.queue, "--name", f"{self.queue}-{self.started}"],
+                cwd=ROOT, env=self.env, stdout=fh, stderr=fh, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+        self.procs.append(proc)
+        return proc, path
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # RQ's warm shutdown: it is idle here
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the group led by our own PID
+            proc.wait(timeout=10)
+
+    def close(self) -> None:
+        while self.procs:
+            self._stop(self.procs.pop())
 
 
 def run(ctx: Context) -> list[Row]:
@@ -101,22 +119,26 @@ def run(ctx: Context) -> list[Row]:
 
         ext = app.extensions["qudao"]
         ext.jobs = make_runner(app)
+        pool = Workers(ds, queue, ctx.logs)
         try:
             all_ids = _targets(ext, ds)
             warm = all_ids[:WARM_STATEMENTS]
 
             def batch(n_workers: int, ids: list[int]):
                 def go() -> float:
-                    with workers(n_workers, ds, queue, ctx.logs):
-                        return _run_batch(ext, ds, ids)
+                    pool.scale(n_workers)
+                    return _run_batch(ext, ds, ids)
                 return go
 
             if m.name != "smoke":  # the smoke run only proves the path works
-                for n in (1, 2):
+                for n in (2, 1):
                     batch(n, warm)()
-            samples = interleave({"1": batch(1, all_ids), "2": batch(2, all_ids)},
+            # 2 workers first: one start brings both up, and the 1-worker
+            # round after it only stops one (the rounds alternate after that).
+            samples = interleave({"2": batch(2, all_ids), "1": batch(1, all_ids)},
                                  m.repeats if m.name != "full" else 2, warmup=0)
         finally:
+            pool.close()
             ext.jobs.shutdown()
             ext.db.dispose()
         one, two = Summary.of(samples["1"]), Summary.of(samples["2"])

@@ -146,7 +146,8 @@ def _compare(ctx, db, ds, ext, chrome, statement_id, n, goal) -> Row:
         original(html)
         return time.perf_counter() - t0
 
-    samples = interleave({"service": issue, "chromium": chromium}, ctx.mode.repeats)
+    samples = interleave({"service": issue, "chromium": chromium}, ctx.mode.repeats,
+                         ctx.mode.warmup)
     engine = Summary.of([weasy_only() for _ in range(max(1, ctx.mode.repeats // 2))])
     subject, peer = Summary.of(samples["service"]), Summary.of(samples["chromium"])
     return Row(

@@ -13,10 +13,9 @@ Two pages of a signed-in salesperson, each against the same hello runs:
 from __future__ import annotations
 
 from ..context import Context
-from ..generate import BENCH_PASSWORD, server_env
+from ..generate import BENCH_PASSWORD
 from ..results import Check, Measured, Row
-from ..servers import Server, running
-from .web import compare, rps, signed_in_headers
+from .web import compare, hello, platform, rps, signed_in_headers
 
 TITLE = "Trivial page"
 PAGES = (("/account", "own account page"), ("/", "home page with widgets"))
@@ -27,16 +26,13 @@ def run(ctx: Context) -> list[Row]:
     rows = []
     for db in ctx.dbs:
         ds = ctx.dataset(db, "web", ctx.mode.list_customers)
-        platform = Server(f"platform-{db}", "core.app:create_app()",
-                          server_env(ds.target, ds.data_dir), ctx.logs, ready_path="/healthz")
-        hello = Server("hello", "bench.apps.hello:create_app()", {}, ctx.logs)
-        with running(platform, hello):
-            targets = {"hello": (hello.base + "/", {})}
-            for path, _label in PAGES:
-                headers = signed_in_headers(platform.base, "sales1", BENCH_PASSWORD, path,
-                                            'action="/logout"')
-                targets[path] = (platform.base + path, headers)
-            res = compare(ctx, targets)
+        plat, floor = platform(ctx, db, ds), hello(ctx)
+        targets = {"hello": (floor.base + "/", {})}
+        for path, _label in PAGES:
+            headers = signed_in_headers(plat.base, "sales1", BENCH_PASSWORD, path,
+                                        'action="/logout"')
+            targets[path] = (plat.base + path, headers)
+        res = compare(ctx, targets)
         peer = rps(res["hello"])
         for path, label in PAGES:
             subject = rps(res[path])

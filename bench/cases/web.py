@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..context import Context
+from ..generate import server_env
 from ..load import Browser, LoadResult, run_load
 from ..stats import Summary, interleave
 
@@ -31,7 +32,7 @@ def compare(ctx: Context, targets: dict[str, tuple[str, dict[str, str]]]
 
         return go
 
-    kept = interleave({n: runner(n) for n in targets}, m.repeats)
+    kept = interleave({n: runner(n) for n in targets}, m.repeats, m.warmup)
     # Drop the warm-up results the same way interleave dropped its samples.
     for n in targets:
         results[n] = results[n][-len(kept[n]):]
@@ -44,3 +45,13 @@ def rps(results: list[LoadResult]) -> Summary:
 
 def p99(results: list[LoadResult]) -> Summary:
     return Summary.of([r.p99_ms for r in results])
+
+
+def platform(ctx: Context, db: str, ds):
+    """The whole platform on the data set, shared by the HTTP cases."""
+    return ctx.server(f"platform-{db}", "core.app:create_app()",
+                      server_env(ds.target, ds.data_dir), ready_path="/healthz")
+
+
+def hello(ctx: Context):
+    return ctx.server("hello", "bench.apps.hello:create_app()", {})
