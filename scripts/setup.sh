@@ -10,9 +10,9 @@ cd "$ROOT"
 
 # python3-venv: the venv module; fonts-noto-cjk + pango/harfbuzz: WeasyPrint
 # PDFs with Chinese text; chromium: the end-to-end test; poppler-utils:
-# pdftotext, used by the PDF tests.
+# pdftotext, used by the PDF tests; wrk: the HTTP load of bench/ (python -m bench).
 APT_PACKAGES=(python3 python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0
-              libpangoft2-1.0-0 chromium poppler-utils)
+              libpangoft2-1.0-0 chromium poppler-utils wrk)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
