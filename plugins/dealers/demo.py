@@ -48,7 +48,7 @@ def load(session, context: dict) -> None:
     season_start = today - timedelta(days=120)
     shipped = _orders(session, context, dealers[:30], products, rnd, season_start, today)
     _stock_reports(session, users, shipped, rnd, season_start, today)
-    load_market(session, context, dealers, terminals, products, rnd, today)
+    load_market(session, context, dealers, terminals, products, rnd, today, dealers[:30])
     session.flush()
     context.setdefault("dealers", {}).update(
         dealers=[d.id for d in dealers], products={p.model: p.id for p in products})

@@ -20,14 +20,14 @@ COMPETITORS = [("海信", "E7K、U8", "55寸主力价 2999，比我们低 200", 
                ("小米", "Redmi A55", "线上同价，门店不赚钱", "几乎没有活动投入")]
 
 
-def load_market(session, context, dealers, terminals, products, rnd, today: date) -> None:
+def load_market(session, context, dealers, terminals, products, rnd, today: date, buyers) -> None:
     users = context["users"]
     mgr, s1 = users["manager"], users["sales1"]
     by_model = {p.model: p for p in products}
     _samples(session, terminals, products, rnd, today, mgr)
     _returned(session, dealers, products, rnd, today)
     _promoters(session, terminals, rnd, today)
-    _promotions(session, dealers[:6], s1, by_model, today)
+    _promotions(session, buyers or dealers[:6], s1, by_model, today)
     _surveys(session, dealers, s1, rnd, today)
     _incident(session, dealers, users["sales2"], today)
     _rebates(session, dealers[:5], s1, by_model, today)
@@ -98,12 +98,16 @@ def _promoters(session, terminals, rnd, today) -> None:
 def _promotions(session, dealers, user, by_model, today) -> None:
     if not dealers:
         return
+    # Last full month, so the month-end stock reports of the campaign and of
+    # the baseline month before it give the summary real figures.
+    end = today.replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+    best = _best_month(session, dealers, start, end)
     done = promotions.create_promotion(
-        session, dealers[0], user, title="国庆黄金周 护眼电视特卖", triggers=["holiday", "price_cut"],
-        start_date=(today - timedelta(days=40)).isoformat(), end_date=(today - timedelta(days=33)).isoformat(),
-        budget="12000")
+        session, best, user, title="金秋换新月 护眼电视特卖", triggers=["holiday", "price_cut"],
+        start_date=start.isoformat(), end_date=end.isoformat(), budget="12000")
     steps = [("survey", "竞品海信以旧换新补贴 300；县城两家大卖场国庆都有活动", {}),
-             ("plan", "", {"when_where": "黄金周七天，县城总店门前广场", "form": "特价 + 抽奖 + 以旧换新",
+             ("plan", "", {"when_where": "整月，县城总店及门前广场（周末外展）", "form": "特价 + 抽奖 + 以旧换新",
                            "benefit_points": "55A5 直降 300，65A5 送挂架", "staffing": "导购 2 人，临促 4 人，业务员现场",
                            "budget": "12000"}),
              ("communication", "客户同意承担一半场地费", {"agreement_signed": True, "dealer_contact": "老板"}),
@@ -111,8 +115,9 @@ def _promotions(session, dealers, user, by_model, today) -> None:
              ("execution", "", {"items": ["outdoor", "samples", "dealer_staff"]}),
              ("summary", "", {"cost": "10850", "lessons": "短信带来的客流最多；抽奖礼品要提前备足"})]
     for code, notes, data in steps:
-        promotions.record_step(session, done, code, user, done_on=today - timedelta(days=30), notes=notes,
-                               data=data)
+        day = start - timedelta(days=10) if code in ("survey", "plan", "communication") else start
+        promotions.record_step(session, done, code, user, done_on=end if code == "summary" else day,
+                               notes=notes, data=data)
     running = promotions.create_promotion(
         session, dealers[1 % len(dealers)], user, title="新品 MiniLED 上市巡展", triggers=["new_product"],
         start_date=(today + timedelta(days=10)).isoformat(), end_date=(today + timedelta(days=12)).isoformat(),
@@ -124,6 +129,22 @@ def _promotions(session, dealers, user, by_model, today) -> None:
     promotions.create_promotion(session, dealers[2 % len(dealers)], user, title="店庆十周年",
                                 triggers=["anniversary"], start_date=(today + timedelta(days=20)).isoformat(),
                                 end_date=(today + timedelta(days=22)).isoformat(), budget="3000")
+
+
+def _best_month(session, dealers, start: date, end: date):
+    """The dealer whose sell-out grew most last month: the campaign's store."""
+    from .services import stock
+
+    ids = [c.id for c in dealers]
+    now = stock.sold(session, ids, start - timedelta(days=1), end)
+    before = stock.sold(session, ids, start - timedelta(days=(end - start).days + 2), start - timedelta(days=1))
+
+    def growth(c):
+        a = sum(q for (cid, _p), q in now.items() if cid == c.id)
+        b = sum(q for (cid, _p), q in before.items() if cid == c.id)
+        return a - b
+
+    return max(dealers, key=growth)
 
 
 def _surveys(session, dealers, user, rnd, today) -> None:

@@ -2,7 +2,7 @@
 dealer's latest orders and its sample units.  Plain data only."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from core.access import scoped_select
 from core.i18n import _l

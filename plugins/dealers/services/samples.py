@@ -4,7 +4,6 @@ on-site count with its discrepancy list, sale settled through finance
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
@@ -29,7 +28,6 @@ from ..models.samples import (
     COUNT_RESULTS,
     DAMAGED,
     FOUND,
-    MISSING,
     ON_DISPLAY,
     ON_REGISTER,
     RETURN_KINDS,
