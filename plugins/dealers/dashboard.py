@@ -7,6 +7,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.services import ServiceError
+
 from plugins.customers.api import Customer
 
 from . import charts
@@ -59,7 +61,11 @@ def cover_chart(session: Session, user, today: date, limit: int = 12) -> dict:
     target = Decimal(setting(session, "peak_target_weeks"))
     # Off-season a dealer above the ceiling is over-stocked; in peak season
     # only one above the target is.
-    too_much = target if season_of(session, today) == PEAK else ceiling
+    try:
+        peak = season_of(session, today) == PEAK
+    except ServiceError:  # a mistyped season calendar must not break the home page
+        peak = False
+    too_much = target if peak else ceiling
     rows = sorted(({"label": names.get(cid, str(cid))[:12], "value": v,
                     "over": v is None or v > too_much} for cid, v in covers.items()),
                   key=lambda r: (r["value"] is not None, -(r["value"] or 0)))

@@ -186,21 +186,28 @@ def _require_confirmed(order: DealerOrder) -> None:
         raise ServiceError(_l("Order %(no)s is not confirmed.", no=order.number))
 
 
-def record_signature(session: Session, order: DealerOrder, *, signer: str, signed_on, stamped: bool,
-                     scan_id: int | None) -> None:
-    """The dealer signed and stamped the slip (who, when, the scan)."""
+def check_signature(order: DealerOrder, *, signer: str, signed_on, stamped: bool) -> tuple[str, date]:
+    """Refuse a bad signature record before its scan is stored."""
     _require_confirmed(order)
-    order.signed_by_name = required_text(signer, _l("Signed by"), 80)
+    name = required_text(signer, _l("Signed by"), 80)
     day = to_date(signed_on, _l("Signed on"))
     if day < order.confirmed_on:
         raise ServiceError(_l("The slip cannot be signed before the order was confirmed."))
     if day > date.today():
         raise ServiceError(_l("A date in the future is not accepted."))
-    if not scan_id:
-        raise ServiceError(_l("Attach the scan of the signed slip."))
     if not stamped:
         raise ServiceError(_l("The slip needs the dealer's company stamp as well as the signature."))
-    order.signed_on, order.stamped, order.signature_scan_id = day, True, scan_id
+    return name, day
+
+
+def record_signature(session: Session, order: DealerOrder, *, signer: str, signed_on, stamped: bool,
+                     scan_id: int | None) -> None:
+    """The dealer signed and stamped the slip (who, when, the scan)."""
+    name, day = check_signature(order, signer=signer, signed_on=signed_on, stamped=stamped)
+    if not scan_id:
+        raise ServiceError(_l("Attach the scan of the signed slip."))
+    order.signed_by_name, order.signed_on, order.stamped = name, day, True
+    order.signature_scan_id = scan_id
     session.flush()
 
 
@@ -213,12 +220,17 @@ def record_invoice_delivered(session: Session, order: DealerOrder, delivered_on)
     session.flush()
 
 
-def record_receipt(session: Session, order: DealerOrder, *, returned_on, scan_id: int | None) -> None:
-    """The receipt slip (签收单) for the invoice came back to finance."""
+def check_receipt(order: DealerOrder, *, returned_on) -> date:
     _require_confirmed(order)
     day = to_date(returned_on, _l("Returned on"))
     if day < order.confirmed_on or day > date.today():
         raise ServiceError(_l("The return date must lie between confirmation and today."))
+    return day
+
+
+def record_receipt(session: Session, order: DealerOrder, *, returned_on, scan_id: int | None) -> None:
+    """The receipt slip (签收单) for the invoice came back to finance."""
+    day = check_receipt(order, returned_on=returned_on)
     if not scan_id:
         raise ServiceError(_l("Attach the scan of the receipt slip."))
     if order.invoice_delivered_on is None:

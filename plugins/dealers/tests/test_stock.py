@@ -112,3 +112,16 @@ def test_off_season_order_above_the_ceiling_is_flagged(world):
             seen[(day.month, qty)] = pressing.order_warnings(s, o)
         assert seen[(8, 4)] == [] and seen[(9, 30)] == []
         assert len(seen[(8, 5)]) == 1 and "55E3" in seen[(8, 5)][0] and "4.5" in seen[(8, 5)][0]
+
+
+def test_a_mistyped_season_calendar_is_reported_not_a_crash(world, client):
+    with world.db.session() as s:
+        settings.set(s, "dealers.peak_months", "9,13")
+        o = order_svc.create_order(s, world.customer(s, "a"), world.user(s, "sales1"))
+        order_svc.add_line(s, o, world.product(s, "tv55"), 1)
+        oid = o.id
+    client.login("mgr")
+    html = client.get("/dealers/pressing").get_data(as_text=True)
+    assert 'class="flash error"' in html and "9,13" in html
+    assert client.get("/").status_code == 200
+    assert "9,13" in client.get(f"/dealers/orders/{oid}").get_data(as_text=True)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import EDIT
+from core.services import ServiceError
 from core.web import can, db_session, get_or_404, permission_required
 from core.web import scoped_select as web_scoped_select
 
@@ -70,9 +71,13 @@ def order(order_id: int):
 
     serials = s.execute(select(ShipmentSerial).where(ShipmentSerial.order_id == o.id)
                         .order_by(ShipmentSerial.id)).scalars().all()
-    warnings = pressing.order_warnings(s, o) if o.state == "draft" and o.lines else []
+    try:
+        warnings = pressing.order_warnings(s, o) if o.state == "draft" and o.lines else []
+        season = pressing.season_of(s, o.order_date)
+    except ServiceError as e:  # the season calendar setting is mistyped
+        warnings, season = [str(e)], None
     return render_template("dealers/order.html", o=o, products=active_products(s), serials=serials,
-                           warnings=warnings, season=pressing.season_of(s, o.order_date),
+                           warnings=warnings, season=season,
                            can_order=can(ORDER), can_approve=can(PRICE_APPROVE), can_paper=can(PAPER))
 
 
@@ -133,6 +138,9 @@ def order_signature(order_id: int):
     o = _editable(order_id)
 
     def act(s):
+        # Check first so a refused record leaves no stray file behind.
+        svc.check_signature(o, signer=request.form.get("signer", ""),
+                            signed_on=request.form.get("signed_on"), stamped="stamped" in request.form)
         att = upload("scan", res_table="dealers_order", res_id=o.id, purpose="signed_slip",
                      org_unit_id=o.customer.org_unit_id)
         svc.record_signature(s, o, signer=request.form.get("signer", ""),
@@ -157,6 +165,7 @@ def order_receipt(order_id: int):
     o = _editable(order_id)
 
     def act(s):
+        svc.check_receipt(o, returned_on=request.form.get("returned_on"))
         att = upload("scan", res_table="dealers_order", res_id=o.id, purpose="receipt_slip",
                      org_unit_id=o.customer.org_unit_id)
         svc.record_receipt(s, o, returned_on=request.form.get("returned_on"),
