@@ -213,12 +213,16 @@ def _budgets_and_expenses(session, office, users, rnd, today, fin) -> None:
 def _statements(session, customers, rnd, today, users) -> None:
     """The last three months' statements; most confirmed, some disputed."""
     fin, sales = users["finance"], users["sales1"]
+    pdfs = 0
     for back in (3, 2, 1):
         period = statements.period_of(_month_start(today, back))
         for c in customers:
             st = statements.issue(session, c.id, period, user=fin)
             # Sent two days after the month closed, as the office would have.
             st.issued_at = datetime.combine(st.end + timedelta(days=2), time(9, 0))
+            if back == 1 and pdfs < 4:
+                statements.attach_pdf(session, st, fin)  # archived copies to download
+                pdfs += 1
             if back == 1 and rnd.random() < .35:
                 continue  # not answered yet
             moves = statements.movements(session, c.id, st.start, st.end, Decimal("0"))

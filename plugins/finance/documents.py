@@ -155,8 +155,15 @@ def write_statements(session_scope, owner_id: int, period: str, customer_ids: li
                     user = s.get(User, owner_id)
                     if customers.get_customer(s, cid, user) is None:
                         raise ServiceError(_("not visible to you"))
-                    st = st_svc.issue(s, int(cid), period, user=user, locale=locale)
-                    doc = st_svc.attach_pdf(s, st, user, locale)
+                    st = s.execute(select(Statement).where(
+                        Statement.customer_id == int(cid), Statement.period == period)
+                    ).scalar_one_or_none()
+                    if st is not None and st.answer != "pending" and st.document_id:
+                        # Already answered: the copy that was sent goes in the ZIP.
+                        doc = s.get(documents.IssuedDocument, st.document_id)
+                    else:
+                        st = st_svc.issue(s, int(cid), period, user=user, locale=locale)
+                        doc = st_svc.attach_pdf(s, st, user, locale)
                     data, name = documents.read_pdf(s, doc), f"{st.customer.code}-{period}.pdf"
                 zf.writestr(name, data)
                 issued += 1

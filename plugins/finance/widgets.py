@@ -27,10 +27,15 @@ def widgets(user) -> list[Widget]:
 
     rows = budget_svc.report(s, scoped_select(Budget), today.year, today.month)
     if rows:
+        from .labels import label
+
+        def name(r):
+            if r.budget.account is not None:
+                return r.budget.account.name.split("-")[-1]
+            return label(r.budget.kind)
+
         out.append(Widget(_l("Budget this month"), "finance/widget_budget.html",
-                          {"rows": [{"kind": r.budget.kind, "account": r.budget.account.code
-                                     if r.budget.account else "", "budget": r.budget.amount,
-                                     "actual": r.actual, "percent": r.percent}
+                          {"rows": [{"label": name(r), "actual": r.actual, "percent": r.percent}
                                     for r in rows[:6]]}, 30))
     return out
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from core import access, audit
 from core.db import utcnow
 from core.i18n import _l
+from core.money import figures
 from core.services import ServiceError
 
 from ..models import Allocation, CreditCommitment, CreditOverride, CreditProfile, Invoice
@@ -143,8 +144,9 @@ def status(session: Session, customer_id: int, amount: Decimal = ZERO, *,
         if terms == NET and exposure + amount > limit:
             st.blocks.append(str(_l(
                 "Over the credit limit: exposure %(exposure)s + this order %(amount)s > limit "
-                "%(limit)s (%(available)s still available).", exposure=exposure, amount=amount,
-                limit=limit, available=max(available, ZERO))))
+                "%(limit)s (%(available)s still available).", exposure=figures(exposure),
+                amount=figures(amount), limit=figures(limit),
+                available=figures(max(available, ZERO)))))
         if terms == PREPAYMENT and amount > available:
             if expired:
                 st.blocks.append(str(_l(
@@ -152,11 +154,13 @@ def status(session: Session, customer_id: int, amount: Decimal = ZERO, *,
                     date=profile.valid_until.isoformat())))
             st.blocks.append(str(_l(
                 "Payment before delivery: the prepaid balance available is %(available)s, "
-                "this order is %(amount)s.", available=max(available, ZERO), amount=amount)))
+                "this order is %(amount)s.", available=figures(max(available, ZERO)),
+                amount=figures(amount))))
     if od_count:
         st.blocks.append(str(_l(
             "%(count)s invoice(s) overdue by more than %(days)s days (%(amount)s open, oldest "
-            "due %(date)s).", count=od_count, days=days, amount=od_amt, date=oldest.isoformat())))
+            "due %(date)s).", count=od_count, days=days, amount=figures(od_amt),
+            date=oldest.isoformat())))
     return st
 
 

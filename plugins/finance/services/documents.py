@@ -211,29 +211,26 @@ def live_allocations(session: Session, **where) -> list[Allocation]:
     return list(session.execute(stmt.order_by(Allocation.id)).scalars())
 
 
-def apply_credits(session: Session, customer_id: int, *, invoice: Invoice | None = None,
-                  credit=None, when: date | None = None, user=None) -> Decimal:
-    """Settle oldest-first: the customer's open credits against ``invoice``,
-    or ``credit`` against the oldest open invoices.  Returns the amount applied."""
-    applied = ZERO
-    if invoice is not None:
-        remaining = invoice_open(session, invoice.id)
-        for cr, amt in open_credits(session, customer_id):
-            if remaining <= 0:
-                break
-            take = min(amt, remaining)
-            allocate(session, invoice, cr, take, when=when, user=user)
-            remaining -= take
-            applied += take
-    elif credit is not None:
-        remaining = credit_open(session, credit)
-        for inv, amt in open_invoices(session, customer_id):
-            if remaining <= 0:
-                break
-            take = min(amt, remaining)
-            allocate(session, inv, credit, take, when=when, user=user)
-            remaining -= take
-            applied += take
+def settle(session: Session, customer_id: int, *, when: date | None = None,
+           user=None) -> Decimal:
+    """First in, first out (先进先出核销): apply the customer's open payments
+    and credits, oldest first, to their open invoices, oldest due first.
+    With automatic settlement on, a customer never has an overdue invoice
+    and an unapplied prepayment at the same time.  Returns the amount applied."""
+    invoices = open_invoices(session, customer_id)
+    credits = open_credits(session, customer_id) if invoices else []
+    applied, i, j = ZERO, 0, 0
+    while i < len(invoices) and j < len(credits):
+        inv, inv_open = invoices[i]
+        cr, cr_open = credits[j]
+        take = min(inv_open, cr_open)
+        allocate(session, inv, cr, take, when=when, user=user)
+        applied += take
+        invoices[i], credits[j] = (inv, inv_open - take), (cr, cr_open - take)
+        if inv_open - take == 0:
+            i += 1
+        if cr_open - take == 0:
+            j += 1
     return applied
 
 
@@ -302,7 +299,7 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
         if apply_prepayment is None:
             apply_prepayment = bool(settings_of(session, "finance.auto_apply_credits"))
         if apply_prepayment:
-            apply_credits(session, customer_id, invoice=inv, when=when, user=user)
+            settle(session, customer_id, when=when, user=user)
     events.emit(session, "finance.invoice_posted", invoice_id=inv.id, customer_id=customer_id,
                 source=source, amount=str(total))
     return inv
@@ -337,8 +334,8 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
                    method: str = BANK, reference: str = "", memo: str = "", user=None,
                    allocations: str | list | None = None) -> Payment:
     """Money received (回款), finance only.  Posts Dr 1002/1001 / Cr 2203.
-    ``allocations``: None (keep as prepayment), "auto" (oldest invoices
-    first) or ``[(invoice_id, amount), ...]``."""
+    ``allocations``: None (keep as prepayment), "auto" (first in, first out
+    over all open items) or ``[(invoice_id, amount), ...]``."""
     _require(session, user, "finance.post_payment")
     cust = _customer(session, customer_id)
     amount = to_money(amount)
@@ -358,7 +355,7 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
         session.add(pay)
         session.flush()
         if allocations == "auto":
-            apply_credits(session, customer_id, credit=pay, when=when, user=user)
+            settle(session, customer_id, when=when, user=user)
         elif allocations:
             for invoice_id, amt in allocations:
                 inv = session.get(Invoice, int(invoice_id))
@@ -439,7 +436,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
         if apply is None:
             apply = bool(settings_of(session, "finance.auto_apply_credits"))
         if apply:
-            apply_credits(session, customer_id, credit=cn, when=when, user=user)
+            settle(session, customer_id, when=when, user=user)
     events.emit(session, "finance.credit_note_posted", credit_note_id=cn.id,
                 customer_id=customer_id, kind=kind, amount=str(amount))
     return cn
@@ -480,6 +477,6 @@ def unapplied_total(session: Session, customer_id: int) -> Decimal:
 __all__ = [
     "post_invoice", "reverse_invoice", "record_payment", "reverse_payment", "post_credit_note",
     "reverse_credit_note", "allocate", "unallocate", "open_invoices", "open_credits",
-    "invoice_open", "credit_open", "apply_credits", "live_allocations", "InvoiceLineSpec",
+    "invoice_open", "credit_open", "settle", "live_allocations", "InvoiceLineSpec",
     "due_date_for",
 ]

@@ -138,3 +138,19 @@ def test_due_date_follows_the_credit_terms(world, db):
     credit.set_profile(db, cid, credit_limit="50000", terms="net", term_days=45, valid_until=None)
     assert _inv(db, cid).due_date == TODAY + timedelta(days=45)
     assert db.scalar(select(Invoice.id).where(Invoice.due_date < TODAY)) is None
+
+
+def test_settlement_is_first_in_first_out_over_all_open_items(world, db):
+    """A prepayment kept aside settles the oldest invoice when the next one
+    is posted: no overdue invoice next to an unapplied prepayment."""
+    cid = world.customers["a"]
+    old = _inv(db, cid, "100.00", when=TODAY - timedelta(days=40), due_date=TODAY - timedelta(days=10))
+    pay = docs.record_payment(db, cid, "150.00")  # kept as prepayment
+    assert docs.invoice_open(db, old.id) == D("100.00")
+    new = _inv(db, cid, "100.00")
+    assert docs.invoice_open(db, old.id) == D("0.00")
+    assert docs.invoice_open(db, new.id) == D("50.00")
+    assert docs.credit_open(db, pay) == D("0.00")
+    from plugins.finance.services import credit
+
+    assert credit.status(db, cid).overdue_count == 0

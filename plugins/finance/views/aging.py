@@ -85,7 +85,7 @@ def aging_export():
     if group == "customer":
         detail = wb.create_sheet(_("Invoices")[:31])
         detail.append([_("Customer"), _("Invoice"), _("Date"), _("Due date"), _("Amount"),
-                       _("Open"), _("Days past due"), _("Bucket")])
+                       _("Open amount"), _("Days past due"), _("Bucket")])
         for r in rows:
             for inv in svc.customer_invoices(s, r.key, as_of):
                 detail.append([r.label, inv["number"], inv["date"], inv["due_date"], inv["amount"],

@@ -105,7 +105,7 @@ def rebate_evidence(claim_id: int):
     if upload is None or not upload.filename:
         abort(400)
     run(svc.add_evidence, claim, upload.stream, upload.filename, user=current_user,
-        ok=_("Evidence attached."))
+        ok=_("Supporting document attached."))
     return back("finance.rebate", claim_id=claim.id)
 
 
