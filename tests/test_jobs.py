@@ -173,6 +173,22 @@ class TestRQ:
         assert db.scalar(select(func.count()).select_from(IssuedDocument)) == 2
 
 
+    def test_a_killed_work_horse_fails_the_job_instead_of_running_forever(self, app, db):
+        from core import jobs
+
+        ext = app.extensions["qudao"]
+        with ext.db.session() as s:
+            job = jobs.create(s, "qddocs.die", helpers.user(s, "admin"), {}, "dies")
+            s.flush()
+            job_id = job.id
+        jobs.dispatch(ext, job_id)
+        res = CliRunner().invoke(qudao, ["worker", "--burst"],
+                                 obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        job = _wait(app, job_id, seconds=5)
+        assert job.status == "failed" and "后台进程中止了此任务" in job.error
+
+
 class TestUnreachableQueue:
     @pytest.fixture
     def app_config(self):

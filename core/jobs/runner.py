@@ -32,6 +32,7 @@ from . import service
 from .models import DONE, FAILED, Job
 
 log = logging.getLogger(__name__)
+RUN_JOB = "core.jobs.worker.run_job"  # imported by name in the RQ worker
 
 
 class JobContext:
@@ -186,7 +187,7 @@ class RQRunner:
         return Queue(self.queue_name, connection=self.connection())
 
     def enqueue(self, job_id: int) -> None:
-        self.queue().enqueue("core.jobs.worker.run_job", int(job_id), job_timeout=self.timeout,
+        self.queue().enqueue(RUN_JOB, int(job_id), job_timeout=self.timeout,
                              result_ttl=0, failure_ttl=7 * 24 * 3600,
                              description=f"qudao job {job_id}")
 

@@ -95,6 +95,13 @@ def finish(session: Session, job_id: int, status: str, *, message: str | None = 
     session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
+def fail_unfinished(session: Session, job_id: int, error: str) -> bool:
+    """Mark a job failed unless it already ended (its runner died under it)."""
+    res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RUNNING)))
+                          .values(status=FAILED, finished_at=utcnow(), error=error[:MAX_ERROR_CHARS]))
+    return res.rowcount == 1
+
+
 def result_file(config: dict, job: Job) -> Path | None:
     """The result file if it exists inside the job's folder."""
     if not job.result:

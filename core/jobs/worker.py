@@ -11,7 +11,9 @@ import logging
 from flask import current_app
 from rq import Worker
 
-from .runner import execute
+from ..i18n import _
+from .runner import RUN_JOB, execute
+from .service import fail_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,23 @@ class QudaoWorker(Worker):
     def perform_job(self, job, queue, execution):
         with self.app.app_context():
             return super().perform_job(job, queue, execution)
+
+    def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="",
+                           execution=None):
+        """RQ gave up on a job (work horse killed, timeout): the job row must
+        not stay "running" forever."""
+        super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
+                                   exc_string=exc_string, execution=execution)
+        if job.func_name != RUN_JOB or not job.args:
+            return
+        last = (exc_string or "").strip().splitlines()[-1:] or ["-"]
+        try:
+            with self.app.app_context():
+                message = _("The worker stopped this job: %(reason)s", reason=last[0][:300])
+            with self.app.extensions["qudao"].db.session() as s:
+                fail_unfinished(s, int(job.args[0]), message)
+        except Exception:  # noqa: BLE001 - never take the worker down with it
+            log.exception("could not mark job %s failed", job.args[0])
 
 
 def run_job(job_id: int) -> None:

@@ -45,6 +45,22 @@ def register_models():
     return [Sheet]
 
 
+def die(ctx):
+    """A job whose RQ work horse dies (as if killed by the OOM killer)."""
+    import os
+    import signal
+
+    if not os.environ.get("RQ_JOB_ID"):
+        raise RuntimeError("only ever run this in an RQ work horse")
+    ctx.progress(10, "about to die")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@hookimpl
+def register_job_handlers():
+    return {"qddocs.die": die}
+
+
 @hookimpl
 def register_permissions():
     return [Permission("qddocs.print", "Print test documents", ("manager", "salesperson"))]
