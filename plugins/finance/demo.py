@@ -47,7 +47,7 @@ def _month_end(d: date) -> date:
 def load(session, context: dict) -> None:
     rnd = random.Random(8848)
     users = context["users"]
-    fin, mgr = users["finance"], users["manager"]
+    fin = users["finance"]
     office = context["office"]
     today = date.today()
     chart.ensure_setup(session)
