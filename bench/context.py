@@ -34,6 +34,7 @@ class Mode:
     use_wrk: bool = True
     warmup: int = 1  # rounds run first and thrown away
     server_workers: int = 2  # gunicorn workers of every server
+    batch_repeats: int = 2  # month-end rounds (each is minutes long)
 
 
 MODES = {
@@ -41,10 +42,10 @@ MODES = {
     "smoke": Mode("smoke", repeats=1, load_seconds=0.3, max_requests=40, connections=2,
                   list_customers=300, aged_scale="T", import_rows=200, pdf_rows=(5, 20),
                   pdf_memory_rows=50, batch_statements=4, batch_lines=3, use_wrk=False,
-                  warmup=0, server_workers=1),
-    "quick": Mode("quick", repeats=3, load_seconds=3, max_requests=20_000, connections=8,
+                  warmup=0, server_workers=1, batch_repeats=1),
+    "quick": Mode("quick", repeats=3, load_seconds=5, max_requests=20_000, connections=8,
                   list_customers=100_000, aged_scale="M", import_rows=100_000,
-                  pdf_rows=(100, 1000), pdf_memory_rows=5000, batch_statements=2000,
+                  pdf_rows=(100, 1000), pdf_memory_rows=5000, batch_statements=60,
                   batch_lines=40),
     "full": Mode("full", repeats=7, load_seconds=10, max_requests=100_000, connections=8,
                  list_customers=100_000, aged_scale="M", import_rows=100_000,

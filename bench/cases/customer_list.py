@@ -37,7 +37,7 @@ def run(ctx: Context) -> list[Row]:
     rows = []
     path = "/customers/?q=" + quote(SEARCH)
     for db in ctx.dbs:
-        ds = ctx.dataset(db, "web", ctx.mode.list_customers)
+        ds = ctx.dataset(db, "web", ctx.mode.list_customers, keep=ctx.mode.name != "smoke")
         plat = platform(ctx, db, ds)
         raw = Server(f"raw-{db}", "bench.apps.raw_customers:create_app()",
                      {"BENCH_RAW_KIND": db, "BENCH_RAW_DSN": ds.target.dsn}, ctx.logs,

@@ -75,7 +75,7 @@ class Workers:
         path.write_text("")
         with open(path, "ab") as fh:
             proc = subprocess.Popen(
-                [sys.executable, "-c", "from core.cli import main; main()", "worker",
+                [sys.executable, "-m", "bench.worker",
                  "--queue", self.queue, "--name", f"{self.queue}-{self.started}"],
                 cwd=ROOT, env=self.env, stdout=fh, stderr=fh, stdin=subprocess.DEVNULL,
                 start_new_session=True)
@@ -127,7 +127,7 @@ def run(ctx: Context) -> list[Row]:
             def batch(n_workers: int, ids: list[int]):
                 def go() -> float:
                     pool.scale(n_workers)
-                    return _run_batch(ext, ds, ids)
+                    return _run_batch(ext, ds, ids, pool)
                 return go
 
             if m.name != "smoke":  # the smoke run only proves the path works
@@ -136,7 +136,7 @@ def run(ctx: Context) -> list[Row]:
             # 2 workers first: one start brings both up, and the 1-worker
             # round after it only stops one (the rounds alternate after that).
             samples = interleave({"2": batch(2, all_ids), "1": batch(1, all_ids)},
-                                 m.repeats if m.name != "full" else 2, warmup=0)
+                                 m.batch_repeats, warmup=0)
         finally:
             pool.close()
             ext.jobs.shutdown()
@@ -163,7 +163,7 @@ def _targets(ext, ds) -> list[int]:
         return batch_targets(s, f"{PERIOD[0]}-{PERIOD[1]:02d}", user.org_unit_id, user)
 
 
-def _run_batch(ext, ds, customer_ids: list[int]) -> float:
+def _run_batch(ext, ds, customer_ids: list[int], pool: Workers) -> float:
     """Queue the batch for the finance user's org unit limited to
     ``customer_ids`` (the page queues all of them), time it to the end."""
     from core import jobs
@@ -192,6 +192,9 @@ def _run_batch(ext, ds, customer_ids: list[int]) -> float:
             break
         if time.monotonic() > deadline:
             raise RuntimeError(f"batch job {job_id} did not finish in an hour")
+        if any(p.poll() is not None for p in pool.procs):
+            raise RuntimeError(f"an RQ worker died while batch job {job_id} ran; see the "
+                               f"worker logs under {pool.log_dir}")
         time.sleep(0.2)
     elapsed = time.perf_counter() - t0
     if status != DONE or error:
