@@ -143,6 +143,11 @@ def confirm_order(session: Session, order: DealerOrder, user, *, override_reason
                   on: date | None = None) -> DealerOrder:
     """Confirm: floor rule, finance's credit check, then the finance invoice —
     all in the caller's transaction, so a refusal leaves nothing behind."""
+    # Two people confirming the same slip at once: the second waits for the
+    # first and then finds it no longer a draft (PostgreSQL row lock; SQLite
+    # writers are serialised anyway).
+    session.execute(select(DealerOrder.id).where(DealerOrder.id == order.id).with_for_update())
+    session.refresh(order)
     _require_draft(order)
     if not order.lines:
         raise ServiceError(_l("An order needs at least one line."))

@@ -160,6 +160,8 @@ def uncounted_terminals(session: Session, user, period: str) -> Select:
 def sell_sample(session: Session, sample: SampleUnit, user, *, price, sold_on=None) -> SampleUnit:
     """The dealer buys the display unit: finance invoices it and the unit
     leaves the register, in the caller's one transaction."""
+    session.execute(select(SampleUnit.id).where(SampleUnit.id == sample.id).with_for_update())
+    session.refresh(sample)
     if sample.state not in ON_REGISTER:
         raise ServiceError(_l("This unit is no longer on the register."))
     amount = cents(to_decimal(price, _l("Price")))

@@ -82,7 +82,8 @@ def test_credit_blocked_order_leaves_no_invoice_and_no_confirmation(world, clien
     client.login("sales1")
     resp = client.post_form(f"/dealers/orders/{oid}/confirm", follow_redirects=True)
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and 'class="flash error"' in html and "6400" in html
+    assert resp.status_code == 200 and 'class="flash error"' in html
+    assert "6,400.00" in html or "6400.00" in html  # finance says why: the amount short
     with world.db.session() as s:
         o = s.get(DealerOrder, oid)
         assert o.state == "draft"
