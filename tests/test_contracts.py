@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask import url_for
+from flask_login import login_user
 from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
@@ -77,6 +78,7 @@ def test_widget_and_document_templates_exist(app):
     s, admin = _user(app, "admin")
     missing = []
     with app.test_request_context("/"):
+        login_user(admin)  # the hook runs on the home page, for the signed-in user
         for w in ext.host.all_hooks().flat("dashboard_widgets", user=admin):
             try:
                 app.jinja_env.get_template(w.template)
@@ -128,8 +130,8 @@ def _check_html(url, resp, problems):
 @pytest.mark.parametrize("username,role", [("admin", None), ("contract_sales", "salesperson"),
                                            ("contract_auditor", "auditor")])
 def test_every_page_renders_for_every_role(app, client, make_user, username, role):
-    """Parameterless pages answer 200 (or a redirect / 403 by permission);
-    pages with an id answer without a server error for a missing id."""
+    """No page answers with a server error — pages with an id are tried with
+    id 1 — and every page that renders is free of inline code."""
     if role:
         make_user(username, role)
     client.login(username)
@@ -139,9 +141,7 @@ def test_every_page_renders_for_every_role(app, client, make_user, username, rol
         for arg in rule.arguments:
             url = re.sub(rf"<(?:\w+:)?{arg}>", "1", url)
         resp = client.get(url)
-        if resp.status_code >= 500:
-            problems.append(f"{url}: {resp.status_code}")
-        if not rule.arguments and resp.status_code not in (200, 302, 403):
+        if resp.status_code >= 500 or resp.status_code == 405:
             problems.append(f"{url}: {resp.status_code}")
         if resp.status_code == 200:
             rendered += 1
