@@ -34,6 +34,14 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _require_db() -> None:
+    """Commands that read the database say so plainly when it is not set up."""
+    from sqlalchemy import inspect
+
+    if not inspect(_ext().db.engine).has_table("core_plugin_state"):
+        _fail("the database is not initialised yet: run `qudao init` first")
+
+
 # -- run ------------------------------------------------------------------
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -106,6 +114,7 @@ def plugins_group():
 @plugins_group.command("list")
 @with_appcontext
 def plugins_list():
+    _require_db()
     ext = _ext()
     with ext.db.session() as s:
         on = ext.host.enabled(s)
@@ -121,6 +130,7 @@ def plugins_list():
 @click.option("--with-deps", is_flag=True, help="Also enable the plugins it needs.")
 @with_appcontext
 def plugins_enable(name: str, with_deps: bool):
+    _require_db()
     from .plugins import PluginError
     from .services import enable_plugin
 
@@ -138,6 +148,7 @@ def plugins_enable(name: str, with_deps: bool):
 @click.argument("name")
 @with_appcontext
 def plugins_disable(name: str):
+    _require_db()
     from .plugins import PluginError
     from .services import disable_plugin
 
@@ -164,6 +175,7 @@ def users_group():
 @click.option("--password-stdin", is_flag=True)
 @with_appcontext
 def users_create(username, roles, org_code, full_name, password_stdin):
+    _require_db()
     from .models import OrgUnit
     from .services import ServiceError, create_user
 
