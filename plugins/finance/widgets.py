@@ -14,7 +14,8 @@ from .services import credit as credit_svc
 
 
 def widgets(user) -> list[Widget]:
-    from core.web import db_session, scoped_select
+    from core.access import scoped_select
+    from core.web import db_session
 
     s = db_session()
     if not has_permission(s, user, "finance.view"):
@@ -25,7 +26,7 @@ def widgets(user) -> list[Widget]:
     today = date.today()
     from .services import budgets as budget_svc
 
-    rows = budget_svc.report(s, scoped_select(Budget), today.year, today.month)
+    rows = budget_svc.report(s, scoped_select(s, Budget, user), today.year, today.month)
     if rows:
         from .labels import label
 

@@ -7,7 +7,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.web import db_session, permission_required, scoped_select
+from core.web import db_session, permission_required
 
 from ..models import CreditCommitment, RebateClaim, Statement
 from ..models.credit import OPEN
@@ -21,20 +21,24 @@ from .common import visible_customer_ids
 
 def summary(session, user) -> dict:
     """Figures for the overview and the dashboard widget, all SQL sums over
-    the customers the user may see."""
-    ids = visible_customer_ids()
+    the customers ``user`` may see."""
+    from core.access import scoped_select as scoped
+    from plugins.customers.api import customer_ids_for
+
+    ids = customer_ids_for(user)
     _rows, total = aging_svc.aging(session, ids, date.today())
     committed = session.scalar(
         select(msum(CreditCommitment.amount)).where(CreditCommitment.state == OPEN,
                                                     CreditCommitment.customer_id.in_(ids)))
+    claims = scoped(session, RebateClaim, user)
     rebates_open = session.execute(
-        scoped_select(RebateClaim).with_only_columns(func.count(RebateClaim.id),
-                                                     msum(RebateClaim.amount))
+        claims.with_only_columns(func.count(RebateClaim.id), msum(RebateClaim.amount))
         .where(RebateClaim.state == APPROVED)).one()
-    to_decide = session.scalar(scoped_select(RebateClaim).with_only_columns(
-        func.count(RebateClaim.id)).where(RebateClaim.state == SUBMITTED))
+    to_decide = session.scalar(claims.with_only_columns(func.count(RebateClaim.id))
+                               .where(RebateClaim.state == SUBMITTED))
     st_counts = dict(session.execute(
-        scoped_select(Statement).with_only_columns(Statement.answer, func.count(Statement.id))
+        scoped(session, Statement, user).with_only_columns(Statement.answer,
+                                                           func.count(Statement.id))
         .where(Statement.answer.in_((PENDING, DISPUTED))).group_by(Statement.answer)).all())
     return {"aging": total, "committed": committed, "rebates_open": rebates_open[0],
             "rebates_open_amount": rebates_open[1], "rebates_to_decide": to_decide,
