@@ -44,6 +44,14 @@ def select_locale() -> str:
     return chosen if chosen in LOCALES else "zh_CN"
 
 
+def current_locale() -> str:
+    """The request's language as one of LOCALES.  Babel names zh_CN
+    "zh_Hans_CN", so ``str(get_locale())`` must not be passed on as a locale."""
+    from flask_babel import get_locale
+
+    return "en" if str(get_locale() or "zh").startswith("en") else "zh_CN"
+
+
 def select_timezone() -> str:
     return "Asia/Shanghai"
 

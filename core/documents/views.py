@@ -8,7 +8,6 @@ from io import BytesIO
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_
@@ -17,7 +16,7 @@ from .. import attachments
 from ..access import AccessDenied
 from ..dates import local_time
 from ..forms import ReasonForm
-from ..i18n import LOCALES
+from ..i18n import LOCALES, current_locale
 from ..services import ServiceError
 from ..web import can, db_session, ext, get_or_404, permission_required, scoped_select
 from . import batch, service
@@ -38,7 +37,7 @@ def _back(default: str) -> str:
 
 def _locale() -> str:
     chosen = request.form.get("locale")
-    return chosen if chosen in LOCALES else str(get_locale() or "zh_CN")
+    return chosen if chosen in LOCALES else current_locale()
 
 
 def _batch_form() -> BatchForm:
@@ -46,7 +45,7 @@ def _batch_form() -> BatchForm:
     form.spec.choices = [(s.name, str(s.label)) for s in service.specs(db_session())
                          if can(s.permission)]
     if request.method == "GET":
-        form.locale.data = str(get_locale() or "zh_CN")
+        form.locale.data = current_locale()
     return form
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import abort, flash, render_template, request, send_file
-from flask_babel import get_locale
+from core.i18n import current_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from .common import back, customer_choices, customer_or_404, int_arg, page_arg, 
 def _locale(value: str | None = None) -> str:
     if value in ("zh_CN", "en"):
         return value
-    return str(get_locale() or "zh_CN")
+    return current_locale()
 
 
 @bp.route("/statements")
