@@ -213,12 +213,9 @@ def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec]
             for i, (s, acc_id, d, c) in enumerate(checked, start=1)
         ]
         entry.hash = entry_hash(entry.prev_hash, entry, objs)
+        entry.lines = objs
         session.add(entry)
-        session.flush()
-        for ln in objs:
-            ln.entry_id = entry.id
-        session.add_all(objs)
-        session.flush()
+        # One flush (entry, then its lines) happens as this UPDATE autoflushes.
         _state_update(session, last_hash=entry.hash)
     return entry
 

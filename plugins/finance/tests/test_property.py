@@ -42,7 +42,7 @@ def _months(first: date, last: date):
         m = (m + timedelta(days=32)).replace(day=1)
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
+@settings(max_examples=16, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(program=st.lists(ops, min_size=80, max_size=140))
 def test_random_postings_keep_every_balance_consistent(world, db, program):
