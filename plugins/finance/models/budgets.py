@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, OwnedMixin, TimestampMixin, utcnow
 
-from .ledger import Account
+from .ledger import LedgerAccount
 
 SALES, COLLECTIONS, EXPENSE = "sales", "collections", "expense"
 BUDGET_KINDS = (SALES, COLLECTIONS, EXPENSE)
 
 
-class Budget(OwnedMixin, TimestampMixin, Base):
+class FinanceBudget(OwnedMixin, TimestampMixin, Base):
     """The amount planned for one month, org unit and (optionally)
     salesperson (``owner_id``): sales, collections, or an expense account."""
 
@@ -37,10 +37,10 @@ class Budget(OwnedMixin, TimestampMixin, Base):
     amount: Mapped[Decimal]
     note: Mapped[str] = mapped_column(String(255), default="")
 
-    account: Mapped[Account | None] = relationship(lazy="joined")
+    account: Mapped[LedgerAccount | None] = relationship(lazy="joined")
 
 
-class Accrual(OwnedMixin, Base):
+class FinanceAccrual(OwnedMixin, Base):
     """A month-end accrual of an expense incurred but not yet claimed.  Its
     reversal is posted together with it, dated the first day of the next
     month, so nobody has to remember to reverse it."""
@@ -60,5 +60,11 @@ class Accrual(OwnedMixin, Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    account: Mapped[Account] = relationship(foreign_keys=[account_id], lazy="joined")
-    counter_account: Mapped[Account] = relationship(foreign_keys=[counter_account_id])
+    account: Mapped[LedgerAccount] = relationship(foreign_keys=[account_id], lazy="joined")
+    counter_account: Mapped[LedgerAccount] = relationship(foreign_keys=[counter_account_id])
+
+
+# Short names for this plugin's own code.  The classes carry the plugin's
+# prefix because all plugins share one SQLAlchemy class registry (docs/plugins.md).
+Budget = FinanceBudget
+Accrual = FinanceAccrual

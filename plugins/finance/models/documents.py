@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db import Base, utcnow
 from plugins.customers.api import Customer
 
-from .ledger import Entry
+from .ledger import LedgerEntry
 
 POSTED, REVERSED = "posted", "reversed"
 
@@ -34,7 +34,7 @@ CN_REBATE, CN_PRICE_DROP, CN_PRICE_ADJUST, CN_OFFSET, CN_RETURN = (
 CREDIT_NOTE_KINDS = (CN_REBATE, CN_PRICE_DROP, CN_PRICE_ADJUST, CN_OFFSET, CN_RETURN)
 
 
-class Invoice(Base):
+class FinanceInvoice(Base):
     """A sales invoice / sales slip (销售发票/销售单)."""
 
     __tablename__ = "finance_invoice"
@@ -62,12 +62,12 @@ class Invoice(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
-    entry: Mapped[Entry] = relationship()
-    lines: Mapped[list["InvoiceLine"]] = relationship(
-        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.id")
+    entry: Mapped[LedgerEntry] = relationship()
+    lines: Mapped[list["FinanceInvoiceLine"]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="FinanceInvoiceLine.id")
 
 
-class InvoiceLine(Base):
+class FinanceInvoiceLine(Base):
     __tablename__ = "finance_invoice_line"
     __audited__ = True
 
@@ -79,10 +79,10 @@ class InvoiceLine(Base):
     unit_price: Mapped[Decimal]
     amount: Mapped[Decimal]
 
-    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    invoice: Mapped[FinanceInvoice] = relationship(back_populates="lines")
 
 
-class Payment(Base):
+class FinancePayment(Base):
     """Money received (回款): bank or cash, recorded only by finance; or an
     opening credit balance (a customer who had prepaid before go-live)."""
 
@@ -105,10 +105,10 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
-    entry: Mapped[Entry] = relationship()
+    entry: Mapped[LedgerEntry] = relationship()
 
 
-class CreditNote(Base):
+class FinanceCreditNote(Base):
     """A credit to the customer (贷项通知/红字): rebate redemption, 降价补差,
     调价补差, 冲差 or a return."""
 
@@ -134,11 +134,11 @@ class CreditNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
-    entry: Mapped[Entry] = relationship()
-    invoice: Mapped[Invoice | None] = relationship()
+    entry: Mapped[LedgerEntry] = relationship()
+    invoice: Mapped[FinanceInvoice | None] = relationship()
 
 
-class Allocation(Base):
+class FinanceAllocation(Base):
     """Part of a payment or credit note applied to an invoice (核销).
     Append-only: undoing one adds a row with the opposite amount."""
 
@@ -162,7 +162,16 @@ class Allocation(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    invoice: Mapped[Invoice] = relationship()
-    payment: Mapped[Payment | None] = relationship()
-    credit_note: Mapped[CreditNote | None] = relationship()
-    entry: Mapped[Entry] = relationship()
+    invoice: Mapped[FinanceInvoice] = relationship()
+    payment: Mapped[FinancePayment | None] = relationship()
+    credit_note: Mapped[FinanceCreditNote | None] = relationship()
+    entry: Mapped[LedgerEntry] = relationship()
+
+
+# Short names for this plugin's own code.  The classes carry the plugin's
+# prefix because all plugins share one SQLAlchemy class registry (docs/plugins.md).
+Invoice = FinanceInvoice
+InvoiceLine = FinanceInvoiceLine
+Payment = FinancePayment
+CreditNote = FinanceCreditNote
+Allocation = FinanceAllocation

@@ -32,7 +32,7 @@ ASSET, LIABILITY, EQUITY, REVENUE, EXPENSE = "asset", "liability", "equity", "re
 ACCOUNT_KINDS = (ASSET, LIABILITY, EQUITY, REVENUE, EXPENSE)
 
 
-class Account(TimestampMixin, Base):
+class LedgerAccount(TimestampMixin, Base):
     """One account of the chart (企业会计准则 codes: 1122 应收账款 …)."""
 
     __tablename__ = "finance_account"
@@ -51,7 +51,7 @@ class Account(TimestampMixin, Base):
         return f"{self.code} {name}"
 
 
-class Journal(Base):
+class LedgerJournal(Base):
     """A book with its own gapless numbering per year (``INV/2026/00001``)."""
 
     __tablename__ = "finance_journal"
@@ -82,7 +82,7 @@ class LedgerState(Base):
     lock_moved_at: Mapped[datetime | None]
 
 
-class Entry(Base):
+class LedgerEntry(Base):
     """A posted journal entry.  ``total`` is the sum of debits (= credits) and
     ``line_count`` seals the entry: the database refuses one line more."""
 
@@ -119,17 +119,17 @@ class Entry(Base):
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
-    journal: Mapped[Journal] = relationship(lazy="joined")
-    lines: Mapped[list["Line"]] = relationship(
-        back_populates="entry", order_by="Line.position", passive_deletes="all")
-    reversal_of: Mapped["Entry | None"] = relationship(
+    journal: Mapped[LedgerJournal] = relationship(lazy="joined")
+    lines: Mapped[list["LedgerLine"]] = relationship(
+        back_populates="entry", order_by="LedgerLine.position", passive_deletes="all")
+    reversal_of: Mapped["LedgerEntry | None"] = relationship(
         remote_side=[id], foreign_keys=[reversal_of_id], back_populates="reversed_by")
-    reversed_by: Mapped["Entry | None"] = relationship(
+    reversed_by: Mapped["LedgerEntry | None"] = relationship(
         foreign_keys=[reversal_of_id], back_populates="reversal_of", uselist=False,
         passive_deletes="all")
 
 
-class Line(Base):
+class LedgerLine(Base):
     """One debit or credit of an entry; exactly one side is non-zero."""
 
     __tablename__ = "finance_line"
@@ -154,8 +154,8 @@ class Line(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("core_org_unit.id"))
     salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
-    entry: Mapped[Entry] = relationship(back_populates="lines")
-    account: Mapped[Account] = relationship(lazy="joined")
+    entry: Mapped[LedgerEntry] = relationship(back_populates="lines")
+    account: Mapped[LedgerAccount] = relationship(lazy="joined")
 
 
 class LedgerImmutable(ServiceError):
@@ -166,6 +166,14 @@ def _refuse(mapper, connection, target):
     raise LedgerImmutable(_l("Posted entries cannot be changed or deleted; post a reversal instead."))
 
 
-for _model in (Entry, Line):
+for _model in (LedgerEntry, LedgerLine):
     event.listen(_model, "before_update", _refuse)
     event.listen(_model, "before_delete", _refuse)
+
+
+# Short names for this plugin's own code.  The classes carry the plugin's
+# prefix because all plugins share one SQLAlchemy class registry (docs/plugins.md).
+Account = LedgerAccount
+Journal = LedgerJournal
+Entry = LedgerEntry
+Line = LedgerLine

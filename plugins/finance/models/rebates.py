@@ -21,7 +21,7 @@ REBATE_STATES = (DRAFT, SUBMITTED, APPROVED, REDEEMED, REJECTED)
 BY_CREDIT_NOTE, BY_PAYMENT = "credit_note", "payment"
 
 
-class RebateClaim(TimestampMixin, Base):
+class FinanceRebateClaim(TimestampMixin, Base):
     __tablename__ = "finance_rebate_claim"
     __audited__ = True
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
@@ -52,11 +52,11 @@ class RebateClaim(TimestampMixin, Base):
     redemption_entry_id: Mapped[int | None] = mapped_column(ForeignKey("finance_entry.id"))
 
     customer: Mapped[Customer] = relationship(lazy="joined")
-    lines: Mapped[list["RebateLine"]] = relationship(
-        back_populates="claim", cascade="all, delete-orphan", order_by="RebateLine.id")
+    lines: Mapped[list["FinanceRebateLine"]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="FinanceRebateLine.id")
 
 
-class RebateLine(Base):
+class FinanceRebateLine(Base):
     """The basis of a claim: which products, how many, how much each."""
 
     __tablename__ = "finance_rebate_line"
@@ -70,4 +70,10 @@ class RebateLine(Base):
     unit_amount: Mapped[Decimal]
     amount: Mapped[Decimal]
 
-    claim: Mapped[RebateClaim] = relationship(back_populates="lines")
+    claim: Mapped[FinanceRebateClaim] = relationship(back_populates="lines")
+
+
+# Short names for this plugin's own code.  The classes carry the plugin's
+# prefix because all plugins share one SQLAlchemy class registry (docs/plugins.md).
+RebateClaim = FinanceRebateClaim
+RebateLine = FinanceRebateLine

@@ -16,7 +16,7 @@ ANSWER_STATES = (PENDING, CONFIRMED, DISPUTED, RESOLVED)
 OPEN, CLOSED = "open", "closed"
 
 
-class Statement(Base):
+class FinanceStatement(Base):
     """What was sent to the customer for one month: the totals as issued
     (the ledger behind them never changes) and the archived PDF."""
 
@@ -51,11 +51,12 @@ class Statement(Base):
     resolved_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship(lazy="joined")
-    disputes: Mapped[list["StatementDispute"]] = relationship(
-        back_populates="statement", cascade="all, delete-orphan", order_by="StatementDispute.id")
+    disputes: Mapped[list["FinanceStatementDispute"]] = relationship(
+        back_populates="statement", cascade="all, delete-orphan",
+        order_by="FinanceStatementDispute.id")
 
 
-class StatementDispute(Base):
+class FinanceStatementDispute(Base):
     """One disputed line of a statement, followed until resolved."""
 
     __tablename__ = "finance_statement_dispute"
@@ -74,4 +75,10 @@ class StatementDispute(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
-    statement: Mapped[Statement] = relationship(back_populates="disputes")
+    statement: Mapped[FinanceStatement] = relationship(back_populates="disputes")
+
+
+# Short names for this plugin's own code.  The classes carry the plugin's
+# prefix because all plugins share one SQLAlchemy class registry (docs/plugins.md).
+Statement = FinanceStatement
+StatementDispute = FinanceStatementDispute

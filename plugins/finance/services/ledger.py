@@ -322,8 +322,9 @@ def account_balance(session: Session, code: str, customer_id: int | None = None,
     return session.scalar(stmt)
 
 
-def trial_balance(session: Session, as_of: date | None = None) -> list[dict]:
-    """Per account: debit, credit and balance, one GROUP BY."""
+def trial_balance(session: Session, as_of: date | None = None, unit_ids=None) -> list[dict]:
+    """Per account: debit, credit and balance, one GROUP BY; ``unit_ids``
+    (a SELECT of org unit ids) limits it to the lines counted for them."""
     stmt = (select(Account.code, Account.name, Account.name_en, Account.kind,
                    msum(Line.debit).label("debit"), msum(Line.credit).label("credit"))
             .join(Line, Line.account_id == Account.id)
@@ -331,6 +332,8 @@ def trial_balance(session: Session, as_of: date | None = None) -> list[dict]:
             .order_by(Account.code))
     if as_of is not None:
         stmt = stmt.where(Line.date <= as_of)
+    if unit_ids is not None:
+        stmt = stmt.where(Line.unit_id.in_(unit_ids))
     return [{"code": r.code, "name": r.name, "name_en": r.name_en, "kind": r.kind,
              "debit": r.debit, "credit": r.credit, "balance": r.debit - r.credit}
             for r in session.execute(stmt)]

@@ -137,3 +137,26 @@ def test_auditor_reads_everything_and_changes_nothing(ids, client):
         assert client.get(url).status_code == 200, url
     for url, data in post:
         assert client.post_form(url, data).status_code == 403, url
+
+
+def test_trial_balance_of_an_office_clerk_covers_only_their_office(ids, client, app):
+    from plugins.finance.services import documents as docs_
+
+    with app.extensions["qudao"].db.session() as s:
+        docs_.post_invoice(s, _c_of_other_office(app), [{"description": "TV",
+                                                          "unit_price": "777.00"}])
+    _login(client, "fin2")
+    html = client.get("/finance/ledger/trial-balance").get_data(True)
+    assert "777.00" in html and "100.00" not in html
+    _login(client, "aud")
+    html = client.get("/finance/ledger/trial-balance").get_data(True)
+    assert "877.00" in html  # revenue of both offices: 100 + 777
+
+
+def _c_of_other_office(app):
+    from sqlalchemy import select
+
+    from plugins.customers.api import Customer
+
+    with app.extensions["qudao"].db.session() as s:
+        return s.scalar(select(Customer.id).where(Customer.name == "南京新街口电器"))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.access import subtree_ids
 from core.services import ServiceError
 from core.web import can, db_session, get_or_404, permission_required, scoped_select
 
@@ -129,7 +130,10 @@ def trial_balance():
         as_of = date.fromisoformat(request.args.get("as_of") or "")
     except ValueError:
         as_of = date.today()
-    rows = svc.trial_balance(db_session(), as_of)
+    # Company-wide for company-wide roles; otherwise the lines counted for
+    # the user's org unit and below.
+    units = None if current_user.scope == "all" else subtree_ids(current_user.org_unit_id)
+    rows = svc.trial_balance(db_session(), as_of, units)
     total_d = sum((r["debit"] for r in rows), 0)
     total_c = sum((r["credit"] for r in rows), 0)
     return render_template("finance/trial_balance.html", rows=rows, as_of=as_of,
