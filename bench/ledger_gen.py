@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from .bulk import bulk_insert
 from .generate import AS_OF

@@ -23,7 +23,7 @@ def fmt(value: float, unit: str) -> str:
     if unit == "MB":
         return f"{value:.0f} MB"
     if unit == "×":
-        return f"{value:.2f}×"
+        return f"{value:.2f}×" if value >= 0.1 else f"{value:.3f}×"
     return f"{value:g} {unit}"
 
 
