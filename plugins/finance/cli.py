@@ -43,7 +43,8 @@ def verify_cmd():
               help="The ZIP file to write.")
 @click.option("--as", "username", default=None,
               help="Issue as this user (default: the first administrator).")
-@click.option("--locale", default="zh_CN", type=click.Choice(["zh_CN", "en"]))
+@click.option("--locale", default=None, type=click.Choice(["zh_CN", "en"]),
+              help="Language of the statements (default: the finance.statement_locale setting).")
 @with_appcontext
 def statements_cmd(period, org_code, output, username, locale):
     """Issue and archive every statement of a month for an org unit into one ZIP."""
@@ -78,6 +79,10 @@ def statements_cmd(period, org_code, output, username, locale):
         except ServiceError as e:
             _fail(f"refused: {e}")
         user_id, unit_name = user.id, unit.name
+        if locale is None:
+            from .services import settings_of
+
+            locale = settings_of(s, "finance.statement_locale")
     if not targets:
         _fail(f"nothing to do: no customer of {unit_name} has a balance or a movement in {period}")
 

@@ -213,3 +213,18 @@ def test_customer_page_shows_the_finance_panel(books, client, app):
         pytest.skip("the customers plugin has no customer page yet")
     html = resp.get_data(True)
     assert "4,897.00" in html  # the balance, from the finance panel
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+def test_statement_language_setting_is_the_default(books, client):
+    from core import settings
+
+    db = client.application.extensions["qudao"].db
+    with db.session() as s:
+        settings.set(s, "finance.statement_locale", "en")
+    login(client, "fin")
+    client.post_form("/finance/statements/issue", {"customer_id": books["a"], "period": PERIOD})
+    with db.session() as s:
+        st_id = s.scalar(select(Statement.id).where(Statement.customer_id == books["a"]))
+    text = _pdftext(client.get(f"/finance/statements/{st_id}/pdf").data)
+    assert "Statement of account" in text

@@ -29,6 +29,15 @@ def _locale(value: str | None = None) -> str:
     return current_locale()
 
 
+def _doc_locale(value: str | None = None) -> str:
+    """The language a statement is issued in: as chosen, else the setting."""
+    if value in ("zh_CN", "en"):
+        return value
+    from ..services import settings_of
+
+    return settings_of(db_session(), "finance.statement_locale")
+
+
 @bp.route("/statements")
 @permission_required("finance.view")
 def statements():
@@ -50,7 +59,8 @@ def statements():
     return render_template("finance/statements.html", rows=rows, has_next=has_next, page=page,
                            period=period, answer=answer, answers=ANSWER_STATES,
                            default_period=svc.previous_period(), customers=customer_choices(),
-                           units=units, can_issue=can("finance.statement_issue"))
+                           units=units, can_issue=can("finance.statement_issue"),
+                           doc_locale=_doc_locale())
 
 
 @bp.route("/statements/preview")
@@ -66,7 +76,7 @@ def statement_preview():
     existing = db_session().scalar(select(Statement).where(
         Statement.customer_id == c.id, Statement.period == period))
     return render_template("finance/statement.html", data=data, st=existing, preview=True,
-                           can_issue=can("finance.statement_issue"))
+                           can_issue=can("finance.statement_issue"), doc_locale=_doc_locale())
 
 
 @bp.route("/statements/issue", methods=["POST"])
@@ -74,7 +84,7 @@ def statement_preview():
 def statement_issue():
     c = customer_or_404(request.form.get("customer_id"))
     period = (request.form.get("period") or "").strip()
-    locale = _locale(request.form.get("locale"))
+    locale = _doc_locale(request.form.get("locale"))
 
     def issue(s):
         st = svc.issue(s, c.id, period, user=current_user, locale=locale)
@@ -99,7 +109,7 @@ def statement(statement_id: int):
     return render_template("finance/statement.html", data=data, st=st, preview=False,
                            can_issue=can("finance.statement_issue"),
                            can_answer=can("finance.statement_answer"),
-                           can_resolve=can("finance.dispute_resolve"))
+                           can_resolve=can("finance.dispute_resolve"), doc_locale=_doc_locale())
 
 
 @bp.route("/statements/<int:statement_id>/pdf")
@@ -190,7 +200,7 @@ def statement_batch():
         abort(400)
     period = (request.form.get("period") or "").strip()
     job, ok = run(start_statement_batch, period, unit.id, current_user,
-                  locale=_locale(request.form.get("locale")))
+                  locale=_doc_locale(request.form.get("locale")))
     if not ok:
         return back("finance.statements")
     jobs.dispatch(s.info["ext"], job.id)
