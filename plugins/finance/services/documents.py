@@ -184,7 +184,8 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
     """Money received (回款), finance only.  Posts Dr 1002/1001 / Cr 2203.
     ``allocations``: None (keep as prepayment), "auto" (first in, first out
     over all open items) or ``[(invoice_id, amount), ...]``."""
-    _require(session, user, "finance.post_payment")
+    if method != OPENING_CREDIT:  # opening credits come from the import, with its own permission
+        _require(session, user, "finance.post_payment")
     cust = _customer(session, customer_id)
     amount = to_money(amount)
     when = when or date.today()

@@ -211,7 +211,7 @@ def import_opening(session: Session, stream: BinaryIO, user=None) -> dict:
             else:
                 record_payment(session, r.customer_id, -r.amount, when=r.date,
                                method=OPENING_CREDIT, reference=r.reference, memo=memo,
-                               user=None)
+                               user=user)
                 credits += 1
             total += r.amount
     return {"rows": len(rows), "invoices": invoices, "credits": credits, "total": total}
