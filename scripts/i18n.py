@@ -60,7 +60,8 @@ def update() -> None:
         path = po_path(pkg)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
-            write_po(fh, cat, width=100, omit_header=False, sort_output=True)
+            # No line numbers: they change with every edit and churn every catalogue.
+            write_po(fh, cat, width=100, omit_header=False, sort_output=True, include_lineno=False)
         print(f"{path.relative_to(ROOT)}: {len(cat)} messages")
 
 
