@@ -83,9 +83,13 @@ def bucket_case(due_col, as_of: date):
     )
 
 
-def _group_key(group: str):
-    return {"customer": Customer.id, "salesperson": Customer.owner_id,
-            "org_unit": Customer.org_unit_id}[group]
+def _group_cols(group: str) -> list:
+    """GROUP BY columns: the key first; for customers also what labels them,
+    so no second query has to load every customer row."""
+    if group == "customer":
+        return [Customer.id, Customer.code, Customer.name, Customer.owner_id,
+                Customer.org_unit_id]
+    return [Customer.owner_id if group == "salesperson" else Customer.org_unit_id]
 
 
 def aging(session: Session, customer_ids: Select, as_of: date | None = None,
@@ -95,25 +99,36 @@ def aging(session: Session, customer_ids: Select, as_of: date | None = None,
         raise ValueError(group)
     as_of = as_of or date.today()
     inv = open_invoices_sq(as_of, customer_ids)
-    key = _group_key(group)
+    gcols = _group_cols(group)
     bucket = bucket_case(inv.c.due_date, as_of)
     cols = [msum(case((bucket == b, inv.c.open), else_=0)).label(b) for b in BUCKETS]
     rows: dict = {}
-    stmt = (select(key.label("k"), *cols).join(Customer, Customer.id == inv.c.customer_id)
-            .where(mround(inv.c.open) != 0).group_by(key))
+
+    def row_for(r) -> AgingRow:
+        row = rows.get(r[0])
+        if row is None:
+            row = rows[r[0]] = AgingRow(r[0], "")
+            if group == "customer":
+                row.label = f"{r[1]} {r[2]}"
+                row.extra = {"owner_id": r[3], "org_unit_id": r[4]}
+        return row
+
+    stmt = (select(*gcols, *cols).join(Customer, Customer.id == inv.c.customer_id)
+            .where(mround(inv.c.open) != 0).group_by(*gcols))
     for r in session.execute(stmt):
-        row = rows.setdefault(r.k, AgingRow(r.k, ""))
+        row = row_for(r)
         for b in BUCKETS:
             setattr(row, b, getattr(r, b))
     adv = select(Account.id).where(Account.code == chart.ADVANCES).scalar_subquery()
-    unapplied = (select(key.label("k"), msum(Line.debit - Line.credit).label("u"))
+    unapplied = (select(*gcols, msum(Line.debit - Line.credit).label("u"))
                  .join(Customer, Customer.id == Line.customer_id)
                  .where(Line.account_id == adv, Line.date <= as_of,
                         Line.customer_id.in_(customer_ids))
-                 .group_by(key).having(mround(func.sum(Line.debit - Line.credit)) != 0))
+                 .group_by(*gcols).having(mround(func.sum(Line.debit - Line.credit)) != 0))
     for r in session.execute(unapplied):
-        rows.setdefault(r.k, AgingRow(r.k, "")).unapplied = r.u
-    _label(session, group, rows)
+        row_for(r).unapplied = r.u
+    if group != "customer":
+        _label(session, group, rows)
     out = sorted(rows.values(), key=lambda r: (-r.balance, r.label))
     total = AgingRow(None, "")
     for r in out:
@@ -123,17 +138,16 @@ def aging(session: Session, customer_ids: Select, as_of: date | None = None,
 
 
 def _label(session: Session, group: str, rows: dict) -> None:
+    """Names of the few salespeople or org units that have rows."""
     ids = [k for k in rows if k is not None]
-    if group == "customer":
-        for c in session.execute(select(Customer).where(Customer.id.in_(ids))).scalars():
-            rows[c.id].label = f"{c.code} {c.name}"
-            rows[c.id].extra = {"owner_id": c.owner_id, "org_unit_id": c.org_unit_id}
-    elif group == "salesperson":
-        for u in session.execute(select(User).where(User.id.in_(ids))).scalars():
-            rows[u.id].label = u.display_name
+    if group == "salesperson":
+        for ident, username, full_name in session.execute(
+                select(User.id, User.username, User.full_name).where(User.id.in_(ids))):
+            rows[ident].label = full_name or username
     else:
-        for o in session.execute(select(OrgUnit).where(OrgUnit.id.in_(ids))).scalars():
-            rows[o.id].label = o.name
+        for ident, name in session.execute(select(OrgUnit.id, OrgUnit.name)
+                                           .where(OrgUnit.id.in_(ids))):
+            rows[ident].label = name
     if None in rows:
         rows[None].label = "—"
 
