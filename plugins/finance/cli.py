@@ -54,7 +54,7 @@ def statements_cmd(period, org_code, output, username, locale):
     from core.models import OrgUnit, Role, User
     from core.services import ServiceError
 
-    from .documents import batch_targets, write_statements
+    from .batch import batch_targets, write_statements
 
     ext = current_app.extensions["qudao"]
     with ext.db.session() as s:

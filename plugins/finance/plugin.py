@@ -86,7 +86,7 @@ def register_documents():
 
 @hookimpl
 def register_job_handlers():
-    from .documents import job_handlers
+    from .batch import job_handlers
 
     return job_handlers()
 

@@ -91,6 +91,39 @@ def test_month_end_batch_runs_as_a_job_and_offers_a_zip(world, app, client):
     assert len(zipfile.ZipFile(BytesIO(data)).namelist()) == 2
 
 
+def test_batch_splits_into_chunks_that_any_worker_takes(world, app, client):
+    """Six customers: the batch job works the first five itself and queues
+    the sixth as a chunk job; every statement ends up in the one ZIP."""
+    from core.jobs import Job
+
+    for i in range(4):
+        world.customers[f"x{i}"] = world.make_customer(f"临平{i}号电器店", world.users["sales1"].id)
+    _history(app, world)
+    with app.extensions["qudao"].db.session() as s:
+        for i in range(4):
+            docs.post_invoice(s, world.customers[f"x{i}"], [{"description": "冰箱",
+                                                              "unit_price": "100.00"}],
+                              when=LAST_MONTH + timedelta(days=5))
+    client.login("fin")
+    resp = client.post_form("/finance/statements/batch", {"org_unit_id": world.office_id,
+                                                          "period": PERIOD})
+    job_id = int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    db = app.extensions["qudao"].db
+    for _ in range(1200):  # wait for the worker threads, not a timing assertion
+        with db.session() as s:
+            status = s.get(Job, job_id).status
+        if status in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert status == "done"
+    with db.session() as s:
+        chunks = s.scalars(select(Job).where(Job.kind == "finance.statement_chunk")).all()
+        assert len(chunks) == 1 and chunks[0].status == "done"
+        assert chunks[0].params["customer_ids"] and chunks[0].params["parent"] == job_id
+    names = zipfile.ZipFile(BytesIO(client.get(f"/jobs/{job_id}/result").data)).namelist()
+    assert len(names) == 6 and "errors.txt" not in names
+
+
 def _workbook(rows) -> BytesIO:
     wb = Workbook()
     ws = wb.active

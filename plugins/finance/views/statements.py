@@ -191,7 +191,7 @@ def statement_batch():
     """Month-end: every statement of an org unit as a background job → ZIP."""
     from core import jobs
 
-    from ..documents import start_statement_batch
+    from ..batch import start_statement_batch
 
     s = db_session()
     unit_id = request.form.get("org_unit_id", type=int)

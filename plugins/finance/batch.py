@@ -1,0 +1,229 @@
+"""The month-end statement batch: every statement of a month for an org
+unit, each issued and archived in its own transaction, then one ZIP.
+
+As a background job the batch splits itself: the first chunk of customers
+is worked by the job itself, the others become ``finance.statement_chunk``
+jobs that any worker (thread or RQ process) may take; whatever no worker
+has started when the job gets to it, the job takes over itself (a chunk is
+claimed exactly once), so one worker finishes the batch alone and several
+share it.  The ZIP is then assembled from the archive — the PDFs were
+stored by SHA-256 as they were issued.  ``qudao finance statements`` runs
+the same steps in one process.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+import zipfile
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.access import AccessDenied, subtree_ids
+from core.i18n import _, _l
+from core.services import ServiceError
+from plugins.customers import api as customers
+from plugins.customers.api import Customer
+
+from .models import Statement
+from .services import statements as st_svc
+
+log = logging.getLogger(__name__)
+
+STATEMENT_BATCH = "finance.statement_batch"
+STATEMENT_CHUNK = "finance.statement_chunk"
+POLL_SECONDS = 0.3
+
+
+def batch_targets(session: Session, period: str, org_unit_id: int, user) -> list[int]:
+    """Customers of the org unit (and below) that ``user`` sees, with a
+    balance or a movement in the month."""
+    start, end = st_svc.parse_period(period)
+    if end >= date.today():
+        raise ServiceError(_l("A month can be stated once it has ended."))
+    ids = select(Customer.id).where(Customer.org_unit_id.in_(subtree_ids(org_unit_id)),
+                                    Customer.id.in_(customers.customer_ids_for(user)))
+    return st_svc.customers_with_activity(session, ids, start, end)
+
+
+def start_statement_batch(session: Session, period: str, org_unit_id: int, user,
+                          locale: str | None = None):
+    """Queue the month-end batch for an org unit.  Commit, then ``core.jobs.dispatch``."""
+    from core import jobs
+    from core.access import require
+
+    require(session, user, "finance.statement_issue")
+    targets = batch_targets(session, period, org_unit_id, user)
+    if not targets:
+        raise ServiceError(_l("No customer of this org unit has a balance or a movement in %(p)s.",
+                              p=period))
+    label = str(_l("Statements %(p)s × %(n)s", p=period, n=len(targets)))
+    return jobs.create(session, STATEMENT_BATCH, user,
+                       {"period": period, "customer_ids": targets, "locale": locale}, label=label)
+
+
+# -- issuing ---------------------------------------------------------------
+def issue_one(session: Session, customer_id: int, period: str, user, locale: str):
+    """The statement of one customer, issued and archived; an answered one
+    keeps the copy that was sent.  Returns the archived document."""
+    from core import documents
+
+    if customers.get_customer(session, customer_id, user) is None:
+        raise ServiceError(_("not visible to you"))
+    st = session.execute(select(Statement).where(
+        Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
+    if st is not None and st.answer != "pending" and st.document_id:
+        return session.get(documents.IssuedDocument, st.document_id)
+    st = st_svc.issue(session, customer_id, period, user=user, locale=locale)
+    return st_svc.attach_pdf(session, st, user, locale)
+
+
+def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, locale: str,
+               on_each: Callable[[], None] | None = None) -> list[str]:
+    """Issue each customer's statement in its own transaction; returns the
+    problems (one line per refused customer), the others are kept."""
+    from core.models import User
+
+    problems: list[str] = []
+    for cid in customer_ids:
+        try:
+            with session_scope() as s:
+                issue_one(s, int(cid), period, s.get(User, owner_id), locale)
+        except (ServiceError, AccessDenied) as exc:
+            problems.append(_("Customer %(id)s: %(reason)s", id=cid, reason=str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one bad statement must not sink the batch
+            log.exception("statement batch: customer %s failed", cid)
+            problems.append(_("Customer %(id)s: unexpected error (%(kind)s)", id=cid,
+                              kind=type(exc).__name__))
+        if on_each is not None:
+            on_each()
+    return problems
+
+
+def write_zip(session_scope, period: str, customer_ids: list, path, problems: list[str]) -> int:
+    """Put the archived PDF of each customer's statement into one ZIP
+    (plus ``errors.txt``); returns how many PDFs it holds."""
+    from core import documents
+
+    count = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        with session_scope() as s:
+            rows = s.execute(
+                select(Statement, Customer.code).join(Customer, Customer.id == Statement.customer_id)
+                .where(Statement.period == period, Statement.customer_id.in_(customer_ids),
+                       Statement.document_id.is_not(None))
+                .order_by(Customer.code)).all()
+            for st, code in rows:
+                doc = s.get(documents.IssuedDocument, st.document_id)
+                try:
+                    zf.writestr(f"{code}-{period}.pdf", documents.read_pdf(s, doc))
+                    count += 1
+                except documents.DocumentError as exc:
+                    problems.append(_("Customer %(id)s: %(reason)s", id=st.customer_id,
+                                      reason=str(exc)))
+        if problems:
+            zf.writestr("errors.txt", "\n".join(problems) + "\n")
+    return count
+
+
+def write_statements(session_scope, owner_id: int, period: str, customer_ids: list, path,
+                     locale: str, report: Callable[[str], None] | None = None) -> int:
+    """Issue every statement, then the ZIP — in this process
+    (``qudao finance statements``).  Returns how many PDFs the ZIP holds."""
+    problems = issue_many(session_scope, owner_id, period, customer_ids, locale)
+    count = write_zip(session_scope, period, customer_ids, path, problems)
+    for line in problems:
+        if report is not None:
+            report(line)
+    return count
+
+
+# -- the background job ----------------------------------------------------
+def _chunks(ids: list) -> list[list]:
+    size = max(5, min(50, math.ceil(len(ids) / 8)))
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = None) -> str:
+    """Job handler of ``finance.statement_batch``: the ZIP is the job's result."""
+    from core import jobs
+    from core.jobs import service as job_service
+
+    locale = locale or ctx.locale
+    result = f"statements-{period}.zip"
+    ctx.set_result(result)
+    total, done = len(customer_ids), [0]
+    chunks = _chunks(list(customer_ids))
+
+    def tick() -> None:
+        done[0] += 1
+        ctx.progress(done[0] * 95 // total, _("%(done)d of %(total)d statements",
+                                              done=min(done[0], total), total=total))
+
+    children: dict[int, list] = {}
+    if len(chunks) > 1:
+        with ctx.session() as s:
+            owner = ctx.owner(s)
+            for n, ids in enumerate(chunks[1:], start=2):
+                job = jobs.create(s, STATEMENT_CHUNK, owner,
+                                  {"period": period, "customer_ids": ids, "locale": locale,
+                                   "parent": ctx.job_id},
+                                  label=f"{period} {n}/{len(chunks)}")
+                children[job.id] = ids
+        for job_id in children:
+            jobs.dispatch(ctx.ext, job_id)
+    problems = issue_many(ctx.session, ctx.owner_id, period, chunks[0], locale, tick)
+    # Take over every chunk no worker has started yet.
+    waiting = set(children)
+    for job_id, ids in children.items():
+        with ctx.session() as s:
+            mine = job_service.claim(s, job_id)
+        if mine:
+            found = issue_many(ctx.session, ctx.owner_id, period, ids, locale, tick)
+            problems.extend(found)
+            with ctx.session() as s:
+                job_service.finish(s, job_id, jobs.DONE, error="\n".join(found) or None,
+                                   message=_("Done by the batch job"))
+            waiting.discard(job_id)
+    # Wait for the chunks other workers are running.
+    while waiting:
+        with ctx.session() as s:
+            rows = s.execute(select(jobs.Job.id, jobs.Job.status, jobs.Job.error)
+                             .where(jobs.Job.id.in_(waiting))).all()
+        for job_id, status, error in rows:
+            if status in (jobs.DONE, jobs.FAILED):
+                waiting.discard(job_id)
+                done[0] += len(children[job_id])
+                if error:
+                    problems.extend(line for line in error.splitlines() if line.strip())
+        ctx.progress(done[0] * 95 // total, _("%(done)d of %(total)d statements",
+                                              done=min(done[0], total), total=total))
+        if waiting:
+            time.sleep(POLL_SECONDS)
+    count = write_zip(ctx.session, period, list(customer_ids), ctx.path(result), problems)
+    for line in problems:
+        ctx.report(line)
+    if count == 0:
+        raise ServiceError(_("No statement could be issued."))
+    return result
+
+
+def statement_chunk(ctx, period: str, customer_ids: list, locale: str | None = None,
+                    parent: int | None = None) -> None:
+    """Job handler of ``finance.statement_chunk``: part of a batch."""
+    total, done = len(customer_ids), [0]
+
+    def tick() -> None:
+        done[0] += 1
+        ctx.progress(done[0] * 100 // total)
+
+    for line in issue_many(ctx.session, ctx.owner_id, period, customer_ids,
+                           locale or ctx.locale, tick):
+        ctx.report(line)
+
+
+def job_handlers() -> dict:
+    return {STATEMENT_BATCH: statement_batch, STATEMENT_CHUNK: statement_chunk}
