@@ -11,14 +11,20 @@ from .models import Customer
 LAST_VISIT_CHOICES = ("never", "7", "30", "90", "within7")
 
 
-def apply_filters(stmt: Select, f: dict, today: date | None = None) -> Select:
+def apply_filters(stmt: Select, f: dict, today: date | None = None,
+                  dialect: str = "postgresql") -> Select:
     today = today or date.today()
     q = (f.get("q") or "").strip()
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(Customer.name.ilike(like), Customer.code.ilike(like),
-                              Customer.phone.ilike(like), Customer.licence_no.ilike(like),
-                              Customer.tags.ilike(like)))
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cols = (Customer.name, Customer.code, Customer.phone, Customer.licence_no, Customer.tags)
+        # SQLite's LIKE already ignores ASCII case (Chinese has none); its
+        # ilike() would wrap both sides in lower() and triple the scan cost
+        # (bench/RESULTS.md, case 2).
+        if dialect == "sqlite":
+            stmt = stmt.where(or_(*(c.like(like, escape="\\") for c in cols)))
+        else:
+            stmt = stmt.where(or_(*(c.ilike(like, escape="\\") for c in cols)))
     grade = f.get("grade")
     if grade == "none":
         stmt = stmt.where(Customer.grade.is_(None))

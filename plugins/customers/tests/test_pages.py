@@ -127,3 +127,24 @@ def test_customer_card_pdf_has_the_chinese_name(app, client, people, new_custome
     assert "桐乡濮院佳美电器城" in text and "客户档案卡" in text
     login(client, "sales2")
     assert client.post_form(f"/customers/{c.id}/card").status_code == 404
+
+
+def test_search_treats_wildcards_literally_and_ignores_ascii_case(app, db, client):
+    """'%' in the search box is a character, not "everything"; 'abc' finds 'ABC'."""
+    from core.models import OrgUnit, User
+    from sqlalchemy import select
+
+    from plugins.customers.api import Customer
+
+    hq = db.scalar(select(OrgUnit).where(OrgUnit.code == "HQ"))
+    admin = db.scalar(select(User).where(User.username == "admin"))
+    db.add_all([Customer(code="C-T1", name="ABC电器商行", kind="retail", status="prospect",
+                         org_unit_id=hq.id, owner_id=admin.id),
+                Customer(code="C-T2", name="百分百家电", kind="retail", status="prospect",
+                         org_unit_id=hq.id, owner_id=admin.id)])
+    db.commit()
+    client.login("admin")
+    html = client.get("/customers/?q=abc").get_data(as_text=True)
+    assert "ABC电器商行" in html and "百分百家电" not in html
+    html = client.get("/customers/?q=%25").get_data(as_text=True)
+    assert "ABC电器商行" not in html and "百分百家电" not in html

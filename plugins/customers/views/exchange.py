@@ -71,7 +71,7 @@ def export(fmt):
     """The customers of the list page's filters, limited to what the user may see."""
     s = db_session()
     f = {k: request.args.get(k, "") for k in FILTER_KEYS}
-    stmt = apply_filters(web_scoped_select(Customer), f)
+    stmt = apply_filters(web_scoped_select(Customer), f, dialect=s.get_bind().dialect.name)
     return _send(exporting.export_rows(s, current_user, stmt), fmt, "customers")
 
 
