@@ -66,32 +66,34 @@ def start_statement_batch(session: Session, period: str, org_unit_id: int, user,
 
 
 # -- issuing ---------------------------------------------------------------
-def issue_one(session: Session, customer_id: int, period: str, user, locale: str):
-    """The statement of one customer, issued and archived; an answered one
-    keeps the copy that was sent.  Returns the archived document."""
-    from core import documents
+def issue_one(session_scope, customer_id: int, period: str, owner_id: int, locale: str) -> None:
+    """One customer's statement: the row (totals and number) in one short
+    transaction, the archived PDF in a second — so the numbering row is not
+    held while WeasyPrint renders, and workers render side by side.  An
+    answered statement keeps the copy that was sent."""
+    from core.models import User
 
-    if customers.get_customer(session, customer_id, user) is None:
-        raise ServiceError(_("not visible to you"))
-    st = session.execute(select(Statement).where(
-        Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
-    if st is not None and st.answer != "pending" and st.document_id:
-        return session.get(documents.IssuedDocument, st.document_id)
-    st = st_svc.issue(session, customer_id, period, user=user, locale=locale)
-    return st_svc.attach_pdf(session, st, user, locale)
+    with session_scope() as s:
+        user = s.get(User, owner_id)
+        if customers.get_customer(s, customer_id, user) is None:
+            raise ServiceError(_("not visible to you"))
+        st = s.execute(select(Statement).where(
+            Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
+        if st is not None and st.answer != "pending" and st.document_id:
+            return
+        st_id = st_svc.issue(s, customer_id, period, user=user, locale=locale).id
+    with session_scope() as s:
+        st_svc.attach_pdf(s, s.get(Statement, st_id), s.get(User, owner_id), locale)
 
 
 def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, locale: str,
                on_each: Callable[[], None] | None = None) -> list[str]:
-    """Issue each customer's statement in its own transaction; returns the
+    """Issue each customer's statement in its own transactions; returns the
     problems (one line per refused customer), the others are kept."""
-    from core.models import User
-
     problems: list[str] = []
     for cid in customer_ids:
         try:
-            with session_scope() as s:
-                issue_one(s, int(cid), period, s.get(User, owner_id), locale)
+            issue_one(session_scope, int(cid), period, owner_id, locale)
         except (ServiceError, AccessDenied) as exc:
             problems.append(_("Customer %(id)s: %(reason)s", id=cid, reason=str(exc)))
         except Exception as exc:  # noqa: BLE001 - one bad statement must not sink the batch
