@@ -63,7 +63,14 @@ def make_worker(app, queue_name: str | None = None, name: str | None = None) -> 
     if not url:
         raise RuntimeError("QUDAO_REDIS_URL is not set: jobs run in the web process")
     conn = Redis.from_url(url)
-    queue = Queue(queue_name or app.config.get("JOB_QUEUE", "qudao"), connection=conn)
+    name_of_queue = queue_name or app.config.get("JOB_QUEUE", "qudao")
+    # A job that queues jobs (the finance statement batch splits itself)
+    # queues them where this worker and its peers are listening.
+    app.config["JOB_QUEUE"] = name_of_queue
+    runner = app.extensions["qudao"].jobs
+    if getattr(runner, "queue_name", None) is not None:
+        runner.queue_name = name_of_queue
+    queue = Queue(name_of_queue, connection=conn)
     worker = QudaoWorker([queue], connection=conn, name=name)
     worker.app = app
     return worker
