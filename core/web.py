@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -81,6 +81,39 @@ def get_or_404(model: Any, ident: Any, action: str = access.VIEW):
 
 def scoped_select(model: Any, action: str = access.VIEW):
     return access.scoped_select(db_session(), model, current_user, action)
+
+
+def run_action(fn, *args, ok: Any = None, **kwargs):
+    """One user action = one transaction: call a service with the request's
+    session and commit; on a refusal (ServiceError, AttachmentError) roll
+    back, flash the message and return (None, False).  Returns (result, True)."""
+    from .attachments import AttachmentError
+    from .services import ServiceError
+
+    s = db_session()
+    try:
+        result = fn(s, *args, **kwargs)
+        s.commit()
+    except (ServiceError, AttachmentError) as e:
+        s.rollback()
+        flash(str(e), "error")
+        return None, False
+    if ok:
+        flash(ok, "success")
+    return result, True
+
+
+def back(endpoint: str, **kw):
+    """303 to another page after a POST."""
+    return redirect(url_for(endpoint, **kw)), 303
+
+
+def page_arg() -> int:
+    """The ``page`` query argument, 1 when missing or nonsense."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from core.access import EDIT, VIEW
 from core.web import db_session, get_or_404
+from core.web import page_arg  # noqa: F401 (re-exported to this plugin's views)
 
 from ..models import Customer
 
@@ -45,12 +46,6 @@ def parse_day(value: str | None, default: date | None = None) -> date:
     except ValueError:
         abort(400)
 
-
-def page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def writable(customer_id: int) -> Customer:

@@ -47,7 +47,7 @@ class DealerPromotion(TimestampMixin, Base):
     steps: Mapped[list["DealerPromotionStep"]] = relationship(
         back_populates="promotion", cascade="all, delete-orphan", order_by="DealerPromotionStep.id")
 
-    def step(self, code: str) -> "PromotionStep | None":
+    def step(self, code: str) -> "DealerPromotionStep | None":
         return next((s for s in self.steps if s.step == code), None)
 
     @property

@@ -3,17 +3,15 @@ pattern (commit, or roll back and show the message), form parsing."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import EDIT, VIEW
-from core.attachments import AttachmentError
 from core.attachments import save as save_attachment
-from core.services import ServiceError
 from core.web import db_session, get_or_404
+from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers.api import Customer, customer_label
 
 from ..models import DealerProduct, DealerTerminal
@@ -29,24 +27,7 @@ def dealer_or_404(customer_id: int, action: str = VIEW) -> Customer:
     return customer
 
 
-def run(fn: Callable, *args, ok: Any = None, **kwargs):
-    """Call a service in one transaction: (result, True) after commit, or
-    (None, False) after a rollback with the refusal flashed."""
-    s = db_session()
-    try:
-        result = fn(s, *args, **kwargs)
-        s.commit()
-    except (ServiceError, AttachmentError) as e:
-        s.rollback()
-        flash(str(e), "error")
-        return None, False
-    if ok:
-        flash(ok, "success")
-    return result, True
 
-
-def back(endpoint: str, **kw):
-    return redirect(url_for(endpoint, **kw)), 303
 
 
 def upload(field: str, *, res_table: str, res_id: int, purpose: str, org_unit_id: int | None):
@@ -68,12 +49,6 @@ def parse_day(value: str | None, default: date | None = None) -> date:
     except ValueError:
         abort(400)
 
-
-def page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def product_or_404(product_id) -> DealerProduct:

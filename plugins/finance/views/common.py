@@ -4,40 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import VIEW
-from core.attachments import AttachmentError
 from core.services import ServiceError
 from core.web import db_session, get_or_404
+from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
 
 PAGE = 50
 
 
-def run(fn: Callable, *args, ok: Any = None, **kwargs):
-    """Call a service in one transaction: (result, True) after commit, or
-    (None, False) after a rollback with the refusal flashed."""
-    s = db_session()
-    try:
-        result = fn(s, *args, **kwargs)
-        s.commit()
-    except (ServiceError, AttachmentError) as e:
-        s.rollback()
-        flash(str(e), "error")
-        return None, False
-    if ok:
-        flash(ok, "success")
-    return result, True
 
-
-def back(endpoint: str, **kw):
-    return redirect(url_for(endpoint, **kw)), 303
 
 
 def customer_or_404(customer_id, action: str = VIEW) -> Customer:
@@ -78,12 +60,6 @@ def _bad_date(value: str) -> str:
 def optional_day(value: str | None) -> date | None:
     return parse_day(value) if (value or "").strip() else None
 
-
-def page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def int_arg(name: str) -> int | None:
