@@ -127,6 +127,8 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def _before_request():
+    if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
+        return  # packaged assets: no user, no database
     g._immediate_token = set_immediate(request.method not in SAFE_METHODS)
     if current_user.is_authenticated:
         # Every audit row written in this request names the signed-in user.

@@ -16,3 +16,22 @@ def test_cli_on_an_uninitialised_database_says_run_init(tmp_path):
     res = subprocess.run([str(qudao), "plugins", "list"], env=env, capture_output=True, text=True)
     assert res.returncode == 1
     assert "qudao init" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_static_files_touch_no_database(app, client):
+    """Every page loads the stylesheet and script: serving them must not
+    load the user or the plugin state."""
+    from sqlalchemy import event
+
+    client.login("admin")
+    engine = app.extensions["qudao"].db.engine
+    statements = []
+    listener = lambda *a, **k: statements.append(a[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        resp = client.get("/static/core/qudao.css")
+        assert resp.status_code == 200
+        assert "Content-Security-Policy" in resp.headers
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert statements == []
