@@ -21,6 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, OwnedMixin, TimestampMixin, utcnow
 
+from . import searchindex
+
 # Status life cycle (domain: prospect → applying → active → suspended → eliminated).
 PROSPECT, APPLYING, ACTIVE, SUSPENDED, ELIMINATED = (
     "prospect", "applying", "active", "suspended", "eliminated",
@@ -102,6 +104,17 @@ class Customer(OwnedMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Customer {self.code}>"
+
+
+# The search box's index (plugins/customers/searchindex.py): pg_trgm GIN on
+# PostgreSQL, declared here so the models and the migration agree (built by
+# searchindex's DDL, which names the operator class's schema, never by
+# create_all itself); on SQLite an FTS5 table with triggers.
+Index(searchindex.PG_INDEX,
+      searchindex.search_text(Customer).label("search_text"),
+      postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+      ).ddl_if(callable_=lambda *a, **kw: False)
+searchindex.install_events(Customer.__table__)
 
 
 class Contact(TimestampMixin, Base):

@@ -1,12 +1,65 @@
 """List filters shared by the list page and the export: search text, grade,
-status, kind, region and last visit, on top of the scoped select."""
+status, kind, region and last visit, on top of the scoped select.
+
+The search text is looked up in the search index (``searchindex``): FTS5
+trigrams on SQLite, pg_trgm on PostgreSQL.  The index only narrows the
+customer ids; the scope and the other filters stay on ``customers_customer``.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Select, column, func, literal, literal_column, or_, select, table
 
+from . import searchindex
 from .models import Customer
+
+_fts = table(searchindex.FTS, column("rowid"))
+_vocab = table(searchindex.VOCAB, column("term"))
+_SEARCHED = (Customer.name, Customer.code, Customer.phone, Customer.licence_no, Customer.tags)
+
+
+def _matching_ids(query):
+    """Customer ids whose indexed fields match the FTS5 ``query``."""
+    return select(_fts.c.rowid).where(literal_column(searchindex.FTS).op("MATCH")(query))
+
+
+def _like_pattern(q: str) -> str:
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _phrase(q: str) -> str:
+    return '"' + q.replace('"', '""') + '"'
+
+
+def search_condition(q: str, dialect: str):
+    """Customers whose name, code, phone, licence number or tags contain
+    ``q`` (case-insensitive for Latin letters)."""
+    q = "".join(ch for ch in q if ch >= " ")  # the index separator never matches
+    like = _like_pattern(q)
+    if dialect == "sqlite":
+        if len(q) >= 3:
+            return Customer.id.in_(_matching_ids(_phrase(q)))
+        if len(q) == 2:
+            # Every stored value ends with U+001F, so wherever the two
+            # characters occur they begin a trigram: match any trigram of the
+            # index's vocabulary (case-folded) that starts with them.
+            low = q.lower()
+            terms = (select(func.group_concat(
+                        literal('"') + func.replace(_vocab.c.term, '"', '""') + literal('"'),
+                        literal(" OR ")))
+                     .where(_vocab.c.term >= low, _vocab.c.term < low + "\U0010ffff")
+                     .scalar_subquery())
+            return Customer.id.in_(_matching_ids(func.coalesce(terms, '""')))
+        # One character: no trigram holds less; SQLite's LIKE ignores ASCII
+        # case already (ilike() would wrap both sides in lower()).
+        return or_(*(c.like(like, escape="\\") for c in _SEARCHED))
+    if dialect == "postgresql":
+        # pg_trgm answers three characters or more from the GIN index; shorter
+        # strings scan (the list stops early, its count at 1,001).
+        return searchindex.search_text(Customer).like(_like_pattern(q.lower()), escape="\\")
+    return or_(*(c.ilike(like, escape="\\") for c in _SEARCHED))
+
 
 LAST_VISIT_CHOICES = ("never", "7", "30", "90", "within7")
 
@@ -16,15 +69,7 @@ def apply_filters(stmt: Select, f: dict, today: date | None = None,
     today = today or date.today()
     q = (f.get("q") or "").strip()
     if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        cols = (Customer.name, Customer.code, Customer.phone, Customer.licence_no, Customer.tags)
-        # SQLite's LIKE already ignores ASCII case (Chinese has none); its
-        # ilike() would wrap both sides in lower() and triple the scan cost
-        # (bench/RESULTS.md, case 2).
-        if dialect == "sqlite":
-            stmt = stmt.where(or_(*(c.like(like, escape="\\") for c in cols)))
-        else:
-            stmt = stmt.where(or_(*(c.ilike(like, escape="\\") for c in cols)))
+        stmt = stmt.where(search_condition(q, dialect))
     grade = f.get("grade")
     if grade == "none":
         stmt = stmt.where(Customer.grade.is_(None))

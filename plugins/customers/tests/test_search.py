@@ -1,0 +1,97 @@
+"""The list's search box over the search index (FTS5 trigrams on SQLite,
+pg_trgm on PostgreSQL): names, codes and phones, Chinese of two and more
+characters, Latin letters, digits; the index follows edits, deletes and
+imports; a salesperson's search never reaches someone else's customer."""
+import io
+
+from sqlalchemy import select
+
+from core.models import User
+from plugins.customers import exchange
+from plugins.customers.models import Customer
+from plugins.customers.services import create_customer, update_customer
+
+from .conftest import login, uscc_code
+from .test_exchange import HEADER, csv_bytes, rows
+
+
+def _found(client, q):
+    html = client.get("/customers/", query_string={"q": q}).get_data(as_text=True)
+    return html
+
+
+def _make(db, owner, name, **fields):
+    c = create_customer(db, name=name, kind="general", org_unit_id=owner.org_unit_id,
+                        owner_id=owner.id, **fields)
+    db.commit()
+    return c
+
+
+def test_search_by_name_code_phone_in_chinese_latin_and_digits(app, db, client, people):
+    s1 = people["sales1"]
+    hz = _make(db, s1, "杭州万家电器商行", phone="13912345678", tags="重点")
+    sh = _make(db, s1, "上海Hengtong家电城", phone="02166667777", licence_no=uscc_code(7))
+    end = _make(db, s1, "萧山临浦杭州", phone="")
+    login(client, "sales1")
+    for q, yes, no in [
+        ("杭州", ["杭州万家电器商行", "萧山临浦杭州"], ["上海Hengtong家电城"]),  # 2 chars, also at the end
+        ("万家电器", ["杭州万家电器商行"], ["上海Hengtong家电城", "萧山临浦杭州"]),
+        ("hengTONG", ["上海Hengtong家电城"], ["杭州万家电器商行"]),  # Latin, any case
+        ("ng", ["上海Hengtong家电城"], ["杭州万家电器商行"]),
+        ("6666", ["上海Hengtong家电城"], ["杭州万家电器商行"]),  # phone digits
+        ("39", ["杭州万家电器商行"], ["萧山临浦杭州"]),
+        ("重点", ["杭州万家电器商行"], ["上海Hengtong家电城"]),  # tags
+        ("州", ["杭州万家电器商行", "萧山临浦杭州"], ["上海Hengtong家电城"]),  # one character
+        (hz.code, ["杭州万家电器商行"], ["上海Hengtong家电城"]),  # the code
+        (uscc_code(7)[-6:], ["上海Hengtong家电城"], ["杭州万家电器商行"]),  # licence number
+        ("杭州x", [], ["杭州万家电器商行", "萧山临浦杭州"]),
+    ]:
+        html = _found(client, q)
+        for name in yes:
+            assert name in html, (q, name)
+        for name in no:
+            assert name not in html, (q, name)
+    assert end.code in _found(client, "杭州")
+
+
+def test_search_respects_scope(app, db, client, people):
+    _make(db, people["sales1"], "杭州永利电器商行")
+    _make(db, people["manager2"], "杭州永昌电器商行")  # another office
+    login(client, "sales1")
+    for q in ("杭州", "电器商行"):
+        html = _found(client, q)
+        assert "杭州永利电器商行" in html and "杭州永昌电器商行" not in html
+    login(client, "manager2")
+    html = _found(client, "电器商行")
+    assert "杭州永昌电器商行" in html and "杭州永利电器商行" not in html
+
+
+def test_index_follows_edits_and_deletes(app, db, client, people):
+    c = _make(db, people["sales1"], "杭州永利电器商行", phone="13800001111")
+    update_customer(db, c, name="宁波恒通家电城", phone="13922223333")
+    db.commit()
+    login(client, "sales1")
+    assert "宁波恒通家电城" in _found(client, "宁波")
+    assert "宁波恒通家电城" in _found(client, "恒通家电")
+    assert "宁波恒通家电城" in _found(client, "2222")
+    for q in ("杭州", "永利电器", "1111"):
+        assert "宁波恒通家电城" not in _found(client, q)
+    db.delete(db.get(Customer, c.id))
+    db.commit()
+    for q in ("宁波", "恒通家电", "2222"):
+        assert c.code not in _found(client, q)
+
+
+def test_imported_customers_are_found(app, db, client, people):
+    importer = db.scalar(select(User).where(User.username == "sales1"))
+    body = rows(30)
+    body[7][0] = "桐乡濮院佳美电器城"
+    result = exchange.import_file(db, io.BytesIO(csv_bytes(HEADER, body)), "客户.csv", importer)
+    db.commit()
+    assert result.ok and result.imported == 30
+    login(client, "sales1")
+    assert "桐乡濮院佳美电器城" in _found(client, "濮院")
+    assert "桐乡濮院佳美电器城" in _found(client, "佳美电器")
+    assert "导入客户00012" in _found(client, "客户00012")
+    html = _found(client, "导入")
+    assert html.count("导入客户000") == 29
