@@ -28,4 +28,14 @@
       .catch(function () { setTimeout(function () { poll(el); }, 3000); });
   }
   document.querySelectorAll("[data-progress-url]").forEach(poll);
+  // Widgets drawn after the page: <div data-fragment-url="..."> gets the HTML
+  // fragment the URL answers; on failure its link to the widget's page stays.
+  document.querySelectorAll("[data-fragment-url]").forEach(function (el) {
+    fetch(el.getAttribute("data-fragment-url"),
+          { headers: { "X-Qudao-Fragment": "1" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) { el.innerHTML = html; })
+      .catch(function () {})
+      .then(function () { el.removeAttribute("aria-busy"); });
+  });
 })();
