@@ -4,17 +4,16 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.services import ServiceError
 
-from plugins.customers.api import Customer
-
 from . import charts
-from .models import CrossRegionIncident, DealerOrder
+from .models import CrossRegionIncident, DealerOrder, ReturnedUnit
 from .models.market import INC_OPEN
 from .models.orders import DRAFT
+from .models.samples import RU_CLOSED
 from .services import orders as order_svc
 from .services import samples as sample_svc
 from .services import stock as stock_svc
@@ -23,24 +22,60 @@ from .services.network import dealer_ids
 from .services.pressing import PEAK, season_of
 
 
-def _count(session: Session, stmt) -> int:
-    return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+#: Settings the home page's figures read, fetched in one query.
+COUNT_SETTINGS = ("signed_slip_overdue_days", "receipt_slip_overdue_days", "returned_unit_max_days")
+
+
+def prefetch_settings(session: Session, keys) -> None:
+    """Read several dealers settings in one query into the session's settings
+    cache (``core.settings.get`` then answers them without a query each)."""
+    from core import settings
+
+    names = ["dealers." + k for k in keys]
+    cache = session.info.setdefault("_settings", {})
+    missing = [k for k in names if k not in cache]
+    if missing:
+        cache.update(settings.all_values(session, missing))
+
+
+def _n(stmt):
+    """``count(*)`` of a list page's own SELECT, as a scalar subquery."""
+    return select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
+
+
+def _hits(stmt):
+    """1 for the rows a list page's SELECT on the same table keeps, else 0."""
+    return func.coalesce(func.sum(case((stmt.whereclause, 1), else_=0)), 0)
 
 
 def counts(session: Session, user, today: date) -> dict[str, int]:
+    """The to-do figures in one statement: the three order figures as
+    conditional sums over the visible orders, every other figure as the
+    ``count(*)`` of the SELECT its list page runs — so each figure is, by
+    construction, the number of rows that page lists."""
     from core.access import scoped_select
 
-    return {
-        "dealers": _count(session, dealer_ids(session, user)),
-        "drafts": _count(session, scoped_select(session, DealerOrder, user).where(DealerOrder.state == DRAFT)),
-        "unsigned": _count(session, order_svc.overdue_signatures(session, user, today)),
-        "no_receipt": _count(session, order_svc.overdue_receipts(session, user, today)),
-        "uncounted": _count(session, sample_svc.uncounted_terminals(session, user, period_of(today))),
-        "discrepancies": _count(session, sample_svc.discrepancies(session, user)),
-        "returns_overdue": sum(1 for r in sample_svc.returned_aging(session, user, today) if r["overdue"]),
-        "incidents": _count(session, scoped_select(session, CrossRegionIncident, user)
-                            .where(CrossRegionIncident.status == INC_OPEN)),
-    }
+    prefetch_settings(session, COUNT_SETTINGS)
+    visible = scoped_select(session, DealerOrder, user)
+    orders = (select(_hits(visible.where(DealerOrder.state == DRAFT)).label("drafts"),
+                     _hits(order_svc.overdue_signatures(session, user, today)).label("unsigned"),
+                     _hits(order_svc.overdue_receipts(session, user, today)).label("no_receipt"))
+              .select_from(DealerOrder).where(visible.whereclause).subquery())
+    overdue_returns = (scoped_select(session, ReturnedUnit, user)
+                       .where(ReturnedUnit.state.not_in(RU_CLOSED),
+                              ReturnedUnit.received_on < sample_svc.aging_cutoff(session, today)))
+    incidents = (scoped_select(session, CrossRegionIncident, user)
+                 .where(CrossRegionIncident.status == INC_OPEN))
+    stmt = select(
+        _n(dealer_ids(session, user)).label("dealers"),
+        orders.c.drafts, orders.c.unsigned, orders.c.no_receipt,
+        _n(sample_svc.uncounted_terminals(session, user, period_of(today))).label("uncounted"),
+        _n(sample_svc.discrepancies(session, user)).label("discrepancies"),
+        _n(overdue_returns).label("returns_overdue"),
+        _n(incidents).label("incidents"),
+    ).select_from(orders)
+    row = session.execute(stmt).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
 
 
 def sell_chart(session: Session, user, today: date, months: int = 6) -> dict:
@@ -51,12 +86,15 @@ def sell_chart(session: Session, user, today: date, months: int = 6) -> dict:
     return {"series": series, "svg": charts.grouped_bars(series, ("sell_in", "sell_out"))}
 
 
+#: Settings the cover chart reads, fetched in one query.
+COVER_SETTINGS = ("sellout_window_weeks", "offseason_ceiling_weeks", "peak_target_weeks", "peak_months")
+
+
 def cover_chart(session: Session, user, today: date, limit: int = 12) -> dict:
-    covers = stock_svc.dealer_cover(session, dealer_ids(session, user), today)
+    prefetch_settings(session, COVER_SETTINGS)
+    covers = stock_svc.dealer_cover_rows(session, dealer_ids(session, user), today)
     if not covers:
         return {"rows": [], "svg": None}
-    names = dict(session.execute(select(Customer.id, Customer.name)
-                                 .where(Customer.id.in_(list(covers)))).all())
     ceiling = Decimal(setting(session, "offseason_ceiling_weeks"))
     target = Decimal(setting(session, "peak_target_weeks"))
     # Off-season a dealer above the ceiling is over-stocked; in peak season
@@ -66,8 +104,8 @@ def cover_chart(session: Session, user, today: date, limit: int = 12) -> dict:
     except ServiceError:  # a mistyped season calendar must not break the home page
         peak = False
     too_much = target if peak else ceiling
-    rows = sorted(({"label": names.get(cid, str(cid))[:12], "value": v,
-                    "over": v is None or v > too_much} for cid, v in covers.items()),
-                  key=lambda r: (r["value"] is not None, -(r["value"] or 0)))
+    rows = sorted(({"label": (name or str(cid))[:12], "value": v, "over": v is None or v > too_much}
+                   for cid, name, v in covers),
+                  key=lambda r: (r["value"] is not None, -(r["value"] or 0), r["label"]))
     rows = rows[:limit]
     return {"rows": rows, "svg": charts.hbars(rows, {"target": target, "ceiling": ceiling})}

@@ -1,7 +1,17 @@
-"""Home-page widgets and the finance panel on the customer page."""
+"""Home-page widgets and the finance panel on the customer page.
+
+The receivables figures age every open item of the viewer's customers and
+the budget compares each budget line with the ledger, so the home page only
+draws their frames (one ``EXISTS`` query decides whether there is a budget
+this month): ``qudao.js`` fetches each body from ``/finance/widgets/<name>``
+after the page — without JavaScript the frame is a link to it — and the
+rendered body is kept per user for ``WIDGET_CACHE_SECONDS`` (default 60) and
+shows the time it was computed."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Callable
 
 from sqlalchemy import select
 
@@ -12,33 +22,60 @@ from core.registry import Widget
 from .models import Budget, Statement
 from .services import credit as credit_svc
 
+VIEW = "finance.view"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    title: Any
+    template: str
+    build: Callable  # (session, user, today) -> the template's ``ctx``
+    sequence: int
+
+
+def _receivables(s, user, today):
+    from .views.overview import summary
+
+    return summary(s, user)
+
+
+def _budget(s, user, today):
+    from core.access import scoped_select
+
+    from .labels import label
+    from .services import budgets as budget_svc
+
+    rows = budget_svc.report(s, scoped_select(s, Budget, user), today.year, today.month)
+
+    def name(r):
+        if r.budget.account is not None:
+            return r.budget.account.name.split("-")[-1]
+        return label(r.budget.kind)
+
+    return {"rows": [{"label": name(r), "actual": r.actual, "percent": r.percent} for r in rows[:6]]}
+
+
+#: Widgets loaded after the page, by the name in their URL.
+FRAGMENTS = {
+    "receivables": Fragment(_l("Receivables"), "finance/widget_receivables.html", _receivables, 20),
+    "budget": Fragment(_l("Budget this month"), "finance/widget_budget.html", _budget, 30),
+}
+
 
 def widgets(user) -> list[Widget]:
     from core.access import scoped_select
     from core.web import db_session
 
     s = db_session()
-    if not has_permission(s, user, "finance.view"):
+    if not has_permission(s, user, VIEW):
         return []
-    from .views.overview import summary
-
-    out = [Widget(_l("Receivables"), "finance/widget_receivables.html", summary(s, user), 20)]
+    names = ["receivables"]
     today = date.today()
-    from .services import budgets as budget_svc
-
-    rows = budget_svc.report(s, scoped_select(s, Budget, user), today.year, today.month)
-    if rows:
-        from .labels import label
-
-        def name(r):
-            if r.budget.account is not None:
-                return r.budget.account.name.split("-")[-1]
-            return label(r.budget.kind)
-
-        out.append(Widget(_l("Budget this month"), "finance/widget_budget.html",
-                          {"rows": [{"label": name(r), "actual": r.actual, "percent": r.percent}
-                                    for r in rows[:6]]}, 30))
-    return out
+    budgets = scoped_select(s, Budget, user).where(Budget.year == today.year, Budget.month == today.month)
+    if s.scalar(select(budgets.exists())):
+        names.append("budget")
+    return [Widget(FRAGMENTS[n].title, "finance/widget_lazy.html", {"name": n}, FRAGMENTS[n].sequence)
+            for n in names]
 
 
 def customer_panel(session, customer, user) -> list:

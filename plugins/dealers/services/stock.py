@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from core.i18n import _l
@@ -255,18 +255,42 @@ def monthly_series(session: Session, customer_ids, periods: list[str]) -> list[d
             for p in periods]
 
 
+def dealer_cover_rows(session: Session, customer_ids, at: date) -> list[tuple[int, str, Decimal | None]]:
+    """``(customer id, name, weeks of cover)`` per dealer over all models, in
+    one statement: stock on hand (latest count plus units confirmed after
+    it, or everything confirmed when never counted) and units sold in the
+    sell-out window, summed per dealer in SQL.  Same definitions as
+    ``stock_on_hand`` and ``weekly_sellout``; a dealer is listed when it has a
+    count, a shipment or a report in the window."""
+    weeks = int(setting(session, "sellout_window_weeks"))
+    start = at - timedelta(days=7 * weeks)
+    latest = _latest_counts(session, customer_ids, at)
+    counted = select(latest.c.customer_id.label("cid"), latest.c.stock_qty.label("stock"),
+                     literal(0).label("sold"))
+    shipped_since = (
+        select(DealerOrder.customer_id, DealerOrderLine.quantity, literal(0))
+        .join(DealerOrder, DealerOrder.id == DealerOrderLine.order_id)
+        .outerjoin(latest, and_(latest.c.customer_id == DealerOrder.customer_id,
+                                latest.c.product_id == DealerOrderLine.product_id))
+        .where(DealerOrder.state == CONFIRMED, DealerOrder.confirmed_on <= at,
+               _ids_clause(DealerOrder.customer_id, customer_ids),
+               or_(latest.c.report_date.is_(None), DealerOrder.confirmed_on > latest.c.report_date)))
+    sold_in_window = (
+        select(DealerStockReport.customer_id, literal(0), func.coalesce(DealerStockReportLine.sold_qty, 0))
+        .join(DealerStockReport, DealerStockReport.id == DealerStockReportLine.report_id)
+        .where(DealerStockReport.report_date > start, DealerStockReport.report_date <= at,
+               _ids_clause(DealerStockReport.customer_id, customer_ids)))
+    parts = union_all(counted, shipped_since, sold_in_window).subquery()
+    stmt = (select(parts.c.cid, Customer.name, func.sum(parts.c.stock), func.sum(parts.c.sold))
+            .join(Customer, Customer.id == parts.c.cid)
+            .group_by(parts.c.cid, Customer.name))
+    return [(cid, name, cover(int(stock or 0), Decimal(int(sold or 0)) / weeks))
+            for cid, name, stock, sold in session.execute(stmt)]
+
+
 def dealer_cover(session: Session, customer_ids, at: date) -> dict[int, Decimal | None]:
     """Weeks of cover per dealer over all models (total stock ÷ total weekly sell-out)."""
-    on_hand = stock_on_hand(session, customer_ids, at)
-    weekly = weekly_sellout(session, customer_ids, at)
-    stock_t: dict[int, int] = {}
-    weekly_t: dict[int, Decimal] = {}
-    for (c, _p), q in on_hand.items():
-        stock_t[c] = stock_t.get(c, 0) + q
-    for (c, _p), w in weekly.items():
-        weekly_t[c] = weekly_t.get(c, Decimal("0")) + w
-    return {c: cover(stock_t.get(c, 0), weekly_t.get(c, Decimal("0")))
-            for c in set(stock_t) | set(weekly_t)}
+    return {cid: value for cid, _name, value in dealer_cover_rows(session, customer_ids, at)}
 
 
 def grid_products(session: Session, customer: Customer) -> list[DealerProduct]:

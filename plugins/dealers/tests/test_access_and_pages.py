@@ -125,7 +125,8 @@ LIST_PAGES = ["/dealers/", "/dealers/list", "/dealers/orders", "/dealers/orders/
               "/dealers/samples", "/dealers/samples/discrepancies", "/dealers/samples/uncounted",
               "/dealers/returns", "/dealers/promotions", "/dealers/promoters", "/dealers/surveys",
               "/dealers/coverage", "/dealers/cross-region", "/dealers/rebates", "/dealers/products",
-              "/dealers/products/1", "/dealers/price-lists", "/dealers/price-lists/1", "/"]
+              "/dealers/products/1", "/dealers/price-lists", "/dealers/price-lists/1", "/",
+              "/dealers/widgets/sell", "/dealers/widgets/cover"]
 
 
 def test_every_list_page_renders_in_chinese(world, records, client):
@@ -134,7 +135,11 @@ def test_every_list_page_renders_in_chinese(world, records, client):
         resp = client.get(url)
         assert resp.status_code == 200, url
     assert "经销商" in client.get("/dealers/").get_data(as_text=True)
-    assert "<svg" in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-fragment-url="/dealers/widgets/cover"' in home  # drawn after the page
+    for name in ("sell", "cover"):
+        body = client.get(f"/dealers/widgets/{name}", headers={"X-Qudao-Fragment": "1"})
+        assert "<svg" in body.get_data(as_text=True), name
 
 
 def test_customer_page_shows_the_dealer_panels(world, records, client):

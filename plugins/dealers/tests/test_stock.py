@@ -124,4 +124,5 @@ def test_a_mistyped_season_calendar_is_reported_not_a_crash(world, client):
     html = client.get("/dealers/pressing").get_data(as_text=True)
     assert 'class="flash error"' in html and "9,13" in html
     assert client.get("/").status_code == 200
+    assert client.get("/dealers/widgets/cover", headers={"X-Qudao-Fragment": "1"}).status_code == 200
     assert "9,13" in client.get(f"/dealers/orders/{oid}").get_data(as_text=True)

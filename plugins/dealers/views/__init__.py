@@ -9,7 +9,7 @@ bp = Blueprint("dealers", __name__, url_prefix="/dealers",
 
 def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
-    from . import catalog, market, network, orders, overview, promotions, rebates, samples, stock  # noqa: F401
+    from . import catalog, market, network, orders, overview, promotions, rebates, samples, stock, widgets  # noqa: F401
 
     return bp
 
