@@ -8,11 +8,12 @@ from __future__ import annotations
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
+_ALLOWED = frozenset(ALPHABET)
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def check_char(first17: str) -> str:
-    total = sum(VALUES[c] * w for c, w in zip(first17, WEIGHTS))
+    total = sum(map(int.__mul__, map(VALUES.__getitem__, first17), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -25,7 +26,7 @@ def problem(code: str) -> str | None:
     code = normalise(code)
     if len(code) != 18:
         return "length"
-    if any(c not in VALUES for c in code):
+    if not _ALLOWED.issuperset(code):
         return "characters"
     if not code[2:8].isdigit():
         return "division"
