@@ -114,6 +114,8 @@ Index(searchindex.PG_INDEX,
       searchindex.search_text(Customer).label("search_text"),
       postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
       ).ddl_if(callable_=lambda *a, **kw: False)
+Index(searchindex.PG_BIGRAM_INDEX, searchindex.bigrams(Customer).label("bigrams"),
+      postgresql_using="gin").ddl_if(callable_=lambda *a, **kw: False)
 searchindex.install_events(Customer.__table__)
 
 

@@ -2,14 +2,17 @@
 status, kind, region and last visit, on top of the scoped select.
 
 The search text is looked up in the search index (``searchindex``): FTS5
-trigrams on SQLite, pg_trgm on PostgreSQL.  The index only narrows the
-customer ids; the scope and the other filters stay on ``customers_customer``.
+trigrams on SQLite, pg_trgm trigrams and a bigram array on PostgreSQL.  The
+index only narrows the customer ids; the scope and the other filters stay on
+``customers_customer``.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, column, func, literal, literal_column, or_, select, table
+from sqlalchemy import (Select, Text, cast, column, func, literal, literal_column, or_, select,
+                        table)
+from sqlalchemy.dialects.postgresql import array
 
 from . import searchindex
 from .models import Customer
@@ -38,9 +41,10 @@ def search_condition(q: str, dialect: str, many: bool = False):
 
     ``many``: the caller knows the search matches many rows (the list's
     count reached its cap) and reads them in another index's order (the
-    list's page, newest code first): then SQLite walks that index and tests
-    each id against the matching set, stopping at the page's end, instead of
-    fetching and sorting every match."""
+    list's page, newest code first): then the database walks that index
+    and tests each row (SQLite: its id against the matching set; PostgreSQL:
+    ILIKE on the columns), stopping at the page's end, instead of fetching
+    and sorting every match."""
     q = "".join(ch for ch in q if ch >= " ")  # the index separator never matches
     like = _like_pattern(q)
     if dialect == "sqlite":
@@ -62,10 +66,16 @@ def search_condition(q: str, dialect: str, many: bool = False):
         # One character: no trigram holds less; SQLite's LIKE ignores ASCII
         # case already (ilike() would wrap both sides in lower()).
         return or_(*(c.like(like, escape="\\") for c in _SEARCHED))
-    if dialect == "postgresql":
-        # pg_trgm answers three characters or more from the GIN index; shorter
-        # strings scan (the list stops early, its count at 1,001).
-        return searchindex.search_text(Customer).like(_like_pattern(q.lower()), escape="\\")
+    if dialect == "postgresql" and not many and len(q) >= 2:
+        if len(q) >= 3:  # pg_trgm's GIN index
+            cond = searchindex.search_text(Customer).like(_like_pattern(q.lower()), escape="\\")
+        else:  # two characters: the bigram GIN index
+            cond = searchindex.bigrams(Customer).op("@>")(array([cast(q.lower(), Text)]))
+        # OFFSET 0 keeps the planner from walking another index (the page's
+        # code order) and calling the search function on every row it meets.
+        return Customer.id.in_(select(Customer.id).where(cond).offset(0))
+    # One character, or many matches read in another index's order: plain
+    # ILIKE on the columns is cheapest per row (no function call).
     return or_(*(c.ilike(like, escape="\\") for c in _SEARCHED))
 
 

@@ -95,3 +95,20 @@ def test_imported_customers_are_found(app, db, client, people):
     assert "导入客户00012" in _found(client, "客户00012")
     html = _found(client, "导入")
     assert html.count("导入客户000") == 29
+
+
+def test_many_matches_page_and_count(app, db, client, people, monkeypatch):
+    """Past the count's cap the page is read another way; same rows, "N+"."""
+    from plugins.customers.views import customers as views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    s1 = people["sales1"]
+    made = [_make(db, s1, f"杭州永利电器{i}号店") for i in range(4)]
+    _make(db, people["manager2"], "杭州永昌电器商行")  # out of scope
+    _make(db, s1, "宁波恒通家电城")
+    login(client, "sales1")
+    for q in ("杭州", "永利电器", "州"):
+        html = _found(client, q)
+        assert "2+" in html, q
+        assert all(c.code in html for c in made), q
+        assert "杭州永昌电器商行" not in html and "宁波恒通家电城" not in html

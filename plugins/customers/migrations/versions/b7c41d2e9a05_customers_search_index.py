@@ -1,4 +1,4 @@
-"""customers search index: FTS5 trigram table (SQLite), pg_trgm GIN (PostgreSQL)
+"""customers search index: FTS5 trigram table (SQLite), pg_trgm and bigram GIN (PostgreSQL)
 
 Revision ID: b7c41d2e9a05
 Revises: 9e8e64114989
@@ -51,8 +51,17 @@ PG_UP = (
     "EXECUTE format('CREATE INDEX ix_customers_customer_search_trgm ON customers_customer "
     "USING gin (customers_search_text(name, code, phone, licence_no, tags) %I.gin_trgm_ops)', s); "
     "END $$",
+    # Two characters ("杭州") hold no trigram: their own GIN index.
+    "CREATE OR REPLACE FUNCTION customers_bigrams(t text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
+    "$$ SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}') "
+    "FROM generate_series(1, length(t) - 1) AS i $$",
+    "CREATE INDEX ix_customers_customer_search_bigram ON customers_customer USING gin "
+    "(customers_bigrams(customers_search_text(name, code, phone, licence_no, tags)))",
 )
 PG_DOWN = (
+    "DROP INDEX IF EXISTS ix_customers_customer_search_bigram",
+    "DROP FUNCTION IF EXISTS customers_bigrams(text)",
     "DROP INDEX IF EXISTS ix_customers_customer_search_trgm",
     "DROP FUNCTION IF EXISTS customers_search_text(text, text, text, text, text)",
 )
