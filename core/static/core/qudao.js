@@ -31,6 +31,7 @@
   // Widgets drawn after the page: <div data-fragment-url="..."> gets the HTML
   // fragment the URL answers; on failure its link to the widget's page stays.
   document.querySelectorAll("[data-fragment-url]").forEach(function (el) {
+    el.setAttribute("aria-busy", "true");
     fetch(el.getAttribute("data-fragment-url"),
           { headers: { "X-Qudao-Fragment": "1" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })

@@ -3,10 +3,11 @@
 With the ``X-Qudao-Fragment`` header (sent by ``qudao.js``) the answer is the
 widget's body alone; without it, a page of its own (the link shown when
 JavaScript is off).  The rendered body is cached per process for
-``WIDGET_CACHE_SECONDS`` (default 60, 0 = off) under (user, widget, locale,
-day): a user only ever gets a body computed for them, the permission is
-checked on every request, and a change of data shows after at most that
-long — the body says when it was computed."""
+``WIDGET_CACHE_SECONDS`` (default 60, 0 = off) under (user, session token,
+widget, locale, day): a user only ever gets a body computed for them in this
+sign-in (a role change signs its users out), the permission is checked on
+every request, and a change of data shows after at most that long — the body
+says when it was computed."""
 from __future__ import annotations
 
 import time
@@ -62,7 +63,8 @@ def widget(name: str):
         return Markup(render_template("dealers/widget_fragment.html", template=frag.template,
                                       ctx=ctx, as_of=as_of))
 
-    body = cached((current_user.id, name, str(get_locale()), today), build)
+    key = (current_user.id, getattr(current_user, "session_token", None), name, str(get_locale()), today)
+    body = cached(key, build)
     if request.headers.get("X-Qudao-Fragment"):
         return body
     return render_template("dealers/widget_page.html", title=frag.title, body=body)
