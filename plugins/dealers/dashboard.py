@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from core.services import ServiceError
@@ -43,9 +43,15 @@ def _n(stmt):
     return select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
 
 
+def _where(stmt):
+    """A SELECT's WHERE as one condition (TRUE when it has none: a user who
+    sees everything)."""
+    return true() if stmt.whereclause is None else stmt.whereclause
+
+
 def _hits(stmt):
     """1 for the rows a list page's SELECT on the same table keeps, else 0."""
-    return func.coalesce(func.sum(case((stmt.whereclause, 1), else_=0)), 0)
+    return func.coalesce(func.sum(case((_where(stmt), 1), else_=0)), 0)
 
 
 def counts(session: Session, user, today: date) -> dict[str, int]:
@@ -60,7 +66,7 @@ def counts(session: Session, user, today: date) -> dict[str, int]:
     orders = (select(_hits(visible.where(DealerOrder.state == DRAFT)).label("drafts"),
                      _hits(order_svc.overdue_signatures(session, user, today)).label("unsigned"),
                      _hits(order_svc.overdue_receipts(session, user, today)).label("no_receipt"))
-              .select_from(DealerOrder).where(visible.whereclause).subquery())
+              .select_from(DealerOrder).where(_where(visible)).subquery())
     overdue_returns = (scoped_select(session, ReturnedUnit, user)
                        .where(ReturnedUnit.state.not_in(RU_CLOSED),
                               ReturnedUnit.received_on < sample_svc.aging_cutoff(session, today)))

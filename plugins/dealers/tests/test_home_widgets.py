@@ -130,6 +130,13 @@ def test_to_do_figures_equal_the_list_pages(world, app, client):
     home = client.get("/").get_data(as_text=True)
     assert _figure(home, "/dealers/orders?state=draft") == 4
     assert _figure(home, "/dealers/orders/paper-trail", 0) == 3
+    # So does the auditor, whose scope has no condition at all.
+    client.login("aud")
+    home = client.get("/").get_data(as_text=True)
+    drafts = client.get("/dealers/orders?state=draft").get_data(as_text=True)
+    assert _figure(home, "/dealers/orders?state=draft") == len(re.findall(r'href="/dealers/orders/\d+"', drafts)) == 4
+    assert _figure(home, "/dealers/orders/paper-trail", 0) == 3
+    assert _figure(home, "/dealers/returns") == 2
 
 
 def _reference_cover(s, ids, at):
