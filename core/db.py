@@ -52,6 +52,19 @@ def set_immediate(value: bool) -> contextvars.Token:
     return _immediate.set(value)
 
 
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they start with a
+    deferred ``BEGIN``, so a long one (rendering a PDF) does not hold the
+    write lock and other writers go on.  Writing in one of them may fail
+    with "database is locked" instead of waiting — do not."""
+    token = _immediate.set(False)
+    try:
+        yield
+    finally:
+        _immediate.reset(token)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 

@@ -1,12 +1,17 @@
 """Issuing documents: check access, build the context, number, render,
 archive, record.  No Flask: views, the CLI and jobs call the same code.
-Callers commit (one issued document = one transaction, number included)."""
+
+``issue`` works in the caller's transaction (one issued document = one
+transaction, number included; callers commit).  ``issue_apart`` renders in
+a reading transaction and writes in a short one of its own, for batches
+where several workers render side by side."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, ContextManager
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +19,9 @@ from sqlalchemy.orm import Session
 from .. import access
 from .. import settings as settings_svc
 from ..dates import is_chinese, local_time
-from ..db import utcnow
+from ..db import reading, utcnow
 from ..i18n import _l
-from ..models import Attachment, OrgUnit, User
+from ..models import Attachment, OrgUnit, Sequence, User
 from ..registry import DocumentSpec
 from ..sequences import next_number
 from ..services import ServiceError
@@ -134,12 +139,28 @@ def _org_unit_id(session: Session, user: User) -> int:
                           .order_by(OrgUnit.id).limit(1))
 
 
-def issue(session: Session, spec_name: str, record_id: Any, user: User, *,
-          locale: str | None = None) -> IssuedDocument:
-    """Render, number and archive one document for ``user``; returns its row
-    (flushed, not committed).  Raises UnknownDocument, RecordNotFound,
-    ``core.access.AccessDenied`` or DocumentError."""
-    ext = _ext(session)
+@dataclass
+class Rendered:
+    """A document rendered but not yet recorded: the PDF bytes and what its
+    archive row will say.  ``record`` writes it; until then nothing of it is
+    in the database."""
+
+    spec: str
+    record_id: str
+    locale: str
+    title: str
+    number: str | None
+    sequence: str | None
+    issued_at: datetime
+    owner_id: int
+    org_unit_id: int
+    pdf: bytes
+    filename: str
+
+
+def _prepare(session: Session, spec_name: str, record_id: Any, user: User,
+             locale: str | None) -> tuple[DocumentSpec, str, dict, str]:
+    """Check access and build the plain context: (spec, record id, data, locale)."""
     spec = get_spec(session, spec_name)
     access.require(session, user, spec.permission)
     rid = str(record_id).strip()
@@ -152,15 +173,18 @@ def issue(session: Session, spec_name: str, record_id: Any, user: User, *,
     if data is None:
         raise RecordNotFound(_l("The record does not exist."))
     locale = locale or getattr(user, "locale", None) or "zh_CN"
-    renderer = ext.pdf
+    renderer = _ext(session).pdf
     data = plain(data, lambda t: renderer.gettext(t, locale))
     clash = RESERVED & set(data)
     if clash:
         raise TypeError(f"{spec.name}: build_context must not set {', '.join(sorted(clash))}")
-    now = utcnow()
-    tz = ext.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
-    local_now = local_time(now, tz)
-    number = next_number(session, spec.sequence, local_now.date()) if spec.sequence else None
+    return spec, rid, data, locale
+
+
+def _render(session: Session, spec: DocumentSpec, rid: str, data: dict, user: User,
+            locale: str, number: str | None, now: datetime) -> Rendered:
+    renderer = _ext(session).pdf
+    local_now = local_time(now, _tz(_ext(session)))
     title = str(data.get("title") or renderer.gettext(spec.label, locale))
     context = {
         **data,
@@ -171,13 +195,109 @@ def issue(session: Session, spec_name: str, record_id: Any, user: User, *,
         "lang": "zh-CN" if is_chinese(locale) else "en",
     }
     pdf = renderer.render(spec.template, context, locale)
-    rel, digest = archive.store(archive.root_of(ext.config), pdf)
-    row = IssuedDocument(number=number, spec=spec.name, title=title[:200], record_id=rid,
-                         locale=locale, filename=_filename(spec, number, rid), size=len(pdf),
-                         sha256=digest, storage_path=rel, issued_at=now, owner_id=user.id,
-                         org_unit_id=_org_unit_id(session, user))
+    return Rendered(spec=spec.name, record_id=rid, locale=locale, title=title, number=number,
+                    sequence=spec.sequence, issued_at=now, owner_id=user.id,
+                    org_unit_id=_org_unit_id(session, user), pdf=pdf,
+                    filename=_filename(spec, number, rid))
+
+
+def render_document(session: Session, spec_name: str, record_id: Any, user: User, *,
+                    locale: str | None = None, number: str | None = None,
+                    now: datetime | None = None) -> Rendered:
+    """Check access, build the context and render the PDF — reads only;
+    ``number`` is what the document will be numbered (None for a spec
+    without a sequence).  Raises UnknownDocument, RecordNotFound,
+    ``core.access.AccessDenied`` or DocumentError."""
+    spec, rid, data, locale = _prepare(session, spec_name, record_id, user, locale)
+    return _render(session, spec, rid, data, user, locale, number, now or utcnow())
+
+
+def _tz(ext) -> str:
+    return ext.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+
+
+def _issued_on(session: Session, now: datetime) -> date:
+    return local_time(now, _tz(_ext(session))).date()
+
+
+def record(session: Session, doc: Rendered, stored: tuple[str, str] | None = None
+           ) -> IssuedDocument:
+    """Write the archive row of a rendered document (flushed, not
+    committed); stores the file first unless ``stored`` (path, SHA-256)
+    says where it already is."""
+    rel, digest = stored or archive.store(archive.root_of(_ext(session).config), doc.pdf)
+    row = IssuedDocument(number=doc.number, spec=doc.spec, title=doc.title[:200],
+                         record_id=doc.record_id, locale=doc.locale, filename=doc.filename,
+                         size=len(doc.pdf), sha256=digest, storage_path=rel,
+                         issued_at=doc.issued_at, owner_id=doc.owner_id,
+                         org_unit_id=doc.org_unit_id)
     session.add(row)
     session.flush()
+    return row
+
+
+def issue(session: Session, spec_name: str, record_id: Any, user: User, *,
+          locale: str | None = None) -> IssuedDocument:
+    """Render, number and archive one document for ``user`` in the caller's
+    transaction; returns its row (flushed, not committed).  Raises
+    UnknownDocument, RecordNotFound, ``core.access.AccessDenied`` or
+    DocumentError.  A numbered document takes its number before it renders,
+    so the caller's transaction holds the sequence (and on SQLite the write
+    lock) while WeasyPrint runs; ``issue_apart`` does not."""
+    spec, rid, data, locale = _prepare(session, spec_name, record_id, user, locale)
+    now = utcnow()
+    number = (next_number(session, spec.sequence, _issued_on(session, now))
+              if spec.sequence else None)
+    return record(session, _render(session, spec, rid, data, user, locale, number, now))
+
+
+def _peek_number(session: Session, key: str, when: date) -> str:
+    """The number ``next_number`` would give now (nothing is taken)."""
+    spec = _ext(session).sequences[key]
+    last = session.scalar(select(Sequence.last_value).where(Sequence.key == key,
+                                                            Sequence.year == when.year))
+    return spec.pattern.format(year=when.year, n=(last or 0) + 1)
+
+
+def issue_apart(session_scope: Callable[[], ContextManager[Session]], spec_name: str,
+                record_id: Any, user_id: int, *, locale: str | None = None,
+                then: Callable[[Session, IssuedDocument], None] | None = None
+                ) -> IssuedDocument:
+    """Issue one document in transactions of its own, so that no write lock
+    is held while it renders: check access, build the context and render in
+    a reading transaction (on SQLite a deferred ``BEGIN``: other writers go
+    on), store the file in the archive, then write the archive row — and
+    whatever ``then(session, row)`` adds, e.g. the record pointing at it —
+    in one short writing transaction.  Returns the committed row (detached).
+
+    Numbering stays gapless: a numbered document is rendered with the number
+    the sequence would give next, and the writing transaction takes the
+    number for real.  If another issue took it meanwhile, the document is
+    rendered again inside the writing transaction with the number it got
+    (``issue``'s way), so the PDF always carries its row's number; a render
+    that fails takes no number at all.  A failure after the file was stored
+    leaves an unreferenced file in the content-addressed archive, nothing
+    else.  ``session_scope`` is ``Database.session`` or a job's
+    ``ctx.session``."""
+    with reading(), session_scope() as s:
+        user = s.get(User, user_id)
+        spec = get_spec(s, spec_name)
+        now = utcnow()
+        guess = _peek_number(s, spec.sequence, _issued_on(s, now)) if spec.sequence else None
+        doc = render_document(s, spec_name, record_id, user, locale=locale, number=guess,
+                              now=now)
+        root = archive.root_of(_ext(s).config)
+    stored: tuple[str, str] | None = archive.store(root, doc.pdf)
+    with session_scope() as s:
+        if doc.sequence:
+            number = next_number(s, doc.sequence, _issued_on(s, doc.issued_at))
+            if number != doc.number:  # another issue took it meanwhile: render with ours
+                doc = render_document(s, spec_name, record_id, s.get(User, user_id),
+                                      locale=doc.locale, number=number, now=doc.issued_at)
+                stored = None
+        row = record(s, doc, stored)
+        if then is not None:
+            then(s, row)
     return row
 
 
