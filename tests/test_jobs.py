@@ -173,6 +173,20 @@ class TestRQ:
         assert db.scalar(select(func.count()).select_from(IssuedDocument)) == 2
 
 
+    def test_capacity_counts_the_workers_listening_on_the_queue(self, app, redis_queue):
+        from core import jobs
+        from core.jobs.worker import make_worker
+
+        ext = app.extensions["qudao"]
+        assert jobs.capacity(ext) == 0  # nobody listens yet
+        worker = make_worker(app, redis_queue, name=f"{redis_queue}-w")
+        worker.register_birth()
+        try:
+            assert jobs.capacity(ext) == 1
+        finally:
+            worker.register_death()
+        assert jobs.capacity(ext) == 0
+
     def test_a_killed_work_horse_fails_the_job_instead_of_running_forever(self, app, db):
         from core import jobs
 
@@ -199,6 +213,12 @@ class TestUnreachableQueue:
         client.login("admin")
         job = _wait(app, _start_batch(client, [sheet]), seconds=0)
         assert job.status == "failed" and "ConnectionError" in job.error
+
+
+def test_capacity_of_the_in_process_runner_is_its_thread_count(app):
+    from core import jobs
+
+    assert jobs.capacity(app.extensions["qudao"]) == 2  # JOB_WORKERS in the test app
 
 
 def test_worker_refuses_to_start_without_redis(app):

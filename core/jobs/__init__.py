@@ -4,10 +4,10 @@
 starts one; ``ext.jobs`` is the runner (threads, or RQ with Redis).
 """
 from .models import DONE, FAILED, QUEUED, RUNNING, Job
-from .service import create, dispatch, finish, job_dir, result_file, visible
+from .service import capacity, create, dispatch, finish, job_dir, result_file, visible
 
-__all__ = ["Job", "QUEUED", "RUNNING", "DONE", "FAILED", "create", "dispatch", "finish",
-           "job_dir", "result_file", "visible"]
+__all__ = ["Job", "QUEUED", "RUNNING", "DONE", "FAILED", "capacity", "create", "dispatch",
+           "finish", "job_dir", "result_file", "visible"]
 
 
 def install(app) -> None:

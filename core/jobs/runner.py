@@ -157,6 +157,9 @@ class ThreadRunner:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="qudao-job")
             self._pool.submit(execute, self.app, job_id)
 
+    def capacity(self) -> int:
+        return self.workers
+
     def shutdown(self, wait: bool = True) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
@@ -190,6 +193,12 @@ class RQRunner:
         self.queue().enqueue(RUN_JOB, int(job_id), job_timeout=self.timeout,
                              result_ttl=0, failure_ttl=7 * 24 * 3600,
                              description=f"qudao job {job_id}")
+
+    def capacity(self) -> int:
+        """RQ workers registered on the queue (busy ones included)."""
+        from rq import Worker
+
+        return Worker.count(connection=self.connection(), queue=self.queue())
 
     def shutdown(self, wait: bool = True) -> None:
         if self._redis is not None:

@@ -50,6 +50,17 @@ def dispatch(ext, job_id: int) -> None:
                                                    error=type(exc).__name__)))
 
 
+def capacity(ext) -> int | None:
+    """How many jobs the runner can run at once (worker threads, or RQ
+    workers listening on the queue, the one asking included); None when it
+    cannot tell.  A job that splits itself queues no more helpers than can
+    run beside it."""
+    try:
+        return ext.jobs.capacity()
+    except Exception:  # noqa: BLE001 - unknown is an answer
+        return None
+
+
 def visible(session: Session, job_id: int, user: User) -> Job | None:
     """The job if ``user`` owns it or is an administrator, else None (→ 404)."""
     stmt = select(Job).where(Job.id == job_id)
