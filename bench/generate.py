@@ -253,6 +253,9 @@ def insert_customers(app, n: int, rng: random.Random, people: People) -> int:
     with engine.begin() as conn:
         count = bulk_insert(conn, table, customer_rows(rng, n, people, kinds,
                                                        set(table.columns.keys())))
+        from plugins.customers.searchindex import catch_up
+
+        catch_up(conn)  # the search index (SQLite) is kept by the platform's write paths
         conn.execute(text(
             "INSERT INTO core_sequence (key, year, last_value) VALUES (:k, :y, :n)"),
             {"k": "customers.customer", "y": date.today().year, "n": n + 1_000_000})

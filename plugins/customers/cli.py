@@ -31,6 +31,17 @@ def _user(session, username: str | None):
     return user
 
 
+@group.command("reindex")
+@with_appcontext
+def reindex_cmd():
+    """Rebuild the customer search index (after inserting customers with raw SQL)."""
+    from .searchindex import rebuild
+
+    with _ext().db.engine.begin() as conn:
+        rebuild(conn)
+    click.echo("search index rebuilt")
+
+
 @group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every row, import nothing.")

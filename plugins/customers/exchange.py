@@ -29,7 +29,7 @@ from core.models import AuditLog, OrgUnit, User
 from core.sequences import next_numbers
 from core.services import ServiceError
 
-from . import uscc
+from . import searchindex, uscc
 from .models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
 from .services import EDITABLE, LENGTHS, SEQUENCE, kinds, status_labels
 
@@ -362,9 +362,9 @@ def _import(session: Session, stream: BinaryIO, filename: str, importer: User | 
 def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
     """Insert the checked rows, their contacts and their audit rows with the
     driver (tuples, no per-row parameter dicts): multi-row ``INSERT``
-    statements on SQLite — one statement per block also means one flush of
-    the search index's FTS5 table per block, where a row-by-row executemany
-    would flush it per row — and ``COPY`` on PostgreSQL.  Ids are allocated
+    statements on SQLite, ``COPY`` on PostgreSQL; then the new customers go
+    into the search index in one statement (SQLite; PostgreSQL's indexes
+    follow by themselves).  Ids are allocated
     up front (SQLite: past the highest id, under the write lock the
     transaction already holds for the codes; PostgreSQL: from the table's
     sequence), so no ``RETURNING`` and no lookup by code is needed."""
@@ -408,6 +408,7 @@ def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
             contacts.append((cid, contact["name"], contact["role"], contact["phone"],
                              contact["wechat"], "", False, stamp, stamp))
     _bulk(conn, table.name, cust_cols, customers)
+    searchindex.catch_up(conn)  # the search index, in one statement
     _bulk(conn, Contact.__tablename__, ("customer_id", "name", "role", "phone", "wechat",
                                         "email", "is_decider", "created_at", "updated_at"),
           contacts)

@@ -117,6 +117,7 @@ Index(searchindex.PG_INDEX,
 Index(searchindex.PG_BIGRAM_INDEX, searchindex.bigrams(Customer).label("bigrams"),
       postgresql_using="gin").ddl_if(callable_=lambda *a, **kw: False)
 searchindex.install_events(Customer.__table__)
+searchindex.install_orm_events(Customer)
 
 
 class Contact(TimestampMixin, Base):

@@ -112,3 +112,27 @@ def test_many_matches_page_and_count(app, db, client, people, monkeypatch):
         assert "2+" in html, q
         assert all(c.code in html for c in made), q
         assert "杭州永昌电器商行" not in html and "宁波恒通家电城" not in html
+
+
+def test_raw_inserts_are_indexed_by_catch_up_and_reindex(app, db, client, people):
+    """A script inserting customers with raw SQL (the bench generator) calls
+    catch_up(); `qudao customers reindex` rebuilds everything."""
+    from sqlalchemy import insert
+
+    from core.cli import main
+    from plugins.customers import searchindex
+
+    s1 = people["sales1"]
+    conn = db.connection()
+    conn.execute(insert(Customer.__table__).values(
+        code="C-RAW1", name="嘉兴秀洲宏达五金", kind="general", status="prospect", tags="",
+        province="", city="", county="", town="", address="", phone="", legal_person="",
+        org_unit_id=s1.org_unit_id, owner_id=s1.id))
+    searchindex.catch_up(conn)
+    db.commit()
+    login(client, "sales1")
+    assert "嘉兴秀洲宏达五金" in _found(client, "宏达五金")
+    assert "嘉兴秀洲宏达五金" in _found(client, "秀洲")
+    res = app.test_cli_runner().invoke(main, ["customers", "reindex"])
+    assert res.exit_code == 0, res.output
+    assert "嘉兴秀洲宏达五金" in _found(client, "宏达五金")
