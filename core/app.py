@@ -15,11 +15,12 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from . import audit, events
+from . import audit, events, state_cache
 from .config import load_config
 from .db import Database
 from .plugins import CORE, PluginError, PluginHost
 from .registry import Permission, SequenceSpec, SettingSpec
+from .state_cache import StateCache
 
 @dataclass
 class Qudao:
@@ -37,6 +38,8 @@ class Qudao:
     models: dict[str, list] = field(default_factory=dict)
     jobs: Any = None  # the job runner, set by core.jobs
     pdf: Any = None  # the PDF renderer, set by core.documents
+    #: Per-process cache of users and the enabled set (core.state_cache).
+    state: Any = None
 
 
 def _collect_registries(ext: Qudao) -> None:
@@ -113,17 +116,20 @@ def create_app(config: dict | None = None) -> Flask:
     host = PluginHost(only=cfg.get("PLUGINS"), extra=extra)
     db = Database(cfg["DATABASE_URL"])
     ext = Qudao(config=cfg, db=db, host=host)
+    ext.state = StateCache(cfg["DATA_DIR"], max_age=float(cfg.get("STATE_CACHE_SECONDS", 60)))
     db.Session.configure(info={"ext": ext})
     audit.install(db.Session)
     events.install(db.Session)
+    state_cache.install(db.Session)
     _collect_registries(ext)
     app.extensions["qudao"] = ext
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)
-    from .i18n import CatalogueDomain, select_locale, select_timezone
+    from .i18n import CatalogueDomain, select_locale_parsed, select_timezone
 
-    babel = Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel = Babel(app, locale_selector=select_locale_parsed, timezone_selector=select_timezone)
     babel.domain_instance = CatalogueDomain()
+    babel.domain_instance.install_jinja(app)
     CSRFProtect(app)
 
     login = LoginManager(app)

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from .db import utcnow
 from .models import LoginAttempt, User
 from .security import hash_password, needs_rehash, safe_next, verify_password
+from .state_cache import CachedUser
 
 bp = Blueprint("auth", __name__)
 
@@ -28,17 +29,28 @@ MIN_PASSWORD = 8
 
 
 def load_user(token: str):
-    from .web import db_session
+    """Flask-Login's loader: the signed-in user as a ``CachedUser``, from the
+    per-process cache when nothing changed (no query), else from the
+    database (see ``core.state_cache``)."""
+    from .web import db_session, ext, state_version
 
     try:
         uid, tok = token.split(":", 1)
         uid_int = int(uid)
     except ValueError:
         return None
+    state = ext().state
+    version = state_version()
+    key = (uid_int, tok)
+    cached = state.user(key)
+    if cached is not None:
+        return cached
     user = db_session().get(User, uid_int)
     if user is None or not user.active or user.session_token != tok:
         return None
-    return user
+    cached = CachedUser.of(user)
+    state.put_user(version, key, cached)
+    return cached
 
 
 class LoginForm(FlaskForm):
@@ -46,9 +58,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
+LANGUAGES = [("zh_CN", "中文"), ("en", "English")]
+
+
 class AccountForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Length(max=120)])
-    locale = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=LANGUAGES)
 
 
 class PasswordForm(FlaskForm):
@@ -131,6 +146,9 @@ def logout():
 def account():
     from .web import db_session
 
+    if request.method != "POST":
+        # From the signed-in user as cached: no query, no form objects.
+        return _account_page(None, None)
     s = db_session()
     user = s.get(User, current_user.id)
     form = AccountForm(obj=user, prefix="acc")
@@ -154,7 +172,12 @@ def account():
                 login_user(user)
                 flash(_("Password changed. Other sessions have been signed out."), "success")
                 return redirect(url_for("auth.account"))
-    return render_template("core/account.html", form=form, pw=pw, user=user)
+    return _account_page(form, pw)
+
+
+def _account_page(form, pw):
+    return render_template("core/account.html", form=form, pw=pw, languages=LANGUAGES,
+                           min_password=MIN_PASSWORD)
 
 
 @bp.route("/language/<code>", methods=["POST"])

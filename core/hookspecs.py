@@ -35,7 +35,9 @@ def register_roles():
 
 @hookspec
 def menu_items(menu, user):
-    """Per request: return ``MenuItem``s for the named menu (concatenated, sorted by sequence)."""
+    """Return ``MenuItem``s for the named menu (concatenated, sorted by sequence).
+    Cached per (menu, enabled set, the user's permission codes, language):
+    the same items for every user; who sees an item is its ``permission``."""
 
 
 @hookspec

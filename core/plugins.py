@@ -3,8 +3,10 @@
 Built-in plugins are listed explicitly; third-party ones come from the
 entry-point group ``qudao.plugins``.  Every installed plugin is registered
 with pluggy at start-up (its tables and routes exist); which ones are
-*enabled* is stored in ``core_plugin_state`` and read per request, so a
-change on the admin page reaches every worker process without a restart.
+*enabled* is stored in ``core_plugin_state``; each worker process keeps the
+set in memory and reads it again as soon as the shared state stamp moves
+(``core.state_cache``), so a change on the admin page reaches every worker
+process on its next request without a restart.
 """
 from __future__ import annotations
 
@@ -154,6 +156,8 @@ class PluginHost:
         # A misspelt hookimpl fails here, at start-up, not at first call.
         self.pm.check_pending()
         self._hooks_cache: dict[frozenset[str], Hooks] = {}
+        self._by_length = sorted(self.manifests, key=len, reverse=True)
+        self._owner_cache: dict[str, str] = {}
 
     # -- dependency graph -------------------------------------------------
     def dependants(self, name: str) -> list[str]:
@@ -242,7 +246,15 @@ class PluginHost:
 
     def plugin_of(self, dotted: str) -> str:
         """The plugin that owns a permission code, endpoint or table name."""
-        for n in sorted(self.manifests, key=len, reverse=True):
+        try:
+            return self._owner_cache[dotted]
+        except KeyError:
+            pass
+        owner = dotted.split(".", 1)[0]
+        for n in self._by_length:
             if dotted == n or dotted.startswith((n + ".", n + "_")):
-                return n
-        return dotted.split(".", 1)[0]
+                owner = n
+                break
+        if len(self._owner_cache) < 10_000:  # names come from code, but be safe
+            self._owner_cache[dotted] = owner
+        return owner

@@ -1,20 +1,27 @@
 """Request lifecycle and the helpers every view uses.
 
-One SQLAlchemy session per request (``db_session()``), the enabled plugin
-set read once per request (so admin changes reach every worker at once),
-404 for a disabled plugin's routes, 403 for a read-only user's writes,
-security headers on every response.
+One SQLAlchemy session per request (``db_session()``, opened only when a
+view needs it), the signed-in user and the enabled plugin set from the
+per-process cache checked against the shared state stamp at the start of
+every request (``core.state_cache``: admin changes reach every worker on
+its next request), menus cached per permission set and language, 404 for a
+disabled plugin's routes, 403 for a read-only user's writes, security
+headers on every response.
 """
 from __future__ import annotations
 
+import time
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (Flask, abort, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from . import access
@@ -29,20 +36,45 @@ def ext():
     return current_app.extensions["qudao"]
 
 
+def state_version() -> bytes:
+    """The shared state version this request reads under (read once, before
+    the request's first query; see ``core.state_cache``)."""
+    v = g.get("_qudao_version")
+    if v is None:
+        v = g._qudao_version = ext().state.check()
+    return v
+
+
 def db_session():
     s = g.get("_qudao_session")
     if s is None:
+        state_version()  # before the session's first query
         s = g._qudao_session = ext().db.Session()
+        uid = g.get("_qudao_user_id")
+        if uid is not None:
+            # Every audit row written in this request names the signed-in user.
+            s.info["audit_user_id"] = uid
         s.info["enabled"] = enabled_plugins(s)
     return s
 
 
 def enabled_plugins(session=None) -> frozenset[str]:
-    if "_qudao_enabled" not in g:
-        if session is None:
-            return db_session().info["enabled"]
-        g._qudao_enabled = ext().host.enabled(session)
-    return g._qudao_enabled
+    """The enabled plugin set, from the per-process cache when the shared
+    state did not change (no query), else read once for this request."""
+    enabled = g.get("_qudao_enabled")
+    if enabled is None:
+        e = ext()
+        version = state_version()
+        enabled = e.state.enabled()
+        if enabled is None:
+            s = session if session is not None else g.get("_qudao_session")
+            if s is None:
+                # db_session() calls back here with the new session.
+                return db_session().info["enabled"]
+            enabled = e.host.enabled(s)
+            e.state.put_enabled(version, enabled)
+        g._qudao_enabled = enabled
+    return enabled
 
 
 def hooks():
@@ -50,7 +82,18 @@ def hooks():
 
 
 def can(code: str) -> bool:
-    return access.has_permission(db_session(), current_user, code)
+    """Does the signed-in user hold ``code`` (and is its plugin enabled)?"""
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    s = g.get("_qudao_session")
+    if s is not None and "enabled" not in s.info:
+        # This request switched plugins: ask its own transaction.
+        return access.has_permission(s, user, code)
+    e = ext()
+    if code not in e.permissions or e.host.plugin_of(code) not in enabled_plugins():
+        return False
+    return code in user.permission_codes
 
 
 def permission_required(code: str):
@@ -116,8 +159,38 @@ def page_arg() -> int:
         return 1
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 class _SessionInterface(SecureCookieSessionInterface):
-    """Session cookie gets ``Secure`` whenever the request came over HTTPS."""
+    """Session cookie gets ``Secure`` whenever the request came over HTTPS.
+
+    A cookie already verified in this process is not verified and decoded
+    again: the same bytes always carry the same data, and the entry keeps
+    the cookie's own expiry.  Only sessions of plain values are kept (a
+    flashed message's list could be changed in place)."""
+
+    def open_session(self, app, request):
+        val = request.cookies.get(self.get_cookie_name(app))
+        cache = app.extensions["qudao"].state.cookies
+        hit = cache.get(val) if val else None
+        if hit is not None and hit[0] > time.time():
+            return self.session_class(hit[1])
+        s = self.get_signing_serializer(app)
+        if s is None:
+            return None
+        if not val:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = s.loads(val, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if isinstance(data, dict) and all(isinstance(v, _PLAIN) for v in data.values()):
+            if len(cache) >= 10_000:
+                cache.clear()
+            cache[val] = (signed_at.timestamp() + max_age, data)
+        return self.session_class(data)
 
     def get_cookie_secure(self, app):
         try:
@@ -129,10 +202,14 @@ class _SessionInterface(SecureCookieSessionInterface):
 def _before_request():
     if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
         return  # packaged assets: no user, no database
+    state_version()  # first, before any query of this request
     g._immediate_token = set_immediate(request.method not in SAFE_METHODS)
-    if current_user.is_authenticated:
-        # Every audit row written in this request names the signed-in user.
-        db_session().info["audit_user_id"] = current_user.id
+    user = current_user._get_current_object()
+    if user.is_authenticated:
+        g._qudao_user_id = user.id
+        s = g.get("_qudao_session")
+        if s is not None:
+            s.info["audit_user_id"] = user.id
     bp = request.blueprint
     if bp:
         host = ext().host
@@ -141,8 +218,8 @@ def _before_request():
             abort(404)
     if (
         request.method not in SAFE_METHODS
-        and current_user.is_authenticated
-        and current_user.read_only
+        and user.is_authenticated
+        and user.read_only
         and request.endpoint not in ("auth.logout", "auth.account")
     ):
         abort(403)
@@ -198,15 +275,75 @@ def _server_error(e):
                            title=_("Something went wrong on our side"), description=""), 500
 
 
-def _template_context():
-    def menu(name: str):
-        if not current_user.is_authenticated:
-            return []
-        items = hooks().flat("menu_items", menu=name, user=current_user)
-        items = [i for i in items if not i.permission or can(i.permission)]
-        return sorted(items, key=lambda i: (i.sequence, str(i.label)))
+def _menu_items(name: str) -> list:
+    items = hooks().flat("menu_items", menu=name, user=current_user)
+    items = [i for i in items if not i.permission or can(i.permission)]
+    return sorted(items, key=lambda i: (i.sequence, str(i.label)))
 
-    return {"menu": menu, "can": can, "get_locale": get_locale}
+
+def _menu_key(kind: str, name: str):
+    """Menus depend on the enabled set, the user's permission codes and the
+    language only (the ``menu_items`` contract, docs/plugins.md), so each is
+    built once per process for each combination; None = do not cache."""
+    s = g.get("_qudao_session")
+    if s is not None and "enabled" not in s.info:
+        return None  # this request switched plugins
+    return (kind, name, enabled_plugins(), frozenset(current_user.permission_codes),
+            str(get_locale()), request.script_root)
+
+
+def menu(name: str) -> list:
+    """The named menu's items the signed-in user may use, sorted."""
+    if not current_user.is_authenticated:
+        return []
+    key = _menu_key("items", name)
+    if key is None:
+        return _menu_items(name)
+    return list(ext().state.memo(key, lambda: _menu_items(name)))
+
+
+def nav(name: str) -> list[tuple[str, str, str, str]]:
+    """``menu(name)`` resolved for the page header: (href, endpoint, section,
+    label) with the URL built and the label translated once, not per request."""
+    if not current_user.is_authenticated:
+        return []
+
+    def build():
+        return tuple((url_for(i.endpoint, **i.url_kwargs), i.endpoint, i.endpoint.split(".")[0],
+                      str(i.label)) for i in _menu_items(name))
+
+    key = _menu_key("nav", name)
+    return list(build() if key is None else ext().state.memo(key, build))
+
+
+def link(endpoint: str, **values) -> str:
+    """``url_for`` for the fixed links of the page frame (home, account,
+    sign-out, the core stylesheet and script), built once per process."""
+    key = ("link", endpoint, tuple(sorted(values.items())), request.script_root)
+    return ext().state.memo(key, lambda: url_for(endpoint, **values))
+
+
+def _template_context():
+    return {"menu": menu, "nav": nav, "link": link, "can": can, "get_locale": get_locale}
+
+
+def csrf_token() -> str:
+    """Flask-WTF's CSRF token, signed once per process for a session's raw
+    token rather than on every request.  Tokens carry no expiry here
+    (``WTF_CSRF_TIME_LIMIT`` is None), so an earlier signature is as good."""
+    token = g.get("csrf_token")
+    if token is not None:
+        return token
+    raw = session.get("csrf_token")
+    cfg = current_app.config
+    if raw is None or cfg.get("WTF_CSRF_TIME_LIMIT") is not None or \
+            cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token") != "csrf_token":
+        return generate_csrf()
+    state = ext().state
+    token = state.memo(("csrf", raw, cfg.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key),
+                       generate_csrf, state.csrf)
+    g.csrf_token = token  # forms' hidden_tag() use the same one
+    return token
 
 
 def install(app: Flask) -> None:
@@ -220,6 +357,7 @@ def install(app: Flask) -> None:
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(Exception, _server_error)
     app.context_processor(_template_context)
+    app.jinja_env.globals["csrf_token"] = csrf_token
     from . import filters
 
     filters.install(app)

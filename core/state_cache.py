@@ -1,0 +1,352 @@
+"""Per-process cache of who is signed in and which plugins are enabled.
+
+Every page needs the signed-in user (identity, roles, permission codes) and
+the enabled plugin set.  Reading them from the database costs four queries
+per request, so each worker process keeps them in memory, keyed by
+``(user id, session token)``, and checks on every request that nothing
+changed.
+
+**Validation.**  A *stamp* file in the data directory
+(``<DATA_DIR>/state-version``) holds a random token.  Every transaction that
+changes users, session tokens, passwords, the active flag, roles, role
+permissions, user-role links, org units or plugin state replaces the token
+*after its commit* (a flush listener notices the change, see
+:func:`install`).  A request reads the token first, before its first query;
+when it differs from the one the cache was filled under, the process drops
+everything it cached and reads again.  So a change reaches every process
+and every host sharing the data directory on their very next request:
+
+- the writer commits, then replaces the token; a request that starts after
+  that reads the new token and then the database, which already holds the
+  change;
+- a request that read the old token may have read the old rows: it stores
+  them under the old token, and the next request drops them.
+
+The token is read (one ``open``/``read``/``close``, a few microseconds), not
+compared by modification time: timestamps are coarse (two changes within
+one clock tick would look alike) and, on NFS, opening a file is what
+revalidates it (close-to-open consistency), where ``stat`` may answer from
+the attribute cache.  The token is written aside and renamed into place, so
+a reader never sees half a token.
+
+Changes made outside the platform's sessions (SQL typed into ``psql``, a
+data migration) are not seen by the listener: write a new token into the
+stamp file (``date +%s%N > "$QUDAO_DATA_DIR/state-version"``), or call
+:func:`mark_changed` on a session that writes with raw SQL.  As a safety net
+every process also forgets its cache after ``STATE_CACHE_SECONDS`` (60 s by
+default).
+
+What is cached is plain data (:class:`CachedUser`), never an ORM object:
+views that need the row itself load it in their own session
+(``db_session().get(User, current_user.id)`` or ``current_user.orm()``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask_login import UserMixin
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from .models import SCOPE_OWN, SCOPE_RANK
+
+STAMP_NAME = "state-version"
+
+#: Tables whose rows the cache depends on.
+WATCHED_TABLES = frozenset({
+    "core_user", "core_role", "core_role_permission", "core_user_role",
+    "core_org_unit", "core_plugin_state",
+})
+#: User columns that change without changing what is cached (every login
+#: writes ``last_login_at``; it must not empty every process's cache).
+_USER_IGNORED = frozenset({"last_login_at", "updated_at"})
+
+_CHANGED = "_qudao_state_changed"
+
+
+# -- the stamp file ------------------------------------------------------
+class Stamp:
+    """The shared version token: a small file replaced on every change."""
+
+    def __init__(self, data_dir: str):
+        self.dir = str(data_dir)
+        self.path = os.path.join(self.dir, STAMP_NAME)
+
+    def read(self) -> bytes:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return b""
+        try:
+            return os.read(fd, 64)
+        finally:
+            os.close(fd)
+
+    def bump(self) -> None:
+        token = secrets.token_hex(16).encode()
+        os.makedirs(self.dir, exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, token)
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.path)
+
+
+# -- what is cached ------------------------------------------------------
+@dataclass(frozen=True)
+class OrgUnitInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    path: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    id: int
+    name: str
+    label: str
+    scope: str
+    read_only: bool
+    builtin: bool
+    permission_codes: frozenset
+
+
+class CachedUser(UserMixin):
+    """The signed-in user as plain data: what ``current_user`` is on a page.
+
+    It answers what the ORM ``User`` answers for reading (id, username,
+    full_name, email, locale, org_unit_id, org_unit, roles, scope,
+    read_only, is_admin, permission_codes, display_name, get_id); any other
+    attribute is read from the user's row in the request's session.  It
+    cannot be changed, added to a session or assigned to a relationship:
+    load the row for that (``current_user.orm()``).
+    """
+
+    def __init__(self, **values: Any):
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+
+    @classmethod
+    def of(cls, user) -> "CachedUser":
+        unit = user.org_unit
+        roles = tuple(
+            RoleInfo(r.id, r.name, r.label, r.scope, r.read_only, r.builtin,
+                     frozenset(r.permission_codes))
+            for r in sorted(user.roles, key=lambda r: r.id)
+        )
+        codes: frozenset = frozenset().union(*(r.permission_codes for r in roles))
+        return cls(
+            id=user.id, username=user.username, full_name=user.full_name, email=user.email,
+            locale=user.locale, active=user.active, session_token=user.session_token,
+            org_unit_id=user.org_unit_id,
+            org_unit=None if unit is None else OrgUnitInfo(
+                unit.id, unit.code, unit.name, unit.kind, unit.parent_id, unit.path, unit.active),
+            roles=roles,
+            permission_codes=codes,
+            scope=(max((r.scope for r in roles), key=SCOPE_RANK.__getitem__)
+                   if roles else SCOPE_OWN),
+            read_only=bool(roles) and all(r.read_only for r in roles),
+            is_admin=any(r.name == "admin" for r in roles),
+        )
+
+    # Flask-Login
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def orm(self):
+        """This user's ``core.models.User`` row in the request's session."""
+        from .models import User
+        from .web import db_session
+
+        return db_session().get(User, self.id)
+
+    def __getattr__(self, name: str):
+        # Only reached for names not above: the row's other columns
+        # (last_login_at, created_at …) are read from the row itself.
+        if name not in _user_columns():
+            raise AttributeError(name)
+        return getattr(self.orm(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"current_user is read-only here; change the row: current_user.orm().{name} = …")
+
+    def __hash__(self) -> int:
+        return hash(("user", self.id))
+
+    def __repr__(self) -> str:
+        return f"<CachedUser {self.id} {self.username}>"
+
+
+_COLUMNS: frozenset | None = None
+
+
+def _user_columns() -> frozenset:
+    global _COLUMNS
+    if _COLUMNS is None:
+        from .models import User
+
+        _COLUMNS = frozenset(a.key for a in inspect(User).attrs)
+    return _COLUMNS
+
+
+class StateCache:
+    """One per app (``ext.state``): users, the enabled set and menus."""
+
+    def __init__(self, data_dir: str, max_age: float = 60.0, max_users: int = 10_000):
+        self.stamp = Stamp(data_dir)
+        self.max_age = max_age
+        self.max_users = max_users
+        self._lock = threading.Lock()
+        self._version: bytes | None = None
+        self._since = 0.0
+        self._users: dict[tuple[int, str], CachedUser] = {}
+        self._enabled: frozenset[str] | None = None
+        #: Derived from code and the key alone; survive version changes.
+        self.menus: dict[tuple, Any] = {}
+        self.csrf: dict[tuple, str] = {}
+        #: Verified session cookies: value → (expires at, data).
+        self.cookies: dict[str, tuple[float, dict]] = {}
+
+    # Called once per request, before its first query.
+    def check(self) -> bytes:
+        """Read the stamp; forget everything when it moved.  Returns the
+        version the caller's reads belong to (pass it to ``put_*``)."""
+        v = self.stamp.read()
+        now = time.monotonic()
+        if v != self._version or now - self._since > self.max_age:
+            with self._lock:
+                self._version = v
+                self._since = now
+                self._users = {}
+                self._enabled = None
+        return v
+
+    def user(self, key: tuple[int, str]) -> CachedUser | None:
+        return self._users.get(key)
+
+    def put_user(self, version: bytes, key: tuple[int, str], user: CachedUser) -> None:
+        with self._lock:
+            if version == self._version:
+                if len(self._users) >= self.max_users:
+                    self._users = {}
+                self._users[key] = user
+
+    def enabled(self) -> frozenset[str] | None:
+        return self._enabled
+
+    def put_enabled(self, version: bytes, enabled: frozenset[str]) -> None:
+        with self._lock:
+            if version == self._version:
+                self._enabled = enabled
+
+    def memo(self, key: tuple, make: Callable[[], Any], store: dict | None = None) -> Any:
+        """Menus and the like: values that depend on their key only."""
+        store = self.menus if store is None else store
+        try:
+            return store[key]
+        except KeyError:
+            pass
+        value = make()
+        if len(store) >= 1000:
+            store.clear()
+        store[key] = value
+        return value
+
+    def bump(self) -> None:
+        self.stamp.bump()
+
+
+# -- noticing changes ----------------------------------------------------
+def mark_changed(session: Session) -> None:
+    """Tell the cache that this transaction changes users, roles, permissions,
+    org units or plugin state in a way the listener cannot see (raw SQL on
+    the session's connection): the stamp is bumped after the commit."""
+    session.info[_CHANGED] = True
+
+
+def bump(ext) -> None:
+    """Invalidate every process's cache now (after a change made outside the
+    platform's sessions)."""
+    ext.state.bump()
+
+
+def _table(obj) -> str | None:
+    return getattr(obj, "__tablename__", None)
+
+
+def _user_changed(obj) -> bool:
+    state = inspect(obj)
+    for attr in state.mapper.attrs:
+        if attr.key in _USER_IGNORED:
+            continue
+        if state.attrs[attr.key].history.has_changes():
+            return True
+    return False
+
+
+def _after_flush(session: Session, _ctx) -> None:
+    if session.info.get(_CHANGED):
+        return
+    for obj in session.new:
+        if _table(obj) in WATCHED_TABLES:
+            session.info[_CHANGED] = True
+            return
+    for obj in session.deleted:
+        if _table(obj) in WATCHED_TABLES:
+            session.info[_CHANGED] = True
+            return
+    for obj in session.dirty:
+        t = _table(obj)
+        if t not in WATCHED_TABLES:
+            continue
+        if t != "core_user" or _user_changed(obj):
+            session.info[_CHANGED] = True
+            return
+
+
+def _on_execute(state) -> None:
+    """Bulk UPDATE / DELETE / INSERT statements through ``session.execute``."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None) or getattr(getattr(table, "__table__", None), "name", None)
+    if name in WATCHED_TABLES:
+        state.session.info[_CHANGED] = True
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.get(_CHANGED):
+        return
+    if session.get_nested_transaction() is not None:
+        return  # a SAVEPOINT released; the change is not committed yet
+    session.info.pop(_CHANGED, None)
+    ext = session.info.get("ext")
+    if ext is not None and getattr(ext, "state", None) is not None:
+        ext.state.bump()
+
+
+def install(session_factory) -> None:
+    """Attach the change listeners to a sessionmaker."""
+    event.listen(session_factory, "after_flush", _after_flush)
+    event.listen(session_factory, "do_orm_execute", _on_execute)
+    event.listen(session_factory, "after_commit", _after_commit)
