@@ -3,11 +3,13 @@ unit, each issued and archived in its own transaction, then one ZIP.
 
 As a background job the batch splits itself: the first chunk of customers
 is worked by the job itself, the others become ``finance.statement_chunk``
-jobs that any worker (thread or RQ process) may take; whatever no worker
-has started when the job gets to it, the job takes over itself (a chunk is
-claimed exactly once), so one worker finishes the batch alone and several
-share it.  The ZIP is then assembled from the archive — the PDFs were
-stored by SHA-256 as they were issued.  ``qudao finance statements`` runs
+jobs; as many of them are queued as there are other workers, and every
+worker of the batch takes the next chunk nobody has started until none is
+left (a chunk is claimed exactly once), so one worker finishes the batch
+alone and several share it, ending within a chunk of each other.  Each
+statement renders outside any write lock (``issue_one``).  The ZIP is
+then assembled from the archive — the PDFs were stored by SHA-256 as they
+were issued.  ``qudao finance statements`` runs
 the same steps in one process.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access import AccessDenied, subtree_ids
+from core.db import reading
 from core.i18n import _, _l
 from core.services import ServiceError
 from plugins.customers import api as customers
@@ -35,7 +38,7 @@ log = logging.getLogger(__name__)
 
 STATEMENT_BATCH = "finance.statement_batch"
 STATEMENT_CHUNK = "finance.statement_chunk"
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.1
 
 
 def batch_targets(session: Session, period: str, org_unit_id: int, user) -> list[int]:
@@ -67,13 +70,19 @@ def start_statement_batch(session: Session, period: str, org_unit_id: int, user,
 
 # -- issuing ---------------------------------------------------------------
 def issue_one(session_scope, customer_id: int, period: str, owner_id: int, locale: str) -> None:
-    """One customer's statement: the row (totals and number) in one short
-    transaction, the archived PDF in a second — so the numbering row is not
-    held while WeasyPrint renders, and workers render side by side.  An
-    answered statement keeps the copy that was sent."""
+    """One customer's statement.  The totals are read in a reading
+    transaction and the row (totals and number) written in a short writing
+    one; then the PDF is rendered in a reading transaction — no write lock
+    held, so workers render side by side — and archived, with the row
+    pointing at it, in a second short writing one
+    (``core.documents.service.issue_apart``).  A render that fails leaves
+    the numbered statement without a PDF; issuing it again renders it with
+    the same number, so numbers stay gapless.  An answered statement keeps
+    the copy that was sent."""
+    from core.documents.service import issue_apart
     from core.models import User
 
-    with session_scope() as s:
+    with reading(), session_scope() as s:
         user = s.get(User, owner_id)
         if customers.get_customer(s, customer_id, user) is None:
             raise ServiceError(_("not visible to you"))
@@ -81,9 +90,19 @@ def issue_one(session_scope, customer_id: int, period: str, owner_id: int, local
             Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
         if st is not None and st.answer != "pending" and st.document_id:
             return
-        st_id = st_svc.issue(s, customer_id, period, user=user, locale=locale).id
+        data = st_svc.statement_data(s, customer_id, period)
     with session_scope() as s:
-        st_svc.attach_pdf(s, s.get(Statement, st_id), s.get(User, owner_id), locale)
+        st_id = st_svc.issue(s, customer_id, period, user=s.get(User, owner_id), locale=locale,
+                             data=data).id
+
+    def attach(s: Session, doc) -> None:
+        st = s.get(Statement, st_id)
+        if st.answer != "pending" and st.document_id:  # answered while it rendered
+            raise ServiceError(_("The statement %(number)s was already answered by the "
+                                 "customer; it cannot be issued again.", number=st.number))
+        st.document_id = doc.id
+
+    issue_apart(session_scope, "finance.statement", st_id, owner_id, locale=locale, then=attach)
 
 
 def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, locale: str,
@@ -112,7 +131,7 @@ def write_zip(session_scope, period: str, customer_ids: list, path, problems: li
 
     count = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        with session_scope() as s:
+        with reading(), session_scope() as s:
             rows = s.execute(
                 select(Statement, Customer.code).join(Customer, Customer.id == Statement.customer_id)
                 .where(Statement.period == period, Statement.customer_id.in_(customer_ids),
@@ -121,7 +140,9 @@ def write_zip(session_scope, period: str, customer_ids: list, path, problems: li
             for st, code in rows:
                 doc = s.get(documents.IssuedDocument, st.document_id)
                 try:
-                    zf.writestr(f"{code}-{period}.pdf", documents.read_pdf(s, doc))
+                    # PDFs are compressed already: stored, not deflated again.
+                    zf.writestr(f"{code}-{period}.pdf", documents.read_pdf(s, doc),
+                                compress_type=zipfile.ZIP_STORED)
                     count += 1
                 except documents.DocumentError as exc:
                     problems.append(_("Customer %(id)s: %(reason)s", id=st.customer_id,
@@ -145,14 +166,50 @@ def write_statements(session_scope, owner_id: int, period: str, customer_ids: li
 
 # -- the background job ----------------------------------------------------
 def _chunks(ids: list) -> list[list]:
-    size = max(5, min(50, math.ceil(len(ids) / 8)))
+    """Small chunks (2-50 statements, about 20 of them): whoever is free
+    takes the next one, so the workers end within a chunk of each other."""
+    size = max(2, min(50, math.ceil(len(ids) / 20)))
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = None) -> str:
-    """Job handler of ``finance.statement_batch``: the ZIP is the job's result."""
+def _take_chunks(ctx, period: str, locale: str, chunk_ids: list[int],
+                 tick: Callable[[], None] | None) -> tuple[list[int], list[str]]:
+    """Claim, in turn, each chunk job of ``chunk_ids`` that no worker has
+    started, and issue its statements here; returns the chunks taken and
+    the problems found.  A chunk is claimed exactly once, so every worker
+    of the batch (the batch job itself, the chunk jobs) can run this loop."""
     from core import jobs
     from core.jobs import service as job_service
+
+    taken: list[int] = []
+    problems: list[str] = []
+    for job_id in chunk_ids:
+        with ctx.session() as s:
+            if not job_service.claim(s, job_id):
+                continue
+            ids = list(s.get(jobs.Job, job_id).params["customer_ids"])
+        taken.append(job_id)
+        try:
+            found = issue_many(ctx.session, ctx.owner_id, period, ids, locale, tick)
+        except BaseException as exc:  # the chunk must not stay "running" for ever
+            with ctx.session() as s:
+                job_service.finish(s, job_id, jobs.FAILED, error=type(exc).__name__)
+            raise
+        problems.extend(found)
+        with ctx.session() as s:
+            job_service.finish(s, job_id, jobs.DONE, error="\n".join(found) or None,
+                               message=_("Done by the batch job"))
+    return taken, problems
+
+
+def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = None) -> str:
+    """Job handler of ``finance.statement_batch``: the ZIP is the job's result.
+
+    The customers are split into chunk jobs.  As many of them are queued as
+    there are other workers to run them (``core.jobs.capacity``); this job
+    and each of those take chunks one after the other until none is left,
+    then this job waits for the ones still running and writes the ZIP."""
+    from core import jobs
 
     locale = locale or ctx.locale
     result = f"statements-{period}.zip"
@@ -169,28 +226,24 @@ def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = N
     if len(chunks) > 1:
         with ctx.session() as s:
             owner = ctx.owner(s)
-            for n, ids in enumerate(chunks[1:], start=2):
-                job = jobs.create(s, STATEMENT_CHUNK, owner,
-                                  {"period": period, "customer_ids": ids, "locale": locale,
-                                   "parent": ctx.job_id},
-                                  label=f"{period} {n}/{len(chunks)}")
+            made = [jobs.create(s, STATEMENT_CHUNK, owner,
+                                {"period": period, "customer_ids": ids, "locale": locale,
+                                 "parent": ctx.job_id},
+                                label=f"{period} {n}/{len(chunks)}")
+                    for n, ids in enumerate(chunks[1:], start=2)]
+            order = [job.id for job in made]
+            for job, ids in zip(made, chunks[1:]):
+                job.params = {**job.params, "chunks": order}
                 children[job.id] = ids
-        for job_id in children:
+        capacity = jobs.capacity(ctx.ext)
+        helpers = len(order) if capacity is None else max(0, min(len(order), capacity - 1))
+        for job_id in order[:helpers]:
             jobs.dispatch(ctx.ext, job_id)
     problems = issue_many(ctx.session, ctx.owner_id, period, chunks[0], locale, tick)
-    # Take over every chunk no worker has started yet.
-    waiting = set(children)
-    for job_id, ids in children.items():
-        with ctx.session() as s:
-            mine = job_service.claim(s, job_id)
-        if mine:
-            found = issue_many(ctx.session, ctx.owner_id, period, ids, locale, tick)
-            problems.extend(found)
-            with ctx.session() as s:
-                job_service.finish(s, job_id, jobs.DONE, error="\n".join(found) or None,
-                                   message=_("Done by the batch job"))
-            waiting.discard(job_id)
+    taken, found = _take_chunks(ctx, period, locale, list(children), tick)
+    problems.extend(found)
     # Wait for the chunks other workers are running.
+    waiting = set(children) - set(taken)
     while waiting:
         with ctx.session() as s:
             rows = s.execute(select(jobs.Job.id, jobs.Job.status, jobs.Job.error)
@@ -214,16 +267,21 @@ def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = N
 
 
 def statement_chunk(ctx, period: str, customer_ids: list, locale: str | None = None,
-                    parent: int | None = None) -> None:
-    """Job handler of ``finance.statement_chunk``: part of a batch."""
+                    parent: int | None = None, chunks: list | None = None) -> None:
+    """Job handler of ``finance.statement_chunk``: part of a batch.  After
+    its own customers it takes the batch's other chunks that no worker has
+    started yet."""
     total, done = len(customer_ids), [0]
+    locale = locale or ctx.locale
 
     def tick() -> None:
         done[0] += 1
-        ctx.progress(done[0] * 100 // total)
+        ctx.progress(min(done[0] * 100 // total, 99))
 
-    for line in issue_many(ctx.session, ctx.owner_id, period, customer_ids,
-                           locale or ctx.locale, tick):
+    for line in issue_many(ctx.session, ctx.owner_id, period, customer_ids, locale, tick):
+        ctx.report(line)
+    for line in _take_chunks(ctx, period, locale, [c for c in chunks or () if c != ctx.job_id],
+                             None)[1]:
         ctx.report(line)
 
 

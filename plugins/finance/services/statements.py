@@ -133,13 +133,16 @@ def customers_with_activity(session: Session, customer_ids, start: date, end: da
 
 
 def issue(session: Session, customer_id: int, period: str, *, user=None,
-          locale: str | None = None) -> Statement:
+          locale: str | None = None, data: dict | None = None) -> Statement:
     """Record the statement of one month (totals as issued); issuing again an
-    unanswered one refreshes it, an answered one is refused."""
+    unanswered one refreshes it, an answered one is refused.  ``data`` is
+    ``statement_data`` when the caller computed it already (the batch does,
+    in a reading transaction, so the writing one stays short)."""
     start, end = parse_period(period)
     if end >= date.today():
         raise ServiceError(_l("A month can be stated once it has ended."))
-    data = statement_data(session, customer_id, period)
+    if data is None:
+        data = statement_data(session, customer_id, period)
     st = session.execute(select(Statement).where(
         Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
     if st is not None and st.answer != PENDING:

@@ -92,8 +92,10 @@ def test_month_end_batch_runs_as_a_job_and_offers_a_zip(world, app, client):
 
 
 def test_batch_splits_into_chunks_that_any_worker_takes(world, app, client):
-    """Six customers: the batch job works the first five itself and queues
-    the sixth as a chunk job; every statement ends up in the one ZIP."""
+    """Six customers in chunks of two: the batch job works the first chunk
+    itself and makes the other two chunk jobs, queues one of them for the
+    second worker thread, and whoever is free takes the next; every chunk
+    ends done and every statement is in the one ZIP."""
     from core.jobs import Job
 
     for i in range(4):
@@ -118,8 +120,10 @@ def test_batch_splits_into_chunks_that_any_worker_takes(world, app, client):
     assert status == "done"
     with db.session() as s:
         chunks = s.scalars(select(Job).where(Job.kind == "finance.statement_chunk")).all()
-        assert len(chunks) == 1 and chunks[0].status == "done"
-        assert chunks[0].params["customer_ids"] and chunks[0].params["parent"] == job_id
+        assert len(chunks) == 2 and {c.status for c in chunks} == {"done"}
+        assert all(c.params["customer_ids"] and c.params["parent"] == job_id for c in chunks)
+        assert sorted(cid for c in chunks for cid in c.params["customer_ids"]) == sorted(
+            cid for cid in world.customers.values() if cid != world.customers["c"])[2:]
     names = zipfile.ZipFile(BytesIO(client.get(f"/jobs/{job_id}/result").data)).namelist()
     assert len(names) == 6 and "errors.txt" not in names
 
