@@ -147,11 +147,13 @@ class FinanceAllocation(Base):
     __table_args__ = (
         CheckConstraint("(payment_id IS NULL) <> (credit_note_id IS NULL)", name="one_credit"),
         CheckConstraint("amount <> 0", name="amount_not_zero"),
+        # What an invoice was paid as of a date, from the index alone (aging).
+        Index("ix_finance_allocation_invoice_date_amount", "invoice_id", "date", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("finance_invoice.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("finance_invoice.id"))
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("finance_payment.id"), index=True)
     credit_note_id: Mapped[int | None] = mapped_column(
         ForeignKey("finance_credit_note.id"), index=True)

@@ -139,6 +139,10 @@ class LedgerLine(Base):
         CheckConstraint("(debit = 0) <> (credit = 0)", name="one_side"),
         Index("ix_finance_line_customer_account_date", "customer_id", "account_id", "date"),
         Index("ix_finance_line_account_date", "account_id", "date"),
+        # An account's balance per customer as of a date from the index
+        # alone (aging's unapplied credits on 2203).
+        Index("ix_finance_line_account_customer_date", "account_id", "customer_id", "date",
+              "debit", "credit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

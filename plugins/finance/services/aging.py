@@ -83,6 +83,22 @@ def bucket_case(due_col, as_of: date):
     )
 
 
+def bucket_bounds(as_of: date) -> dict[str, tuple[date | None, date | None]]:
+    """Each bucket as due dates ``[low, high)`` (None: open-ended) — the
+    same split as ``bucket_case``, as plain range tests for the sums."""
+    d30, d60, d90 = (as_of - timedelta(days=n) for n in (30, 60, 90))
+    return {"current": (as_of, None), "d1_30": (d30, as_of), "d31_60": (d60, d30),
+            "d61_90": (d90, d60), "over_90": (None, d90)}
+
+
+def _in_bucket(due_col, low, high):
+    if low is None:
+        return due_col < high
+    if high is None:
+        return due_col >= low
+    return (due_col >= low) & (due_col < high)
+
+
 def _group_cols(group: str) -> list:
     """GROUP BY columns: the key first; for customers also what labels them,
     so no second query has to load every customer row."""
@@ -100,8 +116,8 @@ def aging(session: Session, customer_ids: Select, as_of: date | None = None,
     as_of = as_of or date.today()
     inv = open_invoices_sq(as_of, customer_ids)
     gcols = _group_cols(group)
-    bucket = bucket_case(inv.c.due_date, as_of)
-    cols = [msum(case((bucket == b, inv.c.open), else_=0)).label(b) for b in BUCKETS]
+    cols = [msum(case((_in_bucket(inv.c.due_date, lo, hi), inv.c.open), else_=0)).label(b)
+            for b, (lo, hi) in bucket_bounds(as_of).items()]
     rows: dict = {}
 
     def row_for(r) -> AgingRow:
@@ -115,25 +131,31 @@ def aging(session: Session, customer_ids: Select, as_of: date | None = None,
 
     stmt = (select(*gcols, *cols).join(Customer, Customer.id == inv.c.customer_id)
             .where(mround(inv.c.open) != 0).group_by(*gcols))
+    n = len(gcols)
     for r in session.execute(stmt):
         row = row_for(r)
-        for b in BUCKETS:
-            setattr(row, b, getattr(r, b))
+        row.current, row.d1_30, row.d31_60, row.d61_90, row.over_90 = r[n:n + 5]
+    # Unapplied credits: the 2203 balance per customer, summed over the
+    # covering index (account, customer, date, debit, credit) alone, then
+    # joined to the few customers whose balance is not zero.
     adv = select(Account.id).where(Account.code == chart.ADVANCES).scalar_subquery()
-    unapplied = (select(*gcols, msum(Line.debit - Line.credit).label("u"))
-                 .join(Customer, Customer.id == Line.customer_id)
-                 .where(Line.account_id == adv, Line.date <= as_of,
-                        Line.customer_id.in_(customer_ids))
-                 .group_by(*gcols).having(mround(func.sum(Line.debit - Line.credit)) != 0))
+    per_customer = (select(Line.customer_id.label("customer_id"),
+                           msum(Line.debit - Line.credit).label("u"))
+                    .where(Line.account_id == adv, Line.date <= as_of,
+                           Line.customer_id.in_(customer_ids))
+                    .group_by(Line.customer_id)
+                    .having(mround(func.sum(Line.debit - Line.credit)) != 0)).subquery()
+    unapplied = (select(*gcols, msum(per_customer.c.u).label("u"))
+                 .join(Customer, Customer.id == per_customer.c.customer_id).group_by(*gcols)
+                 .having(mround(func.sum(per_customer.c.u)) != 0))
     for r in session.execute(unapplied):
         row_for(r).unapplied = r.u
     if group != "customer":
         _label(session, group, rows)
     out = sorted(rows.values(), key=lambda r: (-r.balance, r.label))
     total = AgingRow(None, "")
-    for r in out:
-        for b in BUCKETS + ("unapplied",):
-            setattr(total, b, getattr(total, b) + getattr(r, b))
+    for b in BUCKETS + ("unapplied",):
+        setattr(total, b, sum((getattr(r, b) for r in out), ZERO))
     return out, total
 
 
