@@ -17,11 +17,12 @@ from typing import Any
 from flask import (Flask, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import BadSignature
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import access
@@ -316,6 +317,29 @@ def nav(name: str) -> list[tuple[str, str, str, str]]:
     return list(build() if key is None else ext().state.memo(key, build))
 
 
+def main_nav() -> Markup:
+    """The header's menu as HTML — the main menu's links, the current
+    section marked active, and the Administration link — built once per
+    (enabled set, permission codes, language, section), not per request."""
+    if not current_user.is_authenticated:
+        return Markup("")
+    here = request.endpoint.split(".")[0] if request.endpoint else ""
+
+    def build():
+        parts = [
+            Markup('<a href="{}" data-endpoint="{}"{}>{}</a>').format(
+                href, endpoint, Markup(' class="active"') if section == here else "", label)
+            for href, endpoint, section, label in nav("main")
+        ]
+        admin = nav("admin")
+        if admin:
+            parts.append(Markup('<a href="{}">{}</a>').format(admin[0][0], _("Administration")))
+        return Markup("\n").join(parts)
+
+    key = _menu_key("main-nav", here)
+    return build() if key is None else ext().state.memo(key, build)
+
+
 def link(endpoint: str, **values) -> str:
     """``url_for`` for the fixed links of the page frame (home, account,
     sign-out, the core stylesheet and script), built once per process."""
@@ -324,7 +348,10 @@ def link(endpoint: str, **values) -> str:
 
 
 def _template_context():
-    return {"menu": menu, "nav": nav, "link": link, "can": can, "get_locale": get_locale}
+    # csrf_token here too: Flask-WTF puts its own in a context processor,
+    # and this one runs after it.
+    return {"menu": menu, "nav": nav, "main_nav": main_nav, "link": link, "can": can,
+            "get_locale": get_locale, "csrf_token": csrf_token}
 
 
 def csrf_token() -> str:
