@@ -255,7 +255,7 @@ def insert_customers(app, n: int, rng: random.Random, people: People) -> int:
                                                        set(table.columns.keys())))
         from plugins.customers.searchindex import catch_up
 
-        catch_up(conn)  # the search index (SQLite) is kept by the platform's write paths
+        catch_up(conn, bulk=True)  # the search index (SQLite) is kept by the platform's writes
         conn.execute(text(
             "INSERT INTO core_sequence (key, year, last_value) VALUES (:k, :y, :n)"),
             {"k": "customers.customer", "y": date.today().year, "n": n + 1_000_000})

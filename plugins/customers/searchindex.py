@@ -4,7 +4,7 @@ The box searches name, code, phone, licence number and tags for a substring
 (bench case 2: "杭州" among 100k customers).  A ``LIKE '%…%'`` over five
 columns cannot use a B-tree, so:
 
-* **SQLite**: an FTS5 table with the ``trigram`` tokenizer,
+* **SQLite**: a contentless FTS5 table with the ``trigram`` tokenizer,
   ``fts_customers`` (rowid = customer id, one column per searched field).
   Triggers keep it in step when any writer updates or deletes a customer.
   New customers are added by ``catch_up()`` — every customer whose id is past
@@ -49,23 +49,31 @@ def _values(prefix: str) -> str:
     return ", ".join(f"coalesce({prefix}.{f}, '') || char(31)" for f in FIELDS)
 
 
+# Contentless (content=''): the index keeps no copy of the values (the
+# search only needs rowids), which makes indexing a third cheaper.  A row
+# leaves the index by FTS5's 'delete' command with the values it was indexed
+# with — the same expression over old.* — and only if it is indexed at all
+# (``_docsize`` holds one row per indexed customer): a customer inserted
+# with raw SQL and not caught up yet is left to catch_up().
+_INDEXED = f"EXISTS (SELECT 1 FROM {FTS}_docsize WHERE id = old.id)"
+_DELETE_OLD = (f"INSERT INTO {FTS}({FTS}, rowid, {', '.join(FIELDS)}) "
+               f"VALUES ('delete', old.id, {_values('old')});")
 SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({', '.join(FIELDS)}, "
-    "tokenize='trigram')",
+    "tokenize='trigram', content='')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab({FTS}, 'row')",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON customers_customer BEGIN "
-    f"DELETE FROM {FTS} WHERE rowid = old.id; END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON customers_customer "
+    f"WHEN {_INDEXED} BEGIN {_DELETE_OLD} END",
     f"CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF id, {', '.join(FIELDS)} "
-    f"ON customers_customer BEGIN "
-    f"DELETE FROM {FTS} WHERE rowid = old.id; "
+    f"ON customers_customer WHEN {_INDEXED} BEGIN {_DELETE_OLD} "
     f"INSERT INTO {FTS}(rowid, {', '.join(FIELDS)}) VALUES (new.id, {_values('new')}); END",
 )
-#: Index every customer past the highest indexed id (the FTS table's own
-#: content table answers that from its primary key).
+#: Index every customer past the highest indexed id (``_docsize``'s primary
+#: key answers that).
 SQLITE_CATCH_UP = (f"INSERT INTO {FTS}(rowid, {', '.join(FIELDS)}) "
                    f"SELECT id, {_values('c')} FROM customers_customer AS c "
-                   f"WHERE c.id > (SELECT coalesce(max(id), 0) FROM {FTS}_content)")
-SQLITE_REBUILD = (f"DELETE FROM {FTS}", SQLITE_CATCH_UP)
+                   f"WHERE c.id > (SELECT coalesce(max(id), 0) FROM {FTS}_docsize)")
+SQLITE_REBUILD = (f"INSERT INTO {FTS}({FTS}) VALUES ('delete-all')", SQLITE_CATCH_UP)
 SQLITE_DROP = (
     f"DROP TRIGGER IF EXISTS {FTS}_au",
     f"DROP TRIGGER IF EXISTS {FTS}_ad",
@@ -74,18 +82,30 @@ SQLITE_DROP = (
 )
 
 
-def catch_up(conn) -> None:
+#: For a bulk catch-up: a 32 MB pending-terms hash (FTS5's default 1 MB
+#: flushes a segment every few thousand customers) and no merging while it
+#: runs — twice as fast for 100,000 customers; the defaults come back after.
+_BULK_ON = (f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', 33554432)",
+            f"INSERT INTO {FTS}({FTS}, rank) VALUES ('automerge', 0)")
+_BULK_OFF = (f"INSERT INTO {FTS}({FTS}, rank) VALUES ('automerge', 4)",
+             f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', 1048576)")
+
+
+def catch_up(conn, bulk: bool = False) -> None:
     """Index the customers inserted since the last call (SQLite; on
-    PostgreSQL the GIN indexes follow every insert by themselves)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(SQLITE_CATCH_UP)
+    PostgreSQL the GIN indexes follow every insert by themselves).
+    ``bulk``: many customers at once (an import, the bench generator)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for stmt in (*_BULK_ON, SQLITE_CATCH_UP, *_BULK_OFF) if bulk else (SQLITE_CATCH_UP,):
+        conn.exec_driver_sql(stmt)
 
 
 def rebuild(conn) -> None:
     """Index every customer afresh (``qudao customers reindex``)."""
     if conn.dialect.name == "sqlite":
-        for stmt in SQLITE_REBUILD:
-            conn.exec_driver_sql(stmt)
+        conn.exec_driver_sql(SQLITE_REBUILD[0])
+        catch_up(conn, bulk=True)
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"REINDEX INDEX {PG_INDEX}")
         conn.exec_driver_sql(f"REINDEX INDEX {PG_BIGRAM_INDEX}")

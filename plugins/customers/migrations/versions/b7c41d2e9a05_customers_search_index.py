@@ -16,20 +16,27 @@ branch_labels = None
 depends_on = None
 
 FIELDS = "name, code, phone, licence_no, tags"
-NEW_VALUES = ", ".join(f"coalesce(new.{f}, '') || char(31)" for f in FIELDS.split(", "))
-ROW_VALUES = ", ".join(f"coalesce(c.{f}, '') || char(31)" for f in FIELDS.split(", "))
 
+
+def _values(prefix: str) -> str:
+    return ", ".join(f"coalesce({prefix}.{f}, '') || char(31)" for f in FIELDS.split(", "))
+
+
+INDEXED = "EXISTS (SELECT 1 FROM fts_customers_docsize WHERE id = old.id)"
+DELETE_OLD = (f"INSERT INTO fts_customers(fts_customers, rowid, {FIELDS}) "
+              f"VALUES ('delete', old.id, {_values('old')});")
 SQLITE_UP = (
-    f"CREATE VIRTUAL TABLE fts_customers USING fts5({FIELDS}, tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE fts_customers USING fts5({FIELDS}, tokenize='trigram', content='')",
     "CREATE VIRTUAL TABLE fts_customers_vocab USING fts5vocab(fts_customers, 'row')",
-    f"INSERT INTO fts_customers(rowid, {FIELDS}) SELECT id, {ROW_VALUES} FROM customers_customer AS c",
+    f"INSERT INTO fts_customers(rowid, {FIELDS}) SELECT id, {_values('c')} "
+    "FROM customers_customer AS c",
     # No AFTER INSERT trigger: FTS5 would flush once per row under a row-by-row
     # executemany; the platform indexes new customers itself (searchindex.py).
-    "CREATE TRIGGER fts_customers_ad AFTER DELETE ON customers_customer BEGIN "
-    "DELETE FROM fts_customers WHERE rowid = old.id; END",
-    f"CREATE TRIGGER fts_customers_au AFTER UPDATE OF id, {FIELDS} ON customers_customer BEGIN "
-    "DELETE FROM fts_customers WHERE rowid = old.id; "
-    f"INSERT INTO fts_customers(rowid, {FIELDS}) VALUES (new.id, {NEW_VALUES}); END",
+    f"CREATE TRIGGER fts_customers_ad AFTER DELETE ON customers_customer WHEN {INDEXED} "
+    f"BEGIN {DELETE_OLD} END",
+    f"CREATE TRIGGER fts_customers_au AFTER UPDATE OF id, {FIELDS} ON customers_customer "
+    f"WHEN {INDEXED} BEGIN {DELETE_OLD} "
+    f"INSERT INTO fts_customers(rowid, {FIELDS}) VALUES (new.id, {_values('new')}); END",
 )
 SQLITE_DOWN = (
     "DROP TRIGGER IF EXISTS fts_customers_au",
