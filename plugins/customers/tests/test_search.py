@@ -136,3 +136,14 @@ def test_raw_inserts_are_indexed_by_catch_up_and_reindex(app, db, client, people
     res = app.test_cli_runner().invoke(main, ["customers", "reindex"])
     assert res.exit_code == 0, res.output
     assert "嘉兴秀洲宏达五金" in _found(client, "宏达五金")
+
+
+def test_province_filter_lists_the_provinces_in_scope(app, db, client, people):
+    _make(db, people["sales1"], "杭州永利电器商行", province="浙江省")
+    _make(db, people["sales1"], "合肥永利电器商行", province="安徽省")
+    _make(db, people["manager2"], "福州永昌电器商行", province="福建省")  # another office
+    login(client, "sales1")
+    html = client.get("/customers/").get_data(as_text=True)
+    assert '<option value="安徽省"' in html and '<option value="浙江省"' in html
+    assert "福建省" not in html
+    assert html.index('value="安徽省"') < html.index('value="浙江省"')  # in order

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import desc, func, or_, select
+from sqlalchemy import desc, func, literal, or_, select
 from sqlalchemy.orm import load_only
 
 from core.access import subtree_ids
@@ -35,6 +35,23 @@ LIST_COLUMNS = (Customer.code, Customer.name, Customer.kind, Customer.grade,
                 Customer.owner_id, Customer.last_visit_on)
 
 
+def _provinces(s) -> list[str]:
+    """The provinces of the customers the user may see, for the filter.
+    A DISTINCT reads every row (~10 ms at 100k on PostgreSQL); this skips
+    from one province to the next along ix_customers_customer_region, one
+    index probe per province (about 34)."""
+    scope = web_scoped_select(Customer).whereclause
+
+    def after(prev):
+        q = select(func.min(Customer.province)).where(Customer.province > prev)
+        return (q.where(scope) if scope is not None else q).scalar_subquery()
+
+    walk = select(after(literal("")).label("p")).cte("provinces", recursive=True)
+    prev = walk.alias()
+    walk = walk.union_all(select(after(prev.c.p)).where(prev.c.p.is_not(None)))
+    return s.scalars(select(walk.c.p).where(walk.c.p.is_not(None)).order_by(walk.c.p)).all()
+
+
 @bp.route("/")
 @permission_required(VIEW)
 def index():
@@ -56,9 +73,7 @@ def index():
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).all()
     owners = dict(s.execute(select(User.id, User.full_name).where(
         User.id.in_({c.owner_id for c in rows if c.owner_id}))).all())
-    provinces = s.scalars(web_scoped_select(Customer).with_only_columns(Customer.province)
-                          .where(Customer.province != "").distinct()
-                          .order_by(Customer.province)).all()
+    provinces = _provinces(s)
     kinds = _kind_choices(s)
     return render_template("customers/index.html", customers=rows[:PAGE],
                            has_next=len(rows) > PAGE, page=page, total=total, f=f,
