@@ -57,6 +57,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES_IP": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "JOB_WORKERS": 2,
+        # Processes that lay out the parts of a long PDF at the same time
+        # (core/documents/pool.py); 0 or 1 = in the requesting process.
+        "PDF_PROCESSES": int(os.environ.get("QUDAO_PDF_PROCESSES")
+                             or min(os.cpu_count() or 1, 4)),
         "PLUGINS": None,  # None = all installed; a list restricts (tests)
     }
     cfg.update(overrides)

@@ -98,6 +98,29 @@ class DocumentSpec:
     permission: str
     sequence: str | None = None
     model: Any = None
+    #: How the document's long table is paged; see ``Paging``.
+    paging: "Paging | None" = None
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Planned pages for a document's long table (``core/documents/paging.py``).
+
+    ``rows`` is the key of the list of table rows in the template context;
+    ``first_page`` and ``per_page`` are how many single-line rows fit on the
+    first page and on each further page; ``wrap`` maps the row keys whose
+    text may wrap to the number of Chinese characters a line of that
+    column holds (Latin letters and digits count about half).  A row of
+    ``n`` lines counts ``1 + (n - 1) * extra_line`` rows.  The template
+    gets ``chunk`` and marks rows with ``chunk.starts_page(loop.index0)``.
+    Such documents can be laid out in parts at the same time (faster) and
+    in bounded memory however long they are."""
+
+    rows: str
+    first_page: float
+    per_page: float
+    wrap: dict = field(default_factory=dict)
+    extra_line: float = 0.7
 
 
 JobHandler = Callable[..., Any]

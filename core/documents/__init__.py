@@ -38,5 +38,8 @@ def install(app) -> None:
             raise PluginError(f"document {name!r} uses undeclared sequence {spec.sequence!r}")
         if spec.permission not in ext.permissions:
             raise PluginError(f"document {name!r} needs undeclared permission {spec.permission!r}")
-    ext.pdf = PdfRenderer(ext.host, app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    ext.pdf = PdfRenderer(ext.host, app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+                          processes=app.config.get("PDF_PROCESSES", 0))
+    ext.pdf.paging = {spec.template: spec.paging for spec in ext.documents.values()
+                      if spec.paging is not None}
     app.register_blueprint(bp)

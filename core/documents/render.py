@@ -1,4 +1,4 @@
-"""HTML → PDF.  The only module in Qudao that calls WeasyPrint.
+"""HTML → PDF.  Only this package (here and in ``pool.py``) calls WeasyPrint.
 
 The renderer needs no Flask: its Jinja environment reads the ``templates/``
 folder and the translation catalogue of every installed plugin itself, one
@@ -9,7 +9,6 @@ per renderer, so the CJK font is loaded once per process, not per PDF.
 from __future__ import annotations
 
 import base64
-import gc
 import re
 import threading
 from pathlib import Path
@@ -21,7 +20,10 @@ from markupsafe import Markup
 
 from ..dates import format_date
 from ..money import capitals, figures
+from ..registry import Paging
+from . import assemble, pool
 from .fetcher import SafeURLFetcher, asset_url
+from .paging import WHOLE, Chunk, page_starts, parallel, plan_parts
 
 _CSS_UNSAFE = re.compile(r'[\\"\n\r\f<>]')
 
@@ -62,24 +64,38 @@ def _package_dirs(host) -> list[tuple[str, Path]]:
 
 
 class PdfRenderer:
-    """Renders PDF templates of every installed plugin.  Thread-safe: renders
-    take a lock, because WeasyPrint's font map (Pango/fontconfig) is not safe
-    to share between threads and the GIL would serialise the work anyway —
-    several CPUs are used through several processes (RQ workers)."""
+    """Renders PDF templates of every installed plugin.
 
-    def __init__(self, host, timezone: str = "Asia/Shanghai"):
+    A short document is laid out in this process; renders take a lock,
+    because WeasyPrint's font map (Pango/fontconfig) is not safe to share
+    between threads.  A long document whose spec declares ``paging`` is cut
+    at planned page breaks into parts (``paging.py``): up to
+    ``paging.MAX_PARALLEL_ROWS`` rows they are laid out at the same time in
+    ``processes`` render processes (``pool.py``), beyond that (or when
+    ``processes`` is 0 or 1) one after the other here — no layout holds more
+    than ``paging.MAX_PART_ROWS`` rows, so memory stays bounded — and the
+    parts are joined with their page numbers added (``assemble.py``)."""
+
+    def __init__(self, host, timezone: str = "Asia/Shanghai", processes: int = 0):
         dirs = _package_dirs(host)
         self.template_dirs = [d / "templates" for _, d in dirs if (d / "templates").is_dir()]
         self.translation_dirs = [d / "translations" for _, d in dirs
                                  if (d / "translations").is_dir()]
-        self.fetcher = SafeURLFetcher({n: d / "static" for n, d in dirs if (d / "static").is_dir()})
+        self.static_roots = {n: d / "static" for n, d in dirs if (d / "static").is_dir()}
+        self.fetcher = SafeURLFetcher(self.static_roots)
         self.timezone = timezone
+        self.processes = max(0, int(processes))
+        #: template name → Paging, from the document specs (``install``)
+        self.paging: dict[str, Paging] = {}
         self._loader = ChoiceLoader([FileSystemLoader(str(d)) for d in self.template_dirs])
         self._envs: dict[str, Environment] = {}
         self._translations: dict[str, NullTranslations] = {}
         self._env_lock = threading.Lock()
         self._render_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
         self._font_config = None
+        self._pool = None
+        self._stamps: dict[tuple[str, int], bytes] = {}
 
     # -- templates --------------------------------------------------------
     def translations(self, locale: str) -> NullTranslations:
@@ -124,33 +140,40 @@ class PdfRenderer:
         return env
 
     def render_html(self, template: str, context: dict, locale: str) -> str:
+        if "chunk" not in context:
+            context = {**context, "chunk": WHOLE}
         return self.env(locale).get_template(template).render(context)
+
+    def whole_html(self, template: str, context: dict, locale: str) -> str:
+        """The document as one HTML file, page breaks planned: what is laid
+        out when the document is not cut into parts."""
+        paging = self._paging_of(template, context)
+        starts = frozenset(page_starts(context[paging.rows], paging)) if paging else frozenset()
+        return self.render_html(template, {**context, "chunk": Chunk(starts=starts)}, locale)
+
+    def _paging_of(self, template: str, context: dict) -> Paging | None:
+        paging = self.paging.get(template)
+        if paging is None or not isinstance(context.get(paging.rows), list):
+            return None
+        return paging
 
     # -- PDF --------------------------------------------------------------
     def html_to_pdf(self, html: str) -> bytes:
-        """PDF bytes of a complete HTML document; external resources go
-        through the safe fetcher only.  Relative URLs have no base and so
-        resolve to nothing."""
-        from weasyprint import HTML
+        """PDF bytes of a complete HTML document, laid out in this process;
+        external resources go through the safe fetcher only.  Relative URLs
+        have no base and so resolve to nothing."""
         from weasyprint.text.fonts import FontConfiguration
 
         with self._render_lock:
             if self._font_config is None:
                 self._font_config = FontConfiguration()
-            # A layout allocates millions of small objects that live until the
-            # PDF is written; the cyclic collector rescanning them all costs
-            # about 30 % of the render (measured), so it waits until the end.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                doc = HTML(string=html, base_url=None, url_fetcher=self.fetcher)
-                return doc.write_pdf(font_config=self._font_config)
-            finally:
-                if collecting:
-                    gc.enable()
+            return pool.write_pdf(html, self.fetcher, self._font_config)
 
     def warm(self) -> None:
         """Load the fonts now (a worker does this before forking job processes)."""
+        self.html_to_pdf(self._warm_html())
+
+    def _warm_html(self) -> str:
         from datetime import datetime
 
         ctx = {"doc": {"spec": "core.warm", "number": None, "title": "渠道 Qudao",
@@ -159,7 +182,55 @@ class PdfRenderer:
                "company": {"name": "渠道", "address": "", "phone": "", "tax_number": "",
                            "logo": None},
                "lang": "zh-CN"}
-        self.render("documents/pdf/base.html", ctx, "zh_CN")
+        return self.render_html("documents/pdf/base.html", ctx, "zh_CN")
 
     def render(self, template: str, context: dict, locale: str) -> bytes:
-        return self.html_to_pdf(self.render_html(template, context, locale))
+        if "chunk" in context:
+            raise TypeError("build_context must not set 'chunk'; the renderer does")
+        paging = self._paging_of(template, context)
+        if paging is None:
+            return self.html_to_pdf(self.render_html(template, context, locale))
+        rows = context[paging.rows]
+        starts = page_starts(rows, paging)
+        parts = plan_parts(len(rows), starts, self.processes)
+        if len(parts) == 1:
+            chunk = Chunk(starts=frozenset(starts))
+            return self.html_to_pdf(self.render_html(template, {**context, "chunk": chunk}, locale))
+        starts_set = frozenset(starts)
+        htmls = [self.render_html(template, {**context, paging.rows: rows[a:b],
+                                             "chunk": Chunk(i, len(parts), a, starts_set)}, locale)
+                 for i, (a, b) in enumerate(parts)]
+        if parallel(len(rows), self.processes):
+            pdfs = self._get_pool().map(htmls)
+        else:
+            pdfs = [self.html_to_pdf(h) for h in htmls]
+        del htmls
+        return assemble.join(pdfs, lambda pages: self.page_numbers(pages, locale))
+
+    def page_numbers(self, pages: int, locale: str) -> bytes:
+        """A PDF of ``pages`` empty pages with only "page n of N" in the
+        footer, laid over a joined document.  Kept per (locale, pages)."""
+        key = (locale, pages)
+        pdf = self._stamps.get(key)
+        if pdf is None:
+            html = self.render_html("documents/pdf/page_numbers.html",
+                                    {"pages": pages, "lang": "zh-CN" if locale.startswith("zh")
+                                     else "en"}, locale)
+            pdf = self.html_to_pdf(html)
+            if len(self._stamps) >= 64:
+                self._stamps.pop(next(iter(self._stamps)))
+            self._stamps[key] = pdf
+        return pdf
+
+    def _get_pool(self):
+        if self._pool is None:
+            warm_html = self._warm_html()
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = pool.RenderPool(self.processes, self.static_roots, warm_html)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the render processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.access import scoped_get
 from core.i18n import _l
-from core.registry import DocumentSpec
+from core.registry import DocumentSpec, Paging
 from plugins.customers import api as customers
 
 from .labels import LABELS
@@ -99,7 +99,12 @@ def aging_context(session: Session, record_id: str, user) -> dict | None:
 def document_specs() -> list[DocumentSpec]:
     return [
         DocumentSpec("finance.statement", _l("Statement of account"), "finance/pdf/statement.html",
-                     statement_context, "finance.statement_issue", model=Statement),
+                     statement_context, "finance.statement_issue", model=Statement,
+                     # 23 one-line rows under the fields, 30 on later pages, a
+                     # description line holds about 11 Chinese characters
+                     # (measured; one row kept spare on each page).
+                     paging=Paging("movements", first_page=22, per_page=29,
+                                   wrap={"description": 11}, extra_line=0.67)),
         DocumentSpec("finance.invoice", _l("Sales slip"), "finance/pdf/invoice.html",
                      invoice_context, "finance.view", model=Invoice),
         DocumentSpec("finance.receipt", _l("Receipt"), "finance/pdf/receipt.html",

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from core.hookspecs import hookimpl
-from core.registry import DocumentSpec, Manifest, Permission, SequenceSpec
+from core.registry import DocumentSpec, Manifest, Paging, Permission, SequenceSpec
 from core.services import ServiceError
 
 MANIFEST = Manifest(
@@ -30,6 +30,21 @@ def sheet_context(session, record_id, user):
               "amount": Decimal("1234.50") * (i + 1)} for i in range(sheet.rows)]
     return {"title": TITLE, "customer": CUSTOMER, "sheet_title": sheet.title, "lines": lines,
             "total": Decimal("12345.67"), "due": sheet.created_at.date()}
+
+
+#: Items of the paged sheet: one line, two lines and three lines long in a
+#: column of about 12 Chinese characters.
+PAGED_ITEMS = ("足金吊坠", "翡翠手镯（冰种）配证书及礼盒包装", "铂金钻石对戒一对，含刻字服务、证书、礼盒及七天无理由退换")
+
+
+def paged_context(session, record_id, user):
+    from .models import Sheet
+
+    sheet = session.get(Sheet, int(record_id))
+    lines = [{"n": i + 1, "item": PAGED_ITEMS[(i * 7) % 11 % 3],
+              "amount": Decimal("100.01") * (i + 1)} for i in range(sheet.rows)]
+    return {"title": TITLE, "customer": CUSTOMER, "lines": lines,
+            "total": sum((line["amount"] for line in lines), Decimal(0))}
 
 
 def free_context(session, record_id, user):
@@ -78,6 +93,9 @@ def register_documents():
                      "qddocs.print", sequence="qddocs.statement", model=_sheet()),
         DocumentSpec("qddocs.free", "Free text", "qddocs/pdf/free.html", free_context,
                      "qddocs.print"),
+        DocumentSpec("qddocs.paged", "Paged sheet", "qddocs/pdf/paged.html", paged_context,
+                     "qddocs.print", sequence="qddocs.statement", model=_sheet(),
+                     paging=Paging("lines", first_page=20, per_page=26, wrap={"item": 12})),
     ]
 
 
