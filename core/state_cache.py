@@ -90,8 +90,9 @@ class Stamp:
     def bump(self) -> None:
         token = secrets.token_hex(16).encode()
         os.makedirs(self.dir, exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        # A name no other process, thread or host sharing the directory uses.
+        tmp = f"{self.path}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             os.write(fd, token)
         finally:
