@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare this checkout on Debian 12: system packages, the .venv, the
-# package itself with its test extras, compiled translations.  Safe to run
+# package itself with its test extras, compiled translations, the PDF fonts
+# (GB 2312 copy of Noto Sans CJK SC, core/documents/fonts.py).  Safe to run
 # again; it only does what is missing.  Called by scripts/run.sh and
 # scripts/test.sh, so there is rarely a reason to call it yourself.
 set -euo pipefail
@@ -75,6 +76,16 @@ compile_translations() {
     done < <(find core plugins -path '*/translations/*/LC_MESSAGES/messages.po')
 }
 
+pdf_fonts() {
+    # Noto Sans CJK SC cut down to GB 2312 for the PDFs (core/documents/fonts.py):
+    # written once from the installed font, about 30 s; PDFs work without it.
+    if [ ! -f core/static/fonts/QudaoSansSC-Regular.otf ] || [ ! -f core/static/fonts/QudaoSansSC-Bold.otf ]; then
+        log "writing the PDF fonts (GB 2312 subset of Noto Sans CJK SC, about 30 s)"
+        .venv/bin/python -m core.documents.fonts || log "PDF fonts not written; PDFs use the full font"
+    fi
+}
+
 install_system_packages
 create_venv
 compile_translations
+pdf_fonts
