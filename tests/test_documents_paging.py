@@ -141,9 +141,12 @@ def test_parts_are_cut_only_where_a_page_starts_and_stay_small():
         parts = plan_parts(1000, starts, processes)
         assert parts[0][0] == 0 and parts[-1][1] == 1000
         assert all(a in starts for a, _ in parts[1:])
-        assert all(b - a <= MAX_PART_ROWS for a, b in parts)
         assert all(b == a2 for (_, b), (a2, _) in zip(parts, parts[1:]))
-    assert len(plan_parts(1000, starts, 4)) == 4
+        if processes < 2:
+            assert all(b - a <= MAX_PART_ROWS for a, b in parts)
+        else:  # one part per render process, of about equal size
+            assert len(parts) == processes
+            assert all(abs((b - a) - 1000 / processes) <= 6 for a, b in parts)
     assert plan_parts(30, starts, 2) == [(0, 30)]  # short: one layout
 
 
@@ -157,3 +160,19 @@ def test_very_long_documents_are_laid_out_part_by_part_in_one_process():
 
 def test_items_of_the_test_sheet_wrap_as_the_test_expects():
     assert [max(1, -(-int(text_width(i)) // 12)) for i in PAGED_ITEMS] == [1, 2, 3]
+
+
+def test_render_processes_are_replaced_after_a_number_of_parts(app, db, monkeypatch):
+    from core.documents import pool
+
+    monkeypatch.setattr(pool, "MAX_TASKS", 2)
+    renderer = app.extensions["qudao"].pdf
+    first = []
+    for rows in (100, 110):
+        _doc, data, _sheet, _user = _issue_paged(app, db, rows=rows)
+        pages = _pages(data)
+        assert f"第 {len(pages)} 页 / 共 {len(pages)} 页" in pages[-1]
+        first.append(renderer._pool._executor)
+    assert first[0] is not first[1]  # 2 parts each: the second document got a new pool
+    renderer.close()
+    assert renderer._pool._executor is None

@@ -72,14 +72,14 @@ def parallel(n: int, processes: int) -> bool:
 
 
 def plan_parts(n: int, starts: Sequence[int], processes: int) -> list[tuple[int, int]]:
-    """Cut ``n`` rows into parts at page starts: as many parts as render
-    processes when they are used (for speed), and more when a part would
-    exceed ``MAX_PART_ROWS`` rows (for memory).  Returns
-    ``[(start, end), ...]``."""
-    want = 1
+    """Cut ``n`` rows into parts at page starts: one part per render process
+    when they are used (for speed), else parts of at most ``MAX_PART_ROWS``
+    rows (for memory).  Returns ``[(start, end), ...]``."""
     if parallel(n, processes):
-        want = processes
-    want = max(want, math.ceil(n / MAX_PART_ROWS))
+        # one part per process: a second round of parts would wait for the first
+        want = processes * math.ceil(n / (processes * MAX_PARALLEL_ROWS / 2))
+    else:
+        want = math.ceil(n / MAX_PART_ROWS)
     if want <= 1 or not starts:
         return [(0, n)]
     cuts: list[int] = []

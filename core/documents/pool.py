@@ -9,8 +9,10 @@ processes are the only way to use a second core for one document.
 The pool is started lazily by the first long document, from a fork server
 (a clean process, so the threads of the parent — the in-process job runner,
 a web server — are never forked), and every worker loads the fonts once
-when it starts.  Workers are replaced after ``MAX_TASKS`` parts so memory a
-render leaves behind is returned to the system.
+when it starts.  The pool is replaced, between two documents, once it has
+laid out ``MAX_TASKS`` parts, so memory a render leaves behind is returned
+to the system.  (Not with ``max_tasks_per_child``: on Python 3.11–3.13
+that can leave queued tasks waiting forever, CPython issue 115634.)
 """
 from __future__ import annotations
 
@@ -73,16 +75,22 @@ class RenderPool:
         self._roots = static_roots
         self._warm_html = warm_html
         self._executor: ProcessPoolExecutor | None = None
+        self._tasks = 0
         self._lock = threading.Lock()
 
-    def _get(self) -> ProcessPoolExecutor:
+    def _get(self, tasks: int) -> ProcessPoolExecutor:
         with self._lock:
+            if self._executor is not None and self._tasks >= MAX_TASKS:
+                old, self._executor = self._executor, None
+                old.shutdown(wait=False)  # its workers exit once their parts are done
             if self._executor is None:
+                self._tasks = 0
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(["weasyprint", "core.documents.pool"])
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.processes, mp_context=ctx, initializer=_init,
-                    initargs=(self._roots, self._warm_html), max_tasks_per_child=MAX_TASKS)
+                    initargs=(self._roots, self._warm_html))
+            self._tasks += tasks
             return self._executor
 
     def map(self, htmls: list[str]) -> list[bytes]:
@@ -90,7 +98,7 @@ class RenderPool:
         say by the out-of-memory killer) is replaced and the call retried
         once."""
         for attempt in (1, 2):
-            executor = self._get()
+            executor = self._get(len(htmls))
             try:
                 return list(executor.map(write_pdf, htmls))
             except BrokenProcessPool:
