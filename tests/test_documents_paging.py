@@ -176,3 +176,16 @@ def test_render_processes_are_replaced_after_a_number_of_parts(app, db, monkeypa
     assert first[0] is not first[1]  # 2 parts each: the second document got a new pool
     renderer.close()
     assert renderer._pool._executor is None
+
+
+def test_without_render_processes_the_parts_are_laid_out_here(app, db, monkeypatch):
+    from core.documents import pool
+
+    def no_processes(self, tasks):
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(pool.RenderPool, "_get", no_processes)
+    _doc, data, _sheet, _user = _issue_paged(app, db, rows=100)
+    pages = _pages(data)
+    assert f"第 {len(pages)} 页 / 共 {len(pages)} 页" in pages[-1]
+    assert app.extensions["qudao"].pdf.processes == 0

@@ -9,8 +9,10 @@ per renderer, so the CJK font is loaded once per process, not per PDF.
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from . import assemble, pool
 from .fetcher import SafeURLFetcher, asset_url
 from .paging import WHOLE, Chunk, page_starts, parallel, plan_parts
 
+log = logging.getLogger(__name__)
 _CSS_UNSAFE = re.compile(r'[\\"\n\r\f<>]')
 
 
@@ -200,9 +203,16 @@ class PdfRenderer:
         htmls = [self.render_html(template, {**context, paging.rows: rows[a:b],
                                              "chunk": Chunk(i, len(parts), a, starts_set)}, locale)
                  for i, (a, b) in enumerate(parts)]
+        pdfs = None
         if parallel(len(rows), self.processes):
-            pdfs = self._get_pool().map(htmls)
-        else:
+            try:
+                pdfs = self._get_pool().map(htmls)
+            except (OSError, BrokenProcessPool) as exc:
+                # No render processes here (no /dev/shm in a container, say):
+                # the same parts, one after another, in this process.
+                log.warning("PDF render processes unavailable (%s); laying out here", exc)
+                self.processes = 0
+        if pdfs is None:
             pdfs = [self.html_to_pdf(h) for h in htmls]
         del htmls
         return assemble.join(pdfs, lambda pages: self.page_numbers(pages, locale))
