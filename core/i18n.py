@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from babel import Locale, support
-from flask import g, has_request_context, session
+from flask import has_request_context, session
+from flask.globals import _cv_app
 from flask_babel import Domain, _get_current_context, get_locale
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LOCALES = ("zh_CN", "en")
 
@@ -18,10 +21,10 @@ class CatalogueDomain(Domain):
         # Every _() in a template lands here: remember this request's
         # catalogue next to the locale it is for (force_locale swaps the
         # locale object, so a forced language is never served from it).
-        try:
-            state = g._get_current_object().__dict__.get("_flask_babel")
-        except RuntimeError:  # no app context
-            state = None
+        # The app context's ``g`` straight from Flask's context variable:
+        # going through the ``g`` proxy costs more than the lookup itself.
+        app_ctx = _cv_app.get(None)
+        state = None if app_ctx is None else app_ctx.g.__dict__.get("_flask_babel")
         if state is not None:
             memo = state.__dict__.get("qudao_translations")
             if memo is not None and memo[0] is state.__dict__.get("babel_locale"):
@@ -54,14 +57,86 @@ class CatalogueDomain(Domain):
 
     def install_jinja(self, app) -> None:
         """Templates' ``_()`` straight to this domain (Flask-Babel's own
-        callables look the domain up again for every string)."""
-        app.jinja_env.install_gettext_callables(
+        callables look the domain up again for every string).
+
+        Jinja's own "newstyle" callables take the template context, and in
+        a block that sets a variable every call copies that context first
+        (``Context.derived``); these take the evaluation context only, which
+        is all they need to know (autoescaping).  The semantics are
+        Jinja's newstyle ones: under autoescaping the translation is
+        trusted markup and the keyword arguments are escaped into it; the
+        string is always %-formatted.  A call without arguments is
+        answered from a memo per (catalogue, string, autoescape)."""
+        env = app.jinja_env
+        env.install_gettext_callables(
             gettext=lambda s: self.get_translations().ugettext(s),
             ngettext=lambda s, p, n: self.get_translations().ungettext(s, p, n),
             newstyle=True,
             pgettext=lambda c, s: self.get_translations().upgettext(c, s),
             npgettext=lambda c, s, p, n: self.get_translations().unpgettext(c, s, p, n),
         )
+        domain = self
+        memo: dict = {}
+
+        def fmt(eval_ctx, rv: str, variables: dict):
+            if eval_ctx.autoescape:
+                rv = Markup(rv)
+            return rv % variables
+
+        def make_gettext(catalogue):
+            """``gettext`` for templates; ``catalogue`` None: look the
+            request's catalogue up on every call."""
+
+            @pass_eval_context
+            def gettext(__eval_ctx, __string: str, **variables):
+                t = domain.get_translations() if catalogue is None else catalogue
+                if variables:
+                    return fmt(__eval_ctx, t.ugettext(__string), variables)
+                key = (id(t), __string, __eval_ctx.autoescape)
+                hit = memo.get(key)
+                if hit is None or hit[0] is not t:
+                    if len(memo) >= 20_000:
+                        memo.clear()
+                    hit = memo[key] = (t, fmt(__eval_ctx, t.ugettext(__string), {}))
+                return hit[1]
+
+            return gettext
+
+        self._make_gettext = make_gettext
+        gettext = make_gettext(None)
+
+        @pass_eval_context
+        def ngettext(__eval_ctx, __singular: str, __plural: str, __num: int, **variables):
+            variables.setdefault("num", __num)
+            rv = domain.get_translations().ungettext(__singular, __plural, __num)
+            return fmt(__eval_ctx, rv, variables)
+
+        @pass_eval_context
+        def pgettext(__eval_ctx, __string_ctx: str, __string: str, **variables):
+            variables.setdefault("context", __string_ctx)
+            rv = domain.get_translations().upgettext(__string_ctx, __string)
+            return fmt(__eval_ctx, rv, variables)
+
+        @pass_eval_context
+        def npgettext(__eval_ctx, __string_ctx: str, __singular: str, __plural: str,
+                      __num: int, **variables):
+            variables.setdefault("context", __string_ctx)
+            variables.setdefault("num", __num)
+            rv = domain.get_translations().unpgettext(__string_ctx, __singular, __plural, __num)
+            return fmt(__eval_ctx, rv, variables)
+
+        # ``_`` is Jinja's alias that looks ``gettext`` up in the context
+        # again: point it at the function itself.
+        env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext,
+                           pgettext=pgettext, npgettext=npgettext)
+
+    def template_gettext(self) -> dict:
+        """For a request's context processor: ``_`` and ``gettext`` bound to
+        the catalogue of the language the template is rendered in (looked
+        up once per render, not once per string).  Templates imported
+        without context use the global ones, which look it up per call."""
+        f = self._make_gettext(self.get_translations())
+        return {"_": f, "gettext": f}
 
 
 def select_locale() -> str:

@@ -57,13 +57,28 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return t
 
 
+#: The headers every response carries, in the order they are added.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+_SECURE_HEADERS = SECURITY_HEADERS + (HSTS,)
+_NAMES = frozenset(k.lower() for k, _v in _SECURE_HEADERS)
+
+
 def set_security_headers(response, secure: bool):
+    """Add the security headers a view did not set itself.  One pass over
+    the response's headers (not one scan per header): a view that set one
+    of them (a looser CSP for one page, say) keeps its own value."""
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if secure:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    wanted = _SECURE_HEADERS if secure else SECURITY_HEADERS
+    present = {k.lower() for k, _v in h}
+    if present.isdisjoint(_NAMES):
+        h.extend(wanted)
+    else:
+        h.extend([(k, v) for k, v in wanted if k.lower() not in present])
     return response

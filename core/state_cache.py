@@ -225,6 +225,9 @@ class StateCache:
         #: Derived from code and the key alone; survive version changes.
         self.menus: dict[tuple, Any] = {}
         self.csrf: dict[tuple, str] = {}
+        #: Rendered page headers (core.web.page_header), keyed by everything
+        #: they show.
+        self.frames: dict[tuple, Any] = {}
         #: Verified session cookies: value → (expires at, data).
         self.cookies: dict[str, tuple[float, dict]] = {}
 

@@ -14,8 +14,9 @@ import time
 from functools import wraps
 from typing import Any
 
-from flask import (Flask, abort, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
+from flask import (Flask, abort, current_app, flash, g, has_request_context, redirect,
+                   render_template, request, session, url_for)
+from flask.globals import _cv_app
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -34,7 +35,12 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def ext():
-    return current_app.extensions["qudao"]
+    # Straight from Flask's context variable: the ``current_app`` proxy
+    # costs more than the lookup, and this runs many times per request.
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return current_app.extensions["qudao"]  # raises the usual error
+    return ctx.app.extensions["qudao"]
 
 
 def state_version() -> bytes:
@@ -201,27 +207,31 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def _before_request():
-    if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
+    req = request._get_current_object()
+    endpoint = req.endpoint
+    if endpoint and (endpoint == "static" or endpoint.endswith(".static")):
         return  # packaged assets: no user, no database
     state_version()  # first, before any query of this request
-    g._immediate_token = set_immediate(request.method not in SAFE_METHODS)
+    gg = g._get_current_object()
+    writes = req.method not in SAFE_METHODS
+    gg._immediate_token = set_immediate(writes)
     user = current_user._get_current_object()
     if user.is_authenticated:
-        g._qudao_user_id = user.id
-        s = g.get("_qudao_session")
+        gg._qudao_user_id = user.id
+        s = gg.get("_qudao_session")
         if s is not None:
             s.info["audit_user_id"] = user.id
-    bp = request.blueprint
+    bp = req.blueprint
     if bp:
         host = ext().host
         owner = host.plugin_of(bp)
         if owner in host.manifests and owner != CORE and owner not in enabled_plugins():
             abort(404)
     if (
-        request.method not in SAFE_METHODS
+        writes
         and user.is_authenticated
         and user.read_only
-        and request.endpoint not in ("auth.logout", "auth.account")
+        and endpoint not in ("auth.logout", "auth.account")
     ):
         abort(403)
 
@@ -340,6 +350,24 @@ def main_nav() -> Markup:
     return build() if key is None else ext().state.memo(key, build)
 
 
+def page_header() -> Markup:
+    """The page header (``core/_header.html``: brand, the main menu, the
+    user box with the sign-out form) rendered once per process for each
+    (user and session token, name shown, enabled set, permission codes,
+    language, section, CSRF token) and kept: every page's header is the
+    same for those.  A request that switched plugins renders it afresh."""
+    user = current_user
+    if not user.is_authenticated:
+        return Markup(render_template("core/_header.html"))
+    here = request.endpoint.split(".")[0] if request.endpoint else ""
+    key = _menu_key("header", here)
+    if key is None:
+        return Markup(render_template("core/_header.html"))
+    key += (user.get_id(), user.display_name, csrf_token())
+    state = ext().state
+    return state.memo(key, lambda: Markup(render_template("core/_header.html")), state.frames)
+
+
 def link(endpoint: str, **values) -> str:
     """``url_for`` for the fixed links of the page frame (home, account,
     sign-out, the core stylesheet and script), built once per process."""
@@ -350,8 +378,16 @@ def link(endpoint: str, **values) -> str:
 def _template_context():
     # csrf_token here too: Flask-WTF puts its own in a context processor,
     # and this one runs after it.
-    return {"menu": menu, "nav": nav, "main_nav": main_nav, "link": link, "can": can,
-            "get_locale": get_locale, "csrf_token": csrf_token}
+    # ``_`` bound to this render's catalogue (core.i18n.template_gettext).
+    values = {"menu": menu, "nav": nav, "main_nav": main_nav,
+              "page_header": page_header, "link": link, "can": can,
+              "get_locale": get_locale, "csrf_token": csrf_token}
+    if has_request_context():
+        # The signed-in user itself rather than Flask-Login's proxy, which
+        # looks it up again on every attribute a template reads.
+        values["current_user"] = current_user._get_current_object()
+        values.update(current_app.extensions["babel"].instance.domain_instance.template_gettext())
+    return values
 
 
 def csrf_token() -> str:
