@@ -180,7 +180,7 @@ def _memory(ctx, db, ds, statement_id, n) -> Row:
         subject=Measured("peak RSS", peak, "MB"),
         checks=[Check("peak RSS", info["peak_mb"], "<=", MEMORY_GOAL_MB, "MB")],
         note=f"{n:,} lines: process at {info['base_mb']:.0f} MB with the app loaded; while "
-             f"issuing ({info['seconds']:.1f} s) the process tree peaked at "
-             f"{info['peak_mb']:.0f} MB — the issuing process {info['own_peak_mb']:.0f} MB "
-             f"plus {info['processes']} render processes.",
+             f"issuing ({info['seconds']:.1f} s) the process tree (the issuing process and "
+             f"any render processes it started) peaked at {info['peak_mb']:.0f} MB, the "
+             f"issuing process alone at {info['own_peak_mb']:.0f} MB.",
     )
