@@ -25,7 +25,12 @@ class QudaoWorker(Worker):
 
     def main_work_horse(self, job, queue):
         # In the forked child: never touch the parent's pooled connections.
-        self.app.extensions["qudao"].db.engine.dispose(close=False)
+        ext = self.app.extensions["qudao"]
+        ext.db.engine.dispose(close=False)
+        # A long PDF is laid out part by part in the horse itself: the other
+        # RQ workers already use the other CPUs, and render processes started
+        # here would be started again for every job (core/documents/pool.py).
+        ext.pdf.processes = 0
         super().main_work_horse(job, queue)
 
     def perform_job(self, job, queue, execution):
