@@ -9,22 +9,15 @@ and the rendered fragment is kept per user for ``WIDGET_CACHE_SECONDS``
 (default 60) and shows the time it was computed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
 
 from core.i18n import _l
 from core.registry import Widget
+from core.widgets import Fragment
 
 from .permissions import VIEW
 
 
-@dataclass(frozen=True)
-class Fragment:
-    title: Any
-    template: str
-    build: Callable  # (session, user, today) -> the template's ``ctx``
-    sequence: int
 
 
 def _sell(s, user, today):

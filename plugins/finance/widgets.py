@@ -9,15 +9,14 @@ rendered body is kept per user for ``WIDGET_CACHE_SECONDS`` (default 60) and
 shows the time it was computed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
 
 from sqlalchemy import select
 
 from core.access import has_permission
 from core.i18n import _l
 from core.registry import Widget
+from core.widgets import Fragment
 
 from .models import Budget, Statement
 from .services import credit as credit_svc
@@ -25,12 +24,6 @@ from .services import credit as credit_svc
 VIEW = "finance.view"
 
 
-@dataclass(frozen=True)
-class Fragment:
-    title: Any
-    template: str
-    build: Callable  # (session, user, today) -> the template's ``ctx``
-    sequence: int
 
 
 def _receivables(s, user, today):

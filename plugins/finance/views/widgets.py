@@ -1,69 +1,16 @@
-"""Home-page widgets fetched after the page: ``/finance/widgets/<name>``.
-
-With the ``X-Qudao-Fragment`` header (sent by ``qudao.js``) the answer is the
-widget's body alone; without it, a page of its own (the link shown when
-JavaScript is off).  The rendered body is cached per process for
-``WIDGET_CACHE_SECONDS`` (default 60, 0 = off) under (user, session token,
-widget, locale, day): a user only ever gets a body computed for them in this
-sign-in (a role change signs its users out), the permission is checked on
-every request, and a change of data shows after at most that long — the body
-says when it was computed."""
+"""Home-page widgets fetched after the page: ``/finance/widgets/<name>``
+(``core.widgets``: the body alone for ``qudao.js``, a page of its own
+without JavaScript, cached per user for ``WIDGET_CACHE_SECONDS``)."""
 from __future__ import annotations
 
-import time
-from datetime import date, datetime, timezone
-
-from flask import abort, current_app, render_template, request
-from flask_babel import get_locale
-from flask_login import current_user
-from markupsafe import Markup
-
-from core.dates import local_time
-from core.web import db_session, permission_required
+from core import widgets
+from core.web import permission_required
 
 from ..widgets import FRAGMENTS, VIEW
 from . import bp
-
-CACHE_KEY = "finance.widget_cache"
-MAX_ENTRIES = 1000
-
-
-def cached(key, build):
-    """``build()`` or its value kept from less than WIDGET_CACHE_SECONDS ago."""
-    ttl = float(current_app.config.get("WIDGET_CACHE_SECONDS", 60))
-    if ttl <= 0:
-        return build()
-    store = current_app.extensions.setdefault(CACHE_KEY, {})
-    now = time.monotonic()
-    hit = store.get(key)
-    if hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    value = build()
-    if len(store) >= MAX_ENTRIES:  # bounded: drop what has expired, else everything
-        for k in [k for k, (t, _v) in list(store.items()) if now - t >= ttl]:
-            store.pop(k, None)
-        if len(store) >= MAX_ENTRIES:
-            store.clear()
-    store[key] = (now, value)
-    return value
 
 
 @bp.route("/widgets/<name>")
 @permission_required(VIEW)
 def widget(name: str):
-    frag = FRAGMENTS.get(name)
-    if frag is None:
-        abort(404)
-    today = date.today()
-
-    def build():
-        ctx = frag.build(db_session(), current_user, today)
-        as_of = local_time(datetime.now(timezone.utc)).strftime("%H:%M:%S")
-        return Markup(render_template("finance/widget_fragment.html", template=frag.template,
-                                      ctx=ctx, as_of=as_of))
-
-    key = (current_user.id, getattr(current_user, "session_token", None), name, str(get_locale()), today)
-    body = cached(key, build)
-    if request.headers.get("X-Qudao-Fragment"):
-        return body
-    return render_template("finance/widget_page.html", title=frag.title, body=body)
+    return widgets.serve(FRAGMENTS, name)
