@@ -12,8 +12,6 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
 
 from . import audit, events, state_cache
 from .config import load_config
@@ -40,6 +38,8 @@ class Qudao:
     pdf: Any = None  # the PDF renderer, set by core.documents
     #: Per-process cache of users and the enabled set (core.state_cache).
     state: Any = None
+    #: Flask-Babel's domain (core.i18n.CatalogueDomain).
+    babel_domain: Any = None
 
 
 def _collect_registries(ext: Qudao) -> None:
@@ -125,14 +125,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["qudao"] = ext
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)
+    from .auth import QudaoCSRFProtect, QudaoLoginManager
     from .i18n import CatalogueDomain, select_locale_parsed, select_timezone
 
     babel = Babel(app, locale_selector=select_locale_parsed, timezone_selector=select_timezone)
-    babel.domain_instance = CatalogueDomain()
+    babel.domain_instance = ext.babel_domain = CatalogueDomain()
     babel.domain_instance.install_jinja(app)
-    CSRFProtect(app)
+    QudaoCSRFProtect(app)
 
-    login = LoginManager(app)
+    # Templates get ``current_user`` from core.web's context processor.
+    login = QudaoLoginManager(app, add_context_processor=False)
     login.login_view = "auth.login"
     login.session_protection = "strong"
     from .auth import load_user

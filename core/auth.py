@@ -12,8 +12,10 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login.utils import _create_identifier
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete, func, select
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -26,6 +28,54 @@ from .state_cache import CachedUser
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 8
+
+
+class QudaoLoginManager(LoginManager):
+    """Flask-Login's manager; the session-protection identifier — a SHA-512
+    of the client's address (``X-Forwarded-For`` as sent, else the remote
+    address) and user agent, compared with the one stored at sign-in — is
+    remembered per (address, user agent) instead of hashed again on every
+    request.  Flask-Login's own function computes it from exactly those two
+    values, so a request from another address or agent gets another
+    identifier and strong protection signs the session out as before."""
+
+    #: Entries kept per process; the memo is emptied when full.
+    MAX_IDENTIFIERS = 4096
+    #: Longer (address, agent) pairs are hashed every time, not kept.
+    MAX_KEPT_LENGTH = 1024
+
+    def __init__(self, app=None, add_context_processor=True):
+        self._identifiers: dict[tuple, str] = {}
+        super().__init__(app, add_context_processor)
+        self._session_identifier_generator = self._identifier
+
+    def _identifier(self) -> str:
+        environ = request.environ
+        # What ``request.headers.get`` reads for the two headers, and the
+        # remote address Flask-Login falls back to.
+        key = (environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"),
+               environ.get("HTTP_USER_AGENT"))
+        memo = self._identifiers
+        ident = memo.get(key)
+        if ident is None:
+            ident = _create_identifier()
+            if len(key[0] or "") + len(key[1] or "") + len(key[2] or "") <= self.MAX_KEPT_LENGTH:
+                if len(memo) >= self.MAX_IDENTIFIERS:
+                    memo.clear()
+                memo[key] = ident
+        return ident
+
+
+class QudaoCSRFProtect(CSRFProtect):
+    """Flask-WTF's protection, which checks the method only after looking
+    up the endpoint's exemption: a request whose method is not checked
+    (``WTF_CSRF_METHODS``: every method but GET, HEAD, OPTIONS and TRACE)
+    returns at once — the same outcome, without the lookups."""
+
+    def protect(self, apply_exemptions=False):
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return None
+        return super().protect(apply_exemptions)
 
 
 def load_user(token: str):

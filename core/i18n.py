@@ -1,11 +1,12 @@
 """Locale selection: the user's own choice, else the session's, else zh_CN."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from babel import Locale, support
 from flask import has_request_context, session
 from flask.globals import _cv_app
 from flask_babel import Domain, _get_current_context, get_locale
-from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -139,11 +140,32 @@ class CatalogueDomain(Domain):
         return {"_": f, "gettext": f}
 
 
+def request_locale():
+    """Flask-Babel's ``get_locale()``: the locale already chosen for this
+    app context (or forced by ``force_locale``) read straight from Flask's
+    context variable; else chosen by Flask-Babel as usual."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        state = ctx.g.__dict__.get("_flask_babel")
+        if state is None:
+            # What Flask-Babel's first get_locale() does, without its
+            # ``hasattr(g, …)`` (an AttributeError raised and caught).
+            ctx.g._flask_babel = SimpleNamespace()
+        else:
+            locale = state.__dict__.get("babel_locale")
+            if locale is not None:
+                return locale
+    return get_locale()
+
+
 def select_locale() -> str:
     if not has_request_context():  # CLI, jobs: the company's language
         return "zh_CN"
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
-        return current_user.locale
+    from .web import signed_in
+
+    user = signed_in()
+    if getattr(user, "is_authenticated", False) and user.locale in LOCALES:
+        return user.locale
     chosen = session.get("locale")
     return chosen if chosen in LOCALES else "zh_CN"
 
@@ -177,5 +199,5 @@ def select_timezone() -> str:
 from flask_babel import gettext as _  # noqa: E402
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
-__all__ = ["LOCALES", "CatalogueDomain", "select_locale", "select_locale_parsed",
+__all__ = ["LOCALES", "CatalogueDomain", "request_locale", "select_locale", "select_locale_parsed",
            "select_timezone", "_", "_l"]

@@ -14,11 +14,10 @@ import time
 from functools import wraps
 from typing import Any
 
-from flask import (Flask, abort, current_app, flash, g, has_request_context, redirect,
+from flask import (Flask, abort, current_app, flash, g, redirect,
                    render_template, request, session, url_for)
-from flask.globals import _cv_app
+from flask.globals import _cv_app, _cv_request
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -28,10 +27,25 @@ from werkzeug.exceptions import HTTPException
 
 from . import access
 from .db import set_immediate
+from .i18n import request_locale
 from .plugins import CORE
 from .security import set_security_headers
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def signed_in() -> Any:
+    """``current_user`` itself (the signed-in user or the anonymous one):
+    Flask-Login's own ``g._login_user`` read from Flask's context variable
+    once loaded in this app context, else loaded by Flask-Login as usual.
+    Every attribute read through the ``current_user`` proxy repeats that
+    lookup (three context-variable proxies), many times per request."""
+    ctx = _cv_app.get(None)
+    if ctx is not None and _cv_request.get(None) is not None:
+        user = ctx.g.__dict__.get("_login_user")
+        if user is not None:
+            return user
+    return current_user._get_current_object()
 
 
 def ext():
@@ -90,7 +104,7 @@ def hooks():
 
 def can(code: str) -> bool:
     """Does the signed-in user hold ``code`` (and is its plugin enabled)?"""
-    user = current_user
+    user = signed_in()
     if not getattr(user, "is_authenticated", False):
         return False
     s = g.get("_qudao_session")
@@ -109,7 +123,7 @@ def permission_required(code: str):
     def deco(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
+            if not signed_in().is_authenticated:
                 return current_app.login_manager.unauthorized()
             if not can(code):
                 abort(403)
@@ -215,7 +229,7 @@ def _before_request():
     gg = g._get_current_object()
     writes = req.method not in SAFE_METHODS
     gg._immediate_token = set_immediate(writes)
-    user = current_user._get_current_object()
+    user = signed_in()
     if user.is_authenticated:
         gg._qudao_user_id = user.id
         s = gg.get("_qudao_session")
@@ -299,13 +313,13 @@ def _menu_key(kind: str, name: str):
     s = g.get("_qudao_session")
     if s is not None and "enabled" not in s.info:
         return None  # this request switched plugins
-    return (kind, name, enabled_plugins(), frozenset(current_user.permission_codes),
-            str(get_locale()), request.script_root)
+    return (kind, name, enabled_plugins(), frozenset(signed_in().permission_codes),
+            str(request_locale()), request.script_root)
 
 
 def menu(name: str) -> list:
     """The named menu's items the signed-in user may use, sorted."""
-    if not current_user.is_authenticated:
+    if not signed_in().is_authenticated:
         return []
     key = _menu_key("items", name)
     if key is None:
@@ -316,7 +330,7 @@ def menu(name: str) -> list:
 def nav(name: str) -> list[tuple[str, str, str, str]]:
     """``menu(name)`` resolved for the page header: (href, endpoint, section,
     label) with the URL built and the label translated once, not per request."""
-    if not current_user.is_authenticated:
+    if not signed_in().is_authenticated:
         return []
 
     def build():
@@ -331,7 +345,7 @@ def main_nav() -> Markup:
     """The header's menu as HTML — the main menu's links, the current
     section marked active, and the Administration link — built once per
     (enabled set, permission codes, language, section), not per request."""
-    if not current_user.is_authenticated:
+    if not signed_in().is_authenticated:
         return Markup("")
     here = request.endpoint.split(".")[0] if request.endpoint else ""
 
@@ -350,20 +364,29 @@ def main_nav() -> Markup:
     return build() if key is None else ext().state.memo(key, build)
 
 
+def _frame_key(user) -> tuple | None:
+    """Everything the page frame (``base.html`` with ``core/_header.html``)
+    shows for a signed-in user: the menus' key (enabled set, permission
+    codes, language, script root) for this section, the user and session
+    token, the name shown and the CSRF token.  None: do not keep."""
+    endpoint = request.endpoint
+    here = endpoint.split(".")[0] if endpoint else ""
+    key = _menu_key("header", here)
+    if key is None:
+        return None  # this request switched plugins
+    return key + (user.get_id(), user.display_name, csrf_token())
+
+
 def page_header() -> Markup:
     """The page header (``core/_header.html``: brand, the main menu, the
     user box with the sign-out form) rendered once per process for each
     (user and session token, name shown, enabled set, permission codes,
     language, section, CSRF token) and kept: every page's header is the
     same for those.  A request that switched plugins renders it afresh."""
-    user = current_user
-    if not user.is_authenticated:
-        return Markup(render_template("core/_header.html"))
-    here = request.endpoint.split(".")[0] if request.endpoint else ""
-    key = _menu_key("header", here)
+    user = signed_in()
+    key = _frame_key(user) if user.is_authenticated else None
     if key is None:
         return Markup(render_template("core/_header.html"))
-    key += (user.get_id(), user.display_name, csrf_token())
     state = ext().state
     return state.memo(key, lambda: Markup(render_template("core/_header.html")), state.frames)
 
@@ -376,17 +399,15 @@ def link(endpoint: str, **values) -> str:
 
 
 def _template_context():
-    # csrf_token here too: Flask-WTF puts its own in a context processor,
-    # and this one runs after it.
-    # ``_`` bound to this render's catalogue (core.i18n.template_gettext).
-    values = {"menu": menu, "nav": nav, "main_nav": main_nav,
-              "page_header": page_header, "link": link, "can": can,
-              "get_locale": get_locale, "csrf_token": csrf_token}
-    if has_request_context():
-        # The signed-in user itself rather than Flask-Login's proxy, which
-        # looks it up again on every attribute a template reads.
-        values["current_user"] = current_user._get_current_object()
-        values.update(current_app.extensions["babel"].instance.domain_instance.template_gettext())
+    # The signed-in user itself rather than Flask-Login's proxy, which
+    # looks it up again on every attribute a template reads; ``_`` bound
+    # to this render's catalogue (core.i18n.template_gettext).  The
+    # functions every page calls are Jinja globals (``install``), not
+    # context values: no dict of them built per render.
+    if _cv_request.get(None) is None:
+        return {"current_user": None}  # what Flask-Login's processor gave
+    values = ext().babel_domain.template_gettext()
+    values["current_user"] = signed_in()
     return values
 
 
@@ -409,6 +430,12 @@ def csrf_token() -> str:
     return token
 
 
+#: The page frame's functions, Jinja globals of every template.
+TEMPLATE_GLOBALS = {"menu": menu, "nav": nav, "main_nav": main_nav,
+                    "page_header": page_header, "link": link, "can": can,
+                    "get_locale": request_locale, "csrf_token": csrf_token}
+
+
 def install(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .views import admin_bp, core_bp
@@ -419,8 +446,16 @@ def install(app: Flask) -> None:
     app.teardown_request(_teardown)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(Exception, _server_error)
+    # One context processor instead of three: Flask-WTF's gives
+    # ``csrf_token`` and ``csrf_meta_tag`` (both Jinja globals as well;
+    # ``csrf_token`` is ours, below), Flask-Login's ``current_user``
+    # (ours gives the user itself; ``LoginManager`` is made without it).
+    wtf = [f for f in app.template_context_processors[None]
+           if getattr(f, "__module__", "") == "flask_wtf.csrf"]
+    for f in wtf:
+        app.template_context_processors[None].remove(f)
     app.context_processor(_template_context)
-    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     from . import filters
 
     filters.install(app)
