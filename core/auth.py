@@ -226,6 +226,14 @@ def account():
 
 
 def _account_page(form, pw):
+    if form is None and pw is None:
+        # Nothing but the frame, the name and the language: kept per
+        # (frame key, name, language), see core.web.render_kept.
+        from .web import render_kept, signed_in
+
+        user = signed_in()
+        return render_kept("core/account.html", (user.full_name, user.locale), form=None,
+                           pw=None, languages=LANGUAGES, min_password=MIN_PASSWORD)
     return render_template("core/account.html", form=form, pw=pw, languages=LANGUAGES,
                            min_password=MIN_PASSWORD)
 

@@ -228,6 +228,8 @@ class StateCache:
         #: Rendered page headers (core.web.page_header), keyed by everything
         #: they show.
         self.frames: dict[tuple, Any] = {}
+        #: Whole rendered pages (core.web.render_kept), keyed the same way.
+        self.pages: dict[tuple, Any] = {}
         #: Verified session cookies: value → (expires at, data).
         self.cookies: dict[str, tuple[float, dict]] = {}
 

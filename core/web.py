@@ -391,6 +391,29 @@ def page_header() -> Markup:
     return state.memo(key, lambda: Markup(render_template("core/_header.html")), state.frames)
 
 
+def render_kept(template: str, shows: tuple, **context) -> str:
+    """``render_template`` for a page that shows nothing but the page
+    frame and ``shows`` (the values of the page's own that it displays,
+    besides its fixed ``context``): rendered once per process for each
+    (template, endpoint, page frame key — user and session token, name,
+    enabled set, permission codes, language, script root, CSRF token —
+    and ``shows``) and kept (at most 1,000 pages per process, as ``StateCache.memo`` keeps).
+
+    Rendered afresh, and not kept, when a message is waiting to be flashed
+    (shown once), for a visitor who is not signed in, when the request
+    switched plugins, and when templates reload (debug)."""
+    user = signed_in()
+    app = current_app._get_current_object()
+    if not user.is_authenticated or "_flashes" in session or app.jinja_env.auto_reload:
+        return render_template(template, **context)
+    key = _frame_key(user)
+    if key is None:
+        return render_template(template, **context)
+    key = ("page", template, request.endpoint, shows) + key
+    state = ext().state
+    return state.memo(key, lambda: render_template(template, **context), state.pages)
+
+
 def link(endpoint: str, **values) -> str:
     """``url_for`` for the fixed links of the page frame (home, account,
     sign-out, the core stylesheet and script), built once per process."""

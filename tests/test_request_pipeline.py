@@ -2,7 +2,9 @@
 strong session protection still signs a session out when the client's
 address or user agent changes (the identifier is remembered per address
 and agent, not hashed per request); CSRF is still checked on every
-state-changing method (safe methods skip the lookups)."""
+state-changing method (safe methods skip the lookups); the account page,
+kept whole per user, session, language and token, still shows each user
+their own data, messages once, and a token that works."""
 import pytest
 from flask_login.utils import _create_identifier
 
@@ -95,3 +97,65 @@ def test_every_state_changing_method_needs_the_token(app, client, write_route, m
 def test_safe_methods_need_no_token(app, client, write_route, method):
     client.login("admin")
     assert client.open("/t-write", method=method).status_code == 200
+
+
+def _field(page: str, name: str) -> str:
+    import re
+
+    return re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+
+
+def test_kept_account_page_is_each_users_own(app, make_user):
+    a = _signed_in(app, make_user, "kept_a")
+    b = _signed_in(app, make_user, "kept_b")
+    for _ in range(2):  # the second round is served from the kept pages
+        pa = a.get("/account").get_data(as_text=True)
+        pb = b.get("/account").get_data(as_text=True)
+        assert ">kept_a</a>" in pa and "kept_b" not in pa
+        assert ">kept_b</a>" in pb and "kept_a" not in pb
+        assert _field(pa, "acc-csrf_token") != _field(pb, "acc-csrf_token")
+    # The kept page's token is this session's own: a save with it works.
+    resp = a.post("/account", data={"acc-csrf_token": _field(pa, "acc-csrf_token"),
+                                     "acc-full_name": "<i>甲</i>", "acc-locale": "zh_CN"})
+    assert resp.status_code == 302
+
+
+def test_kept_account_page_follows_changes_and_shows_messages_once(app, db, make_user):
+    c = _signed_in(app, make_user, "kept_c")
+    page = c.get("/account").get_data(as_text=True)
+    assert _field(page, "acc-full_name") == "" and "My account" not in page
+    resp = c.post("/account", data={"acc-csrf_token": c.csrf, "acc-full_name": "<b>钱</b>",
+                                    "acc-locale": "en"})
+    assert resp.status_code == 302
+    page = c.get("/account").get_data(as_text=True)
+    assert 'class="flash success"' in page and "已保存" in page  # the message, once
+    assert _field(page, "acc-full_name") == "&lt;b&gt;钱&lt;/b&gt;" and "<b>钱" not in page
+    assert '<option selected value="en">' in page and "My account" in page
+    page = c.get("/account").get_data(as_text=True)
+    assert 'class="flash' not in page and "已保存" not in page and "My account" in page
+    # A change made elsewhere (another process, the admin) shows too, even
+    # one the header does not show (the name shown is the same).
+    row = db.scalar(db.query(User).filter_by(username="kept_c").statement)
+    row.full_name = ""
+    db.commit()
+    page = c.get("/account").get_data(as_text=True)
+    assert _field(page, "acc-full_name") == "" and ">kept_c</a>" in page
+    row.full_name = "kept_c"
+    db.commit()
+    page = c.get("/account").get_data(as_text=True)
+    assert _field(page, "acc-full_name") == "kept_c"
+    # A new session (sign out, sign in) gets a page with its new token.
+    old = _field(page, "acc-csrf_token")
+    c.logout()
+    c.login("kept_c")
+    page = c.get("/account").get_data(as_text=True)
+    assert _field(page, "acc-csrf_token") != old
+    assert c.post("/account", data={"acc-csrf_token": old, "acc-full_name": "x",
+                                    "acc-locale": "en"}).status_code == 400
+
+
+def test_kept_pages_are_bounded(app):
+    state = app.extensions["qudao"].state
+    for i in range(1005):
+        state.memo(("page", i), lambda: "x", state.pages)
+    assert len(state.pages) <= 1000
