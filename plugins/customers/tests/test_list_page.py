@@ -120,3 +120,36 @@ def test_many_matches_keep_ignoring_latin_case(app, db, client, people, monkeypa
         html = _list(client, q=q)
         assert "共 1+ 个客户" in html, q
         assert upper.code in html and lower.code in html and other.code not in html, q
+
+
+def test_kept_statements_give_each_user_and_search_their_own_rows(app, db, client, people):
+    """The list keeps its statements per scope and filter shape; the values
+    (whose customers, which text, which kind, which day) are the request's."""
+    s1, s2 = people["sales1"], people["sales2"]
+    hz1 = _make(db, s1, "杭州永利电器商行", province="浙江省")
+    nb1 = _make(db, s1, "宁波永利电器商行", kind="member", province="浙江省")
+    hz2 = _make(db, s2, "杭州恒通家电城", province="安徽省")
+    nb2 = _make(db, s2, "宁波恒通家电城", kind="member", province="安徽省")
+    nb2.last_visit_on = date.today()
+    db.commit()
+    everyone = {c.code for c in (hz1, nb1, hz2, nb2)}
+    for _ in range(2):  # the second round runs on kept statements
+        for user, expect in [
+            ("sales1", {"杭州": hz1, "宁波": nb1, "永利电器商行": None}),
+            ("sales2", {"杭州": hz2, "宁波": nb2, "恒通家电城": None}),
+        ]:
+            login(client, user)
+            for q, only in expect.items():
+                html = _list(client, q=q)
+                shown = {code for code in everyone if code in html}
+                mine = {hz1.code, nb1.code} if user == "sales1" else {hz2.code, nb2.code}
+                assert shown == ({only.code} if only else mine), (user, q)
+            html = _list(client, kind="member")
+            assert {code for code in everyone if code in html} == (
+                {nb1.code} if user == "sales1" else {nb2.code})
+            html = _list(client, last_visit="within7")
+            assert {code for code in everyone if code in html} == (
+                set() if user == "sales1" else {nb2.code})
+            html = _list(client)
+            assert ('<option value="浙江省"' in html) == (user == "sales1")
+            assert ('<option value="安徽省"' in html) == (user == "sales2")

@@ -18,7 +18,7 @@ from .. import evaluation, grading, loyalty, man, opening, services, visits
 from ..forms import CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm
 from ..models import CHILD_MODELS, STATUSES, Customer, FollowUp, ManCheck, Visit
 from ..options import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
-from ..search import FILTER_KEYS, apply_filters, count_capped
+from ..search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
 from . import bp
 from .common import PAGE, customer_or_404, form_errors, page_arg, refused, writable
 
@@ -41,21 +41,24 @@ STATUS_CLASS = {"active": "ok", "prospect": "", "applying": "warn", "suspended":
 _LINK_ID = 987654321
 
 
-def _provinces(s) -> list[str]:
-    """The provinces of the customers the user may see, for the filter.
+def _provinces(s, scope) -> list[str]:
+    """The provinces of the customers the user may see (``scope``: the
+    WHERE clause of their scoped select), for the filter.
     A DISTINCT reads every row (~10 ms at 100k on PostgreSQL); this skips
     from one province to the next along ix_customers_customer_region, one
-    index probe per province (about 34)."""
-    scope = web_scoped_select(Customer).whereclause
+    index probe per province (about 34).  The statement is kept per scope."""
+    def build():
+        def after(prev):
+            q = select(func.min(Customer.province)).where(Customer.province > prev)
+            return (q.where(scope) if scope is not None else q).scalar_subquery()
 
-    def after(prev):
-        q = select(func.min(Customer.province)).where(Customer.province > prev)
-        return (q.where(scope) if scope is not None else q).scalar_subquery()
+        walk = select(after(literal("")).label("p")).cte("provinces", recursive=True)
+        prev = walk.alias()
+        walk = walk.union_all(select(after(prev.c.p)).where(prev.c.p.is_not(None)))
+        return select(walk.c.p).where(walk.c.p.is_not(None)).order_by(walk.c.p)
 
-    walk = select(after(literal("")).label("p")).cte("provinces", recursive=True)
-    prev = walk.alias()
-    walk = walk.union_all(select(after(prev.c.p)).where(prev.c.p.is_not(None)))
-    return s.scalars(select(walk.c.p).where(walk.c.p.is_not(None)).order_by(walk.c.p)).all()
+    key = scope_key(scope)
+    return s.scalars(cached(None if key is None else ("provinces", key), build)).all()
 
 
 def _list_rows(rows, kind_labels: dict, statuses: dict) -> list[tuple]:
@@ -93,22 +96,28 @@ def index():
     if many:
         total = f"{COUNT_CAP:,}+"
     # Many matches: the page is found sooner by walking the code index.
-    stmt = apply_filters(scoped, f, dialect=dialect, many=many)
-    # Only what the table shows, as plain rows: building ORM objects cost
-    # more than finding the rows.  The scope and filters are the WHERE of
-    # the scoped select above.
-    page_stmt = (select(*LIST_COLUMNS).select_from(Customer)
-                 .outerjoin(User, User.id == Customer.owner_id)
-                 .order_by(Customer.code.desc()).offset((page - 1) * PAGE).limit(PAGE + 1))
-    if stmt.whereclause is not None:
-        page_stmt = page_stmt.where(stmt.whereclause)
-    rows = s.execute(page_stmt).all()
+    shape, params = plan(f, dialect, many=many)
+    scope = scoped.whereclause
+    skey = scope_key(scope)
+
+    def build():
+        # Only what the table shows, as plain rows: building ORM objects
+        # cost more than finding the rows.
+        stmt = select(*LIST_COLUMNS).select_from(Customer).outerjoin(
+            User, User.id == Customer.owner_id)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        return (stmt.where(*conditions(shape)).order_by(Customer.code.desc())
+                .offset((page - 1) * PAGE).limit(PAGE + 1))
+
+    key = None if skey is None else ("page", skey, shape, page, PAGE)
+    rows = s.execute(cached(key, build), params).all()
     kinds = _kind_choices(s)
     statuses = {k: str(v) for k, v in services.status_labels().items()}
     return render_template("customers/index.html",
                            rows=_list_rows(rows[:PAGE], dict(kinds), statuses),
                            has_next=len(rows) > PAGE, page=page, total=total, f=f,
-                           provinces=_provinces(s), kinds=kinds, statuses=statuses)
+                           provinces=_provinces(s, scope), kinds=kinds, statuses=statuses)
 
 
 # -- create / edit ------------------------------------------------------------
