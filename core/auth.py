@@ -66,6 +66,15 @@ class QudaoLoginManager(LoginManager):
         return ident
 
 
+    def _update_remember_cookie(self, response):
+        # Flask-Login's after-request step does nothing unless the session
+        # holds a "_remember" order or the cookie is refreshed on every
+        # request; both checked here with one session lookup.
+        if "_remember" in session or current_app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):
+            return super()._update_remember_cookie(response)
+        return response
+
+
 class QudaoCSRFProtect(CSRFProtect):
     """Flask-WTF's protection, which checks the method only after looking
     up the endpoint's exemption: a request whose method is not checked

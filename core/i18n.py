@@ -145,17 +145,24 @@ def request_locale():
     app context (or forced by ``force_locale``) read straight from Flask's
     context variable; else chosen by Flask-Babel as usual."""
     ctx = _cv_app.get(None)
-    if ctx is not None:
-        state = ctx.g.__dict__.get("_flask_babel")
-        if state is None:
-            # What Flask-Babel's first get_locale() does, without its
-            # ``hasattr(g, …)`` (an AttributeError raised and caught).
-            ctx.g._flask_babel = SimpleNamespace()
-        else:
-            locale = state.__dict__.get("babel_locale")
-            if locale is not None:
-                return locale
-    return get_locale()
+    if ctx is None:
+        return get_locale()
+    state = ctx.g.__dict__.get("_flask_babel")
+    if state is None:
+        # Flask-Babel's per-context namespace, made as its own
+        # get_locale() makes it (without ``hasattr(g, …)``).
+        state = ctx.g._flask_babel = SimpleNamespace()
+    locale = state.__dict__.get("babel_locale")
+    if locale is None:
+        # Flask-Babel's choice: the app's selector, parsed; the default
+        # locale when it answers None.
+        selector = ctx.app.extensions["babel"].locale_selector
+        if selector is None:
+            return get_locale()
+        rv = selector()
+        locale = get_locale() if rv is None else Locale.parse(rv)
+        state.babel_locale = locale
+    return locale
 
 
 def select_locale() -> str:

@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from werkzeug.datastructures import Headers
 
 # argon2id with the library's defaults; QUDAO_FAST_HASH=1 (the test suite
 # only) picks the cheapest parameters so thousands of test users stay fast.
@@ -77,8 +78,14 @@ def set_security_headers(response, secure: bool):
     h = response.headers
     wanted = _SECURE_HEADERS if secure else SECURITY_HEADERS
     present = {k.lower() for k, _v in h}
-    if present.isdisjoint(_NAMES):
-        h.extend(wanted)
+    if not present.isdisjoint(_NAMES):
+        wanted = [(k, v) for k, v in wanted if k.lower() not in present]
+    items = getattr(h, "_list", None)
+    if type(h) is Headers and type(items) is list:
+        # Werkzeug's ``Headers`` keeps (name, value) pairs in ``_list``;
+        # ``extend`` would check each of these constant values for
+        # newlines again on every response.
+        items.extend(wanted)
     else:
-        h.extend([(k, v) for k, v in wanted if k.lower() not in present])
+        h.extend(wanted)
     return response

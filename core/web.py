@@ -57,12 +57,22 @@ def ext():
     return ctx.app.extensions["qudao"]
 
 
+def _g() -> dict:
+    """The app context's ``g`` as its dict, from Flask's context variable
+    (``g.get``/``g.x = …`` through the proxy cost more than the lookup)."""
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return g.__dict__  # raises the usual "outside of application context"
+    return ctx.g.__dict__
+
+
 def state_version() -> bytes:
     """The shared state version this request reads under (read once, before
     the request's first query; see ``core.state_cache``)."""
-    v = g.get("_qudao_version")
+    gd = _g()
+    v = gd.get("_qudao_version")
     if v is None:
-        v = g._qudao_version = ext().state.check()
+        v = gd["_qudao_version"] = ext().state.check()
     return v
 
 
@@ -82,7 +92,7 @@ def db_session():
 def enabled_plugins(session=None) -> frozenset[str]:
     """The enabled plugin set, from the per-process cache when the shared
     state did not change (no query), else read once for this request."""
-    enabled = g.get("_qudao_enabled")
+    enabled = _g().get("_qudao_enabled")
     if enabled is None:
         e = ext()
         version = state_version()
@@ -107,7 +117,7 @@ def can(code: str) -> bool:
     user = signed_in()
     if not getattr(user, "is_authenticated", False):
         return False
-    s = g.get("_qudao_session")
+    s = _g().get("_qudao_session")
     if s is not None and "enabled" not in s.info:
         # This request switched plugins: ask its own transaction.
         return access.has_permission(s, user, code)
@@ -213,6 +223,20 @@ class _SessionInterface(SecureCookieSessionInterface):
             cache[val] = (signed_at.timestamp() + max_age, data)
         return self.session_class(data)
 
+    def save_session(self, app, session, response):
+        # Flask's own, which on a session neither modified nor refreshed on
+        # every request (permanent, SESSION_REFRESH_EACH_REQUEST) only adds
+        # ``Vary: Cookie`` when the session was read — done here without
+        # working out the cookie's name, domain, path and flags first.
+        if session.modified or (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return super().save_session(app, session, response)
+        if session.accessed:
+            if "Vary" in response.headers:
+                response.vary.add("Cookie")
+            else:
+                response.headers["Vary"] = "Cookie"
+        return None
+
     def get_cookie_secure(self, app):
         try:
             return request.is_secure or super().get_cookie_secure(app)
@@ -251,12 +275,13 @@ def _before_request():
 
 
 def _teardown(exc):
-    s = g.pop("_qudao_session", None)
+    gd = _g()
+    s = gd.pop("_qudao_session", None)
     if s is not None:
         if exc is not None:
             s.rollback()
         s.close()
-    tok = g.pop("_immediate_token", None)
+    tok = gd.pop("_immediate_token", None)
     if tok is not None:
         try:
             from .db import _immediate
@@ -267,7 +292,9 @@ def _teardown(exc):
 
 
 def _after_request(response):
-    return set_security_headers(response, request.is_secure)
+    req = _cv_request.get(None)
+    secure = request.is_secure if req is None else req.request.is_secure
+    return set_security_headers(response, secure)
 
 
 def _error(e: HTTPException):
@@ -310,7 +337,7 @@ def _menu_key(kind: str, name: str):
     """Menus depend on the enabled set, the user's permission codes and the
     language only (the ``menu_items`` contract, docs/plugins.md), so each is
     built once per process for each combination; None = do not cache."""
-    s = g.get("_qudao_session")
+    s = _g().get("_qudao_session")
     if s is not None and "enabled" not in s.info:
         return None  # this request switched plugins
     return (kind, name, enabled_plugins(), frozenset(signed_in().permission_codes),
@@ -438,18 +465,20 @@ def csrf_token() -> str:
     """Flask-WTF's CSRF token, signed once per process for a session's raw
     token rather than on every request.  Tokens carry no expiry here
     (``WTF_CSRF_TIME_LIMIT`` is None), so an earlier signature is as good."""
-    token = g.get("csrf_token")
+    gd = _g()
+    token = gd.get("csrf_token")
     if token is not None:
         return token
     raw = session.get("csrf_token")
-    cfg = current_app.config
+    app = _cv_app.get().app
+    cfg = app.config
     if raw is None or cfg.get("WTF_CSRF_TIME_LIMIT") is not None or \
             cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token") != "csrf_token":
         return generate_csrf()
     state = ext().state
-    token = state.memo(("csrf", raw, cfg.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key),
+    token = state.memo(("csrf", raw, cfg.get("WTF_CSRF_SECRET_KEY") or app.secret_key),
                        generate_csrf, state.csrf)
-    g.csrf_token = token  # forms' hidden_tag() use the same one
+    gd["csrf_token"] = token  # forms' hidden_tag() use the same one
     return token
 
 

@@ -59,6 +59,8 @@ def test_strong_protection_signs_out_a_session_from_another_client(app, make_use
              "forwarded": {"headers": {"X-Forwarded-For": "198.51.100.7"}}}[change]
     resp = c.get("/account", **other)
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    # Flask-Login's after-request step still runs: the remember cookie is cleared.
+    assert any(h.startswith("remember_token=;") for h in resp.headers.getlist("Set-Cookie"))
     # The session lost its sign-in: back on the original client it stays out.
     resp = c.get("/account")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
@@ -97,6 +99,30 @@ def test_every_state_changing_method_needs_the_token(app, client, write_route, m
 def test_safe_methods_need_no_token(app, client, write_route, method):
     client.login("admin")
     assert client.open("/t-write", method=method).status_code == 200
+
+
+def test_session_cookie_is_written_only_when_changed_and_vary_kept(app, client):
+    from flask import session
+
+    @app.get("/t-vary")
+    def t_vary():
+        session.get("x")
+        return "ok", 200, {"Vary": "Accept-Encoding"}
+
+    @app.get("/t-touch")
+    def t_touch():
+        session["touched"] = 1
+        return "ok"
+
+    client.login("admin")
+    resp = client.get("/account")
+    assert resp.headers.get("Vary") == "Cookie" and "Set-Cookie" not in resp.headers
+    resp = client.get("/t-vary")
+    assert resp.headers.get("Vary") == "Accept-Encoding, Cookie"
+    assert "Set-Cookie" not in resp.headers
+    resp = client.get("/t-touch")
+    assert resp.headers["Set-Cookie"].startswith("session=") and resp.headers["Vary"] == "Cookie"
+    assert client.get("/account").status_code == 200  # the new cookie still signs in
 
 
 def _field(page: str, name: str) -> str:
