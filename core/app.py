@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+from inspect import CO_COROUTINE
+from types import FunctionType, MethodType
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,24 @@ from .db import Database
 from .plugins import CORE, PluginError, PluginHost
 from .registry import Permission, SequenceSpec, SettingSpec
 from .state_cache import StateCache
+
+class QudaoFlask(Flask):
+    """Flask, asking cheaper whether a function is a coroutine function.
+
+    Flask passes every before- and after-request function, context
+    processor, teardown and view through ``ensure_sync`` on every request,
+    and ``inspect.iscoroutinefunction`` unwraps each one to read its code
+    flags.  A plain function or a method of one is answered here from the
+    same flag (and the marker ``inspect.markcoroutinefunction`` sets);
+    anything else goes to Flask as before."""
+
+    def ensure_sync(self, func):
+        f = func.__func__ if type(func) is MethodType else func
+        if type(f) is FunctionType and not f.__code__.co_flags & CO_COROUTINE \
+                and "_is_coroutine_marker" not in f.__dict__:
+            return func
+        return super().ensure_sync(func)
+
 
 @dataclass
 class Qudao:
@@ -104,7 +124,7 @@ def translation_dirs(host: PluginHost) -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     cfg = load_config(config)
-    app = Flask(__name__, instance_path=cfg["DATA_DIR"])
+    app = QudaoFlask(__name__, instance_path=cfg["DATA_DIR"])
     app.config.update(cfg)
     if cfg.get("PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_login.utils import _create_identifier
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -24,6 +24,7 @@ from .db import utcnow
 from .models import LoginAttempt, User
 from .security import hash_password, needs_rehash, safe_next, verify_password
 from .state_cache import CachedUser
+from .web import login_required
 
 bp = Blueprint("auth", __name__)
 

@@ -209,3 +209,48 @@ def test_a_serving_process_freezes_its_startup_objects_once(db_template, tmp_pat
     make()
     make()
     assert calls == ["freeze"]
+
+
+def test_login_required_keeps_flask_logins_rules(app, client):
+    resp = client.get("/account")
+    assert resp.status_code == 302 and "/login?next=%2Faccount" in resp.headers["Location"]
+    assert client.post("/logout", data={}).status_code in (302, 400)  # never the view
+    app.config["LOGIN_DISABLED"] = True
+    try:
+        from core.web import login_required
+
+        @login_required
+        def view():
+            return "in"
+
+        with app.test_request_context("/x"):
+            assert view() == "in"
+    finally:
+        app.config["LOGIN_DISABLED"] = False
+
+
+def test_ensure_sync_answers_as_flask_does(app):
+    import functools
+
+    def plain():
+        return 1
+
+    async def coro():
+        return 1
+
+    class C:
+        def m(self):
+            return 1
+
+        async def am(self):
+            return 1
+
+    assert app.ensure_sync(plain) is plain
+    bound = C().m
+    assert app.ensure_sync(bound) is bound
+    for f in (coro, C().am, functools.partial(coro)):
+        try:
+            out = app.ensure_sync(f)
+        except RuntimeError:  # Flask's own answer without its async extra
+            continue
+        assert out is not f
