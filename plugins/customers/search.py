@@ -223,7 +223,8 @@ def scope_key(clause):
     cannot be keyed (then nothing is kept for it)."""
     if clause is None:
         return ()
-    ck = clause._generate_cache_key()
+    generate = getattr(clause, "_generate_cache_key", None)  # SQLAlchemy's, 1.4+
+    ck = generate() if generate is not None else None
     if ck is None:
         return None
     values = tuple(tuple(v) if isinstance(v, list) else v

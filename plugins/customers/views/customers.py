@@ -41,13 +41,22 @@ STATUS_CLASS = {"active": "ok", "prospect": "", "applying": "warn", "suspended":
 _LINK_ID = 987654321
 
 
-def _provinces(s, scope) -> list[str]:
+def _provinces(s, scope, dialect: str) -> list[str]:
     """The provinces of the customers the user may see (``scope``: the
     WHERE clause of their scoped select), for the filter.
     A DISTINCT reads every row (~10 ms at 100k on PostgreSQL); this skips
     from one province to the next along ix_customers_customer_region, one
-    index probe per province (about 34).  The statement is kept per scope."""
+    index probe per province (about 34).  On PostgreSQL a scoped user gets a
+    GROUP BY over their rows instead: the planner takes the org-unit subtree
+    for one unit and runs each step of the walk through the org index (a
+    branch manager's filter took 0.2–0.7 s on the bench data; the GROUP BY
+    13–70 ms, a salesperson's 0.3 ms against 2–3 ms).  The statement is kept
+    per scope."""
     def build():
+        if scope is not None and dialect == "postgresql":
+            return (select(Customer.province).where(scope).group_by(Customer.province)
+                    .order_by(Customer.province))
+
         def after(prev):
             q = select(func.min(Customer.province)).where(Customer.province > prev)
             return (q.where(scope) if scope is not None else q).scalar_subquery()
@@ -58,7 +67,7 @@ def _provinces(s, scope) -> list[str]:
         return select(walk.c.p).where(walk.c.p.is_not(None)).order_by(walk.c.p)
 
     key = scope_key(scope)
-    return s.scalars(cached(None if key is None else ("provinces", key), build)).all()
+    return s.scalars(cached(None if key is None else ("provinces", dialect, key), build)).all()
 
 
 def _list_rows(rows, kind_labels: dict, statuses: dict) -> list[tuple]:
@@ -117,7 +126,7 @@ def index():
     return render_template("customers/index.html",
                            rows=_list_rows(rows[:PAGE], dict(kinds), statuses),
                            has_next=len(rows) > PAGE, page=page, total=total, f=f,
-                           provinces=_provinces(s, scope), kinds=kinds, statuses=statuses)
+                           provinces=_provinces(s, scope, dialect), kinds=kinds, statuses=statuses)
 
 
 # -- create / edit ------------------------------------------------------------
