@@ -78,9 +78,9 @@ compile_translations() {
 
 pdf_fonts() {
     # Noto Sans CJK SC cut down to GB 2312 for the PDFs (core/documents/fonts.py):
-    # written once from the installed font, about 30 s; PDFs work without it.
-    if [ ! -f core/static/fonts/QudaoSansSC-Regular.otf ] || [ ! -f core/static/fonts/QudaoSansSC-Bold.otf ]; then
-        log "writing the PDF fonts (GB 2312 subset of Noto Sans CJK SC, about 30 s)"
+    # written once from the installed font, about 45 s; PDFs work without it.
+    if [ ! -f core/static/fonts/QudaoSansSC-Regular.ttf ] || [ ! -f core/static/fonts/QudaoSansSC-Bold.ttf ]; then
+        log "writing the PDF fonts (GB 2312 subset of Noto Sans CJK SC, about 45 s)"
         .venv/bin/python -m core.documents.fonts || log "PDF fonts not written; PDFs use the full font"
     fi
 }

@@ -71,3 +71,37 @@ def test_without_the_small_font_pdfs_use_the_full_font(renderer, tmp_path):
     assert "翡翠手镯" in text and "王喆" in text
     # everyday text: the subset of the full font is the bigger one
     assert len(_pdf(bare, COMMON)) > len(_pdf(renderer, COMMON)) + 100_000
+
+
+def test_the_common_character_fonts_have_truetype_outlines_of_the_same_shapes():
+    """TrueType outlines subset faster than CFF ones (fonts.py); the
+    conversion must not change how a character looks."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    from core.documents.fonts import _system_font
+
+    for style, name in FILES.items():
+        mine = TTFont(str(FONT_DIR / name))
+        assert "glyf" in mine and "CFF " not in mine, name
+        source, index = _system_font(style)
+        full = TTFont(str(source), fontNumber=index, lazy=True)
+        for ch in "翡账A1，":
+            shapes = []
+            for font in (mine, full):
+                glyph = font.getBestCmap()[ord(ch)]
+                pen = BoundsPen(font.getGlyphSet())
+                font.getGlyphSet()[glyph].draw(pen)
+                shapes.append((pen.bounds, font["hmtx"][glyph][0]))
+            (box, width), (box0, width0) = shapes
+            assert width == width0, (name, ch)
+            assert all(abs(a - b) <= 2 for a, b in zip(box, box0)), (name, ch, box, box0)
+
+
+def test_pdfs_embed_the_common_characters_as_a_truetype_subset(renderer, tmp_path):
+    path = tmp_path / "f.pdf"
+    path.write_bytes(_pdf(renderer, COMMON))
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    line = next(x for x in out.splitlines() if "+Qudao-Sans" in x)
+    assert "CID TrueType" in line and line.split()[-5:-2] == ["yes", "yes", "yes"]  # emb sub uni

@@ -9,6 +9,13 @@ characters (the 6,763 hanzi of everyday Simplified Chinese, plus Latin,
 punctuation and full-width forms): about 8,000 glyphs, so subsetting it is
 several times faster and documents are about 200 KB smaller.
 
+The copy is also converted from CFF (cubic) outlines to TrueType (quadratic)
+ones, within 1/1000 em: WeasyPrint subsets CFF by expanding every glyph's
+subroutines, and a TrueType subset is only the glyphs copied.  Measured
+with ``valgrind --tool=callgrind`` (instructions, the same whatever the
+machine is doing): the fixed cost of a PDF falls from 651 to 529 million
+instructions, and a 100-line statement's PDF from 142 KB to 72 KB.
+
 Nothing is lost: ``print.css`` names this font first and the full Noto Sans
 CJK SC second, so a character outside GB 2312 (a rare character in a name,
 say 喆 or 𠮷) is drawn from the full font.  Without the files (a set-up that
@@ -24,7 +31,7 @@ import sys
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
-FILES = {"Regular": "QudaoSansSC-Regular.otf", "Bold": "QudaoSansSC-Bold.otf"}
+FILES = {"Regular": "QudaoSansSC-Regular.ttf", "Bold": "QudaoSansSC-Bold.ttf"}
 SYSTEM_FONT = "Noto Sans CJK SC:style={style}"
 LICENSE_SOURCE = Path("/usr/share/doc/fonts-noto-cjk/copyright")
 
@@ -55,33 +62,77 @@ def _system_font(style: str) -> tuple[Path, int]:
     return path, int(out[1] or 0)
 
 
-def build(force: bool = False, log=print) -> list[Path]:
-    """Write the common-character fonts (if missing, or with ``force``)."""
+def to_truetype(font) -> None:
+    """Replace a CFF font's outlines by TrueType ones, in place."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        # 1 unit of 1,000 per em: invisible; TrueType winds outer contours clockwise.
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    for tag in ("CFF ", "VORG"):  # VORG only goes with CFF
+        if tag in font:
+            del font[tag]
+    maxp = newTable("maxp")  # version 1.0; the glyph counts are computed on save
+    maxp.tableVersion = 0x00010000
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    font["maxp"] = maxp
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _write(source: Path, index: int, target: Path) -> Path:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    font = TTFont(str(source), fontNumber=index, lazy=True)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=charset())
+    subsetter.subset(font)
+    to_truetype(font)
+    tmp = target.with_suffix(".tmp")
+    font.save(str(tmp))
+    tmp.replace(target)
+    return target
+
+
+def build(force: bool = False, log=print) -> list[Path]:
+    """Write the common-character fonts (if missing, or with ``force``), the
+    two weights at the same time (about 40 s each)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     FONT_DIR.mkdir(parents=True, exist_ok=True)
+    todo = {style: name for style, name in FILES.items()
+            if force or not (FONT_DIR / name).exists()}
     written = []
-    wanted = charset()
-    for style, name in FILES.items():
-        target = FONT_DIR / name
-        if target.exists() and not force:
-            continue
-        source, index = _system_font(style)
-        log(f"writing {target.name} from {source.name} (face {index})")
-        font = TTFont(str(source), fontNumber=index, lazy=True)
-        options = subset.Options()
-        options.name_IDs = ["*"]
-        options.name_languages = ["*"]
-        options.notdef_outline = True
-        options.glyph_names = False
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=wanted)
-        subsetter.subset(font)
-        tmp = target.with_suffix(".tmp")
-        font.save(str(tmp))
-        tmp.replace(target)
-        written.append(target)
+    if todo:
+        with ProcessPoolExecutor(max_workers=len(todo)) as ex:
+            jobs = []
+            for style, name in todo.items():
+                source, index = _system_font(style)
+                log(f"writing {name} from {source.name} (face {index})")
+                jobs.append(ex.submit(_write, source, index, FONT_DIR / name))
+            written = [job.result() for job in jobs]
     if LICENSE_SOURCE.exists():
         shutil.copyfile(LICENSE_SOURCE, FONT_DIR / "LICENSE-NotoSansCJK.txt")
     return written
