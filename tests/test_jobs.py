@@ -224,3 +224,93 @@ def test_capacity_of_the_in_process_runner_is_its_thread_count(app):
 def test_worker_refuses_to_start_without_redis(app):
     res = CliRunner().invoke(qudao, ["worker", "--burst"], obj=ScriptInfo(create_app=lambda: app))
     assert res.exit_code == 1 and "QUDAO_REDIS_URL" in res.output
+
+
+# -- jobs of a server process that has ended ------------------------------------
+def _ended_process_token() -> str:
+    """The runner token of a process that ran and has now ended."""
+    import subprocess
+    import sys
+
+    from core.jobs import service
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        token = service.process_token(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    return token
+
+
+def _running_job(app, runner: str | None, progress: int = 40, result: str | None = None) -> int:
+    from core.jobs import service
+    from core.models import User
+
+    ext = app.extensions["qudao"]
+    with ext.db.session() as s:
+        owner = s.scalars(select(User).where(User.username == "admin")).one()
+        job = Job(kind="core.render_batch", owner_id=owner.id, params={}, label="对账单 × 3",
+                  status="running", progress=progress, message="2 / 3", runner=runner)
+        s.add(job)
+        s.flush()
+        job_id = job.id
+        if result:
+            path = service.job_dir(ext.config, job_id)
+            path.mkdir(parents=True, exist_ok=True)
+            (path / result).write_bytes(b"PK partial")
+            job.result = result
+    return job_id
+
+
+def test_a_job_whose_server_process_ended_is_failed_and_keeps_its_files(app, client):
+    from core.jobs import service
+
+    orphan = _running_job(app, _ended_process_token(), result="documents.zip")
+    mine = _running_job(app, service.process_token())
+    elsewhere = _running_job(app, "thread:another-host:0123abcd:4242:777")
+    client.login("admin")
+    got = client.get(f"/jobs/{orphan}/progress").get_json()
+    assert got["status"] == "failed" and got["progress"] == 40
+    assert "运行此任务的服务进程在任务完成前已停止" in got["error"]
+    assert client.get(got["result_url"]).get_data() == b"PK partial"  # what it wrote is kept
+    page = client.get(f"/jobs/{orphan}").get_data(as_text=True)
+    assert "运行此任务的服务进程在任务完成前已停止" in page
+    # This process is alive, and another machine's processes cannot be seen
+    # from here: those jobs are left as they are.
+    for job_id in (mine, elsewhere):
+        assert client.get(f"/jobs/{job_id}/progress").get_json()["status"] == "running"
+
+
+def test_the_job_list_fails_orphaned_jobs_too(app, client):
+    orphan = _running_job(app, _ended_process_token())
+    client.login("admin")
+    client.get("/jobs/")
+    assert _wait(app, orphan, seconds=0).status == "failed"
+
+
+def test_runner_tokens_tell_a_reused_pid_from_the_process_that_had_it():
+    import os
+
+    from core.jobs import service
+
+    me = service.process_token()
+    kind, host, boot, pid, started = me.split(":")
+    assert (kind, int(pid)) == ("thread", os.getpid()) and started not in ("None", "-")
+    assert not service.runner_gone(me)
+    assert service.runner_gone(":".join((kind, host, boot, pid, str(int(started) + 1))))
+    assert service.runner_gone(":".join((kind, host, "ffffffff", pid, started)))  # rebooted
+    assert not service.runner_gone(":".join((kind, "another-host", boot, pid, "1")))
+    assert service.runner_gone(_ended_process_token())
+
+
+def test_jobs_on_the_in_process_runner_name_their_process(app, db):
+    from core.jobs import service
+    from core.models import User
+
+    with app.extensions["qudao"].db.session() as s:
+        owner = s.scalars(select(User).where(User.username == "admin")).one()
+        job = service.create(s, "core.render_batch", owner, {"spec": "qddocs.statement",
+                                                        "record_ids": []})
+        assert job.runner == service.process_token()
+        s.rollback()

@@ -32,6 +32,10 @@ class Job(Base):
     result: Mapped[str | None] = mapped_column(String(255))
     #: Why the job failed, or the items that failed in a job that finished.
     error: Mapped[str | None] = mapped_column(Text)
+    #: The process that runs it on the in-process runner
+    #: (``service.process_token``); None on RQ, whose worker records its own
+    #: failures.  A job whose process has ended is failed, not left running.
+    runner: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

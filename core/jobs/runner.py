@@ -143,7 +143,11 @@ def execute(app: Flask, job_id: int) -> None:
 
 
 class ThreadRunner:
-    """The default: a small pool of threads in the web process."""
+    """The default: a small pool of threads in the web process.  Its queue
+    lives in memory, so each job names this process (``Job.runner``) and is
+    failed by ``service.reap`` once the process has ended."""
+
+    in_process = True
 
     def __init__(self, app: Flask, workers: int = 2):
         self.app = app
@@ -169,6 +173,8 @@ class ThreadRunner:
 
 class RQRunner:
     """Jobs go to an RQ queue on Redis; ``qudao worker`` processes run them."""
+
+    in_process = False
 
     def __init__(self, app: Flask, url: str, queue: str = "qudao", timeout: int = 3600):
         self.app = app

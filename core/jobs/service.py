@@ -6,6 +6,8 @@ directory must be shared (as it must for the document archive).
 """
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,10 @@ from ..services import ServiceError
 from .models import DONE, FAILED, QUEUED, RUNNING, Job
 
 MAX_ERROR_CHARS = 20000
+#: Why a job of the in-process runner ended without finishing.
+ORPHANED = _l("The server process that ran this job stopped before the job finished "
+              "(for example, the service was restarted). Files the job had already "
+              "written are kept; start the job again for the rest.")
 
 
 def job_dir(config: dict, job_id: int) -> Path:
@@ -33,7 +39,8 @@ def create(session: Session, kind: str, owner: User, params: dict[str, Any] | No
     if kind not in ext.job_handlers:
         raise ServiceError(_l("Unknown job kind: %(kind)s", kind=kind))
     job = Job(kind=kind, owner_id=owner.id, params=dict(params or {}), label=label[:200],
-              status=QUEUED, progress=0, message="")
+              status=QUEUED, progress=0, message="",
+              runner=process_token() if getattr(ext.jobs, "in_process", False) else None)
     session.add(job)
     session.flush()
     return job
@@ -111,6 +118,87 @@ def fail_unfinished(session: Session, job_id: int, error: str) -> bool:
     res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RUNNING)))
                           .values(status=FAILED, finished_at=utcnow(), error=error[:MAX_ERROR_CHARS]))
     return res.rowcount == 1
+
+
+# -- jobs whose process has ended ------------------------------------------------
+# The in-process runner keeps its queue in memory: when the web process stops
+# (a restart, a recycled gunicorn worker, a crash), its queued and running
+# jobs would stay "queued" / "running" for ever.  Each such job names its
+# process — host, boot, pid and the process's start time, so a pid the
+# system has since given to another process does not count as alive — and
+# any page that shows jobs fails those whose process on this machine is gone.
+
+def _host() -> str:
+    return socket.gethostname()[:40].replace(":", "-")
+
+
+def _boot() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8] or "-"
+    except OSError:
+        return "-"
+
+
+def _started(pid: int) -> str | None:
+    """The process's start time (clock ticks after boot, from Linux's
+    ``/proc``), ``"-"`` where the system cannot tell, None when there is no
+    such process."""
+    try:
+        # "pid (comm) state ppid …": comm may hold spaces and parentheses;
+        # the start time is the 22nd field, the 20th after comm.
+        return Path(f"/proc/{int(pid)}/stat").read_text().rpartition(")")[2].split()[19]
+    except FileNotFoundError:
+        if Path("/proc/self/stat").exists():
+            return None
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return "-"
+
+
+def process_token(pid: int | None = None) -> str:
+    """``thread:<host>:<boot>:<pid>:<start time>`` of a process (default:
+    this one) — what ``Job.runner`` holds for the in-process runner."""
+    pid = os.getpid() if pid is None else int(pid)
+    return f"thread:{_host()}:{_boot()}:{pid}:{_started(pid)}"
+
+
+def runner_gone(token: str) -> bool:
+    """True when ``token`` names a process of this machine that has ended
+    (or a boot before this one); False while it runs, and for a process of
+    another machine, which cannot be seen from here."""
+    parts = token.split(":")
+    if len(parts) != 5 or parts[0] != "thread" or parts[1] != _host():
+        return False
+    _kind, _h, boot, pid, started = parts
+    if boot != _boot():
+        return True
+    try:
+        now = _started(int(pid))
+    except ValueError:
+        return False
+    return now is None or (started != "-" and now != "-" and now != started)
+
+
+def reap(session: Session) -> int:
+    """Fail the queued and running jobs of ended in-process runners on this
+    machine (``ORPHANED``), keeping what they wrote; the number failed.
+    One indexed query when there is nothing to do.  The caller commits."""
+    unfinished = (QUEUED, RUNNING)
+    tokens = session.scalars(select(Job.runner).distinct().where(
+        Job.status.in_(unfinished), Job.runner.like(f"thread:{_host()}:%"))).all()
+    gone = [t for t in tokens if runner_gone(t)]
+    if not gone:
+        return 0
+    res = session.execute(update(Job).where(Job.runner.in_(gone), Job.status.in_(unfinished))
+                          .values(status=FAILED, finished_at=utcnow(), message=str(_l("Failed")),
+                                  error=str(ORPHANED)))
+    return res.rowcount
 
 
 def result_file(config: dict, job: Job) -> Path | None:

@@ -10,8 +10,16 @@ from . import service
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
+def _reaped():
+    """The request's session, after failing the jobs whose process ended."""
+    s = db_session()
+    if service.reap(s):
+        s.commit()
+    return s
+
+
 def _job_or_404(job_id: int):
-    job = service.visible(db_session(), job_id, current_user)
+    job = service.visible(_reaped(), job_id, current_user)
     if job is None:
         abort(404)
     return job
@@ -20,7 +28,7 @@ def _job_or_404(job_id: int):
 @bp.route("/")
 @login_required
 def index():
-    return render_template("jobs/index.html", jobs=service.listing(db_session(), current_user))
+    return render_template("jobs/index.html", jobs=service.listing(_reaped(), current_user))
 
 
 @bp.route("/<int:job_id>")
