@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import desc, func, literal, or_, select
+from sqlalchemy import Integer, bindparam, desc, func, literal, or_, select
 
 from core.access import subtree_ids
 from core.filters import fmt_date
@@ -117,10 +117,10 @@ def index():
         if scope is not None:
             stmt = stmt.where(scope)
         return (stmt.where(*conditions(shape)).order_by(Customer.code.desc())
-                .offset((page - 1) * PAGE).limit(PAGE + 1))
+                .offset(bindparam("page_offset", type_=Integer)).limit(PAGE + 1))
 
-    key = None if skey is None else ("page", skey, shape, page, PAGE)
-    rows = s.execute(cached(key, build), params).all()
+    key = None if skey is None else ("page", skey, shape, PAGE)
+    rows = s.execute(cached(key, build), {**params, "page_offset": (page - 1) * PAGE}).all()
     kinds = _kind_choices(s)
     statuses = {k: str(v) for k, v in services.status_labels().items()}
     return render_template("customers/index.html",
