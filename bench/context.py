@@ -35,6 +35,9 @@ class Mode:
     warmup: int = 1  # rounds run first and thrown away
     server_workers: int = 2  # gunicorn workers of every server
     batch_repeats: int = 2  # month-end rounds (each is minutes long)
+    #: Aged receivables again at this scale, on PostgreSQL only (scale L:
+    #: 10M ledger lines, the size the generator meant for PostgreSQL).
+    aged_scale_pg: str | None = None
 
 
 MODES = {
@@ -50,7 +53,7 @@ MODES = {
     "full": Mode("full", repeats=7, load_seconds=10, max_requests=100_000, connections=8,
                  list_customers=100_000, aged_scale="M", import_rows=100_000,
                  pdf_rows=(100, 1000), pdf_memory_rows=5000, batch_statements=2000,
-                 batch_lines=40),
+                 batch_lines=40, aged_scale_pg="L"),
 }
 
 
