@@ -314,3 +314,22 @@ def test_jobs_on_the_in_process_runner_name_their_process(app, db):
                                                         "record_ids": []})
         assert job.runner == service.process_token()
         s.rollback()
+
+
+def test_a_busy_database_leaves_the_job_as_it_is_until_the_next_look(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from core.jobs import service
+
+    orphan = _running_job(app, _ended_process_token())
+    real_reap = service.reap
+
+    def busy(session):
+        raise OperationalError("UPDATE core_job", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(service, "reap", busy)
+    client.login("admin")
+    got = client.get(f"/jobs/{orphan}/progress")
+    assert got.status_code == 200 and got.get_json()["status"] == "running"
+    monkeypatch.setattr(service, "reap", real_reap)
+    assert client.get(f"/jobs/{orphan}/progress").get_json()["status"] == "failed"

@@ -1,20 +1,32 @@
 """Job pages: the owner's list, one job with live progress, its result."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 
 from ..web import db_session, ext
 from . import service
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 def _reaped():
-    """The request's session, after failing the jobs whose process ended."""
+    """The request's session, after failing the jobs whose process ended.
+    Best effort: when the database is busy (SQLite refuses a read
+    transaction's late write if another writer came first) the page shows
+    the jobs as they are, and the next look fails them."""
     s = db_session()
-    if service.reap(s):
-        s.commit()
+    try:
+        if service.reap(s):
+            s.commit()
+    except OperationalError:
+        s.rollback()
+        log.info("jobs whose process ended not failed yet: database busy")
     return s
 
 
