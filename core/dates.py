@@ -42,3 +42,21 @@ def format_date(value, locale="zh_CN", style: str = "short") -> str:
     if isinstance(value, datetime):
         text += f" {value:%H:%M}"
     return text
+
+
+def parse_day(value: str | None, default: date | None = None) -> date:
+    """A date as typed into a form or filter (``YYYY-MM-DD``); blank means
+    ``default``, else today.  Anything else is refused with a ServiceError
+    the reader sees in their own language, like any refused action."""
+    value = (value or "").strip()
+    if not value:
+        return default or date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        # Imported here: reading and printing dates needs neither Flask nor
+        # the models (PDF threads, the CLI).
+        from .i18n import _
+        from .services import ServiceError
+
+        raise ServiceError(_("%(value)s is not a date (YYYY-MM-DD).", value=value)) from None

@@ -11,6 +11,7 @@ headers on every response.
 from __future__ import annotations
 
 import time
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import access
+from .dates import parse_day
 from .db import set_immediate
 from .i18n import request_locale
 from .plugins import CORE
@@ -211,6 +213,19 @@ def page_arg() -> int:
         return max(1, int(request.args.get("page", 1)))
     except ValueError:
         return 1
+
+
+def day_arg(name: str, default: date | None = None) -> date:
+    """The date in query argument ``name`` (``dates.parse_day``), for report
+    filters: nonsense is flashed in the reader's language and the page shown
+    for ``default`` (else today), as a refused action is — never a bare 400."""
+    from .services import ServiceError
+
+    try:
+        return parse_day(request.args.get(name), default)
+    except ServiceError as e:
+        flash(str(e), "error")
+        return default or date.today()
 
 
 _PLAIN = (str, int, float, bool, type(None))

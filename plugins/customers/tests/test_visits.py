@@ -146,3 +146,23 @@ def test_weekly_report_against_frequency(app, db, people, new_customer):
     assert r.done == 2 and r.met_share == 50
     assert r.below_frequency == 1         # A visited once, needs 2 a week
     assert r.never_visited == 1           # the C customer
+
+
+def test_a_mistyped_date_in_a_report_filter_is_explained_not_a_bare_400(app, client, people):
+    """The day route and the weekly report say what is wrong with the date, in
+    the reader's language, and show today's page instead."""
+    from core.models import User
+
+    login(client, "manager")
+    for url, title in (("/customers/visits?day=2026-13-45", "拜访路线"),
+                       ("/customers/reports/weekly?week=2026-13-45", "每周拜访报告")):
+        resp = client.get(url)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200, url
+        assert 'class="flash error"' in html and "2026-13-45 不是有效日期（格式：YYYY-MM-DD）。" in html
+        assert title in html
+    with app.extensions["qudao"].db.session() as s:
+        s.query(User).filter_by(username="sales1").one().locale = "en"
+    login(client, "sales1")
+    html = client.get("/customers/visits?day=someday").get_data(as_text=True)
+    assert "someday is not a date (YYYY-MM-DD)." in html and "Day route" in html

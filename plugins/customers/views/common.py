@@ -1,9 +1,7 @@
 """Helpers shared by the page modules."""
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from core.access import EDIT, VIEW
@@ -38,19 +36,9 @@ def form_errors(form) -> None:
             flash(f"{label}: {e}", "error")
 
 
-def parse_day(value: str | None, default: date | None = None) -> date:
-    if not value:
-        return default or date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400)
-
-
-
 def writable(customer_id: int) -> Customer:
     return customer_or_404(customer_id, EDIT)
 
 
-__all__ = ["customer_or_404", "child_or_404", "refused", "form_errors", "parse_day",
+__all__ = ["customer_or_404", "child_or_404", "refused", "form_errors",
            "page_arg", "writable", "current_user", "PAGE"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
-from core.web import can, db_session, permission_required
+from core.web import can, day_arg, db_session, permission_required
 from core.web import scoped_select as web_scoped_select
 
 from .. import visits
@@ -21,7 +21,7 @@ from ..forms import EmptyForm, FollowUpForm, ReasonForm, VisitPlanForm, VisitRec
 from ..models import PLANNED, Customer, FollowUp, Visit
 from ..options import EDIT as P_EDIT, REPORTS, VIEW
 from . import bp
-from .common import child_or_404, form_errors, parse_day, refused, writable
+from .common import child_or_404, form_errors, refused, writable
 
 
 def _plan_form() -> VisitPlanForm:
@@ -36,7 +36,7 @@ def _plan_form() -> VisitPlanForm:
 def route():
     """A salesperson's day: planned visits ordered by area, and what follows."""
     s = db_session()
-    day = parse_day(request.args.get("day"))
+    day = day_arg("day")
     planned = visits.day_route(s, current_user, day)
     done = s.scalars(web_scoped_select(Visit).where(
         Visit.user_id == current_user.id, Visit.visit_date == day,
@@ -203,7 +203,7 @@ def overdue():
 @permission_required(REPORTS)
 def weekly_report():
     s = db_session()
-    start = parse_day(request.args.get("week"))
+    start = day_arg("week")
     start = start - timedelta(days=start.weekday())
     rows = visits.weekly_report(s, current_user, start)
     never = s.scalars(web_scoped_select(Customer).where(

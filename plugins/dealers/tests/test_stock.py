@@ -126,3 +126,15 @@ def test_a_mistyped_season_calendar_is_reported_not_a_crash(world, client):
     assert client.get("/").status_code == 200
     assert client.get("/dealers/widgets/cover", headers={"X-Qudao-Fragment": "1"}).status_code == 200
     assert "9,13" in client.get(f"/dealers/orders/{oid}").get_data(as_text=True)
+
+
+def test_a_mistyped_date_in_a_report_filter_is_explained_not_a_bare_400(world, client):
+    client.login("mgr")
+    for url in ("/dealers/pressing?day=2026-13-45",
+                f"/dealers/d/{world.dealers['a']}/profit?start=2026-13-45&end=2026-03-31"):
+        resp = client.get(url)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200, url
+        assert 'class="flash error"' in html and "2026-13-45 不是有效日期（格式：YYYY-MM-DD）。" in html
+    # The dates that were understood still count: profit from 1 January to the end given.
+    assert "2026-03-31" in html

@@ -2,8 +2,6 @@
 pattern (commit, or roll back and show the message), form parsing."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -41,16 +39,6 @@ def upload(field: str, *, res_table: str, res_id: int, purpose: str, org_unit_id
                            user_id=current_user.id)
 
 
-def parse_day(value: str | None, default: date | None = None) -> date:
-    if not value:
-        return default or date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400)
-
-
-
 def product_or_404(product_id) -> DealerProduct:
     try:
         p = db_session().get(DealerProduct, int(product_id))
@@ -80,5 +68,5 @@ def product_choices(active_only: bool = True) -> list[tuple[int, str]]:
     return [(p.id, p.label) for p in db_session().execute(stmt).scalars()]
 
 
-__all__ = ["dealer_or_404", "run", "back", "upload", "parse_day", "page_arg", "product_or_404",
+__all__ = ["dealer_or_404", "run", "back", "upload", "page_arg", "product_or_404",
            "terminal_or_404", "dealer_choices", "product_choices", "EDIT", "VIEW", "PAGE"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.access import EDIT
 from core.services import ServiceError
-from core.web import can, db_session, get_or_404, permission_required
+from core.web import can, day_arg, db_session, get_or_404, permission_required
 from core.web import scoped_select as web_scoped_select
 from plugins.customers.api import Customer
 
@@ -23,7 +23,7 @@ from ..services import stock as svc
 from ..services.common import parse_period, period_of
 from ..services.network import dealer_ids
 from . import bp
-from .common import back, dealer_choices, dealer_or_404, parse_day, run
+from .common import back, dealer_choices, dealer_or_404, run
 
 
 @bp.route("/d/<int:customer_id>/stock", methods=["GET", "POST"])
@@ -92,7 +92,7 @@ def volumes():
 @permission_required(VIEW)
 def pressing():
     s, cid, ids = _filters()
-    day = parse_day(request.args.get("day"))
+    day = day_arg("day")
     try:
         advice = pressing_svc.advise(s, ids, day)
         season = pressing_svc.season_of(s, day)
@@ -112,8 +112,8 @@ def profit(customer_id: int):
     s = db_session()
     customer = dealer_or_404(customer_id)
     today = date.today()
-    start = parse_day(request.args.get("start"), date(today.year, 1, 1))
-    end = parse_day(request.args.get("end"), today)
+    start = day_arg("start", date(today.year, 1, 1))
+    end = day_arg("end", today)
     if end < start:
         start, end = end, start
     rows, total = profit_svc.profit(s, customer.id, start, end)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import VIEW
-from core.services import ServiceError
+from core.dates import parse_day
 from core.web import db_session, get_or_404
 from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers import api as customers
@@ -39,22 +39,6 @@ def customer_choices(action: str = VIEW, limit: int = 2000) -> list[tuple[int, s
 
 def visible_customer_ids(action: str = VIEW):
     return customers.customer_ids_for(current_user, action)
-
-
-def parse_day(value: str | None, default: date | None = None) -> date:
-    value = (value or "").strip()
-    if not value:
-        return default or date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ServiceError(_bad_date(value)) from None
-
-
-def _bad_date(value: str) -> str:
-    from flask_babel import gettext as _
-
-    return _("%(value)s is not a date (YYYY-MM-DD).", value=value)
 
 
 def optional_day(value: str | None) -> date | None:
