@@ -2,8 +2,10 @@
 
 Rows are written by a flush listener in the same transaction as the change,
 so a rolled-back change leaves no audit row and a committed one always has
-one.  Who and why come from ``session.info`` (set by the web layer, the CLI
-or a service via :func:`set_reason`).
+one.  A record created and then changed again before the commit (a service
+that needs the new id, say, flushing twice) has one "create" row holding the
+values it was committed with.  Who and why come from ``session.info`` (set
+by the web layer, the CLI or a service via :func:`set_reason`).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .db import utcnow
@@ -86,6 +88,21 @@ def _collect(session: Session) -> list[tuple[str, object, dict]]:
     return rows
 
 
+def _into_create_row(conn, table: str, record_id: str, changes: dict) -> bool:
+    """Fold an update into the record's "create" row of this transaction;
+    False when that row is gone (rolled back to a savepoint)."""
+    t = AuditLog.__table__
+    row = conn.execute(select(t.c.id, t.c.changes).where(
+        t.c.table_name == table, t.c.record_id == record_id, t.c.action == "create")
+        .order_by(t.c.id.desc()).limit(1)).first()
+    if row is None:
+        return False
+    merged = dict(row.changes)
+    merged.update({k: [None, new] for k, (_old, new) in changes.items()})
+    conn.execute(update(t).where(t.c.id == row.id).values(changes=merged))
+    return True
+
+
 def _write(session: Session, _ctx) -> None:
     # In after_flush the new/dirty/deleted sets and attribute history still
     # hold the pre-flush state, while new rows already have their keys.
@@ -95,29 +112,32 @@ def _write(session: Session, _ctx) -> None:
     now = utcnow()
     user_id = session.info.get("audit_user_id")
     reason = session.info.get("audit_reason")
-    session.connection().execute(
-        insert(AuditLog.__table__),
-        [
-            {
-                "at": now,
-                "user_id": user_id,
-                "table_name": obj.__tablename__,
-                "record_id": _pk(obj),
-                "action": action,
-                "changes": changes,
-                "reason": reason,
-            }
-            for action, obj, changes in rows
-        ],
-    )
+    conn = session.connection()
+    # Records created in this transaction, with who and why: a later change
+    # by the same person for the same reason belongs to their creation.
+    created = session.info.setdefault("audit_created", {})
+    fresh = []
+    for action, obj, changes in rows:
+        key = (obj.__tablename__, _pk(obj))
+        if action == "create":
+            created[key] = (user_id, reason)
+        elif action == "delete":
+            created.pop(key, None)
+        elif created.get(key) == (user_id, reason) and _into_create_row(conn, *key, changes):
+            continue
+        fresh.append({"at": now, "user_id": user_id, "table_name": key[0], "record_id": key[1],
+                      "action": action, "changes": changes, "reason": reason})
+    if fresh:
+        conn.execute(insert(AuditLog.__table__), fresh)
 
 
-def _clear_reason(session: Session) -> None:
+def _transaction_ended(session: Session) -> None:
     session.info.pop("audit_reason", None)
+    session.info.pop("audit_created", None)
 
 
 def install(session_factory) -> None:
     """Attach the audit listeners to a sessionmaker."""
     event.listen(session_factory, "after_flush", _write)
-    event.listen(session_factory, "after_commit", _clear_reason)
-    event.listen(session_factory, "after_rollback", _clear_reason)
+    event.listen(session_factory, "after_commit", _transaction_ended)
+    event.listen(session_factory, "after_rollback", _transaction_ended)

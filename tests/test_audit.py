@@ -121,3 +121,37 @@ def test_org_unit_rename_is_audited(app, client, db, make_org):
     assert resp.status_code == 302
     rows = _rows(db, "core_org_unit", unit.id)
     assert rows[-1].action == "update" and rows[-1].changes == {"name": ["旧名称", "新名称"]}
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_creating_an_org_unit_in_the_admin_writes_one_row_with_every_field(app, client, db, active):
+    admin = db.scalar(select(User).where(User.username == "admin"))
+    hq = db.scalar(select(OrgUnit).where(OrgUnit.code == "HQ"))
+    db.close()
+    client.login("admin")
+    form = {"code": "AUD-NEW", "name": "宁波办事处", "kind": "office", "parent_id": str(hq.id)}
+    if active:
+        form["active"] = "y"
+    assert client.post_form("/admin/org-units/new", form).status_code == 302
+    unit = db.scalar(select(OrgUnit).where(OrgUnit.code == "AUD-NEW"))
+    rows = _rows(db, "core_org_unit", unit.id)
+    assert [(r.action, r.user_id) for r in rows] == [("create", admin.id)]
+    assert rows[0].changes == {"id": [None, unit.id], "code": [None, "AUD-NEW"],
+                               "name": [None, "宁波办事处"], "kind": [None, "office"],
+                               "parent_id": [None, hq.id], "path": [None, f"{hq.path}{unit.id}/"],
+                               "active": [None, active]}
+    assert unit.path == f"{hq.path}{unit.id}/" and unit.active is active
+
+
+def test_a_change_for_another_reason_before_the_commit_keeps_its_own_row(app, db, make_user):
+    user = make_user("note_reasons", "salesperson")
+    audit.set_actor(db, user.id)
+    note = Note(title="初稿", org_unit_id=user.org_unit_id, owner_id=user.id)
+    db.add(note)
+    db.flush()
+    audit.set_reason(db, "客户要求修改")
+    note.title = "定稿"
+    db.commit()
+    rows = _rows(db, "qdtest_note", note.id)
+    assert [(r.action, r.reason) for r in rows] == [("create", None), ("update", "客户要求修改")]
+    assert rows[0].changes["title"] == [None, "初稿"] and rows[1].changes == {"title": ["初稿", "定稿"]}
