@@ -227,6 +227,10 @@ def test_worker_refuses_to_start_without_redis(app):
 
 
 # -- jobs of a server process that has ended ------------------------------------
+ORPHANED_ZH = "运行此任务的服务进程在任务完成前已停止"
+ORPHANED_EN = "The server process that ran this job stopped before the job finished"
+
+
 def _ended_process_token() -> str:
     """The runner token of a process that ran and has now ended."""
     import subprocess
@@ -272,14 +276,58 @@ def test_a_job_whose_server_process_ended_is_failed_and_keeps_its_files(app, cli
     client.login("admin")
     got = client.get(f"/jobs/{orphan}/progress").get_json()
     assert got["status"] == "failed" and got["progress"] == 40
-    assert "运行此任务的服务进程在任务完成前已停止" in got["error"]
+    assert ORPHANED_ZH in got["error"]
     assert client.get(got["result_url"]).get_data() == b"PK partial"  # what it wrote is kept
     page = client.get(f"/jobs/{orphan}").get_data(as_text=True)
-    assert "运行此任务的服务进程在任务完成前已停止" in page
+    assert ORPHANED_ZH in page
     # This process is alive, and another machine's processes cannot be seen
     # from here: those jobs are left as they are.
     for job_id in (mine, elsewhere):
         assert client.get(f"/jobs/{job_id}/progress").get_json()["status"] == "running"
+
+
+def _english_admin(app, make_user, username="admin_en"):
+    from core.models import User
+
+    make_user(username, "admin")
+    with app.extensions["qudao"].db.session() as s:
+        s.scalars(select(User).where(User.username == username)).one().locale = "en"
+    return username
+
+
+def test_each_reader_sees_why_an_orphaned_job_failed_in_their_own_language(app, client, make_user):
+    orphan = _running_job(app, _ended_process_token())
+    english = _english_admin(app, make_user)
+    client.login("admin")  # Chinese: the first look fails the job
+    client.get("/jobs/")
+    got = client.get(f"/jobs/{orphan}/progress").get_json()
+    assert got["status"] == "failed" and ORPHANED_ZH in got["error"] and got["message"] == "失败"
+    client.login(english)
+    got = client.get(f"/jobs/{orphan}/progress").get_json()
+    assert ORPHANED_EN in got["error"] and ORPHANED_ZH not in got["error"]
+    assert got["message"] == "Failed"
+    page = client.get(f"/jobs/{orphan}").get_data(as_text=True)
+    assert ORPHANED_EN in page and ORPHANED_ZH not in page and "40% Failed" in page
+    client.login("admin")
+    page = client.get(f"/jobs/{orphan}").get_data(as_text=True)
+    assert ORPHANED_ZH in page and ORPHANED_EN not in page and "40% 失败" in page
+
+
+def test_an_error_stored_as_text_is_shown_as_it_was_stored(app, client, make_user):
+    """Jobs failed before errors were stored as keys, and handlers' own
+    reports, read the same to everyone."""
+    stored = ("运行此任务的服务进程在任务完成前已停止（例如服务重启）。任务已写出的文件仍保留；"
+              "其余部分请重新发起任务。")
+    job_id = _running_job(app, None)
+    with app.extensions["qudao"].db.session() as s:
+        job = s.get(Job, job_id)
+        job.status, job.message, job.error = "failed", "失败", stored
+    english = _english_admin(app, make_user)
+    for reader in ("admin", english):
+        client.login(reader)
+        got = client.get(f"/jobs/{job_id}/progress").get_json()
+        assert (got["error"], got["message"]) == (stored, "失败")
+        assert stored in client.get(f"/jobs/{job_id}").get_data(as_text=True)
 
 
 def test_the_job_list_fails_orphaned_jobs_too(app, client):

@@ -25,6 +25,11 @@ MAX_ERROR_CHARS = 20000
 ORPHANED = _l("The server process that ran this job stopped before the job finished "
               "(for example, the service was restarted). Files the job had already "
               "written are kept; start the job again for the rest.")
+#: Stored by ``reap`` as a job's error and message: keys, not sentences, as
+#: ``reap`` runs in whichever reader's request comes first; ``shown`` puts
+#: them in each reader's language.
+ORPHANED_KEY, FAILED_KEY = "core.jobs.orphaned", "core.jobs.failed"
+_KEYED = {ORPHANED_KEY: ORPHANED, FAILED_KEY: _l("Failed")}
 
 
 def job_dir(config: dict, job_id: int) -> Path:
@@ -113,6 +118,13 @@ def finish(session: Session, job_id: int, status: str, *, message: str | None = 
     session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
+def shown(text: str | None) -> str | None:
+    """A job's stored message or error as the reader sees it: a key in their
+    language, any other text (a handler's own words) as it was stored."""
+    found = _KEYED.get(text) if text else None
+    return text if found is None else str(found)
+
+
 def fail_unfinished(session: Session, job_id: int, error: str) -> bool:
     """Mark a job failed unless it already ended (its runner died under it)."""
     res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RUNNING)))
@@ -187,7 +199,7 @@ def runner_gone(token: str) -> bool:
 
 def reap(session: Session) -> int:
     """Fail the queued and running jobs of ended in-process runners on this
-    machine (``ORPHANED``), keeping what they wrote; the number failed.
+    machine (``ORPHANED_KEY``), keeping what they wrote; the number failed.
     One indexed query when there is nothing to do.  The caller commits."""
     unfinished = (QUEUED, RUNNING)
     tokens = session.scalars(select(Job.runner).distinct().where(
@@ -196,8 +208,8 @@ def reap(session: Session) -> int:
     if not gone:
         return 0
     res = session.execute(update(Job).where(Job.runner.in_(gone), Job.status.in_(unfinished))
-                          .values(status=FAILED, finished_at=utcnow(), message=str(_l("Failed")),
-                                  error=str(ORPHANED)))
+                          .values(status=FAILED, finished_at=utcnow(), message=FAILED_KEY,
+                                  error=ORPHANED_KEY))
     return res.rowcount
 
 

@@ -48,7 +48,8 @@ def index():
 def detail(job_id):
     job = _job_or_404(job_id)
     has_result = service.result_file(ext().config, job) is not None
-    return render_template("jobs/detail.html", job=job, has_result=has_result)
+    return render_template("jobs/detail.html", job=job, has_result=has_result,
+                           message=service.shown(job.message), error=service.shown(job.error))
 
 
 @bp.route("/<int:job_id>/progress")
@@ -59,7 +60,7 @@ def progress(job_id):
     has_result = service.result_file(ext().config, job) is not None
     return jsonify({
         "id": job.id, "status": job.status, "progress": job.progress,
-        "message": job.message or "", "error": job.error,
+        "message": service.shown(job.message) or "", "error": service.shown(job.error),
         "result_url": url_for(".result", job_id=job.id) if has_result and job.finished else None,
     })
 
