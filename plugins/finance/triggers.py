@@ -5,7 +5,9 @@ the ORM, a bulk ``update()``, or raw SQL in a console.
   ``finance_allocation`` fail;
 - a line cannot be added to an entry that already has ``line_count`` lines;
 - an entry dated on or before the lock date cannot be inserted;
-- the lock date cannot move back.
+- the lock date cannot move back;
+- every inserted line with a customer adds its debit and credit to
+  ``finance_balance`` (the account's running totals per customer).
 
 The same statements are attached to the metadata (``create_all`` in tests)
 and executed by the plugin's Alembic revision.
@@ -37,6 +39,38 @@ def _pg_immutable(t: str) -> list[str]:
             "FOR EACH ROW EXECUTE FUNCTION finance_immutable()"]
 
 
+#: The running totals per account and customer (``finance_balance``).  The
+#: trigger may be created before that table: SQLite and PL/pgSQL look the
+#: table up when the trigger runs.  PostgreSQL adds up a whole statement's
+#: lines at once (a transition table), so a ``COPY`` of a million lines
+#: costs one upsert per account and customer, in a fixed order.
+SQLITE_BALANCE = """CREATE TRIGGER finance_line_balance AFTER INSERT ON finance_line
+WHEN NEW.customer_id IS NOT NULL
+BEGIN INSERT INTO finance_balance (account_id, customer_id, debit, credit)
+VALUES (NEW.account_id, NEW.customer_id, NEW.debit, NEW.credit)
+ON CONFLICT (account_id, customer_id) DO UPDATE
+SET debit = debit + excluded.debit, credit = credit + excluded.credit; END"""
+PG_BALANCE = (
+    """CREATE OR REPLACE FUNCTION finance_line_balance() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO finance_balance AS b (account_id, customer_id, debit, credit)
+  SELECT account_id, customer_id, SUM(debit), SUM(credit) FROM new_lines
+  WHERE customer_id IS NOT NULL GROUP BY account_id, customer_id
+  ORDER BY account_id, customer_id
+  ON CONFLICT (account_id, customer_id) DO UPDATE
+  SET debit = b.debit + EXCLUDED.debit, credit = b.credit + EXCLUDED.credit;
+  RETURN NULL;
+END $$""",
+    """CREATE TRIGGER finance_line_balance AFTER INSERT ON finance_line
+REFERENCING NEW TABLE AS new_lines
+FOR EACH STATEMENT EXECUTE FUNCTION finance_line_balance()""",
+)
+#: The totals of the lines already posted, for a database that had none.
+BACKFILL = ("INSERT INTO finance_balance (account_id, customer_id, debit, credit) "
+            "SELECT account_id, customer_id, SUM(debit), SUM(credit) FROM finance_line "
+            "WHERE customer_id IS NOT NULL GROUP BY account_id, customer_id")
+
+
 #: table -> statements, run right after that table is created.
 SQLITE: dict[str, list[str]] = {
     "finance_ledger_state": [
@@ -54,6 +88,7 @@ BEGIN SELECT RAISE(ABORT, 'finance: the period is locked'); END""",
 WHEN (SELECT COUNT(*) FROM finance_line WHERE entry_id = NEW.entry_id)
      >= (SELECT line_count FROM finance_entry WHERE id = NEW.entry_id)
 BEGIN SELECT RAISE(ABORT, 'finance: the entry is complete'); END""",
+        SQLITE_BALANCE,
     ],
     "finance_allocation": _sqlite_immutable("finance_allocation"),
 }
@@ -92,6 +127,7 @@ BEGIN
 END $$""",
         """CREATE TRIGGER finance_line_sealed BEFORE INSERT ON finance_line
 FOR EACH ROW EXECUTE FUNCTION finance_line_sealed()""",
+        *PG_BALANCE,
     ],
     "finance_allocation": _pg_immutable("finance_allocation"),
 }

@@ -22,9 +22,11 @@ from .documents import (
 )
 from .ledger import (
     Account,
+    Balance,
     Entry,
     Journal,
     LedgerAccount,
+    LedgerBalance,
     LedgerEntry,
     LedgerJournal,
     LedgerLine,
@@ -35,7 +37,7 @@ from .rebates import FinanceRebateClaim, FinanceRebateLine, RebateClaim, RebateL
 from .statements import FinanceStatement, FinanceStatementDispute, Statement, StatementDispute
 
 ALL_MODELS = (
-    LedgerAccount, LedgerJournal, LedgerState, LedgerEntry, LedgerLine,
+    LedgerAccount, LedgerJournal, LedgerState, LedgerEntry, LedgerLine, LedgerBalance,
     FinanceInvoice, FinanceInvoiceLine, FinancePayment, FinanceCreditNote, FinanceAllocation,
     CreditProfile, CreditCommitment, CreditOverride,
     FinanceRebateClaim, FinanceRebateLine,
@@ -44,7 +46,8 @@ ALL_MODELS = (
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
-    "ALL_MODELS", "Account", "Journal", "Entry", "Line", "Invoice", "InvoiceLine", "Payment",
+    "ALL_MODELS", "Account", "Balance", "Journal", "Entry", "Line", "Invoice", "InvoiceLine",
+    "Payment",
     "CreditNote", "Allocation", "RebateClaim", "RebateLine", "Statement", "StatementDispute",
     "Budget", "Accrual",
 ]

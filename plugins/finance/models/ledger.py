@@ -138,11 +138,11 @@ class LedgerLine(Base):
         CheckConstraint("debit >= 0 AND credit >= 0", name="not_negative"),
         CheckConstraint("(debit = 0) <> (credit = 0)", name="one_side"),
         Index("ix_finance_line_customer_account_date", "customer_id", "account_id", "date"),
-        Index("ix_finance_line_account_date", "account_id", "date"),
-        # An account's balance per customer as of a date from the index
-        # alone (aging's unapplied credits on 2203).
-        Index("ix_finance_line_account_customer_date", "account_id", "customer_id", "date",
-              "debit", "credit"),
+        # An account's lines in a date range, with what its balances per
+        # customer need, from the index alone (aging's unapplied credits on
+        # 2203: the running totals less the lines after the report's date).
+        Index("ix_finance_line_account_date", "account_id", "date", "customer_id", "debit",
+              "credit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,6 +161,25 @@ class LedgerLine(Base):
     entry: Mapped[LedgerEntry] = relationship(back_populates="lines")
     account: Mapped[LedgerAccount] = relationship(lazy="joined")
 
+
+
+class LedgerBalance(Base):
+    """An account's running totals per customer over every line posted, so
+    a customer's balance is one row to read instead of its whole history
+    (aging's unapplied credits on 2203: the balance minus the lines dated
+    after the report's date).  Written only by the ``finance_line_balance``
+    trigger (``triggers.py``) as lines are inserted, whoever inserts them —
+    the ORM, a bulk insert or ``COPY``; lines are never updated or deleted,
+    so the totals never have to be taken back.  ``verify_chain`` checks
+    them against the lines."""
+
+    __tablename__ = "finance_balance"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("finance_account.id"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"),
+                                             primary_key=True)
+    debit: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    credit: Mapped[Decimal] = mapped_column(default=Decimal("0"))
 
 class LedgerImmutable(ServiceError):
     """A posted entry or line was about to change."""
@@ -181,3 +200,4 @@ Account = LedgerAccount
 Journal = LedgerJournal
 Entry = LedgerEntry
 Line = LedgerLine
+Balance = LedgerBalance

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from core.models import OrgUnit, User
 from plugins.customers.api import Customer
 
-from ..models import Account, Allocation, Entry, Invoice, Line
+from ..models import Account, Allocation, Balance, Entry, Invoice, Line
 from . import chart
 from .money import ZERO, mround, msum
 
@@ -132,26 +132,33 @@ def aging(session: Session, customer_ids: Select, as_of: date | None = None,
     stmt = (select(*gcols, *cols).join(Customer, Customer.id == inv.c.customer_id)
             .where(mround(inv.c.open) != 0).group_by(*gcols))
     n = len(gcols)
-    sums = [ZERO] * 5  # the total row, added up as the rows come
+    sums = [ZERO] * 5  # the total row, added up a batch of rows at a time
     conn = session.connection()  # plain rows: no ORM loading for ~10k of them
-    for r in conn.execute(stmt):
-        values = r[n:n + 5]
+    for part in conn.execute(stmt).partitions(2000):
         if group == "customer":
-            rows[r[0]] = AgingRow(r[0], f"{r[1]} {r[2]}", *values,
-                                  extra={"owner_id": r[3], "org_unit_id": r[4]})
+            for r in part:
+                rows[r[0]] = AgingRow(r[0], f"{r[1]} {r[2]}", *r[n:n + 5],
+                                      extra={"owner_id": r[3], "org_unit_id": r[4]})
         else:
-            rows[r[0]] = AgingRow(r[0], "", *values)
-        sums = [a + b for a, b in zip(sums, values)]
-    # Unapplied credits: the 2203 balance per customer, summed over the
-    # covering index (account, customer, date, debit, credit) alone, then
-    # joined to the few customers whose balance is not zero.
+            for r in part:
+                rows[r[0]] = AgingRow(r[0], "", *r[n:n + 5])
+        sums = [total + sum(column, ZERO)
+                for total, column in zip(sums, list(zip(*part))[n:n + 5])]
+    # Unapplied credits: each customer's 2203 balance as of the date — its
+    # running total (finance_balance, one row per customer) less the lines
+    # dated after the date (none for a report as of today), read from the
+    # (account, date, customer, debit, credit) index alone.
     adv = select(Account.id).where(Account.code == chart.ADVANCES).scalar_subquery()
-    per_customer = (select(Line.customer_id.label("customer_id"),
-                           msum(Line.debit - Line.credit).label("u"))
-                    .where(Line.account_id == adv, Line.date <= as_of,
-                           Line.customer_id.in_(customer_ids))
-                    .group_by(Line.customer_id)
-                    .having(mround(func.sum(Line.debit - Line.credit)) != 0)).subquery()
+    moves = union_all(
+        select(Balance.customer_id.label("customer_id"), (Balance.debit - Balance.credit)
+               .label("u")).where(Balance.account_id == adv,
+                                  Balance.customer_id.in_(customer_ids)),
+        select(Line.customer_id, Line.credit - Line.debit)
+        .where(Line.account_id == adv, Line.date > as_of, Line.customer_id.in_(customer_ids)),
+    ).subquery()
+    per_customer = (select(moves.c.customer_id, msum(moves.c.u).label("u"))
+                    .group_by(moves.c.customer_id)
+                    .having(mround(func.sum(moves.c.u)) != 0)).subquery()
     unapplied = (select(*gcols, msum(per_customer.c.u).label("u"))
                  .join(Customer, Customer.id == per_customer.c.customer_id).group_by(*gcols)
                  .having(mround(func.sum(per_customer.c.u)) != 0))

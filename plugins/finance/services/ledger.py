@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
@@ -31,9 +31,9 @@ from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError
 
-from ..models import Account, Entry, LedgerState, Line
+from ..models import Account, Balance, Entry, LedgerState, Line
 from . import chart
-from .money import ZERO, money_str, msum, to_money
+from .money import ZERO, money_str, mround, msum, to_money
 
 GENESIS = "0" * 64
 
@@ -295,7 +295,37 @@ def verify_chain(session: Session, batch: int = 500) -> ChainReport:
     orphans = session.scalar(select(Line.id).where(~Line.entry_id.in_(select(Entry.id))).limit(1))
     if orphans:
         return ChainReport(False, checked, None, str(_l("lines without an entry were found")))
+    drift = balance_drift(session)
+    if drift is not None:
+        return ChainReport(False, checked, None, str(_l(
+            "the running totals of account %(code)s for customer %(customer)s do not match "
+            "its lines", code=drift[0], customer=drift[1])))
     return ChainReport(True, checked)
+
+
+def balance_drift(session: Session) -> tuple[str, int] | None:
+    """The first (account code, customer id) whose ``finance_balance`` row
+    differs from the sum of its lines, or has no lines; None when all agree."""
+    lt, bt = Line.__table__, Balance.__table__
+    sums = (select(lt.c.account_id, lt.c.customer_id, msum(lt.c.debit).label("debit"),
+                   msum(lt.c.credit).label("credit"))
+            .where(lt.c.customer_id.is_not(None))
+            .group_by(lt.c.account_id, lt.c.customer_id).subquery())
+    differs = (select(sums.c.account_id, sums.c.customer_id)
+               .outerjoin(bt, and_(bt.c.account_id == sums.c.account_id,
+                                   bt.c.customer_id == sums.c.customer_id))
+               .where(or_(bt.c.account_id.is_(None),
+                          mround(bt.c.debit) != mround(sums.c.debit),
+                          mround(bt.c.credit) != mround(sums.c.credit))).limit(1))
+    orphan = (select(bt.c.account_id, bt.c.customer_id)
+              .where(~exists().where(lt.c.account_id == bt.c.account_id,
+                                     lt.c.customer_id == bt.c.customer_id)).limit(1))
+    for stmt in (differs, orphan):
+        found = session.execute(stmt).first()
+        if found is not None:
+            code = session.scalar(select(Account.code).where(Account.id == found[0]))
+            return code or str(found[0]), found[1]
+    return None
 
 
 # -- balances --------------------------------------------------------------

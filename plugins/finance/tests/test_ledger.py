@@ -203,3 +203,61 @@ def test_chain_reports_a_line_added(chain, db):
                 "memo) VALUES (:e, 3, 1, :d, 5, 0, 'x')", {"e": ident, "d": TODAY})
     report = ledger.verify_chain(db)
     assert not report.ok and report.first_broken == number
+
+
+def _totals(db) -> dict:
+    """finance_balance as {(account code, customer id): (debit, credit)}."""
+    from plugins.finance.models import Account, Balance
+
+    return {(code, cid): (debit, credit) for code, cid, debit, credit in db.execute(
+        select(Account.code, Balance.customer_id, Balance.debit, Balance.credit)
+        .join(Account, Account.id == Balance.account_id))}
+
+
+def test_running_totals_follow_every_line_whoever_inserts_it(world, db):
+    a, b = world.customers["a"], world.customers["b"]
+    _post(db, "100.00", customer_id=a)
+    e = _post(db, "30.50", customer_id=a)
+    _post(db, "7.25", customer_id=b)
+    _post(db, "1.00")  # no customer on either line: no running total
+    ledger.reverse_entry(db, e)
+    db.commit()
+    D = Decimal
+    assert _totals(db) == {("2203", a): (D("30.50"), D("130.50")),
+                           ("2203", b): (D("0.00"), D("7.25"))}
+    # A bulk insert that bypasses the ledger service (a script, a data
+    # migration) is counted as well: the trigger runs in the database.
+    head = db.get(Entry, e.id)
+    adv = db.scalar(select(Line.account_id).where(Line.entry_id == e.id,
+                                                  Line.customer_id.is_not(None)))
+    cash = db.scalar(select(Line.account_id).where(Line.entry_id == e.id,
+                                                   Line.customer_id.is_(None)))
+    ident = db.execute(text(
+        "INSERT INTO finance_entry (journal_id, number, year, seq, date, memo, total, line_count, "
+        "chain_seq, prev_hash, hash, posted_at) VALUES (:j, 'GEN/2000/99998', 2000, 99998, :d, "
+        "'bulk', 12.34, 3, 9999, :p, :h, :t) RETURNING id"),
+        {"j": head.journal_id, "d": TODAY, "p": "0" * 64, "h": "1" * 64,
+         "t": head.posted_at}).scalar_one()
+    db.execute(Line.__table__.insert(), [
+        {"entry_id": ident, "position": 1, "account_id": cash, "customer_id": None, "date": TODAY,
+         "debit": D("12.34"), "credit": D("0")},
+        {"entry_id": ident, "position": 2, "account_id": adv, "customer_id": a, "date": TODAY,
+         "debit": D("0"), "credit": D("10.00")},
+        {"entry_id": ident, "position": 3, "account_id": adv, "customer_id": b, "date": TODAY,
+         "debit": D("0"), "credit": D("2.34")},
+    ])
+    db.commit()
+    assert _totals(db) == {("2203", a): (D("30.50"), D("140.50")),
+                           ("2203", b): (D("0.00"), D("9.59"))}
+    assert ledger.customer_balance(db, b) == D("-9.59")
+    assert ledger.balance_drift(db) is None
+
+
+def test_chain_reports_running_totals_that_differ_from_the_lines(chain, db, world):
+    cid = world.customers["a"]
+    assert ledger.balance_drift(db) is None
+    _tamper(db, "UPDATE finance_balance SET credit = credit + 1 WHERE customer_id = :c",
+            {"c": cid})
+    report = ledger.verify_chain(db)
+    assert not report.ok
+    assert "2203" in report.reason and str(cid) in report.reason

@@ -82,6 +82,10 @@ def test_aging_buckets_by_days_past_due_and_groups(world, db):
     # As of an earlier date the later allocations and invoices are not there yet.
     rows_then, _t = aging.aging(db, ids, TODAY - timedelta(days=100))
     assert {r.key: r.balance for r in rows_then} == {a: D("50.00")}
+    # The day before b's payment: its invoice, 30 days past due, and no credit yet.
+    rows_then, _t = aging.aging(db, ids, TODAY - timedelta(days=1))
+    rb = {r.key: r for r in rows_then}[b]
+    assert (rb.d1_30, rb.unapplied, rb.balance) == (D("7.00"), D("0.00"), D("7.00"))
 
 
 def test_issue_answer_dispute_and_resolve(world, db):
