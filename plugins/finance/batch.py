@@ -210,6 +210,7 @@ def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = N
     and each of those take chunks one after the other until none is left,
     then this job waits for the ones still running and writes the ZIP."""
     from core import jobs
+    from core.jobs import service as job_service
 
     locale = locale or ctx.locale
     result = f"statements-{period}.zip"
@@ -252,6 +253,7 @@ def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = N
             if status in (jobs.DONE, jobs.FAILED):
                 waiting.discard(job_id)
                 done[0] += len(children[job_id])
+                error = job_service.shown(error)  # a reaped chunk's reason is a key
                 if error:
                     problems.extend(line for line in error.splitlines() if line.strip())
         ctx.progress(done[0] * 95 // total, _("%(done)d of %(total)d statements",
