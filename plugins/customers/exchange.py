@@ -14,6 +14,7 @@ import csv
 import gc
 import io
 import json
+from json.encoder import encode_basestring as _json_str  # C; keeps non-ASCII
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -412,15 +413,20 @@ def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
     user_id = importer.id if importer else session.info.get("audit_user_id")
     reason = str(_l("Imported from a file"))
     name = str(table.name)  # a plain str: SQLAlchemy's quoted_name costs a lookup per row
+    # The JSON text is put together from pieces — '{"code": [null, "…"],
+    # "name": [null, "…"]}', what json.dumps writes for the same dict —
+    # a third of the time of building a dict per row and encoding it.
     # Chinese stays UTF-8 rather than \u escapes: half the bytes to write.
     dumps = json.JSONEncoder(ensure_ascii=False).encode
+    heads = tuple(f', {dumps(k)}: [null, ' for k in fields)
     pick = itemgetter(*fields)
     for cid, code, row in zip(ids, codes, rows):
         values = pick(row)
         customers.append((cid, code, *values, stamp, stamp))
-        changes = {"code": [None, code]}
-        changes.update({k: [None, v] for k, v in zip(fields, values) if v})
-        audit.append((stamp, user_id, name, str(cid), "create", dumps(changes), reason))
+        changes = "".join([h + (_json_str(v) if v.__class__ is str else dumps(v)) + "]"
+                           for h, v in zip(heads, values) if v])
+        audit.append((stamp, user_id, name, str(cid), "create",
+                      '{"code": [null, ' + _json_str(code) + "]" + changes + "}", reason))
         contact = row.get("_contact")
         if contact:
             contacts.append((cid, contact["name"], contact["role"], contact["phone"],

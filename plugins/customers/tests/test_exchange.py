@@ -80,6 +80,22 @@ def test_good_csv_imports_every_row_with_contacts_codes_and_audit(app, db, peopl
         AuditLog.table_name == "customers_customer", AuditLog.action == "create")) == 50
 
 
+def test_imported_customers_audit_row_holds_every_value_as_json(app, db, people):
+    body = rows(3)
+    body[1][0] = '华联"电器"\\分公司'  # a quote and a backslash in the name
+    result = exchange.import_file(db, io.BytesIO(csv_bytes(HEADER, body)), "c.csv",
+                                  db.merge(people["sales1"]))
+    db.commit()
+    assert result.ok
+    c = db.scalars(select(Customer).where(Customer.name == '华联"电器"\\分公司')).one()
+    changes = db.scalars(select(AuditLog.changes).where(
+        AuditLog.table_name == "customers_customer", AuditLog.record_id == str(c.id))).one()
+    keys = exchange.CUSTOMER_FIELDS + ("status", "org_unit_id", "owner_id")
+    assert changes == {"code": [None, c.code],
+                       **{k: [None, getattr(c, k)] for k in keys if getattr(c, k)}}
+    assert changes["name"] == [None, '华联"电器"\\分公司'] and changes["province"] == [None, "浙江省"]
+
+
 def test_every_kind_of_bad_row_is_reported(app, db, people, new_customer):
     existing = new_customer(people["sales2"], name="已有客户", licence_no=uscc_code(999))
     body = rows(6)
