@@ -162,7 +162,6 @@ class LedgerLine(Base):
     account: Mapped[LedgerAccount] = relationship(lazy="joined")
 
 
-
 class LedgerBalance(Base):
     """An account's running totals per customer over every line posted, so
     a customer's balance is one row to read instead of its whole history
@@ -180,6 +179,7 @@ class LedgerBalance(Base):
                                              primary_key=True)
     debit: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     credit: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+
 
 class LedgerImmutable(ServiceError):
     """A posted entry or line was about to change."""
