@@ -42,7 +42,7 @@ def _text(data: bytes) -> str:
 
 
 def test_the_set_up_step_wrote_the_common_character_fonts():
-    for name in FILES.values():
+    for name in FILES:
         assert (FONT_DIR / name).stat().st_size > 1_000_000, f"{name}: run scripts/setup.sh"
     wanted = charset()
     assert len([c for c in wanted if 0x4E00 <= c <= 0x9FFF]) == 6763  # the GB 2312 hanzi
@@ -81,10 +81,10 @@ def test_the_common_character_fonts_have_truetype_outlines_of_the_same_shapes():
 
     from core.documents.fonts import _system_font
 
-    for style, name in FILES.items():
+    for name, pattern in FILES.items():
         mine = TTFont(str(FONT_DIR / name))
         assert "glyf" in mine and "CFF " not in mine, name
-        source, index = _system_font(style)
+        source, index = _system_font(pattern)
         full = TTFont(str(source), fontNumber=index, lazy=True)
         for ch in "翡账A1，":
             shapes = []
