@@ -111,7 +111,10 @@ class Paging:
     first page and on each further page; ``wrap`` maps the row keys whose
     text may wrap to the number of Chinese characters a line of that
     column holds (Latin letters and digits count about half).  A row of
-    ``n`` lines counts ``1 + (n - 1) * extra_line`` rows.  The template
+    ``n`` lines counts ``1 + (n - 1) * extra_line`` rows.  With a ``grid``
+    (``core.documents.grid.Grid``) the table is printed as fixed-pitch lines
+    of text, and a row's lines are counted exactly from the grid's columns
+    instead of ``wrap``; the template gets it as ``grid``.  The template
     gets ``chunk`` and marks rows with ``chunk.starts_page(loop.index0)``.
     Such documents can be laid out in parts at the same time (faster) and
     in bounded memory however long they are."""
@@ -121,6 +124,7 @@ class Paging:
     per_page: float
     wrap: dict = field(default_factory=dict)
     extra_line: float = 0.7
+    grid: Any = None
 
 
 JobHandler = Callable[..., Any]

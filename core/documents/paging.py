@@ -45,6 +45,8 @@ def text_width(text: str) -> float:
 
 def row_cost(row: Any, paging: Paging) -> float:
     """Height of ``row`` in single-line rows."""
+    if paging.grid is not None:
+        return 1.0 + (paging.grid.height(row) - 1) * paging.extra_line
     lines = 1
     for key, per_line in paging.wrap.items():
         value = row.get(key) if isinstance(row, dict) else getattr(row, key, None)

@@ -145,6 +145,9 @@ class PdfRenderer:
     def render_html(self, template: str, context: dict, locale: str) -> str:
         if "chunk" not in context:
             context = {**context, "chunk": WHOLE}
+        paging = self.paging.get(template)
+        if paging is not None and paging.grid is not None and "grid" not in context:
+            context = {**context, "grid": paging.grid}
         return self.env(locale).get_template(template).render(context)
 
     def whole_html(self, template: str, context: dict, locale: str) -> str:
