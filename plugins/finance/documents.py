@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from core.access import scoped_get
+from core.documents.grid import Column, Grid
 from core.i18n import _l
 from core.registry import DocumentSpec, Paging
 from plugins.customers import api as customers
@@ -96,15 +97,21 @@ def aging_context(session: Session, record_id: str, user) -> dict | None:
     }
 
 
+#: The statement's movements: a grid of 110 cells (core/documents/grid.py),
+#: a description line holds 15 Chinese characters.  Measured on the
+#: template: FIRST one-line rows fit under the fields, PER on later pages,
+#: a further line of a row is 0.7 of a row (one row kept spare on each page).
+STATEMENT_GRID = Grid(Column(10), Column(14, key="number"), Column(33, key="description"),
+                      Column(14, "right"), Column(14, "right"), Column(15, "right"))
+STATEMENT_PAGING = Paging("movements", first_page=28, per_page=36, extra_line=0.7,
+                          grid=STATEMENT_GRID)
+
+
 def document_specs() -> list[DocumentSpec]:
     return [
         DocumentSpec("finance.statement", _l("Statement of account"), "finance/pdf/statement.html",
                      statement_context, "finance.statement_issue", model=Statement,
-                     # 23 one-line rows under the fields, 30 on later pages, a
-                     # description line holds about 11 Chinese characters
-                     # (measured; one row kept spare on each page).
-                     paging=Paging("movements", first_page=22, per_page=29,
-                                   wrap={"description": 11}, extra_line=0.67)),
+                     paging=STATEMENT_PAGING),
         DocumentSpec("finance.invoice", _l("Sales slip"), "finance/pdf/invoice.html",
                      invoice_context, "finance.view", model=Invoice),
         DocumentSpec("finance.receipt", _l("Receipt"), "finance/pdf/receipt.html",

@@ -3,6 +3,7 @@ aged receivables report — Chinese text in the file, and only for records
 the user may see."""
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -69,3 +70,68 @@ def test_aging_report_pdf_lists_only_visible_customers(records, client):
     client.login("sales2")
     text = _text(_issue(client, "finance.aging_report", TODAY.isoformat()))
     assert "应收账龄" in text and "西湖家电商行" in text and "杭州华联电器有限公司" not in text
+
+
+def _words(data: bytes) -> list[tuple[int, float, float, str]]:
+    """(page, top, right edge, text) of every word, from ``pdftotext -bbox``."""
+    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=data,
+                         capture_output=True, check=True, timeout=60).stdout.decode("utf-8")
+    words, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        m = re.search(r'yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
+        if m:
+            words.append((page, float(m[1]), float(m[2]), html.unescape(m[3])))
+    return words
+
+
+def test_a_long_statement_breaks_pages_where_planned_and_its_columns_line_up(world, db,
+                                                                            tmp_path):
+    from core import documents
+    from core.documents.paging import page_starts
+    from plugins.finance.documents import STATEMENT_PAGING
+    from plugins.finance.services import statements
+
+    cid = world.customers["a"]
+    month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    names = ["美的 1.5 匹变频空调 KFR-35GW/BP2DN1Y-PH400(B3)，含安装与辅材", "海尔冰箱",
+             "<b>甲 & 乙</b> 样机"]
+    for i in range(75):
+        docs.post_invoice(db, cid, [{"description": names[i % 3], "unit_price": f"{90 + i}.50"}],
+                          when=month + timedelta(days=i % 28))
+    period = statements.period_of(month)
+    st = statements.issue(db, cid, period)
+    moves = statements.statement_data(db, cid, period)["movements"]
+    doc = documents.issue(db, "finance.statement", st.id, world.user(db, "finance"),
+                          locale="zh_CN")
+    pdf = documents.read_pdf(db, doc)
+
+    words = _words(pdf)
+    numbers = {m["number"]: i for i, m in enumerate(moves)}
+    first_on_page: dict[int, int] = {}
+    rows: dict[tuple[int, float], list] = {}
+    for page, top, right, text in words:
+        if text in numbers:
+            first_on_page.setdefault(page, numbers[text])
+        rows.setdefault((page, round(top)), []).append((right, text))
+    starts = page_starts(moves, STATEMENT_PAGING)
+    assert len(starts) >= 2
+    assert sorted(first_on_page.values())[1:] == starts  # every page begins as planned
+    # On each movement's first line the amount and the balance end in the
+    # same place, whatever the description's length.
+    edges = [sorted(r)[-2:] for r in rows.values() if any(t in numbers for _, t in r)]
+    assert len(edges) == len(moves)
+    for column in (0, 1):
+        rights = [e[column][0] for e in edges]
+        assert max(rights) - min(rights) < 0.5, column
+    text = _text(pdf)
+    assert "<b>甲&乙</b>样机" in text  # printed as typed, not as markup
+    assert "KFR-35GW/BP2DN1Y-PH400(B3)，含安装与辅材" in text
+
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout
+    mono = [line for line in fonts.splitlines() if "+Qudao-Mono" in line]
+    assert mono and all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in mono)
