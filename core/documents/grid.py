@@ -55,7 +55,7 @@ def _font_widths() -> dict[int, float]:
     global _widths
     with _widths_lock:
         if _widths is None:
-            _widths = {}
+            found: dict[int, float] = {}
             try:
                 from fontTools.ttLib import TTFont
 
@@ -67,10 +67,11 @@ def _font_widths() -> dict[int, float]:
                 font = TTFont(str(path), fontNumber=index, lazy=True)
                 per_cell = font["head"].unitsPerEm / 2
                 metrics = font["hmtx"].metrics
-                _widths = {cp: metrics[glyph][0] / per_cell
-                           for cp, glyph in font.getBestCmap().items()}
+                found = {cp: metrics[glyph][0] / per_cell
+                         for cp, glyph in font.getBestCmap().items()}
             except Exception:  # no font to read: the Unicode rule below
-                _widths = {}
+                found = {}
+            _widths = found  # published whole: readers do not take the lock
     return _widths
 
 
