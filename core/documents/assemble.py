@@ -10,16 +10,22 @@ from typing import Callable
 import pikepdf
 
 
-def join(parts: list[bytes], page_numbers: Callable[[int], bytes]) -> bytes:
-    """One PDF of ``parts`` in order; ``page_numbers(N)`` returns a PDF of N
-    pages holding only the page numbers."""
+def page_size(page) -> tuple[int, int]:
+    """Width and height of a page in points (a landscape page is wider)."""
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    return round(x1 - x0), round(y1 - y0)
+
+
+def join(parts: list[bytes], page_numbers: Callable[[int, tuple[int, int]], bytes]) -> bytes:
+    """One PDF of ``parts`` in order; ``page_numbers(N, (width, height))``
+    returns a PDF of N pages of that size holding only the page numbers."""
     sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
     try:
         out = pikepdf.new()
         for src in sources:
             out.pages.extend(src.pages)
         total = len(out.pages)
-        with pikepdf.open(io.BytesIO(page_numbers(total))) as numbers:
+        with pikepdf.open(io.BytesIO(page_numbers(total, page_size(out.pages[0])))) as numbers:
             if len(numbers.pages) != total:
                 raise RuntimeError(f"page numbers for {total} pages have {len(numbers.pages)}")
             for page, stamp in zip(out.pages, numbers.pages):

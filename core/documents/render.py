@@ -218,17 +218,21 @@ class PdfRenderer:
         if pdfs is None:
             pdfs = [self.html_to_pdf(h) for h in htmls]
         del htmls
-        return assemble.join(pdfs, lambda pages: self.page_numbers(pages, locale))
+        return assemble.join(pdfs, lambda pages, size: self.page_numbers(pages, locale, size))
 
-    def page_numbers(self, pages: int, locale: str) -> bytes:
+    def page_numbers(self, pages: int, locale: str,
+                     size: tuple[int, int] | None = None) -> bytes:
         """A PDF of ``pages`` empty pages with only "page n of N" in the
-        footer, laid over a joined document.  Kept per (locale, pages)."""
-        key = (locale, pages)
+        footer, laid over a joined document; ``size`` (width, height in
+        points) is the document's page size, A4 upright when not given.
+        Kept per (locale, pages, size)."""
+        key = (locale, pages, size)
         pdf = self._stamps.get(key)
         if pdf is None:
             html = self.render_html("documents/pdf/page_numbers.html",
-                                    {"pages": pages, "lang": "zh-CN" if locale.startswith("zh")
-                                     else "en"}, locale)
+                                    {"pages": pages, "size": size,
+                                     "lang": "zh-CN" if locale.startswith("zh") else "en"},
+                                    locale)
             pdf = self.html_to_pdf(html)
             if len(self._stamps) >= 64:
                 self._stamps.pop(next(iter(self._stamps)))
