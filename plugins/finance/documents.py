@@ -106,6 +106,11 @@ STATEMENT_GRID = Grid(Column(10), Column(14, key="number"), Column(33, key="desc
 STATEMENT_PAGING = Paging("movements", first_page=28, per_page=36, extra_line=0.7,
                           grid=STATEMENT_GRID)
 
+#: The aged receivables report: one row per customer on landscape pages of
+#: 163 cells; measured the same way.
+AGING_GRID = Grid(Column(44, key="label"), *(Column(15, "right") for _col in range(7)))
+AGING_PAGING = Paging("rows", first_page=18, per_page=22, extra_line=0.7, grid=AGING_GRID)
+
 
 def document_specs() -> list[DocumentSpec]:
     return [
@@ -120,7 +125,7 @@ def document_specs() -> list[DocumentSpec]:
                      "finance/pdf/rebate_notice.html", rebate_notice_context, "finance.view",
                      model=RebateClaim),
         DocumentSpec("finance.aging_report", _l("Aged receivables"), "finance/pdf/aging.html",
-                     aging_context, "finance.view"),
+                     aging_context, "finance.view", paging=AGING_PAGING),
     ]
 
 

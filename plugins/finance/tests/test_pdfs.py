@@ -135,3 +135,38 @@ def test_a_long_statement_breaks_pages_where_planned_and_its_columns_line_up(wor
                            check=True).stdout
     mono = [line for line in fonts.splitlines() if "+Qudao-Mono" in line]
     assert mono and all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in mono)
+
+
+def test_a_long_aging_report_is_paged_landscape_and_numbered_on_each_page(world, db):
+    """Sixty-two customers: laid out in parts (landscape), joined, and
+    "第 n 页 / 共 N 页" laid over the bottom right of every landscape page."""
+    import pikepdf
+
+    from core import documents
+    from core.documents.paging import page_starts
+    from plugins.finance.documents import AGING_PAGING, aging_context
+
+    owner = world.users["sales1"].id
+    ids = [world.make_customer(f"账龄测试客户{i:02d}号商行", owner) for i in range(60)]
+    for i, cid in enumerate(ids):
+        docs.post_invoice(db, cid, [{"description": "x", "unit_price": f"{100 + i}.00"}],
+                          when=TODAY - timedelta(days=40), due_date=TODAY - timedelta(days=35))
+    db.commit()
+    rows = aging_context(db, TODAY.isoformat(), world.user(db, "finance"))["rows"]
+    assert len(rows) >= 60
+    starts = page_starts(rows, AGING_PAGING)
+    doc = documents.issue(db, "finance.aging_report", TODAY.isoformat(),
+                          world.user(db, "finance"), locale="zh_CN")
+    pdf = documents.read_pdf(db, doc)
+    with pikepdf.open(io.BytesIO(pdf)) as p:
+        sizes = {tuple(round(float(v)) for v in page.mediabox) for page in p.pages}
+        pages = len(p.pages)
+    assert sizes == {(0, 0, 842, 595)}  # A4 landscape
+    assert pages == len(starts) + 1
+    numbers = [(page, right, text) for page, _top, right, text in _words(pdf)
+               if text.startswith("第") or text == "页"]
+    for n in range(1, pages + 1):
+        assert any(page == n and right > 700 for page, right, _t in numbers), n
+    text = _text(pdf)
+    assert f"第{pages}页/共{pages}页" in text
+    assert "账龄测试客户00号商行" in text and "账龄测试客户59号商行" in text
