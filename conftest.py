@@ -92,6 +92,11 @@ def db_template(tmp_path_factory, worker_id):
         with eng.begin() as c:
             c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             c.execute(text(f"CREATE SCHEMA {schema}"))
+            # The schema's DDL creates pg_trgm in public if missing; on a new
+            # database two workers doing that at once collide (one fails
+            # with a unique violation), so one worker at a time does it here.
+            c.execute(text("SELECT pg_advisory_xact_lock(7160342)"))
+            c.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
         eng.dispose()
         sep = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
