@@ -7,7 +7,7 @@ no plugin can widen what another one narrows.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
@@ -73,6 +73,25 @@ def scope_clauses(session: Session, model: Any, user: User, action: str = VIEW) 
 def scoped_select(session: Session, model: Any, user: User, action: str = VIEW) -> Select:
     """``select(model)`` limited to the rows ``user`` may ``action``."""
     return select(model).where(*scope_clauses(session, model, user, action))
+
+
+def kept_statement(session: Session, user: User, key: tuple, build: Callable[[], Any]):
+    """A statement built by ``build()`` from ``user``'s access scope and the
+    settings, kept per process for ``key`` and the user's id until users,
+    roles, org units, plugins or settings change (``core.state_cache``) —
+    for a page that builds the same large statement on every request (the
+    home page's widgets).  ``key`` names everything else the statement
+    depends on (its own name, the day, a limit).  Built afresh outside a
+    request, when the request cannot share what the process keeps
+    (``core.web.request_cache``) and when ``user`` is not the signed-in
+    user."""
+    from .web import request_cache, signed_in
+
+    shared = request_cache(session)
+    if shared is None or user is not signed_in():
+        return build()
+    state, version = shared
+    return state.kept(version, ("statement", user.id) + key, build)
 
 
 def scoped_get(session: Session, model: Any, ident: Any, user: User, action: str = VIEW):

@@ -51,11 +51,9 @@ def _from_json(spec: SettingSpec, value: Any) -> Any:
 
 def get(session: Session, key: str) -> Any:
     """The stored value of a declared setting, or its default."""
-    spec: SettingSpec = session.info["ext"].settings[key]
     cache = session.info.setdefault("_settings", {})
     if key not in cache:
-        row = session.get(Setting, key)
-        cache[key] = spec.default if row is None else _from_json(spec, row.value)
+        cache.update(all_values(session, [key]))
     return cache[key]
 
 
@@ -73,8 +71,32 @@ def set(session: Session, key: str, raw: Any, user_id: int | None = None) -> Any
 
 
 def all_values(session: Session, keys: list[str]) -> dict[str, Any]:
+    """Several settings in one query at most.  During a request they come
+    from the process's cache while settings, users, roles, org units and
+    plugins are unchanged (``core.state_cache``: changing a setting moves
+    the version every process checks before its request's first query)."""
+    from .state_cache import MISSING
+    from .web import request_cache
+
     specs = session.info["ext"].settings
-    stored = {
-        r.key: r.value for r in session.execute(select(Setting).where(Setting.key.in_(keys))).scalars()
-    }
-    return {k: (_from_json(specs[k], stored[k]) if k in stored else specs[k].default) for k in keys}
+    shared = request_cache(session)
+    out: dict[str, Any] = {}
+    missing = keys
+    if shared is not None:
+        state = shared[0]
+        missing = []
+        for k in keys:
+            v = state.peek(("setting", k))
+            if v is MISSING:
+                missing.append(k)
+            else:
+                out[k] = v
+    if missing:
+        with session.no_autoflush:  # as session.get did: a half-built row stays unflushed
+            stored = {r.key: r.value for r in session.execute(
+                select(Setting).where(Setting.key.in_(missing))).scalars()}
+        for k in missing:
+            out[k] = _from_json(specs[k], stored[k]) if k in stored else specs[k].default
+            if shared is not None:
+                shared[0].put(shared[1], ("setting", k), out[k])
+    return out

@@ -1,20 +1,25 @@
-"""Per-process cache of who is signed in and which plugins are enabled.
+"""Per-process cache of who is signed in, which plugins are enabled, the
+settings, and the statements built from them.
 
 Every page needs the signed-in user (identity, roles, permission codes) and
 the enabled plugin set.  Reading them from the database costs four queries
 per request, so each worker process keeps them in memory, keyed by
 ``(user id, session token)``, and checks on every request that nothing
-changed.
+changed.  The same version covers the settings (``core.settings`` reads
+them from here during a request) and the statements a page builds from the
+user's access scope and the settings (``core.access.kept_statement``):
+both depend on nothing else.
 
 **Validation.**  A *stamp* file in the data directory
 (``<DATA_DIR>/state-version``) holds a random token.  Every transaction that
 changes users, session tokens, passwords, the active flag, roles, role
-permissions, user-role links, org units or plugin state replaces the token
-*after its commit* (a flush listener notices the change, see
-:func:`install`).  A request reads the token first, before its first query;
-when it differs from the one the cache was filled under, the process drops
-everything it cached and reads again.  So a change reaches every process
-and every host sharing the data directory on their very next request:
+permissions, user-role links, org units, plugin state or settings
+replaces the token *after its commit* (a flush listener notices the
+change, see :func:`install`).  A request reads the token first, before its
+first query; when it differs from the one the cache was filled under, the
+process drops everything it cached and reads again.  So a change reaches
+every process and every host sharing the data directory on their very next
+request:
 
 - the writer commits, then replaces the token; a request that starts after
   that reads the new token and then the database, which already holds the
@@ -60,13 +65,18 @@ STAMP_NAME = "state-version"
 #: Tables whose rows the cache depends on.
 WATCHED_TABLES = frozenset({
     "core_user", "core_role", "core_role_permission", "core_user_role",
-    "core_org_unit", "core_plugin_state",
+    "core_org_unit", "core_plugin_state", "core_setting",
 })
 #: User columns that change without changing what is cached (every login
 #: writes ``last_login_at``; it must not empty every process's cache).
 _USER_IGNORED = frozenset({"last_login_at", "updated_at"})
 
 _CHANGED = "_qudao_state_changed"
+#: Set on a session whose commit moved the version: what it reads after
+#: that must not come from (or go into) the cache of the version before.
+BUMPED = "_qudao_state_bumped"
+#: ``StateCache.peek`` for a key that holds nothing.
+MISSING = object()
 
 
 # -- the stamp file ------------------------------------------------------
@@ -232,6 +242,9 @@ class StateCache:
         self.pages: dict[tuple, Any] = {}
         #: Verified session cookies: value → (expires at, data).
         self.cookies: dict[str, tuple[float, dict]] = {}
+        #: Settings and statements: values read or built under the current
+        #: version (``kept``), dropped with the users when it moves.
+        self._kept: dict[tuple, Any] = {}
 
     # Called once per request, before its first query.
     def check(self) -> bytes:
@@ -245,6 +258,7 @@ class StateCache:
                 self._since = now
                 self._users = {}
                 self._enabled = None
+                self._kept = {}
         return v
 
     def user(self, key: tuple[int, str]) -> CachedUser | None:
@@ -264,6 +278,30 @@ class StateCache:
         with self._lock:
             if version == self._version:
                 self._enabled = enabled
+
+    def kept(self, version: bytes, key: tuple, make: Callable[[], Any]) -> Any:
+        """The value kept under ``key`` for the current version, else
+        ``make()``, kept when ``version`` (the one the caller read, before
+        its first query) is still current.  For values that depend on the
+        shared state only: settings, statements built from a user's scope."""
+        try:
+            return self._kept[key]
+        except KeyError:
+            pass
+        value = make()
+        self.put(version, key, value)
+        return value
+
+    def peek(self, key: tuple) -> Any:
+        """What ``kept`` holds under ``key``, or ``MISSING``."""
+        return self._kept.get(key, MISSING)
+
+    def put(self, version: bytes, key: tuple, value: Any) -> None:
+        with self._lock:
+            if version == self._version:
+                if len(self._kept) >= 5_000:
+                    self._kept = {}
+                self._kept[key] = value
 
     def memo(self, key: tuple, make: Callable[[], Any], store: dict | None = None) -> Any:
         """Menus and the like: values that depend on their key only."""
@@ -288,6 +326,16 @@ def mark_changed(session: Session) -> None:
     org units or plugin state in a way the listener cannot see (raw SQL on
     the session's connection): the stamp is bumped after the commit."""
     session.info[_CHANGED] = True
+
+
+def untouched(session: Session) -> bool:
+    """True when ``session`` neither holds nor has flushed changes of its
+    own to what the version covers, and its commits did not move the
+    version: what it reads of that state is what others committed."""
+    info = session.info
+    if info.get(_CHANGED) or info.get(BUMPED):
+        return False
+    return not (session.new or session.dirty or session.deleted)
 
 
 def bump(ext) -> None:
@@ -346,6 +394,7 @@ def _after_commit(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a SAVEPOINT released; the change is not committed yet
     session.info.pop(_CHANGED, None)
+    session.info[BUMPED] = True
     ext = session.info.get("ext")
     if ext is not None and getattr(ext, "state", None) is not None:
         ext.state.bump()

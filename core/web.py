@@ -34,6 +34,7 @@ from .db import set_immediate
 from .i18n import request_locale
 from .plugins import CORE
 from .security import set_security_headers
+from .state_cache import untouched
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -78,6 +79,23 @@ def state_version() -> bytes:
     if v is None:
         v = gd["_qudao_version"] = ext().state.check()
     return v
+
+
+def request_cache(session) -> tuple[Any, bytes] | None:
+    """``(StateCache, version)`` when ``session`` is this request's own and
+    may share what the process keeps under the request's version (read
+    before the request's first query): not outside a request (jobs, the
+    command line), not after the request switched plugins, changed users,
+    roles, org units or settings, or holds changes of its own.  None: read
+    the database."""
+    if _cv_request.get(None) is None:
+        return None
+    gd = _g()
+    if gd.get("_qudao_session") is not session or "enabled" not in session.info:
+        return None
+    if not untouched(session):
+        return None
+    return ext().state, state_version()
 
 
 def db_session():

@@ -218,11 +218,23 @@ def test_stamp_moves_only_after_the_outer_commit(app, db, make_user):
     assert stamp.read() != after
 
 
-def test_unrelated_writes_leave_the_stamp_alone(app, db):
+def test_unrelated_writes_leave_the_stamp_alone(app, db, make_user):
+    owner = make_user("sales_u", "salesperson")
+    stamp = Stamp(app.config["DATA_DIR"])
+    before = stamp.read()
+    db.add(Note(title="拜访纪要", owner_id=owner.id, org_unit_id=owner.org_unit_id))
+    db.commit()
+    assert stamp.read() == before
+
+
+def test_a_saved_setting_moves_the_stamp(app, db):
+    """Settings are kept per process with the users (core.settings), so
+    saving one must reach the other processes like a role change does."""
     from core import settings
 
     stamp = Stamp(app.config["DATA_DIR"])
     before = stamp.read()
     settings.set(db, "core.company_phone", "0571-1234567", None)
+    assert stamp.read() == before  # not committed yet
     db.commit()
-    assert stamp.read() == before
+    assert stamp.read() != before

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit, settings
-from core.access import scoped_select
+from core.access import kept_statement, scoped_select
 from core.db import utcnow
 from core.i18n import _l
 from core.models import User
@@ -90,12 +90,14 @@ def day_route(session: Session, user: User, day: date) -> list[Visit]:
     """The user's planned visits of a day, ordered by area (province, city,
     county, town, address) so neighbouring customers follow each other:
     the seed's "plan the route, visit in clusters"."""
-    stmt = (scoped_select(session, Visit, user)
-            .join(Customer, Customer.id == Visit.customer_id)
-            .where(Visit.user_id == user.id, Visit.visit_date == day, Visit.state == PLANNED)
-            .order_by(Customer.province, Customer.city, Customer.county, Customer.town,
-                      Customer.address, Customer.name, Visit.id))
-    return list(session.scalars(stmt))
+    def build():
+        return (scoped_select(session, Visit, user)
+                .join(Customer, Customer.id == Visit.customer_id)
+                .where(Visit.user_id == user.id, Visit.visit_date == day, Visit.state == PLANNED)
+                .order_by(Customer.province, Customer.city, Customer.county, Customer.town,
+                          Customer.address, Customer.name, Visit.id))
+
+    return list(session.scalars(kept_statement(session, user, ("customers.route", day), build)))
 
 
 # -- records ----------------------------------------------------------------
@@ -181,12 +183,14 @@ def complete_followup(session: Session, task: FollowUp) -> None:
 
 
 def open_followups(session: Session, user: User, limit: int | None = None) -> list[FollowUp]:
-    stmt = (scoped_select(session, FollowUp, user)
-            .where(FollowUp.user_id == user.id, FollowUp.done_at.is_(None))
-            .order_by(FollowUp.due_on, FollowUp.id))
-    if limit:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    def build():
+        stmt = (scoped_select(session, FollowUp, user)
+                .where(FollowUp.user_id == user.id, FollowUp.done_at.is_(None))
+                .order_by(FollowUp.due_on, FollowUp.id))
+        return stmt.limit(limit) if limit else stmt
+
+    return list(session.scalars(kept_statement(session, user, ("customers.followups", limit),
+                                               build)))
 
 
 # -- frequency and overdue --------------------------------------------------
@@ -232,9 +236,12 @@ def overdue(session: Session, user: User, today: date | None = None,
     "when did you last visit this customer?"."""
     today = today or date.today()
     limits = allowed_days(session)
-    stmt = overdue_select(session, user, today)
-    if limit:
-        stmt = stmt.limit(limit)
+
+    def build():
+        stmt = overdue_select(session, user, today)
+        return stmt.limit(limit) if limit else stmt
+
+    stmt = kept_statement(session, user, ("customers.overdue", today, limit), build)
     out = []
     for c in session.scalars(stmt):
         g = c.grade or "C"

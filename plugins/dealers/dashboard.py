@@ -58,7 +58,20 @@ def counts(session: Session, user, today: date) -> dict[str, int]:
     """The to-do figures in one statement: the three order figures as
     conditional sums over the visible orders, every other figure as the
     ``count(*)`` of the SELECT its list page runs — so each figure is, by
-    construction, the number of rows that page lists."""
+    construction, the number of rows that page lists.  Building it takes
+    longer than running it (eight scoped selects), so a page keeps it per
+    user and day until scopes or settings change (``kept_statement``)."""
+    from core.access import kept_statement
+
+    stmt = kept_statement(session, user, ("dealers.todo", today),
+                          lambda: counts_statement(session, user, today))
+    row = session.execute(stmt).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+def counts_statement(session: Session, user, today: date):
+    """The statement behind :func:`counts`: it depends on ``user``'s scope,
+    the day and the settings only."""
     from core.access import scoped_select
 
     prefetch_settings(session, COUNT_SETTINGS)
@@ -80,8 +93,7 @@ def counts(session: Session, user, today: date) -> dict[str, int]:
         _n(overdue_returns).label("returns_overdue"),
         _n(incidents).label("incidents"),
     ).select_from(orders)
-    row = session.execute(stmt).one()
-    return {k: int(v or 0) for k, v in row._mapping.items()}
+    return stmt
 
 
 def sell_chart(session: Session, user, today: date, months: int = 6) -> dict:

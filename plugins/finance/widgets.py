@@ -56,7 +56,7 @@ FRAGMENTS = {
 
 
 def widgets(user) -> list[Widget]:
-    from core.access import scoped_select
+    from core.access import kept_statement, scoped_select
     from core.web import db_session
 
     s = db_session()
@@ -64,8 +64,14 @@ def widgets(user) -> list[Widget]:
         return []
     names = ["receivables"]
     today = date.today()
-    budgets = scoped_select(s, Budget, user).where(Budget.year == today.year, Budget.month == today.month)
-    if s.scalar(select(budgets.exists())):
+
+    def any_budget():
+        budgets = scoped_select(s, Budget, user).where(Budget.year == today.year,
+                                                       Budget.month == today.month)
+        return select(budgets.exists())
+
+    if s.scalar(kept_statement(s, user, ("finance.budget_exists", today.year, today.month),
+                               any_budget)):
         names.append("budget")
     return [Widget(FRAGMENTS[n].title, "finance/widget_lazy.html", {"name": n}, FRAGMENTS[n].sequence)
             for n in names]

@@ -166,3 +166,45 @@ def test_a_mistyped_date_in_a_report_filter_is_explained_not_a_bare_400(app, cli
     login(client, "sales1")
     html = client.get("/customers/visits?day=someday").get_data(as_text=True)
     assert "someday is not a date (YYYY-MM-DD)." in html and "Day route" in html
+
+
+def test_home_page_follows_a_frequency_saved_by_another_process(app, db, client, people,
+                                                                new_customer):
+    """The overdue widget's statement holds the frequency as a date limit and
+    is kept per process, as are the settings: a warm home page reads no
+    setting, and a frequency saved in another process is in force on the
+    next page all the same."""
+    from sqlalchemy import event
+
+    from conftest import QudaoClient
+    from core.app import create_app
+
+    s1 = db.merge(people["sales1"])
+    _c(db, new_customer, s1, "A", date.today() - timedelta(days=5), name="五天前去过")
+    settings.set(db, "customers.visits_a_per_week", "1")  # every 7 days: not late
+    db.commit()
+    login(client, "sales1")
+    client.get("/")
+    seen: list[str] = []
+    engine = app.extensions["qudao"].db.engine
+    listen = lambda _c, _cur, stmt, *_a: seen.append(stmt)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        html = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert "五天前去过" not in html and "没有逾期拜访。" in html
+    assert not [q for q in seen if "core_setting" in q]
+    other = create_app({"DATA_DIR": app.config["DATA_DIR"],
+                        "DATABASE_URL": app.config["DATABASE_URL"],
+                        "SECRET_KEY": app.config["SECRET_KEY"], "TESTING": True,
+                        "EXTRA_PLUGINS": app.config["EXTRA_PLUGINS"]})
+    other.test_client_class = QudaoClient
+    try:
+        with other.extensions["qudao"].db.session() as s:
+            settings.set(s, "customers.visits_a_per_week", "2")  # every 4 days: late
+            s.commit()
+    finally:
+        other.extensions["qudao"].db.dispose()
+    html = client.get("/").get_data(as_text=True)
+    assert "五天前去过" in html and "5 天" in html

@@ -212,3 +212,39 @@ def test_without_the_cache_a_chart_shows_new_data_at_once(world, app, client, ap
     with world.db.session() as s:
         _ship(world, s, "a", 4, TODAY - timedelta(days=3))
     assert "桐庐永利" in client.get("/dealers/widgets/cover", headers=frag).get_data(as_text=True)
+
+
+def test_to_do_statement_is_kept_and_follows_data_settings_and_users(world, app, client,
+                                                                     monkeypatch):
+    """Building the to-dos' statement costs more than running it, so a
+    process keeps it per user and day: new orders show at once (the figures
+    are counted on every page), and a changed setting or another user gets
+    a statement of its own."""
+    from plugins.dealers import dashboard
+
+    built: list[int] = []
+    real = dashboard.counts_statement
+    monkeypatch.setattr(dashboard, "counts_statement",
+                        lambda s, user, today: built.append(user.id) or real(s, user, today))
+    with world.db.session() as s:
+        _ship(world, s, "a", 1, TODAY - timedelta(days=3))  # unsigned for 3 days: not yet late
+    client.login("sales1")
+    home = client.get("/").get_data(as_text=True)
+    drafts = _figure(home, "/dealers/orders?state=draft")
+    assert _figure(home, "/dealers/orders/paper-trail", 0) == 0
+    with world.db.session() as s:
+        order_svc.add_line(s, order_svc.create_order(s, world.customer(s, "a"),
+                                                     world.user(s, "manager")),
+                           world.product(s, "tv55"), 1)
+    home = client.get("/").get_data(as_text=True)
+    assert _figure(home, "/dealers/orders?state=draft") == drafts + 1
+    assert built == [world.users["sales1"].id]  # the same statement, run again
+    with world.db.session() as s:
+        settings.set(s, "dealers.signed_slip_overdue_days", "2")
+    home = client.get("/").get_data(as_text=True)
+    assert _figure(home, "/dealers/orders/paper-trail", 0) == 1
+    assert len(built) == 2
+    client.login("mgr")
+    home = client.get("/").get_data(as_text=True)
+    assert _figure(home, "/dealers/orders?state=draft") == drafts + 1
+    assert built[-1] == world.users["manager"].id
