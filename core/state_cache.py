@@ -77,6 +77,8 @@ _CHANGED = "_qudao_state_changed"
 BUMPED = "_qudao_state_bumped"
 #: ``StateCache.peek`` for a key that holds nothing.
 MISSING = object()
+#: Settings and statements kept per process (all dropped when full).
+MAX_KEPT = 2_000
 
 
 # -- the stamp file ------------------------------------------------------
@@ -299,7 +301,9 @@ class StateCache:
     def put(self, version: bytes, key: tuple, value: Any) -> None:
         with self._lock:
             if version == self._version:
-                if len(self._kept) >= 5_000:
+                # A statement can be large (the home page's to-dos: ~60 KB),
+                # so at most MAX_KEPT: a home page keeps 5 per user.
+                if len(self._kept) >= MAX_KEPT:
                     self._kept = {}
                 self._kept[key] = value
 
