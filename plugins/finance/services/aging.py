@@ -57,11 +57,17 @@ class AgingRow:
                 "overdue": self.overdue, "unapplied": self.unapplied, "balance": self.balance}
 
 
-def open_invoices_sq(as_of: date, customer_ids):
+def open_invoices_sq(as_of: date, customer_ids, few: bool = False):
     """Subquery: id, customer_id, number, date, due_date, amount and open
-    amount of every invoice as of ``as_of`` (open may be zero)."""
-    paid = (select(Allocation.invoice_id.label("invoice_id"), msum(Allocation.amount).label("paid"))
-            .where(Allocation.date <= as_of).group_by(Allocation.invoice_id).subquery())
+    amount of every invoice as of ``as_of`` (open may be zero).  With
+    ``few`` (one customer's statement or drill-down) the payments are summed
+    for those customers' allocations only: summing every allocation first
+    made one customer's figures cost as much as the whole report (~85 ms
+    at 2,000 customers, twice per statement)."""
+    paid = select(Allocation.invoice_id.label("invoice_id"), msum(Allocation.amount).label("paid"))
+    if few:
+        paid = paid.where(Allocation.customer_id.in_(customer_ids))
+    paid = paid.where(Allocation.date <= as_of).group_by(Allocation.invoice_id).subquery()
     reversed_entries = select(Entry.reversal_of_id).where(
         Entry.reversal_of_id.is_not(None), Entry.date <= as_of)
     open_amt = (Invoice.amount - func.coalesce(paid.c.paid, 0)).label("open")
@@ -109,12 +115,12 @@ def _group_cols(group: str) -> list:
 
 
 def aging(session: Session, customer_ids: Select, as_of: date | None = None,
-          group: str = "customer") -> tuple[list[AgingRow], AgingRow]:
-    """Rows per ``group`` and the total row."""
+          group: str = "customer", few: bool = False) -> tuple[list[AgingRow], AgingRow]:
+    """Rows per ``group`` and the total row (``few``: see ``open_invoices_sq``)."""
     if group not in GROUPS:
         raise ValueError(group)
     as_of = as_of or date.today()
-    inv = open_invoices_sq(as_of, customer_ids)
+    inv = open_invoices_sq(as_of, customer_ids, few)
     gcols = _group_cols(group)
     cols = [msum(case((_in_bucket(inv.c.due_date, lo, hi), inv.c.open), else_=0)).label(b)
             for b, (lo, hi) in bucket_bounds(as_of).items()]
@@ -193,7 +199,7 @@ def customer_invoices(session: Session, customer_id: int, as_of: date | None = N
                       open_only: bool = True) -> list[dict]:
     """Drill-down: the customer's invoices as of a date with days past due."""
     as_of = as_of or date.today()
-    inv = open_invoices_sq(as_of, select(Customer.id).where(Customer.id == customer_id))
+    inv = open_invoices_sq(as_of, select(Customer.id).where(Customer.id == customer_id), True)
     stmt = select(inv, bucket_case(inv.c.due_date, as_of).label("bucket")).order_by(
         inv.c.due_date, inv.c.id)
     if open_only:
@@ -207,7 +213,8 @@ def customer_invoices(session: Session, customer_id: int, as_of: date | None = N
 
 
 def customer_summary(session: Session, customer_id: int, as_of: date) -> AgingRow:
-    rows, total = aging(session, select(Customer.id).where(Customer.id == customer_id), as_of)
+    rows, total = aging(session, select(Customer.id).where(Customer.id == customer_id), as_of,
+                        few=True)
     return rows[0] if rows else total
 
 
