@@ -53,8 +53,18 @@ def get(session: Session, key: str) -> Any:
     """The stored value of a declared setting, or its default."""
     cache = session.info.setdefault("_settings", {})
     if key not in cache:
-        cache.update(all_values(session, [key]))
+        prefetch(session, [key])
     return cache[key]
+
+
+def prefetch(session: Session, keys) -> None:
+    """Read several settings into the session's cache (the one ``get``
+    answers from) in one query at most: a page that needs a few of them
+    asks once."""
+    cache = session.info.setdefault("_settings", {})
+    missing = [k for k in keys if k not in cache]
+    if missing:
+        cache.update(all_values(session, missing))
 
 
 def set(session: Session, key: str, raw: Any, user_id: int | None = None) -> Any:

@@ -21,14 +21,6 @@ FREQUENCY_SETTINGS = ("customers.visits_a_per_week", "customers.visits_b_per_wee
                       "customers.visits_c_per_month")
 
 
-def _prefetch_settings(session, keys) -> None:
-    """Several settings in one query, into the cache ``settings.get`` reads."""
-    cache = session.info.setdefault("_settings", {})
-    missing = [k for k in keys if k not in cache]
-    if missing:
-        cache.update(settings.all_values(session, missing))
-
-
 def _load_customers(session, ids) -> None:
     """Put the customers in the session's identity map in one query, so
     ``visit.customer`` needs none."""
@@ -42,7 +34,7 @@ def for_user(session, user) -> list[Widget]:
     if not has_permission(session, user, "customers.view"):
         return []
     today = date.today()
-    _prefetch_settings(session, FREQUENCY_SETTINGS)
+    settings.prefetch(session, FREQUENCY_SETTINGS)
     late = visits.overdue(session, user, today, limit=8)
     planned = visits.day_route(session, user, today)
     open_tasks = visits.open_followups(session, user, limit=8)

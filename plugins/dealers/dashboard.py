@@ -27,15 +27,11 @@ COUNT_SETTINGS = ("signed_slip_overdue_days", "receipt_slip_overdue_days", "retu
 
 
 def prefetch_settings(session: Session, keys) -> None:
-    """Read several dealers settings in one query into the session's settings
-    cache (``core.settings.get`` then answers them without a query each)."""
+    """Several dealers settings (keys without the ``dealers.`` prefix) in one
+    query at most (``core.settings.prefetch``)."""
     from core import settings
 
-    names = ["dealers." + k for k in keys]
-    cache = session.info.setdefault("_settings", {})
-    missing = [k for k in names if k not in cache]
-    if missing:
-        cache.update(settings.all_values(session, missing))
+    settings.prefetch(session, ["dealers." + k for k in keys])
 
 
 def _n(stmt):
