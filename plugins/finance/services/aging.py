@@ -63,18 +63,29 @@ def open_invoices_sq(as_of: date, customer_ids, few: bool = False):
     ``few`` (one customer's statement or drill-down) the payments are summed
     for those customers' allocations only: summing every allocation of the
     ledger first made one customer's figures grow with the whole ledger
-    (92 → 66 ms a call at 2,000 customers; a statement needs two)."""
+    (92 → 66 ms a call at 2,000 customers; with the reversals looked up by
+    index below, 2.7 ms)."""
     paid = select(Allocation.invoice_id.label("invoice_id"), msum(Allocation.amount).label("paid"))
     if few:
         paid = paid.where(Allocation.customer_id.in_(customer_ids))
     paid = paid.where(Allocation.date <= as_of).group_by(Allocation.invoice_id).subquery()
-    reversed_entries = select(Entry.reversal_of_id).where(
-        Entry.reversal_of_id.is_not(None), Entry.date <= as_of)
+    # An invoice whose entry was reversed by then is left out.  For a few
+    # customers a correlated NOT EXISTS looks each reversal up by its unique
+    # index; a NOT IN list reads every reversal up to the date first (on
+    # SQLite by walking the entries' date index: 70 ms a customer among 2,000
+    # with 40 lines each).  For everyone that list, hashed once, is the
+    # faster plan on PostgreSQL (233 vs 313 ms at scale M).
+    if few:
+        unreversed = ~(select(Entry.id).where(Entry.reversal_of_id == Invoice.entry_id,
+                                              Entry.date <= as_of).exists())
+    else:
+        unreversed = Invoice.entry_id.not_in(select(Entry.reversal_of_id).where(
+            Entry.reversal_of_id.is_not(None), Entry.date <= as_of))
     open_amt = (Invoice.amount - func.coalesce(paid.c.paid, 0)).label("open")
     return (select(Invoice.id, Invoice.customer_id, Invoice.number, Invoice.date,
                    Invoice.due_date, Invoice.amount, open_amt)
             .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-            .where(Invoice.date <= as_of, Invoice.entry_id.not_in(reversed_entries),
+            .where(Invoice.date <= as_of, unreversed,
                    Invoice.customer_id.in_(customer_ids))
             .subquery())
 

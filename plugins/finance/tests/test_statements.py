@@ -88,6 +88,26 @@ def test_aging_buckets_by_days_past_due_and_groups(world, db):
     assert (rb.d1_30, rb.unapplied, rb.balance) == (D("7.00"), D("0.00"), D("7.00"))
 
 
+def test_a_reversed_invoice_is_aged_until_the_day_of_its_reversal(world, db):
+    a, b = world.customers["a"], world.customers["b"]
+    inv = docs.post_invoice(db, a, [{"description": "x", "unit_price": "80.00"}],
+                            when=TODAY - timedelta(days=30), due_date=TODAY - timedelta(days=20))
+    docs.post_invoice(db, b, [{"description": "x", "unit_price": "9.00"}],
+                      when=TODAY - timedelta(days=30), due_date=TODAY - timedelta(days=20))
+    docs.reverse_invoice(db, inv, reason="开错客户", when=TODAY - timedelta(days=5))
+    ids = select(Customer.id)
+    for as_of, owed in ((TODAY - timedelta(days=6), D("80.00")),
+                        (TODAY - timedelta(days=5), D("0.00")), (TODAY, D("0.00"))):
+        # The company-wide report and one customer's summary agree.
+        rows, _t = aging.aging(db, ids, as_of)
+        assert {r.key: r.d1_30 for r in rows}.get(a, D("0.00")) == owed
+        assert aging.customer_summary(db, a, as_of).d1_30 == owed
+        assert aging.customer_summary(db, b, as_of).d1_30 == D("9.00")
+    assert [d["number"] for d in aging.customer_invoices(db, a, TODAY - timedelta(days=6))] \
+        == [inv.number]
+    assert aging.customer_invoices(db, a, TODAY) == []
+
+
 def test_issue_answer_dispute_and_resolve(world, db):
     cid = world.customers["a"]
     _history(db, cid)
