@@ -23,27 +23,42 @@ class Outcome:
 
 def run(ctx: Context, cases: tuple[str, ...] = CASES, out: Path | None = None) -> Outcome:
     """Every case in turn (a failing case is reported and the others still
-    run); the PostgreSQL databases made on the way are dropped at the end."""
+    run); the PostgreSQL databases made on the way are dropped at the end.
+    The report is written again after each case, marked as incomplete until
+    the last one, so a run stopped part-way leaves what it measured."""
     ctx.work.mkdir(parents=True, exist_ok=True)
     outcome = Outcome()
     started = time.perf_counter()
     load_before = machine.load_average()
+    info: dict[str, str] = {}
+
+    def write(progress: tuple[int, int] | None) -> None:
+        if out is None:
+            return
+        if not info:
+            pg = ctx.pg_base + "/postgres" if "postgresql" in ctx.dbs else None
+            info.update(machine.describe(pg))
+        when = "at the end" if progress is None else "after the last case"
+        info["load"] = f"{load_before} at the start, {machine.load_average()} {when}"
+        outcome.report = report.write(out, outcome.rows, info, ctx.mode.name, _load_tool(ctx),
+                                      time.perf_counter() - started,
+                                      gunicorn_settings(ctx.mode.server_workers), progress)
+
     try:
-        for name in cases:
+        for done, name in enumerate(cases, 1):
             _run_case(ctx, name, outcome)
+            if done < len(cases):
+                write((done, len(cases)))
     finally:
         ctx.cleanup()
-    if out is not None:
-        pg = ctx.pg_base + "/postgres" if "postgresql" in ctx.dbs else None
-        tool = (f"{wrk_version()} (1 thread, {ctx.mode.connections} connections)"
-                if ctx.use_wrk else
-                f"bounded Python client ({ctx.mode.connections} threads, keep-alive)")
-        info = machine.describe(pg)
-        info["load"] = f"{load_before} at the start, {machine.load_average()} at the end"
-        outcome.report = report.write(out, outcome.rows, info, ctx.mode.name, tool,
-                                      time.perf_counter() - started,
-                                      gunicorn_settings(ctx.mode.server_workers))
+    write(None)
     return outcome
+
+
+def _load_tool(ctx: Context) -> str:
+    if ctx.use_wrk:
+        return f"{wrk_version()} (1 thread, {ctx.mode.connections} connections)"
+    return f"bounded Python client ({ctx.mode.connections} threads, keep-alive)"
 
 
 def _run_case(ctx: Context, name: str, outcome: Outcome) -> None:

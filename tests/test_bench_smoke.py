@@ -55,3 +55,44 @@ def test_every_case_runs_at_tiny_scale(tmp_path):
     assert "| Case | DB |" in text
     assert re.search(r"\| (pass|\*\*MISS\*\*) \|", text)
     assert "CPU" in text and "SQLite" in text
+
+
+def _case(title: str, ratio: float | None):
+    """A stand-in case module: one measured row, or (None) a stopped run."""
+    from types import SimpleNamespace
+
+    from bench.results import Check, Measured, Row
+    from bench.stats import Summary
+
+    def run(_ctx):
+        if ratio is None:
+            raise KeyboardInterrupt
+        s = Summary.of([1.0, 2.0, 3.0])
+        return [Row(case=title, db="sqlite", size="tiny", subject=Measured("subject", s, "ms"),
+                    peer=Measured("floor", s, "ms"),
+                    checks=[Check("time ratio", ratio, "<=", 1.5)])]
+    return SimpleNamespace(TITLE=title, run=run)
+
+
+def test_a_stopped_run_leaves_the_cases_it_measured_marked_incomplete(tmp_path, monkeypatch):
+    import bench.runner as runner
+
+    cases = {"first": _case("1. First", 1.25), "second": _case("2. Second", None),
+             "third": _case("3. Third", 0.5)}
+    monkeypatch.setattr(runner, "load", cases.__getitem__)
+    ctx = Context(mode=MODES["smoke"], dbs=("sqlite",), pg_base=DEFAULT_PG, work=tmp_path,
+                  log=lambda _m: None)
+    out = tmp_path / "RESULTS.md"
+    with pytest.raises(KeyboardInterrupt):
+        run(ctx, ("first", "second", "third"), out)
+    text = out.read_text(encoding="utf-8")
+    assert "Incomplete: 1 of 3 cases measured so far" in text
+    assert "| 1. First | sqlite |" in text and "1.25×" in text
+    assert "| 2. Second |" not in text and "| 3. Third |" not in text
+
+    # The same cases run to the end: one report, not marked.
+    cases["second"] = _case("2. Second", 1.0)
+    outcome = run(ctx, ("first", "second", "third"), out)
+    text = out.read_text(encoding="utf-8")
+    assert "Incomplete" not in text and outcome.report == text
+    assert "| 3. Third | sqlite |" in text and "**3 of 3 met**" in text
