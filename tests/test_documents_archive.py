@@ -154,6 +154,7 @@ def test_cli_lists_renders_and_verifies(app, tmp_path, make_user):
 
     ok = _cli(app, "documents", "verify", str(out))
     assert ok.exit_code == 0 and "GENUINE" in ok.output and "qddocs.statement" in ok.output
+    assert re.search(r"issued at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(Asia/Shanghai\)", ok.output)
     changed = bytearray(out.read_bytes())
     changed[-10] ^= 0x20
     forged = tmp_path / "forged.pdf"

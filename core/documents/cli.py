@@ -93,9 +93,9 @@ def verify_cmd(file):
         if doc is None:
             _fail(f"NOT GENUINE: no document with sha256 {digest} was issued here")
         issuer = doc.issuer.username if doc.issuer else "-"
-        when = local_time(doc.issued_at, ext.config.get("BABEL_DEFAULT_TIMEZONE",
-                                                        "Asia/Shanghai"))
+        tz = ext.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+        when = local_time(doc.issued_at, tz)
         click.echo(f"GENUINE: {doc.title} {doc.number or '(unnumbered)'}\n"
                    f"  spec:      {doc.spec}\n  record:    {doc.record_id}\n"
-                   f"  issued at: {when:%Y-%m-%d %H:%M:%S} ({ext.config.get('BABEL_DEFAULT_TIMEZONE', 'Asia/Shanghai')})\n"
+                   f"  issued at: {when:%Y-%m-%d %H:%M:%S} ({tz})\n"
                    f"  issued by: {issuer}\n  size:      {doc.size} bytes\n  sha256:    {digest}")
