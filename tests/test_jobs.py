@@ -381,3 +381,29 @@ def test_a_busy_database_leaves_the_job_as_it_is_until_the_next_look(app, client
     assert got.status_code == 200 and got.get_json()["status"] == "running"
     monkeypatch.setattr(service, "reap", real_reap)
     assert client.get(f"/jobs/{orphan}/progress").get_json()["status"] == "failed"
+
+
+def test_a_finished_job_shows_its_last_message_even_when_progress_was_thinned_out(app, db):
+    from core.jobs import runner, service
+    from core.models import User
+
+    ext = app.extensions["qudao"]
+
+    def counting(ctx, spec, record_ids):
+        for n in range(1, 201):  # small steps, far faster than progress is written
+            ctx.progress(50 + n // 100, f"{n} of 200")
+        return None
+
+    with ext.db.session() as s:
+        owner = s.scalars(select(User).where(User.username == "admin")).one()
+        job_id = service.create(s, "core.render_batch", owner,
+                                {"spec": "qddocs.statement", "record_ids": []}).id
+    handlers = dict(ext.job_handlers)
+    try:
+        ext.job_handlers["core.render_batch"] = counting
+        runner.execute(app, job_id)
+    finally:
+        ext.job_handlers.clear()
+        ext.job_handlers.update(handlers)
+    job = _wait(app, job_id, seconds=5)
+    assert (job.status, job.progress, job.message) == ("done", 100, "200 of 200")

@@ -48,6 +48,7 @@ class JobContext:
         self.result: str | None = None
         self.problems: list[str] = []
         self._last = (-1, None, 0.0)
+        self._message: str | None = None  # the latest message asked for
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -73,8 +74,12 @@ class JobContext:
 
     def progress(self, pct: int, message: str | None = None) -> None:
         """Record progress.  Advisory: skipped when the database is busy, so
-        call it between your transactions, not inside one."""
+        call it between your transactions, not inside one.  Calls that come
+        fast are thinned out; the latest message is written when the job
+        ends, so a finished job never shows one from before its end."""
         pct = int(pct)
+        if message is not None:
+            self._message = str(message)
         last_pct, last_msg, last_at = self._last
         now = time.monotonic()
         if pct == last_pct and message == last_msg:
@@ -132,6 +137,8 @@ def execute(app: Flask, job_id: int) -> None:
                     ctx.result = returned
                 if ctx.problems:
                     error = "\n".join(ctx.problems)
+                if ctx._message is not None and ctx._message != ctx._last[1]:
+                    message = ctx._message  # thinned out of the progress
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
                 log.exception("job %s (%s) failed", job_id, job.kind)
                 status = FAILED
