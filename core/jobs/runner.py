@@ -72,6 +72,13 @@ class JobContext:
     def report(self, line: str) -> None:
         self.problems.append(str(line))
 
+    def unwritten_message(self) -> str | None:
+        """The latest progress message if thinning left it unwritten."""
+        last = self._last[1]
+        if self._message is None or (last is not None and self._message == str(last)):
+            return None
+        return self._message
+
     def progress(self, pct: int, message: str | None = None) -> None:
         """Record progress.  Advisory: skipped when the database is busy, so
         call it between your transactions, not inside one.  Calls that come
@@ -137,8 +144,7 @@ def execute(app: Flask, job_id: int) -> None:
                     ctx.result = returned
                 if ctx.problems:
                     error = "\n".join(ctx.problems)
-                if ctx._message is not None and ctx._message != ctx._last[1]:
-                    message = ctx._message  # thinned out of the progress
+                message = ctx.unwritten_message()
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
                 log.exception("job %s (%s) failed", job_id, job.kind)
                 status = FAILED
