@@ -75,9 +75,13 @@ def load_average() -> str:
         return "unknown"
 
 
+def now_utc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def describe(pg_url: str | None) -> dict[str, str]:
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": now_utc(),
         "cpu": _cpu_model(),
         "cores": str(os.cpu_count()),
         "ram": _ram_gib(),

@@ -38,6 +38,7 @@ def run(ctx: Context, cases: tuple[str, ...] = CASES, out: Path | None = None) -
         if not info:
             pg = ctx.pg_base + "/postgres" if "postgresql" in ctx.dbs else None
             info.update(machine.describe(pg))
+        info["date"] = machine.now_utc()  # when written, not when first described
         when = "at the end" if progress is None else "after the last case"
         info["load"] = f"{load_before} at the start, {machine.load_average()} {when}"
         outcome.report = report.write(out, outcome.rows, info, ctx.mode.name, _load_tool(ctx),

@@ -79,7 +79,13 @@ def test_a_stopped_run_leaves_the_cases_it_measured_marked_incomplete(tmp_path, 
 
     cases = {"first": _case("1. First", 1.25), "second": _case("2. Second", None),
              "third": _case("3. Third", 0.5)}
-    monkeypatch.setattr(runner, "load", cases.__getitem__)
+    hour = [0]  # the clock: each case takes an hour
+
+    def load(name):
+        hour[0] += 1
+        return cases[name]
+    monkeypatch.setattr(runner, "load", load)
+    monkeypatch.setattr(runner.machine, "now_utc", lambda: f"2026-11-24 {hour[0]:02d}:00 UTC")
     ctx = Context(mode=MODES["smoke"], dbs=("sqlite",), pg_base=DEFAULT_PG, work=tmp_path,
                   log=lambda _m: None)
     out = tmp_path / "RESULTS.md"
@@ -96,3 +102,5 @@ def test_a_stopped_run_leaves_the_cases_it_measured_marked_incomplete(tmp_path, 
     text = out.read_text(encoding="utf-8")
     assert "Incomplete" not in text and outcome.report == text
     assert "| 3. Third | sqlite |" in text and "**3 of 3 met**" in text
+    # Dated when the report was last written, i.e. at the end of the run.
+    assert "on 2026-11-24 05:00 UTC in" in text
