@@ -52,15 +52,20 @@ create_venv() {
         log "Qudao needs Python 3.11 or newer; .venv has $(.venv/bin/python --version 2>&1)"
         exit 1
     fi
-    # Reinstall only when the package definition changed since the last install.
+    # The exact versions (with hashes) of everything '.[test]' needs come from
+    # requirements.txt, the lock file (refresh: scripts/lock.sh); the package
+    # itself is then installed without resolving anything again.  Reinstall
+    # only when the lock or the package definition changed since last time.
     local stamp=.venv/.qudao-installed want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    want="$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && .venv/bin/python -c 'import core, pytest' 2>/dev/null; then
         log ".venv up to date"
         return
     fi
-    log "installing qudao and its test tools into .venv (pip install -e '.[test]')"
-    .venv/bin/python -m pip install -q -e '.[test]'
+    log "installing the locked packages (requirements.txt) and qudao into .venv"
+    .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements.txt
+    .venv/bin/python -m pip install -q --no-deps -e .
+    .venv/bin/python -m pip check
     echo "$want" > "$stamp"
 }
 

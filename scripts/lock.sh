@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Refresh requirements.txt, the lock file that scripts/setup.sh installs: the
+# newest versions that pyproject.toml's ranges allow for '.[test]', each with
+# its hashes.  Run it on purpose (after ./scripts/test-latest.sh passed), then
+# run ./scripts/test.sh and commit requirements.txt.
+#   PIP_TOOLS_VERSION   pip-tools release that writes the file (default below)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PIP_TOOLS_VERSION="${PIP_TOOLS_VERSION:-7.6.2}"
+
+tool="$(mktemp -d)"
+trap 'rm -rf "$tool"' EXIT
+"${PYTHON:-python3}" -m venv "$tool"
+"$tool/bin/python" -m pip install -q "pip-tools==$PIP_TOOLS_VERSION"
+# --upgrade: take the newest allowed releases, not the ones locked today.
+"$tool/bin/pip-compile" -q --upgrade --extra test --generate-hashes --strip-extras \
+    --allow-unsafe --no-emit-index-url --no-emit-find-links \
+    -o requirements.txt pyproject.toml
+git --no-pager diff --stat -- requirements.txt || true
