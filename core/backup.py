@@ -334,7 +334,9 @@ def create(db: Database, data_dir: str | Path, target: str | Path, migrations: M
         files = _files_of(data_dir)
         part = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
         try:
-            with open(part, "wb") as raw:
+            # The backup holds everything (password hashes too): owner only.
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as raw:
                 with tarfile.open(fileobj=raw, mode="w:gz" if gz else "w",
                                   format=tarfile.PAX_FORMAT) as tf:
                     _add_bytes(tf, MARKER, json.dumps({"format": FORMAT,
@@ -581,7 +583,8 @@ def _pg_prelude(stage: Path, manifest: dict) -> Path:
     excepted), so tables newer than the backup do not stay behind."""
     info = manifest["database"]
     schema = info["schema"]
-    lines = [f"SET lock_timeout = {_quote_literal(PG_LOCK_TIMEOUT)};",
+    lines = ["SET client_min_messages = warning;",
+             f"SET lock_timeout = {_quote_literal(PG_LOCK_TIMEOUT)};",
              f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(schema)};"]
     for ext in info.get("extensions", []):
         lines.append(f"CREATE EXTENSION IF NOT EXISTS {_quote_ident(ext['name'])} "
