@@ -377,3 +377,42 @@ def test_a_backup_taken_while_payments_are_posted_is_consistent(app, world, tmp_
         n = s.scalar(select(func.count(Payment.id)))
         assert n >= 1
         assert ledger.customer_balance(s, a) == D("-12.34") * n
+
+
+# -- PostgreSQL credentials ------------------------------------------------------
+def test_the_database_url_reaches_the_postgresql_tools_through_the_environment():
+    env = backup_mod.libpq_env("postgresql+psycopg://qudao:s%40cret@db.internal:5433/qd"
+                               "?sslmode=require&options=-csearch_path%3Dsales")
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGDATABASE"]) == (
+        "db.internal", "5433", "qudao", "qd")
+    assert env["PGPASSWORD"] == "s@cret"
+    assert env["PGSSLMODE"] == "require" and env["PGOPTIONS"] == "-csearch_path=sales"
+    with pytest.raises(backup_mod.BackupError, match="prepare_threshold"):
+        backup_mod.libpq_env("postgresql+psycopg://u@h/d?prepare_threshold=0")
+
+
+def test_no_password_on_a_command_line(app, world, data, tmp_path, monkeypatch):
+    db = app.extensions["qudao"].db
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy.engine import make_url
+
+    # The test server trusts local connections: the password is passed and ignored.
+    monkeypatch.setattr(db, "url", make_url(db.url).set(password="pw-Zq81-not-needed")
+                        .render_as_string(hide_password=False))
+    calls = []
+    real = backup_mod.subprocess.run
+
+    def spy(cmd, *args, **kw):
+        calls.append((cmd, kw.get("env") or {}))
+        return real(cmd, *args, **kw)
+
+    monkeypatch.setattr(backup_mod.subprocess, "run", spy)
+    target = tmp_path / "qudao.tar"
+    assert _cli(app, "backup", str(target)).exit_code == 0
+    assert _cli(app, "restore", str(target), "--yes").exit_code == 0
+    tools = [Path(cmd[0]).name for cmd, _env in calls]
+    assert {"pg_dump", "pg_restore", "psql"} <= set(tools)
+    for cmd, env in calls:
+        assert not any("pw-Zq81" in part for part in cmd), cmd
+        assert env["PGPASSWORD"] == "pw-Zq81-not-needed"
