@@ -194,6 +194,73 @@ def users_create(username, roles, org_code, full_name, password_stdin):
     click.echo(f"created user {username}" + ("" if password else f"  password: {pw}"))
 
 
+# -- backup, restore ------------------------------------------------------
+def _migrations():
+    from alembic.script import ScriptDirectory
+
+    from .backup import Migrations
+    from .migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(current_app._get_current_object()))
+    return Migrations(frozenset(r.revision for r in script.walk_revisions()),
+                      tuple(script.get_heads()))
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_cmd(file: str):
+    """Write the database and the archived documents and attachments to FILE
+    (a .tar, or .tar.gz to compress).  Safe while the app runs."""
+    _require_db()
+    from .backup import BackupError, create
+
+    ext = _ext()
+    plugins = {n: ext.host.manifests[n].version for n in ext.host.order}
+    try:
+        manifest = create(ext.db, ext.config["DATA_DIR"], file, _migrations(),
+                          source={"plugins": plugins})
+    except BackupError as e:
+        _fail(f"refused: {e}")
+    files = manifest["files"]
+    size = sum(f["size"] for f in files) + manifest["database"]["size"]
+    click.echo(f"backup written: {file} ({manifest['database']['kind']} database, "
+               f"{len(files)} files, {size} bytes before archiving)")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_cmd(file: str, yes: bool):
+    """Replace the database and the data directory's files with the backup
+    FILE.  All or nothing; stop the app and workers first."""
+    from .backup import BackupError, RestoreIncomplete, check, read_manifest, restore
+
+    ext = _ext()
+    migrations = _migrations()
+    try:
+        manifest = read_manifest(file)
+        check(manifest, ext.db, migrations)
+    except BackupError as e:
+        _fail(f"refused: {e}")
+    click.echo(f"backup of {manifest['created_at']}: {manifest['database']['kind']} database, "
+               f"{len(manifest['files'])} files")
+    if not yes:
+        click.confirm(f"This replaces the database and the files in {ext.config['DATA_DIR']} "
+                      "with the backup. Continue?", abort=True)
+    try:
+        result = restore(ext.db, ext.config["DATA_DIR"], file, migrations)
+    except RestoreIncomplete as e:
+        _fail(f"restore failed: {e}")
+    except BackupError as e:
+        _fail(f"restore failed, the existing data are unchanged: {e}")
+    ext.state.bump()  # every running process forgets what it cached
+    click.echo(f"restored from {file}")
+    if result.needs_upgrade:
+        click.echo("the backup is from older migrations: run `qudao db upgrade` now")
+
+
 # -- documents, worker ---------------------------------------------------
 main.add_command(documents_group)
 main.add_command(worker_cmd)
