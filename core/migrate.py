@@ -309,7 +309,7 @@ def downgrade(app: Flask, plugin: str, target: str) -> list[str]:
                 needs = undone.intersection(br.dependencies(rev))
                 if needs:
                     raise MigrationError(
-                        f"refused: plugin {other}'s revision {rev.revision} needs {plugin}'s "
+                        f"plugin {other}'s revision {rev.revision} needs {plugin}'s "
                         f"revision {', '.join(sorted(needs))}; downgrade {other} first")
         ctx = _context(conn)
         with Operations.context(ctx):
