@@ -378,7 +378,9 @@ def revision(app: Flask, plugin: str, message: str) -> None:
     with engine.begin() as conn:
         scratch.drop(conn, checkfirst=True)
         scratch.create(conn)
-        heads = br.script.get_heads()
+        # the heads as Alembic's autogenerate counts them (a revision that
+        # another one depends on is not one of them)
+        heads = [r.revision for r in br.script.get_revisions("heads")]
         if heads:
             conn.execute(insert(scratch), [{"version_num": h} for h in heads])
     try:

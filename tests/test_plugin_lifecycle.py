@@ -391,3 +391,21 @@ def test_cli_switch_records_its_reason(app):
             "SELECT reason FROM core_audit_log WHERE table_name = 'core_plugin_state' "
             "AND record_id = 'qdtest' ORDER BY id DESC")).scalar()
     assert reason == "月底盘点"
+
+
+def test_revision_is_refused_until_upgraded_then_lands_in_the_plugins_branch(
+        tmp_path, db_url, acme):
+    app = _app(tmp_path, db_url)
+    try:
+        res = _cli(app, "db", "revision", "--plugin", "acme", "-m", "more")
+        assert res.exit_code != 0 and "qudao db upgrade" in res.output
+        assert _cli(app, "db", "upgrade").exit_code == 0
+        res = _cli(app, "db", "revision", "--plugin", "acme", "-m", "more")
+        assert res.exit_code == 0, res.output
+        new = [p for p in (tmp_path / "site" / "acme_qudao" / "migrations" / "versions").glob("*.py")
+               if "more" in p.name]
+        assert len(new) == 1
+        assert "down_revision = 'acme00000002'" in new[0].read_text()
+        assert "alembic_version_autogen" not in _tables(app)
+    finally:
+        app.extensions["qudao"].db.dispose()
