@@ -161,6 +161,19 @@ def plugins_list():
         state = "enabled" if name in on else "disabled"
         deps = ",".join(m.depends) or "-"
         click.echo(f"{name:<14} {m.version:<8} {state:<9} depends: {deps}")
+    _echo_gone_plugins()
+
+
+def _echo_gone_plugins() -> None:
+    """Plugins the database remembers whose package is not installed."""
+    from . import lifecycle
+
+    ext = _ext()
+    with ext.db.session() as s:
+        gone = sorted(lifecycle.known_names(s) - set(ext.host.manifests))
+    for name in gone:
+        click.echo(f"{name:<14} {'-':<8} {'missing':<9} recorded in the database but not "
+                   f"installed (`qudao plugins uninstall {name}` removes its data)")
 
 
 @plugins_group.command("enable")

@@ -48,7 +48,8 @@ class Impact:
         return sum(t.rows for t in self.tables)
 
 
-def _known_names(session: Session) -> set[str]:
+def known_names(session: Session) -> set[str]:
+    """Installed plugins and those the database records (version, state)."""
     from .migrate import recorded_versions
 
     ext = session.info["ext"]
@@ -71,7 +72,7 @@ def owner_of_table(name: str, known: set[str]) -> str | None:
 
 def plugin_tables(session: Session, name: str) -> list[str]:
     """The tables in the database that belong to ``name``."""
-    known = _known_names(session) | {name}
+    known = known_names(session) | {name}
     return sorted(t for t in inspect(session.connection()).get_table_names()
                   if owner_of_table(t, known) == name)
 

@@ -216,6 +216,8 @@ def test_gone_plugin_is_named_and_skipped_and_other_branches_keep_their_versions
         assert GONE in res.output
         assert _versions(app) == before  # nobody's version moved, acme's included
         assert "acme_thing" in _tables(app)  # its data waits for a decision
+        listed = _cli(app, "plugins", "list").output
+        assert "acme" in listed and "missing" in listed.split("acme", 1)[1].splitlines()[0]
 
         res = _cli(app, "plugins", "uninstall", "acme", "--yes")
         assert res.exit_code == 0, res.output
