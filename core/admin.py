@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from . import services
+from . import lifecycle, services
 from . import settings as settings_svc
-from .forms import OrgUnitForm, ReasonForm, RoleForm, UserForm, org_choices
+from .forms import OrgUnitForm, PluginSwitchForm, ReasonForm, RoleForm, UserForm, org_choices
 from .models import AuditLog, OrgUnit, PluginState, Role, User
 from .plugins import CORE, PluginError
 from .services import ServiceError
@@ -41,47 +41,66 @@ def plugins():
     return render_template("admin/plugins.html", rows=rows, form=ReasonForm())
 
 
-@bp.route("/plugins/<name>/enable", methods=["POST"])
+def _switch_page(name: str, action: str, form, status: int = 200):
+    """The confirmation page: what switching ``name`` affects, and why."""
+    host = ext().host
+    s = db_session()
+    info = lifecycle.impact(s, name, current_user)
+    return render_template("admin/plugin_confirm.html", man=host.manifests[name], action=action,
+                           info=info, form=form,
+                           deps=[host.manifests[d] for d in info.missing_dependencies],
+                           blockers=[host.manifests[d] for d in info.enabled_dependants]), status
+
+
+@bp.route("/plugins/<name>/enable", methods=["GET", "POST"])
 @permission_required(ADMIN)
 def plugin_enable(name):
     host = ext().host
-    if name not in host.manifests:
+    if name not in host.manifests or name == CORE:
         abort(404)
-    form = ReasonForm()
+    form = PluginSwitchForm()
+    if request.method == "GET":
+        return _switch_page(name, "enable", form)
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors:
+            abort(400)
+        return _switch_page(name, "enable", form, 400)
     s = db_session()
-    with_deps = request.form.get("with_deps") == "1"
+    with_deps = form.with_deps.data == "1"
     try:
-        turned_on = services.enable_plugin(s, name, with_deps=with_deps, user_id=current_user.id)
-    except PluginError as e:
+        turned_on = services.enable_plugin(s, name, with_deps=with_deps, user_id=current_user.id,
+                                           reason=form.reason.data.strip())
+    except PluginError:
         s.rollback()
-        man = host.manifests[name]
-        deps = [host.manifests[d] for d in e.names if d in host.manifests]
-        return render_template("admin/plugin_confirm.html", man=man, deps=deps, form=form), 409
+        return _switch_page(name, "enable", form, 409)
     s.commit()
     flash(_("Enabled: %(names)s", names=", ".join(turned_on)), "success")
     return redirect(url_for("admin.plugins"))
 
 
-@bp.route("/plugins/<name>/disable", methods=["POST"])
+@bp.route("/plugins/<name>/disable", methods=["GET", "POST"])
 @permission_required(ADMIN)
 def plugin_disable(name):
     host = ext().host
     if name not in host.manifests:
         abort(404)
-    if not ReasonForm().validate_on_submit():
-        abort(400)
+    if name == CORE:
+        flash(_("Core cannot be disabled."), "error")
+        return redirect(url_for("admin.plugins")), 303
+    form = PluginSwitchForm()
+    if request.method == "GET":
+        return _switch_page(name, "disable", form)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _switch_page(name, "disable", form, 400)
     s = db_session()
     try:
-        services.disable_plugin(s, name, user_id=current_user.id)
+        services.disable_plugin(s, name, user_id=current_user.id, reason=form.reason.data.strip())
     except PluginError as e:
         s.rollback()
-        if name == CORE:
-            flash(_("Core cannot be disabled."), "error")
-        else:
-            flash(_("%(name)s cannot be disabled while these enabled plugins depend on it: "
-                    "%(names)s. Disable them first.", name=name, names=", ".join(e.names)), "error")
+        flash(_("%(name)s cannot be disabled while these enabled plugins depend on it: "
+                "%(names)s. Disable them first.", name=name, names=", ".join(e.names)), "error")
         return redirect(url_for("admin.plugins")), 303
     s.commit()
     flash(_("Disabled: %(name)s. Its data is kept.", name=name), "success")

@@ -30,12 +30,15 @@ class InitResult:
     admin_created: bool = False
     admin_password: str | None = None
     demo_logins: list[str] = field(default_factory=list)
+    #: what ``qudao db upgrade`` did (``schema.gone``: plugins recorded in
+    #: the database whose package is not installed, left alone)
+    schema: object = None
 
 
-def create_schema(app: Flask) -> None:
+def create_schema(app: Flask):
     from .migrate import upgrade
 
-    upgrade(app)
+    return upgrade(app)
 
 
 def first_setup(session, admin_name: str = "admin", password: str | None = None) -> InitResult:
@@ -94,10 +97,11 @@ def demo_logins() -> list[str]:
 
 def init(app: Flask, admin_name: str = "admin", password: str | None = None,
          demo: bool = False) -> InitResult:
-    create_schema(app)
+    schema = create_schema(app)
     ext = app.extensions["qudao"]
     with ext.db.session() as s:
         result = first_setup(s, admin_name, password)
+    result.schema = schema
     if demo:
         with ext.db.session() as s:
             result.demo_logins = load_demo(s)

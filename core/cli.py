@@ -67,10 +67,39 @@ def db_group():
 @with_appcontext
 def db_upgrade():
     """Bring the database to the heads of every installed plugin."""
-    from .migrate import upgrade
+    from .migrate import MigrationError, upgrade
 
-    upgrade(current_app)
+    try:
+        result = upgrade(current_app)
+    except MigrationError as e:
+        _fail(f"refused: {e}")
+    _echo_skipped(result)
     click.echo("database is up to date")
+
+
+def _echo_skipped(result) -> None:
+    """Name each plugin recorded in the database whose package is gone."""
+    for line in result.messages():
+        click.echo(line, err=True)
+
+
+@db_group.command("downgrade")
+@click.option("--plugin", required=True, help="The plugin whose branch goes back.")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(plugin: str, revision: str):
+    """Take one plugin's branch back to REVISION (an id, a prefix, or "base");
+    the other plugins' branches stay where they are."""
+    from .migrate import MigrationError, downgrade
+
+    try:
+        undone = downgrade(current_app, plugin, revision)
+    except MigrationError as e:
+        _fail(f"refused: {e}")
+    if undone:
+        click.echo(f"{plugin}: undone " + ", ".join(undone))
+    else:
+        click.echo(f"{plugin}: nothing to undo")
 
 
 @db_group.command("revision")
@@ -79,9 +108,12 @@ def db_upgrade():
 @with_appcontext
 def db_revision(plugin: str, message: str):
     """Autogenerate a migration in a plugin's branch (developers)."""
-    from .migrate import revision
+    from .migrate import MigrationError, revision
 
-    revision(current_app, plugin, message)
+    try:
+        revision(current_app, plugin, message)
+    except MigrationError as e:
+        _fail(f"refused: {e}")
 
 
 # -- init -----------------------------------------------------------------
@@ -96,7 +128,13 @@ def init_cmd(demo: bool, admin_name: str, password_stdin: bool):
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     app = current_app._get_current_object()
-    result = bootstrap.init(app, admin_name=admin_name, password=password, demo=demo)
+    from .migrate import MigrationError
+
+    try:
+        result = bootstrap.init(app, admin_name=admin_name, password=password, demo=demo)
+    except MigrationError as e:
+        _fail(f"refused: {e}")
+    _echo_skipped(result.schema)
     if result.admin_password:
         click.echo(f"admin user: {admin_name}  password: {result.admin_password}")
     elif result.admin_created:
@@ -123,13 +161,27 @@ def plugins_list():
         state = "enabled" if name in on else "disabled"
         deps = ",".join(m.depends) or "-"
         click.echo(f"{name:<14} {m.version:<8} {state:<9} depends: {deps}")
+    _echo_gone_plugins()
+
+
+def _echo_gone_plugins() -> None:
+    """Plugins the database remembers whose package is not installed."""
+    from . import lifecycle
+
+    ext = _ext()
+    with ext.db.session() as s:
+        gone = sorted(lifecycle.known_names(s) - set(ext.host.manifests))
+    for name in gone:
+        click.echo(f"{name:<14} {'-':<8} {'missing':<9} recorded in the database but not "
+                   f"installed (`qudao plugins uninstall {name}` removes its data)")
 
 
 @plugins_group.command("enable")
 @click.argument("name")
 @click.option("--with-deps", is_flag=True, help="Also enable the plugins it needs.")
+@click.option("--reason", default=None, help="Why; kept in the audit trail.")
 @with_appcontext
-def plugins_enable(name: str, with_deps: bool):
+def plugins_enable(name: str, with_deps: bool, reason: str | None):
     _require_db()
     from .plugins import PluginError
     from .services import enable_plugin
@@ -137,7 +189,7 @@ def plugins_enable(name: str, with_deps: bool):
     ext = _ext()
     try:
         with ext.db.session() as s:
-            on = enable_plugin(s, name, with_deps=with_deps)
+            on = enable_plugin(s, name, with_deps=with_deps, reason=_cli_reason(reason, "enable", name))
     except PluginError as e:
         hint = " (use --with-deps to enable them too)" if "needs" in str(e) else ""
         _fail(f"refused: {e}{hint}")
@@ -146,8 +198,9 @@ def plugins_enable(name: str, with_deps: bool):
 
 @plugins_group.command("disable")
 @click.argument("name")
+@click.option("--reason", default=None, help="Why; kept in the audit trail.")
 @with_appcontext
-def plugins_disable(name: str):
+def plugins_disable(name: str, reason: str | None):
     _require_db()
     from .plugins import PluginError
     from .services import disable_plugin
@@ -155,10 +208,59 @@ def plugins_disable(name: str):
     ext = _ext()
     try:
         with ext.db.session() as s:
-            disable_plugin(s, name)
+            disable_plugin(s, name, reason=_cli_reason(reason, "disable", name))
     except PluginError as e:
         _fail(f"refused: {e}")
     click.echo(f"disabled: {name} (data kept)")
+
+
+def _cli_reason(reason: str | None, verb: str, name: str) -> str:
+    reason = (reason or "").strip()
+    return reason or f"qudao plugins {verb} {name} (command line, no reason given)"
+
+
+@plugins_group.command("uninstall")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--reason", default=None, help="Why; kept in the audit trail.")
+@with_appcontext
+def plugins_uninstall(name: str, yes: bool, reason: str | None):
+    """Remove a plugin from the database: its tables and their rows, its
+    recorded migration version, enabled flag, settings and permission grants.
+    The audit trail, issued documents and number sequences are kept."""
+    _require_db()
+    from . import lifecycle
+    from .migrate import MigrationError, downgrade
+    from .plugins import PluginError
+
+    ext = _ext()
+    try:
+        with ext.db.session() as s:
+            plan = lifecycle.uninstall_plan(s, name)
+    except PluginError as e:
+        _fail(f"refused: {e}")
+    click.echo(f"Uninstalling plugin {name} removes from the database:")
+    if plan.tables:
+        for t in plan.tables:
+            click.echo(f"  table {t.name:<40} {t.rows} row(s)")
+    else:
+        click.echo("  no tables")
+    click.echo(f"  {plan.settings} setting(s), {plan.grants} permission grant(s), "
+               "its enabled flag and its recorded migration version")
+    click.echo("The audit trail, issued documents and number sequences are kept.")
+    click.echo("This cannot be undone. Back up the database first: qudao backup FILE")
+    if not yes and not click.confirm(f"Uninstall {name} and delete its data?", default=False):
+        _fail("cancelled: nothing changed")
+    try:
+        undone = downgrade(current_app, name, "base") if plan.installed and plan.has_migrations else []
+        with ext.db.session() as s:
+            dropped = lifecycle.forget(s, name, _cli_reason(reason, "uninstall", name))
+    except (PluginError, MigrationError) as e:
+        _fail(f"refused: {e}")
+    click.echo(f"uninstalled: {name} ({len(undone)} migration(s) undone, "
+               f"{len(dropped)} table(s) dropped)")
+    if plan.installed:
+        click.echo("Remove its package too, or `qudao db upgrade` creates its tables again.")
 
 
 # -- users ----------------------------------------------------------------

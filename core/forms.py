@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -51,6 +52,14 @@ class OrgUnitForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     """An empty form: just the CSRF token for button-only POSTs."""
+
+
+class PluginSwitchForm(FlaskForm):
+    """Enabling or disabling a plugin: why (kept in the audit trail)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Give a reason for this change.")), Length(max=2000)])
+    with_deps = HiddenField()
 
 
 def org_choices(units: list[OrgUnit], blank: str | None = None) -> list[tuple[int, str]]:

@@ -140,9 +140,12 @@ class User(UserMixin, TimestampMixin, Base):
 
 
 class PluginState(Base):
-    """The enabled set, shared by every worker process through the database."""
+    """The enabled set, shared by every worker process through the database.
+    Audited: each switch is in the audit trail with who and why."""
 
     __tablename__ = "core_plugin_state"
+    __audited__ = True
+    __audit_exclude__ = ("changed_at",)
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     enabled: Mapped[bool] = mapped_column(default=True)

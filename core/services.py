@@ -95,8 +95,12 @@ def set_role_permissions(session: Session, role: Role, codes: set[str]) -> None:
 
 # -- plugins --------------------------------------------------------------
 def enable_plugin(session: Session, name: str, *, with_deps: bool = False,
-                  user_id: int | None = None) -> list[str]:
+                  user_id: int | None = None, reason: str | None = None) -> list[str]:
+    """Switch ``name`` on (and its dependencies with ``with_deps``); the
+    switch is in the audit trail with ``reason``."""
     host = _ext(session).host
+    if reason:
+        audit.set_reason(session, reason)
     known = {r.name for r in session.execute(select(PluginState)).scalars()}
     turned_on = host.enable(session, name, with_deps=with_deps, user_id=user_id)
     session.flush()
@@ -107,7 +111,10 @@ def enable_plugin(session: Session, name: str, *, with_deps: bool = False,
     return turned_on
 
 
-def disable_plugin(session: Session, name: str, *, user_id: int | None = None) -> None:
+def disable_plugin(session: Session, name: str, *, user_id: int | None = None,
+                   reason: str | None = None) -> None:
+    if reason:
+        audit.set_reason(session, reason)
     _ext(session).host.disable(session, name, user_id=user_id)
     session.flush()
     session.info.pop("enabled", None)

@@ -10,6 +10,8 @@ from core import access
 from core.models import User
 from qdtest.models import Note
 
+REASON = {"reason": "测试：切换插件"}
+
 
 @pytest.fixture
 def app_config():
@@ -88,7 +90,7 @@ def test_auditor_reads_everything_and_changes_nothing(app, client, db, world):
     assert client.get(f"/qdtest/{notes['n1']}").status_code == 200
     assert client.post_form(f"/qdtest/{notes['n1']}/edit", {"title": "audited"}).status_code == 403
     assert client.post_form("/qdtest/new", {"title": "new"}).status_code == 403
-    assert client.post_form("/admin/plugins/qdtest/disable").status_code == 403
+    assert client.post_form("/admin/plugins/qdtest/disable", REASON).status_code == 403
     assert db.get(Note, notes["n1"]).title == "note n1"
     assert db.scalar(select(Note).where(Note.title == "new")) is None
     # Signing out still works.

@@ -105,3 +105,33 @@ def test_a_stopped_run_leaves_the_cases_it_measured_marked_incomplete(tmp_path, 
     assert "| 3. Third | sqlite |" in text and "**3 of 3 met**" in text
     # Dated when the report was last written, i.e. at the end of the run.
     assert "on 2026-11-24 05:00 UTC in" in text
+
+
+# -- the goals (issue 17): relative to what the same run measured -------------
+def test_home_page_is_held_to_its_own_goal_and_account_to_the_trivial_one():
+    from bench.cases import trivial_page
+
+    assert trivial_page.check("/", 350.0, 1000.0).passed  # 0.35× bare Flask
+    assert not trivial_page.check("/", 250.0, 1000.0).passed
+    assert trivial_page.check("/", 300.0, 1000.0).goal == 0.3
+    # the trivial page keeps 0.7×
+    assert not trivial_page.check("/account", 350.0, 1000.0).passed
+    assert trivial_page.check("/account", 720.0, 1000.0).passed
+    assert {p for p, _label in trivial_page.PAGES} == set(trivial_page.GOALS)
+
+
+def test_customer_list_p99_is_measured_against_the_floors_own_p99():
+    from bench.cases import customer_list
+
+    def p99_check(platform_ms, floor_ms):
+        throughput, tail = customer_list.checks(500.0, 800.0, platform_ms, floor_ms)
+        assert throughput.passed and throughput.op == ">="
+        assert tail.op == "<=" and tail.goal == 1.5 and tail.unit == "×"
+        return tail
+
+    # 36 ms on a machine whose raw floor takes 27 ms: 1.33× — met, though above 25 ms
+    assert p99_check(36.0, 27.0).passed
+    # 22 ms against a 12 ms floor: 1.83× — missed, though under 25 ms
+    assert not p99_check(22.0, 12.0).passed
+    assert p99_check(18.0, 12.0).passed  # exactly 1.5×
+    assert not customer_list.checks(300.0, 800.0, 10.0, 10.0)[0].passed  # 0.375× throughput

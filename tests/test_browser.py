@@ -49,7 +49,6 @@ def page():
 def test_disable_and_enable_a_plugin_in_the_browser(live_server, page):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("dialog", lambda d: d.accept())  # the "Disable …? Its data is kept." confirmation
 
     page.goto(f"{live_server}/login")
     page.fill('input[name="username"]', "admin")
@@ -60,7 +59,12 @@ def test_disable_and_enable_a_plugin_in_the_browser(live_server, page):
 
     page.goto(f"{live_server}/admin/plugins")
     row = page.locator("#plugin-qdtest")
-    row.get_by_role("button", name="停用").click()
+    row.get_by_role("link", name="停用").click()
+    page.wait_for_load_state()
+    # The confirmation page: what it affects, and why (required).
+    assert "qdtest_note" in page.locator("#impact-tables").inner_text()
+    page.fill('textarea[name="reason"]', "浏览器测试")
+    page.get_by_role("button", name="停用").click()
     page.wait_for_load_state()
     assert "已停用：qdtest" in page.locator(".flash.success").inner_text()
     assert page.locator("#plugin-qdtest .tag.off").count() == 1
@@ -70,7 +74,10 @@ def test_disable_and_enable_a_plugin_in_the_browser(live_server, page):
     assert page.goto(f"{live_server}/qdtest/").status == 404
 
     page.goto(f"{live_server}/admin/plugins")
-    page.locator("#plugin-qdtest").get_by_role("button", name="启用").click()
+    page.locator("#plugin-qdtest").get_by_role("link", name="启用").click()
+    page.wait_for_load_state()
+    page.fill('textarea[name="reason"]', "浏览器测试")
+    page.get_by_role("button", name="启用").click()
     page.wait_for_load_state()
     assert page.locator("#plugin-qdtest .tag.on").count() == 1
     assert page.locator(MENU_ENTRY).inner_text() == "测试便笺"

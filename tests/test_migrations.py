@@ -50,7 +50,7 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path, empty_db_url,
     try:
         upgrade(app)
         tables = set(inspect(app.extensions["qudao"].db.engine).get_table_names())
-        assert {"core_user", "core_org_unit", "core_audit_log", "alembic_version"} <= tables
+        assert {"core_user", "core_org_unit", "core_audit_log", "alembic_branch_version"} <= tables
         assert _describe(pending_changes(app)) == []
     finally:
         app.extensions["qudao"].db.dispose()

@@ -16,6 +16,8 @@ from qdtest.models import Note
 ROOT = Path(__file__).resolve().parent.parent
 DEPENDANTS_OF_CUSTOMERS = ("dealers", "stores_demo", "banking_rm", "finance")
 
+REASON = {"reason": "测试：切换插件"}
+
 
 @pytest.fixture
 def app_config():
@@ -92,7 +94,7 @@ def test_installed_qudao_command_refuses_with_nonzero_exit(app, tmp_path):
 # -- web page ---------------------------------------------------------------
 def test_web_refuses_to_disable_a_plugin_others_depend_on(app, client):
     client.login("admin")
-    resp = client.post_form("/admin/plugins/customers/disable", follow_redirects=True)
+    resp = client.post_form("/admin/plugins/customers/disable", REASON, follow_redirects=True)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "finance" in html and "dealers" in html
@@ -102,21 +104,21 @@ def test_web_refuses_to_disable_a_plugin_others_depend_on(app, client):
 def test_web_enable_offers_to_enable_disabled_dependencies(app, client):
     client.login("admin")
     for name in DEPENDANTS_OF_CUSTOMERS + ("customers",):
-        assert client.post_form(f"/admin/plugins/{name}/disable").status_code == 302
-    resp = client.post_form("/admin/plugins/finance/enable")
+        assert client.post_form(f"/admin/plugins/{name}/disable", REASON).status_code == 302
+    resp = client.post_form("/admin/plugins/finance/enable", REASON)
     assert resp.status_code == 409
     html = resp.get_data(as_text=True)
     assert 'id="missing-deps"' in html and "<code>customers</code>" in html
     assert 'name="with_deps" value="1"' in html
     assert not {"finance", "customers"} & _enabled(app)
-    resp = client.post_form("/admin/plugins/finance/enable", {"with_deps": "1"})
+    resp = client.post_form("/admin/plugins/finance/enable", {**REASON, "with_deps": "1"})
     assert resp.status_code == 302
     assert {"customers", "finance"} <= _enabled(app)
 
 
 def test_web_plugin_page_shows_label_version_dependencies_state(app, client):
     client.login("admin")
-    client.post_form("/admin/plugins/banking_rm/disable")
+    client.post_form("/admin/plugins/banking_rm/disable", REASON)
     html = client.get("/admin/plugins").get_data(as_text=True)
     row = html.split('id="plugin-dealers"')[1].split("</tr>")[0]
     assert "经销商" in row or "Dealers" in row
@@ -130,7 +132,7 @@ def test_only_admins_switch_plugins(app, client, make_user):
     make_user("mgr_plugins", "manager")
     client.login("mgr_plugins")
     assert client.get("/admin/plugins").status_code == 403
-    assert client.post_form("/admin/plugins/qdtest/disable").status_code == 403
+    assert client.post_form("/admin/plugins/qdtest/disable", REASON).status_code == 403
     assert "qdtest" in _enabled(app)
 
 
@@ -152,7 +154,7 @@ def test_disabled_plugin_answers_404_in_another_worker_and_keeps_its_data(app, c
         assert "qdtest.index" in worker2.get("/").get_data(as_text=True)
 
         client.login("admin")
-        assert client.post_form("/admin/plugins/qdtest/disable").status_code == 302
+        assert client.post_form("/admin/plugins/qdtest/disable", REASON).status_code == 302
 
         assert worker2.get(url).status_code == 404
         assert worker2.get("/qdtest/").status_code == 404
@@ -160,7 +162,7 @@ def test_disabled_plugin_answers_404_in_another_worker_and_keeps_its_data(app, c
         home = worker2.get("/").get_data(as_text=True)
         assert "qdtest.index" not in home and 'id="qdtest-widget"' not in home
 
-        assert client.post_form("/admin/plugins/qdtest/enable").status_code == 302
+        assert client.post_form("/admin/plugins/qdtest/enable", REASON).status_code == 302
         page = worker2.get(url)
         assert page.status_code == 200 and "拜访记录 A" in page.get_data(as_text=True)
         with other.extensions["qudao"].db.session() as s:
@@ -218,14 +220,14 @@ def test_every_real_plugins_pages_vanish_and_return(app, client):
             before = {url: worker2.get(url).status_code for url in entry}
             assert any(code != 404 for code in before.values()), name
             for dep in list(reversed(host.dependants(name))) + [name]:
-                assert client.post_form(f"/admin/plugins/{dep}/disable").status_code == 302, dep
+                assert client.post_form(f"/admin/plugins/{dep}/disable", REASON).status_code == 302, dep
             for url in rules[name]:
                 assert worker2.get(url).status_code == 404, url
                 checked += 1
-            assert client.post_form(f"/admin/plugins/{name}/enable").status_code == 302
+            assert client.post_form(f"/admin/plugins/{name}/enable", REASON).status_code == 302
             assert {url: worker2.get(url).status_code for url in entry} == before
             for dep in host.dependants(name):
-                client.post_form(f"/admin/plugins/{dep}/enable", {"with_deps": "1"})
+                client.post_form(f"/admin/plugins/{dep}/enable", {**REASON, "with_deps": "1"})
         assert checked > 0
     finally:
         other.extensions["qudao"].db.dispose()

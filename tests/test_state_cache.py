@@ -14,6 +14,8 @@ from core.models import OrgUnit, Role, RolePermission, User
 from core.state_cache import CachedUser, Stamp
 from qdtest.models import Note  # noqa: F401  (its table must be in the test schema)
 
+REASON = {"reason": "测试：切换插件"}
+
 
 @pytest.fixture
 def app_config():
@@ -151,10 +153,10 @@ def test_disabled_plugin_vanishes_from_the_other_process(app, client, make_user,
     assert 'data-endpoint="qdtest.index"' in _warm(worker2)
     _warm(worker2, "/qdtest/")
     client.login("admin")
-    assert client.post_form("/admin/plugins/qdtest/disable").status_code == 302
+    assert client.post_form("/admin/plugins/qdtest/disable", REASON).status_code == 302
     assert worker2.get("/qdtest/").status_code == 404
     assert 'data-endpoint="qdtest.index"' not in worker2.get("/account").get_data(as_text=True)
-    assert client.post_form("/admin/plugins/qdtest/enable").status_code == 302
+    assert client.post_form("/admin/plugins/qdtest/enable", REASON).status_code == 302
     assert worker2.get("/qdtest/").status_code == 200
 
 

@@ -13,7 +13,7 @@ only_prefix = config.attributes.get("table_prefix")
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and only_prefix:
         return name.startswith(only_prefix)
-    if type_ == "table" and name == "alembic_version":
+    if type_ == "table" and name.startswith("alembic_"):
         return False
     return True
 
@@ -26,6 +26,7 @@ def run_migrations_online() -> None:
         include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        version_table=config.attributes.get("version_table", "alembic_version"),
     )
     with context.begin_transaction():
         context.run_migrations()
