@@ -11,9 +11,10 @@ cd "$ROOT"
 
 # python3-venv: the venv module; fonts-noto-cjk + pango/harfbuzz: WeasyPrint
 # PDFs with Chinese text; chromium: the end-to-end test; poppler-utils:
-# pdftotext, used by the PDF tests; wrk: the HTTP load of bench/ (python -m bench).
+# pdftotext, used by the PDF tests; wrk: the HTTP load of bench/ (python -m bench);
+# postgresql-client: pg_dump / pg_restore / psql for qudao backup and restore.
 APT_PACKAGES=(python3 python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0
-              libpangoft2-1.0-0 chromium poppler-utils wrk)
+              libpangoft2-1.0-0 chromium poppler-utils wrk postgresql-client)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
