@@ -120,7 +120,15 @@ def check(record, form=None) -> None:
         return
     state = inspect(record)
     if state.persistent and state.session is not None:
-        state.session.refresh(record, with_for_update=True)
+        # Lock the row alone (a refresh FOR UPDATE would also lock the
+        # eagerly joined rows, which PostgreSQL refuses on an outer join),
+        # then read it again.
+        mapper = state.mapper
+        pk = mapper.primary_key
+        state.session.execute(
+            select(*pk).where(*[col == val for col, val in zip(pk, state.identity)])
+            .with_for_update())
+        state.session.refresh(record)
     if v != record.version:
         raise EditConflict()
     touch(record)

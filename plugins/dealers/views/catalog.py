@@ -47,7 +47,7 @@ def product(product_id: int):
     if request.method == "POST":
         if not can(CATALOG):
             abort(403)
-        _, ok = versions.run_edit(p, svc.save_product, p, ok=_("Saved."), fields=_product_fields(),
+        _res, ok = versions.run_edit(p, svc.save_product, p, ok=_("Saved."), fields=_product_fields(),
                                   **_product_form())
         if ok != versions.CONFLICT:
             return back("dealers.product", product_id=p.id)
@@ -100,7 +100,7 @@ def price_list(price_list_id: int):
         if not can(CATALOG):
             abort(403)
         kinds = dict(_kinds(s))
-        _, ok = versions.run_edit(pl, svc.save_price_list, pl, ok=_("Saved."), fields=[
+        _res, ok = versions.run_edit(pl, svc.save_price_list, pl, ok=_("Saved."), fields=[
             ("name", _("Name"), lambda r: r.name),
             ("dealer_kind", _("Dealer kind"), lambda r: r.dealer_kind, {"": _("All kinds"), **kinds}),
             ("valid_from", _("Valid from"), lambda r: r.valid_from),

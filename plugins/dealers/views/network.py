@@ -88,7 +88,7 @@ def profile_save(customer_id: int):
     customer = dealer_or_404(customer_id, EDIT)
     s = db_session()
     prices = {str(pl.id): pl.name for pl in s.execute(select(DealerPriceList)).scalars()}
-    _, ok = versions.run_edit(svc.profile_of(s, customer), svc.save_profile, customer, ok=_ok(), fields=[
+    _res, ok = versions.run_edit(svc.profile_of(s, customer), svc.save_profile, customer, ok=_ok(), fields=[
         ("multi_brand", _l("Sells competing brands (multi-brand)"), lambda p: bool(p.multi_brand)),
         ("agreement_no", _l("Agreement number"), lambda p: p.agreement_no),
         ("agreement_start", _l("Agreement start"), lambda p: p.agreement_start),
@@ -125,7 +125,7 @@ def terminal(terminal_id: int):
 
             abort(403)
         t = terminal_or_404(terminal_id, EDIT)
-        _, ok = versions.run_edit(t, svc.save_terminal, t.customer, t, ok=_ok(),
+        _res, ok = versions.run_edit(t, svc.save_terminal, t.customer, t, ok=_ok(),
                                   fields=_terminal_fields(), **_terminal_form())
         if ok != versions.CONFLICT:
             return back("dealers.terminal", terminal_id=t.id)

@@ -70,7 +70,7 @@ def customer_credit(customer_id: int):
             user=current_user)
 
     profile = db_session().get(CreditProfile, c.id)
-    _, ok = versions.run_edit(profile, save, ok=_("Credit line saved."), fields=[
+    _res, ok = versions.run_edit(profile, save, ok=_("Credit line saved."), fields=[
         ("terms", _("Terms"), lambda p: p.terms, {t: fin_label(t) for t in TERMS}),
         ("term_days", _("Days"), lambda p: p.term_days),
         ("credit_limit", _("Credit limit"), lambda p: p.credit_limit),

@@ -95,7 +95,7 @@ def rebate_edit(claim_id: int):
                                 period_end=parse_day(f.get("period_end")), lines=_lines(f),
                                 note=f.get("note", ""))
 
-    _, ok = versions.run_edit(claim, update, ok=_("Claim saved."), fields=[
+    _res, ok = versions.run_edit(claim, update, ok=_("Claim saved."), fields=[
         ("kind", _("Kind"), lambda r: r.kind, {k: fin_label(k) for k in REBATE_KINDS}),
         ("period_start", _("Period from"), lambda r: r.period_start),
         ("period_end", _("Period to"), lambda r: r.period_end),
