@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from . import lifecycle, services
+from . import lifecycle, services, versions
 from . import settings as settings_svc
 from .forms import OrgUnitForm, PluginSwitchForm, ReasonForm, RoleForm, UserForm, org_choices
 from .models import AuditLog, OrgUnit, PluginState, Role, User
@@ -164,26 +164,32 @@ def user_edit(user_id):
     user = s.get(User, user_id) or abort(404)
     form = _user_form(s, user)
     if form.validate_on_submit():
-        if form.username.data != user.username and s.scalar(
-                select(User.id).where(User.username == form.username.data)):
-            flash(_("User %(name)s already exists.", name=form.username.data), "error")
-            return render_template("admin/user_form.html", form=form, user=user), 400
-        if user.id == current_user.id and not form.active.data:
-            flash(_("You cannot deactivate yourself."), "error")
-            return render_template("admin/user_form.html", form=form, user=user), 400
-        user.username = form.username.data
-        user.full_name = form.full_name.data or ""
-        user.email = form.email.data or None
-        user.locale = form.locale.data
-        user.org_unit_id = form.org_unit_id.data or None
-        if user.active and not form.active.data:
-            user.rotate_session()
-        user.active = form.active.data
-        roles = list(s.execute(select(Role).where(Role.id.in_(form.roles.data))).scalars())
-        services.set_user_roles(s, user, roles)
-        if form.password.data:
-            services.set_password(s, user, form.password.data)
-        s.commit()
+        try:
+            versions.check(user, form)
+            if form.username.data != user.username and s.scalar(
+                    select(User.id).where(User.username == form.username.data)):
+                flash(_("User %(name)s already exists.", name=form.username.data), "error")
+                return render_template("admin/user_form.html", form=form, user=user), 400
+            if user.id == current_user.id and not form.active.data:
+                flash(_("You cannot deactivate yourself."), "error")
+                return render_template("admin/user_form.html", form=form, user=user), 400
+            user.username = form.username.data
+            user.full_name = form.full_name.data or ""
+            user.email = form.email.data or None
+            user.locale = form.locale.data
+            user.org_unit_id = form.org_unit_id.data or None
+            if user.active and not form.active.data:
+                user.rotate_session()
+            user.active = form.active.data
+            roles = list(s.execute(select(Role).where(Role.id.in_(form.roles.data))).scalars())
+            services.set_user_roles(s, user, roles)
+            if form.password.data:
+                services.set_password(s, user, form.password.data)
+            s.commit()
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, user, form, current=lambda u: {
+                "roles": [r.id for r in u.roles], "org_unit_id": u.org_unit_id or 0})
+            return render_template("admin/user_form.html", form=form, user=user), 409
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -218,25 +224,31 @@ def role_edit(role_id=None):
     if role is not None and request.method == "GET":
         form.permissions.data = sorted(role.permission_codes)
     if form.validate_on_submit():
-        if role is None:
-            if s.scalar(select(Role.id).where(Role.name == form.name.data)):
-                flash(_("A role with this code already exists."), "error")
+        try:
+            versions.check(role, form)
+            if role is None:
+                if s.scalar(select(Role.id).where(Role.name == form.name.data)):
+                    flash(_("A role with this code already exists."), "error")
+                    return render_template("admin/role_form.html", form=form, role=role), 400
+                role = Role(name=form.name.data)
+                s.add(role)
+            elif role.builtin and form.name.data != role.name:
+                flash(_("A built-in role keeps its code."), "error")
                 return render_template("admin/role_form.html", form=form, role=role), 400
-            role = Role(name=form.name.data)
-            s.add(role)
-        elif role.builtin and form.name.data != role.name:
-            flash(_("A built-in role keeps its code."), "error")
-            return render_template("admin/role_form.html", form=form, role=role), 400
-        role.name = form.name.data
-        role.label = form.label.data
-        role.scope = form.scope.data
-        role.read_only = form.read_only.data
-        s.flush()
-        # Permissions of disabled plugins are not shown; keep them as they are.
-        shown = {c for c, _l in form.permissions.choices}
-        hidden = role.permission_codes - shown
-        services.set_role_permissions(s, role, set(form.permissions.data) | hidden)
-        s.commit()
+            role.name = form.name.data
+            role.label = form.label.data
+            role.scope = form.scope.data
+            role.read_only = form.read_only.data
+            s.flush()
+            # Permissions of disabled plugins are not shown; keep them as they are.
+            shown = {c for c, _l in form.permissions.choices}
+            hidden = role.permission_codes - shown
+            services.set_role_permissions(s, role, set(form.permissions.data) | hidden)
+            s.commit()
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, role, form, current=lambda r: {
+                "permissions": sorted(r.permission_codes & {c for c, _l in form.permissions.choices})})
+            return render_template("admin/role_form.html", form=form, role=role), 409
         flash(_("Saved."), "success")
         return redirect(url_for("admin.roles"))
     return render_template("admin/role_form.html", form=form, role=role)
@@ -269,6 +281,7 @@ def org_unit_edit(unit_id=None):
     if form.validate_on_submit():
         parent = s.get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
+            versions.check(unit, form)
             if unit is None:
                 unit = services.create_org_unit(s, form.code.data, form.name.data, form.kind.data, parent)
             else:
@@ -279,11 +292,14 @@ def org_unit_edit(unit_id=None):
                 if (parent.id if parent else None) != unit.parent_id:
                     services.move_org_unit(s, unit, parent)
             unit.active = form.active.data
+            s.commit()
         except ServiceError as e:
             s.rollback()
             flash(str(e), "error")
             return render_template("admin/org_unit_form.html", form=form, unit=unit), 400
-        s.commit()
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, unit, form, current=lambda u: {"parent_id": u.parent_id or 0})
+            return render_template("admin/org_unit_form.html", form=form, unit=unit), 409
         flash(_("Saved."), "success")
         return redirect(url_for("admin.org_units"))
     return render_template("admin/org_unit_form.html", form=form, unit=unit)

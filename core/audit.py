@@ -55,7 +55,7 @@ def _pk(obj) -> str:
 
 def _columns(obj):
     mapper = inspect(obj).mapper
-    skip = set(getattr(obj, "__audit_exclude__", ())) | {"created_at", "updated_at"}
+    skip = set(getattr(obj, "__audit_exclude__", ())) | {"created_at", "updated_at", "version"}
     for attr in mapper.column_attrs:
         if attr.key not in skip:
             yield attr.key

@@ -82,6 +82,25 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Versioned:
+    """Optimistic locking for records people edit in forms.
+
+    Adds a ``version`` integer and makes it SQLAlchemy's ``version_id_col``:
+    every ORM UPDATE of the row is ``... WHERE id=? AND version=?`` and sets
+    ``version = version + 1``; when no row matches (someone else saved
+    first) the flush raises ``sqlalchemy.orm.exc.StaleDataError``.  Edit
+    forms carry the version they were loaded with (``core.versions``) so a
+    save from a page that is out of date is refused before anything is
+    written.  Bulk ``update()`` statements do not move the version.
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
 class OwnedMixin:
     """Rows that belong to an org unit and (optionally) an owning user.
 

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import OrgUnit
+from .versions import VersionField
 
 
 class MultiCheckbox(SelectMultipleField):
@@ -17,6 +18,7 @@ class MultiCheckbox(SelectMultipleField):
 
 
 class UserForm(FlaskForm):
+    version = VersionField()
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64),
                                                        Regexp(r"^[\w.@-]+$")])
     full_name = StringField(_l("Full name"), validators=[Length(max=120)])
@@ -30,6 +32,7 @@ class UserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
+    version = VersionField()
     name = StringField(_l("Code"), validators=[DataRequired(), Length(max=40),
                                                Regexp(r"^[a-z][a-z0-9_]*$")])
     label = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
@@ -40,6 +43,7 @@ class RoleForm(FlaskForm):
 
 
 class OrgUnitForm(FlaskForm):
+    version = VersionField()
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32),
                                                Regexp(r"^[A-Za-z0-9_-]+$")])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])

@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import Base, TimestampMixin, utcnow
+from .db import Base, TimestampMixin, Versioned, utcnow
 
 user_role = Table(
     "core_user_role",
@@ -24,7 +24,7 @@ SCOPE_OWN, SCOPE_ORG, SCOPE_ALL = "own", "org", "all"
 SCOPE_RANK = {SCOPE_OWN: 0, SCOPE_ORG: 1, SCOPE_ALL: 2}
 
 
-class OrgUnit(TimestampMixin, Base):
+class OrgUnit(Versioned, TimestampMixin, Base):
     """company → branch company → office / bank branch / store.
 
     ``path`` is the materialised chain of ids ("/1/4/9/") so that "this unit
@@ -49,7 +49,7 @@ class OrgUnit(TimestampMixin, Base):
         return f"<OrgUnit {self.code}>"
 
 
-class Role(TimestampMixin, Base):
+class Role(Versioned, TimestampMixin, Base):
     __tablename__ = "core_role"
     __audited__ = True
 
@@ -79,7 +79,7 @@ class RolePermission(Base):
     code: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
-class User(UserMixin, TimestampMixin, Base):
+class User(UserMixin, Versioned, TimestampMixin, Base):
     __tablename__ = "core_user"
     __audited__ = True
     __audit_exclude__ = ("password_hash", "session_token")

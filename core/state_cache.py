@@ -69,7 +69,7 @@ WATCHED_TABLES = frozenset({
 })
 #: User columns that change without changing what is cached (every login
 #: writes ``last_login_at``; it must not empty every process's cache).
-_USER_IGNORED = frozenset({"last_login_at", "updated_at"})
+_USER_IGNORED = frozenset({"last_login_at", "updated_at", "version"})
 
 _CHANGED = "_qudao_state_changed"
 #: Set on a session whose commit moved the version: what it reads after

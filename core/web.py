@@ -564,6 +564,9 @@ def install(app: Flask) -> None:
         app.template_context_processors[None].remove(f)
     app.context_processor(_template_context)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    from . import versions
+
+    app.jinja_env.globals.update(versions.TEMPLATE_GLOBALS)
     from . import filters
 
     filters.install(app)

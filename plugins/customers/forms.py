@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.versions import VersionField
+
 
 class MultiCheckbox(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -24,6 +26,7 @@ class MultiCheckbox(SelectMultipleField):
 
 
 class CustomerForm(FlaskForm):
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"))
     tags = StringField(_l("Tags"), validators=[Length(max=255)])
@@ -44,6 +47,7 @@ class CustomerForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     role = StringField(_l("Role"), validators=[Length(max=80)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
@@ -119,6 +123,7 @@ class VisitPlanForm(FlaskForm):
 
 
 class VisitRecordForm(FlaskForm):
+    version = VersionField()
     time_in = DateTimeLocalField(_l("Time in"), format="%Y-%m-%dT%H:%M",
                                  validators=[DataRequired()])
     time_out = DateTimeLocalField(_l("Time out"), format="%Y-%m-%dT%H:%M",

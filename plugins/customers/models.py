@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, OwnedMixin, TimestampMixin, utcnow
+from core.db import Base, OwnedMixin, TimestampMixin, utcnow, Versioned
 
 from . import searchindex
 
@@ -31,7 +31,7 @@ STATUSES = (PROSPECT, APPLYING, ACTIVE, SUSPENDED, ELIMINATED)
 GRADES = ("A", "B", "C")
 
 
-class Customer(OwnedMixin, TimestampMixin, Base):
+class Customer(Versioned, OwnedMixin, TimestampMixin, Base):
     """One legal entity, one account: licence and tax numbers are unique."""
 
     __tablename__ = "customers_customer"
@@ -120,7 +120,7 @@ searchindex.install_events(Customer.__table__)
 searchindex.install_orm_events(Customer)
 
 
-class Contact(TimestampMixin, Base):
+class Contact(Versioned, TimestampMixin, Base):
     __tablename__ = "customers_contact"
     __audited__ = True
 
@@ -222,7 +222,7 @@ class Evaluation(Base):
 PLANNED, DONE, CANCELLED = "planned", "done", "cancelled"
 
 
-class Visit(TimestampMixin, Base):
+class Visit(Versioned, TimestampMixin, Base):
     """A planned visit (date, purpose, objectives) that becomes a visit record
     (time in/out, findings, competitors, agreed actions, next visit)."""
 

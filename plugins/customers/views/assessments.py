@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import versions
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
@@ -33,12 +34,17 @@ def contact_form(customer_id=None, contact_id=None):
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
         try:
+            versions.check(contact, form)
             services.save_contact(s, c, contact, **data)
+            s.commit()
         except ServiceError as e:
             s.rollback()
             flash(str(e), "error")
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, contact, form)
+            return render_template("customers/contact_form.html", form=form, c=c,
+                                   contact=contact), 409
         else:
-            s.commit()
             flash(_("Contact saved."), "success")
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/contact_form.html", form=form, c=c, contact=contact)

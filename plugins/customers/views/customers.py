@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, desc, func, literal, or_, select
 
+from core import versions
 from core.access import subtree_ids
 from core.filters import fmt_date
 from core.models import AuditLog, OrgUnit, User
@@ -164,12 +165,16 @@ def edit(customer_id):
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.EDITABLE}
         try:
+            versions.check(c, form)
             services.update_customer(s, c, **data)
+            s.commit()
         except ServiceError as e:
             s.rollback()
             flash(str(e), "error")
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, c, form)
+            return render_template("customers/form.html", form=form, customer=c), 409
         else:
-            s.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/form.html", form=form, customer=c)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import versions
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
@@ -103,6 +104,7 @@ def visit_record(visit_id):
         met = {"1": True, "0": False}.get(form.objective_met.data)
         fields = {k: getattr(form, k).data for k in visits.RECORD_FIELDS}
         try:
+            versions.check(v, form)
             visits.record(s, v, time_in=form.time_in.data, time_out=form.time_out.data,
                           objective_met=met, next_visit_on=form.next_visit_on.data,
                           first_visit=form.first_visit.data, **fields)
@@ -110,11 +112,16 @@ def visit_record(visit_id):
                 visits.add_followup(s, v.customer, current_user.id, form.followup_title.data,
                                     form.followup_due.data or form.next_visit_on.data
                                     or v.visit_date + timedelta(days=7), visit_id=v.id)
+            s.commit()
         except ServiceError as e:
             s.rollback()
             flash(str(e), "error")
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, v, form, current=lambda r: {
+                "objective_met": {True: "1", False: "0"}.get(r.objective_met, "")})
+            return render_template("customers/visit_record.html", v=v, c=v.customer, form=form,
+                                   objective_labels=visits.objective_labels()), 409
         else:
-            s.commit()
             flash(_("Visit recorded."), "success")
             return redirect(url_for("customers.visit", visit_id=v.id))
     return render_template("customers/visit_record.html", v=v, c=v.customer, form=form,

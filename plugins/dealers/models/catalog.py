@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, TimestampMixin
+from core.db import Base, TimestampMixin, Versioned
 
 # Product status (domain: new, main-push 主推, normal, end-of-life).
 NEW, MAIN_PUSH, NORMAL, EOL = "new", "main_push", "normal", "eol"
@@ -15,7 +15,7 @@ PRODUCT_STATUSES = (NEW, MAIN_PUSH, NORMAL, EOL)
 CATEGORIES = ("tv", "fridge", "washer", "aircon", "audio", "other")
 
 
-class DealerProduct(TimestampMixin, Base):
+class DealerProduct(Versioned, TimestampMixin, Base):
     """A product model with its suggested retail (list) price and the floor
     price (最低限价) below which an order line needs a manager's approval."""
 
@@ -39,7 +39,7 @@ class DealerProduct(TimestampMixin, Base):
         return f"{self.model} {self.name}".strip()
 
 
-class DealerPriceList(TimestampMixin, Base):
+class DealerPriceList(Versioned, TimestampMixin, Base):
     """Dealer purchase prices, optionally for one dealer kind, valid in a
     date range."""
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, TimestampMixin
+from core.db import Base, TimestampMixin, Versioned
 from plugins.customers.api import Customer
 
 # Dealer kinds registered into customers (seed 000 §三.1).
@@ -21,7 +21,7 @@ DISPLAY_GOOD, DISPLAY_WORN, DISPLAY_NONE = "good", "worn", "none"
 DISPLAY_STATES = (DISPLAY_GOOD, DISPLAY_WORN, DISPLAY_NONE)
 
 
-class DealerProfile(TimestampMixin, Base):
+class DealerProfile(Versioned, TimestampMixin, Base):
     """The dealer side of a customer (an extension table: dealers never add
     columns to customers' tables): agreement term and targets, membership
     fee, whether it sells competing brands, its assigned sales region."""
@@ -54,7 +54,7 @@ class DealerProfile(TimestampMixin, Base):
         return "".join(p for p in (self.region_province, self.region_city, self.region_county))
 
 
-class DealerTerminal(TimestampMixin, Base):
+class DealerTerminal(Versioned, TimestampMixin, Base):
     """A store where consumers buy; a coverage point of the 一县两点 rule."""
 
     __tablename__ = "dealers_terminal"

@@ -5,9 +5,11 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core import versions
 from core.web import can, db_session, permission_required
 from plugins.customers.api import kind_label
 
+from ..labels import state_label
 from ..models import DealerPriceList, DealerPriceListItem, DealerProduct
 from ..models.catalog import CATEGORIES, PRODUCT_STATUSES
 from ..models.network import DEALER_KINDS
@@ -41,13 +43,27 @@ def product_new():
 @permission_required(VIEW)
 def product(product_id: int):
     p = product_or_404(product_id)
+    status = 200
     if request.method == "POST":
         if not can(CATALOG):
             abort(403)
-        run(svc.save_product, p, ok=_("Saved."), **_product_form())
-        return back("dealers.product", product_id=p.id)
+        _res, ok = versions.run_edit(p, svc.save_product, p, ok=_("Saved."), fields=_product_fields(),
+                                  **_product_form())
+        if ok != versions.CONFLICT:
+            return back("dealers.product", product_id=p.id)
+        status = 409
     return render_template("dealers/product.html", p=p, statuses=PRODUCT_STATUSES,
-                           categories=CATEGORIES, can_edit=can(CATALOG))
+                           categories=CATEGORIES, can_edit=can(CATALOG)), status
+
+
+def _product_fields() -> list:
+    labels = {c: state_label(c) for c in CATEGORIES + PRODUCT_STATUSES}
+    return [("model", _("Model"), lambda p: p.model), ("name", _("Name"), lambda p: p.name),
+            ("category", _("Category"), lambda p: p.category, labels),
+            ("list_price", _("List price (suggested retail)"), lambda p: p.list_price),
+            ("floor_price", _("Floor price (最低限价)"), lambda p: p.floor_price),
+            ("status", _("Status"), lambda p: p.status, labels),
+            ("active", _("Still on sale"), lambda p: bool(p.active))]
 
 
 def _product_form() -> dict:
@@ -79,13 +95,22 @@ def price_list_new():
 def price_list(price_list_id: int):
     s = db_session()
     pl = s.get(DealerPriceList, price_list_id) or abort(404)
+    status = 200
     if request.method == "POST":
         if not can(CATALOG):
             abort(403)
-        run(svc.save_price_list, pl, ok=_("Saved."), **_pl_form())
-        return back("dealers.price_list", price_list_id=pl.id)
+        kinds = dict(_kinds(s))
+        _res, ok = versions.run_edit(pl, svc.save_price_list, pl, ok=_("Saved."), fields=[
+            ("name", _("Name"), lambda r: r.name),
+            ("dealer_kind", _("Dealer kind"), lambda r: r.dealer_kind, {"": _("All kinds"), **kinds}),
+            ("valid_from", _("Valid from"), lambda r: r.valid_from),
+            ("valid_to", _("Valid to"), lambda r: r.valid_to),
+            ("active", _("Active"), lambda r: bool(r.active))], **_pl_form())
+        if ok != versions.CONFLICT:
+            return back("dealers.price_list", price_list_id=pl.id)
+        status = 409
     return render_template("dealers/price_list.html", pl=pl, kinds=_kinds(s),
-                           products=product_choices(), can_edit=can(CATALOG))
+                           products=product_choices(), can_edit=can(CATALOG)), status
 
 
 @bp.route("/price-lists/<int:price_list_id>/items", methods=["POST"])

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from core import versions
 from core.access import EDIT
 from core.web import can, db_session, get_or_404, permission_required
 from core.web import scoped_select as web_scoped_select
@@ -84,7 +86,24 @@ def dealer(customer_id: int):
 @permission_required(NETWORK)
 def profile_save(customer_id: int):
     customer = dealer_or_404(customer_id, EDIT)
-    run(svc.save_profile, customer, ok=_ok(), **request.form.to_dict())
+    s = db_session()
+    prices = {str(pl.id): pl.name for pl in s.execute(select(DealerPriceList)).scalars()}
+    _res, ok = versions.run_edit(svc.profile_of(s, customer), svc.save_profile, customer, ok=_ok(), fields=[
+        ("multi_brand", _l("Sells competing brands (multi-brand)"), lambda p: bool(p.multi_brand)),
+        ("agreement_no", _l("Agreement number"), lambda p: p.agreement_no),
+        ("agreement_start", _l("Agreement start"), lambda p: p.agreement_start),
+        ("agreement_end", _l("Agreement end"), lambda p: p.agreement_end),
+        ("annual_target_amount", _l("Annual target (amount)"), lambda p: p.annual_target_amount),
+        ("annual_target_units", _l("Annual target (units)"), lambda p: p.annual_target_units),
+        ("main_push_share_pct", _l("Main-push share target (%%)"), lambda p: p.main_push_share_pct),
+        ("member_fee", _l("Membership fee"), lambda p: p.member_fee),
+        ("region_province", _l("Province"), lambda p: p.region_province),
+        ("region_city", _l("City"), lambda p: p.region_city),
+        ("region_county", _l("County"), lambda p: p.region_county),
+        ("price_list_id", _l("Price list"), lambda p: str(p.price_list_id or ""),
+         {"": _l("By dealer kind"), **prices})], **request.form.to_dict())
+    if ok == versions.CONFLICT:
+        return dealer(customer_id), 409
     return back("dealers.dealer", customer_id=customer.id)
 
 
@@ -106,8 +125,13 @@ def terminal(terminal_id: int):
 
             abort(403)
         t = terminal_or_404(terminal_id, EDIT)
-        run(svc.save_terminal, t.customer, t, ok=_ok(), **_terminal_form())
-        return back("dealers.terminal", terminal_id=t.id)
+        _res, ok = versions.run_edit(t, svc.save_terminal, t.customer, t, ok=_ok(),
+                                  fields=_terminal_fields(), **_terminal_form())
+        if ok != versions.CONFLICT:
+            return back("dealers.terminal", terminal_id=t.id)
+        status = 409
+    else:
+        status = 200
     t = terminal_or_404(terminal_id)
     promoters = s.execute(web_scoped_select(DealerPromoter).where(DealerPromoter.terminal_id == t.id)
                           .order_by(DealerPromoter.status, DealerPromoter.name)).scalars().all()
@@ -115,7 +139,21 @@ def terminal(terminal_id: int):
         SampleUnit.terminal_id == t.id, SampleUnit.state.in_(ON_REGISTER))
         .order_by(SampleUnit.serial_no)).scalars().all()
     return render_template("dealers/terminal.html", t=t, promoters=promoters, samples=samples,
-                           display_states=DISPLAY_STATES, can_edit=can(NETWORK))
+                           display_states=DISPLAY_STATES, can_edit=can(NETWORK)), status
+
+
+def _terminal_fields() -> list:
+    from ..labels import state_label
+
+    return [("name", _l("Name"), lambda t: t.name), ("address", _l("Address"), lambda t: t.address),
+            ("province", _l("Province"), lambda t: t.province), ("city", _l("City"), lambda t: t.city),
+            ("county", _l("County"), lambda t: t.county),
+            ("town", _l("Town (empty = county seat)"), lambda t: t.town),
+            ("floor_area", _l("Floor area (m²)"), lambda t: t.floor_area),
+            ("has_signage", _l("Our signage (门头) in place"), lambda t: bool(t.has_signage)),
+            ("display_state", _l("Display booth"), lambda t: t.display_state,
+             {s: state_label(s) for s in DISPLAY_STATES}),
+            ("active", _l("Store is open"), lambda t: bool(t.active))]
 
 
 @bp.route("/terminals/<int:terminal_id>/promoters", methods=["POST"])

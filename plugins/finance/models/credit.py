@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, TimestampMixin, utcnow
+from core.db import Base, TimestampMixin, utcnow, Versioned
 from core.models import User
 from plugins.customers.api import Customer
 
@@ -18,7 +18,7 @@ TERMS = (PREPAYMENT, NET)
 OPEN, INVOICED, RELEASED = "open", "invoiced", "released"
 
 
-class CreditProfile(TimestampMixin, Base):
+class CreditProfile(Versioned, TimestampMixin, Base):
     """One row per customer.  No row = a new customer = payment before
     delivery (先款后货) with no credit line.  ``check_credit`` locks this row,
     so concurrent orders of one customer are decided one after the other."""

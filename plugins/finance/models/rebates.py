@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, TimestampMixin
+from core.db import Base, TimestampMixin, Versioned
 from plugins.customers.api import Customer
 
 SALES_SUBSIDY, PRICE_DROP = "sales_subsidy", "price_drop"
@@ -21,7 +21,7 @@ REBATE_STATES = (DRAFT, SUBMITTED, APPROVED, REDEEMED, REJECTED)
 BY_CREDIT_NOTE, BY_PAYMENT = "credit_note", "payment"
 
 
-class FinanceRebateClaim(TimestampMixin, Base):
+class FinanceRebateClaim(Versioned, TimestampMixin, Base):
     __tablename__ = "finance_rebate_claim"
     __audited__ = True
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)

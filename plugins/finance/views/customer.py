@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import versions
 from core.web import can, db_session, permission_required
 
+from ..labels import label as fin_label
 from ..models import CreditCommitment, CreditOverride, CreditProfile, RebateClaim, Statement
 from ..models.credit import OPEN, TERMS
 from ..services import aging as aging_svc
@@ -67,5 +69,13 @@ def customer_credit(customer_id: int):
             valid_until=optional_day(f.get("valid_until")), note=f.get("note", ""),
             user=current_user)
 
-    run(save, ok=_("Credit line saved."))
+    profile = db_session().get(CreditProfile, c.id)
+    _res, ok = versions.run_edit(profile, save, ok=_("Credit line saved."), fields=[
+        ("terms", _("Terms"), lambda p: p.terms, {t: fin_label(t) for t in TERMS}),
+        ("term_days", _("Days"), lambda p: p.term_days),
+        ("credit_limit", _("Credit limit"), lambda p: p.credit_limit),
+        ("valid_until", _("Valid until"), lambda p: p.valid_until),
+        ("note", _("Note (credit check basis: assets, reputation, business)"), lambda p: p.note)])
+    if ok == versions.CONFLICT:
+        return customer(customer_id), 409
     return back("finance.customer", customer_id=c.id)

@@ -7,9 +7,11 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import versions
 from core.access import EDIT
 from core.web import can, db_session, get_or_404, permission_required, scoped_select
 
+from ..labels import label as fin_label
 from ..models import RebateClaim
 from ..models.rebates import REBATE_KINDS, REBATE_STATES
 from ..services import rebates as svc
@@ -93,8 +95,26 @@ def rebate_edit(claim_id: int):
                                 period_end=parse_day(f.get("period_end")), lines=_lines(f),
                                 note=f.get("note", ""))
 
-    run(update, ok=_("Claim saved."))
+    _res, ok = versions.run_edit(claim, update, ok=_("Claim saved."), fields=[
+        ("kind", _("Kind"), lambda r: r.kind, {k: fin_label(k) for k in REBATE_KINDS}),
+        ("period_start", _("Period from"), lambda r: r.period_start),
+        ("period_end", _("Period to"), lambda r: r.period_end),
+        ("note", _("Note"), lambda r: r.note)] + [
+        (f"{key}_{i}", f"{label} {i + 1}", _line_value(i, attr))
+        for i in range(LINE_ROWS)
+        for key, label, attr in (("product", _("Product"), "product"),
+                                 ("qty", _("Quantity"), "quantity"),
+                                 ("unit", _("Per unit"), "unit_amount"))])
+    if ok == versions.CONFLICT:
+        return rebate(claim_id), 409
     return back("finance.rebate", claim_id=claim.id)
+
+
+def _line_value(i: int, attr: str):
+    def value(claim):
+        lines = list(claim.lines)
+        return getattr(lines[i], attr) if i < len(lines) else ""
+    return value
 
 
 @bp.route("/rebates/<int:claim_id>/evidence", methods=["POST"])

@@ -1,0 +1,59 @@
+"""The edit-conflict revisions add ``version`` (1 on every existing row) to a
+database at the previous heads — on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from core.app import create_app
+from core.migrate import alembic_config, pending_changes, upgrade
+
+PG_URL = os.environ.get("QUDAO_TEST_DATABASE_URL", "")
+#: The revision before the version column, per branch.
+PREVIOUS = ("c3f1d2e4a5b6", "b7c41d2e9a05", "5d8c1b7e2f90", "2ea5cd7c9258")
+
+
+@pytest.fixture
+def empty_url(tmp_path):
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'prev.db'}"
+        return
+    schema = f"vermig_{uuid.uuid4().hex[:10]}"
+    eng = create_engine(PG_URL)
+    with eng.begin() as c:
+        c.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with eng.begin() as c:
+        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    eng.dispose()
+
+
+def test_upgrade_from_the_previous_heads_numbers_existing_rows_1(tmp_path, empty_url):
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+                      "SECRET_KEY": "t", "PLUGINS": ["customers", "finance", "dealers"]})
+    engine = app.extensions["qudao"].db.engine
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(app, conn)
+            for rev in PREVIOUS:
+                command.upgrade(cfg, rev)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO core_org_unit (code, name, kind, path, active, "
+                              "created_at, updated_at) VALUES ('HQ', '总部', 'company', '/1/', "
+                              ":t, :f, :f)"), {"t": True, "f": "2026-01-01 00:00:00"})
+        upgrade(app)
+        assert pending_changes(app) == []
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version FROM core_org_unit")).scalar_one() == 1
+            for table in ("core_user", "core_role", "customers_customer", "customers_contact",
+                          "customers_visit", "finance_credit_profile", "finance_rebate_claim",
+                          "dealers_product", "dealers_price_list", "dealers_terminal",
+                          "dealers_dealer_profile"):
+                conn.execute(text(f"SELECT version FROM {table}")).all()
+    finally:
+        app.extensions["qudao"].db.dispose()
