@@ -130,6 +130,14 @@ def enabled_plugins(session=None) -> frozenset[str]:
     return enabled
 
 
+def plugin_enabled(dotted: str) -> bool:
+    """Is the plugin owning ``dotted`` (a document spec, job kind, permission
+    code) enabled?  Core's own names always are."""
+    host = ext().host
+    owner = host.plugin_of(dotted)
+    return owner == CORE or owner not in host.manifests or owner in enabled_plugins()
+
+
 def hooks():
     return ext().host.hooks(enabled_plugins())
 

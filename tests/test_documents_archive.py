@@ -217,3 +217,19 @@ def test_a_spec_with_an_undeclared_sequence_is_refused_at_start_up(app_config, t
     with pytest.raises(PluginError, match="undeclared sequence"):
         create_app({"DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
                     "SECRET_KEY": "t", "PLUGINS": ["badseq"], "EXTRA_PLUGINS": [mod]})
+
+
+def test_a_disabled_plugins_archived_pdf_cannot_be_downloaded(app, client, db):
+    """Issue 20: the archive of a switched-off plugin is out of reach like its pages."""
+    from core import services
+
+    sheet_id = helpers.make_sheet(app, "admin")
+    client.login("admin")
+    doc_id, resp = _issue_on_web(client, sheet_id)
+    assert resp.status_code == 200
+    services.disable_plugin(db, "qddocs")
+    db.commit()
+    assert client.get(f"/documents/{doc_id}/download").status_code == 404
+    services.enable_plugin(db, "qddocs")
+    db.commit()
+    assert client.get(f"/documents/{doc_id}/download").status_code == 200
