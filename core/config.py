@@ -53,9 +53,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+        # Failed sign-ins: a client (account + address) gets LOGIN_FREE_FAILURES
+        # tries, then waits LOGIN_DELAY_SECONDS, doubling with each further
+        # failure up to LOGIN_MAX_DELAY_SECONDS; an address gets
+        # LOGIN_MAX_FAILURES_IP failures across accounts before the same
+        # waits.  Failures older than LOGIN_WINDOW_SECONDS are forgotten.
+        "LOGIN_FREE_FAILURES": 3,
+        "LOGIN_DELAY_SECONDS": 2,
+        "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
         "LOGIN_MAX_FAILURES_IP": 20,
-        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_WINDOW_SECONDS": 60 * 60,
         "JOB_WORKERS": 2,
         # Processes that lay out the parts of a long PDF at the same time
         # (core/documents/pool.py); 0 or 1 = in the requesting process.
