@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -63,6 +64,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
         "LOGIN_MAX_FAILURES_IP": 20,
         "LOGIN_WINDOW_SECONDS": 60 * 60,
+        # A signed-in session ends SESSION_LIFETIME_HOURS after sign-in, or
+        # after SESSION_IDLE_MINUTES without a request (0: no idle limit).
+        "SESSION_LIFETIME_HOURS": float(os.environ.get("QUDAO_SESSION_LIFETIME_HOURS") or 12),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("QUDAO_SESSION_IDLE_MINUTES") or 120),
         "JOB_WORKERS": 2,
         # Processes that lay out the parts of a long PDF at the same time
         # (core/documents/pool.py); 0 or 1 = in the requesting process.
@@ -71,6 +76,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PLUGINS": None,  # None = all installed; a list restricts (tests)
     }
     cfg.update(overrides)
+    # The signed cookie itself is refused after the session's lifetime.
+    cfg.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=cfg["SESSION_LIFETIME_HOURS"]))
     if "SECRET_KEY" not in cfg:
         cfg["SECRET_KEY"] = _secret_key(data_dir)
     return cfg

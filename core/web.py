@@ -319,6 +319,9 @@ def _before_request():
     gg._immediate_token = set_immediate(writes)
     user = signed_in()
     if user.is_authenticated:
+        ended = _session_ended(current_app.config)
+        if ended is not None:
+            return ended
         gg._qudao_user_id = user.id
         s = gg.get("_qudao_session")
         if s is not None:
@@ -336,6 +339,43 @@ def _before_request():
         and endpoint not in ("auth.logout", "auth.account")
     ):
         abort(403)
+
+
+#: The session's sign-in time and last activity are noted in the cookie;
+#: the last activity at most once a minute (each note is a new cookie).
+SEEN_EVERY = 60
+
+
+def _session_ended(cfg) -> Any:
+    """Sign out a session older than SESSION_LIFETIME_HOURS or idle for
+    longer than SESSION_IDLE_MINUTES (issue 20): the login page, with a
+    message, instead of the page asked for.  None: carry on."""
+    now = time.time()
+    started, seen = session.get("_signed_in_at"), session.get("_seen_at")
+    if not isinstance(started, (int, float)) or not isinstance(seen, (int, float)):
+        session["_signed_in_at"] = session["_seen_at"] = now  # a session from before
+        return None
+    idle = cfg["SESSION_IDLE_MINUTES"] * 60
+    if now - started > cfg["SESSION_LIFETIME_HOURS"] * 3600:
+        message = _("Your session has ended. Please sign in again.")
+    elif idle and now - seen > idle:
+        message = _("You were signed out after %(n)d minutes without activity. "
+                    "Please sign in again.", n=cfg["SESSION_IDLE_MINUTES"])
+    else:
+        if now - seen >= SEEN_EVERY:
+            session["_seen_at"] = now
+        return None
+    from flask_login import logout_user
+
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(message, "error")
+    if request.method == "GET" and not request.path.startswith("/api/"):
+        return redirect(url_for("auth.login", next=request.full_path))
+    return redirect(url_for("auth.login"))
 
 
 def _teardown(exc):
@@ -358,6 +398,11 @@ def _teardown(exc):
 def _after_request(response):
     req = _cv_request.get(None)
     secure = request.is_secure if req is None else req.request.is_secure
+    user = _g().get("_login_user")
+    if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+        # A signed-in page must not be kept by the browser or a proxy: after
+        # sign-out, Back or a shared computer would show it again (issue 20).
+        response.headers["Cache-Control"] = "no-store"
     return set_security_headers(response, secure)
 
 
