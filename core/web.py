@@ -32,6 +32,7 @@ from . import access
 from .dates import parse_day
 from .db import set_immediate
 from .i18n import request_locale
+from .inputs import control_characters
 from .plugins import CORE
 from .security import set_security_headers
 from .state_cache import untouched
@@ -233,12 +234,13 @@ def back(endpoint: str, **kw):
     return redirect(url_for(endpoint, **kw)), 303
 
 
+#: Pages beyond this are the last page anyway; a bigger number overflows the offset.
+MAX_PAGE = 100_000
+
+
 def page_arg() -> int:
-    """The ``page`` query argument, 1 when missing or nonsense."""
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    """The ``page`` query argument, 1 when missing or nonsense, at most MAX_PAGE."""
+    return min(MAX_PAGE, max(1, request.args.get("page", 1, type=int) or 1))
 
 
 def day_arg(name: str, default: date | None = None) -> date:
@@ -313,9 +315,12 @@ def _before_request():
     endpoint = req.endpoint
     if endpoint and (endpoint == "static" or endpoint.endswith(".static")):
         return  # packaged assets: no user, no database
+    writes = req.method not in SAFE_METHODS
+    if (writes or req.query_string) and control_characters(req):
+        abort(400, description=_("The form or address contains control characters (such as "
+                                 "NUL) that cannot be saved. Remove them and try again."))
     state_version()  # first, before any query of this request
     gg = g._get_current_object()
-    writes = req.method not in SAFE_METHODS
     gg._immediate_token = set_immediate(writes)
     user = signed_in()
     if user.is_authenticated:
