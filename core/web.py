@@ -426,8 +426,10 @@ def _error(e: HTTPException):
         413: _("The upload is too large"),
         429: _("Too many attempts"),
     }
+    # Werkzeug's stock descriptions are English; only a view's own (translated) one is shown.
+    own = e.description if e.description != type(e).description else ""
     return render_template("core/error.html", code=code, title=titles.get(code, e.name),
-                           description=e.description), code
+                           description=own), code
 
 
 def _server_error(e):

@@ -83,3 +83,45 @@ def test_a_session_cookie_older_than_the_lifetime_is_refused(app, client, monkey
     other = app.test_client()
     other.set_cookie("session", cookie)
     assert other.get("/account").status_code == 302
+
+
+# -- junk in forms and addresses ---------------------------------------------------
+def _customer_form(client, name):
+    from plugins.customers.tests.conftest import uscc_code
+
+    return {"csrf_token": client.csrf, "name": name, "kind": "member", "province": "浙江省",
+            "city": "杭州市", "county": "萧山区", "licence_no": uscc_code(3), "legal_person": "周"}
+
+
+def test_a_nul_byte_in_a_name_is_refused_with_a_message_and_nothing_is_saved(app, client, db):
+    from sqlalchemy import func, select
+
+    from plugins.customers.models import Customer
+
+    client.login("admin")
+    resp = client.post("/customers/new", data=_customer_form(client, "坏名字\x00公司"))
+    assert resp.status_code == 400
+    assert "表单或网址中含有无法保存的控制字符（如 NUL）" in resp.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Customer)) == 0
+    assert client.get("/customers/?q=%00").status_code == 400
+
+
+def test_invisible_characters_are_removed_from_names(app, client, db):
+    from sqlalchemy import select
+
+    from plugins.customers.models import Customer
+
+    client.login("admin")
+    sneaky = "\u202e杭州\u200b西湖\ufeff贸易\u2066有限公司\u200f"
+    resp = client.post("/customers/new", data=_customer_form(client, sneaky))
+    assert resp.status_code in (302, 303), resp.get_data(as_text=True)[:2000]
+    assert db.scalars(select(Customer.name)).all() == ["杭州西湖贸易有限公司"]
+
+
+def test_huge_ids_are_404_and_huge_pages_are_the_last_page(client):
+    client.login("admin")
+    assert client.get("/customers/99999999999999999999").status_code == 404
+    assert client.get("/customers/" + "9" * 5000).status_code == 404
+    assert client.get("/admin/users/9223372036854775808").status_code == 404
+    assert client.get("/documents/?page=" + "1" + "0" * 30).status_code == 200
+    assert client.get("/admin/audit?page=" + "9" * 30).status_code == 200
