@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from .models import SCOPE_ALL, SCOPE_ORG, OrgUnit, User
 
+#: The largest id any column can hold (PostgreSQL bigint).
+MAX_ID = 2**63 - 1
+
 VIEW, EDIT, DELETE = "view", "edit", "delete"
 
 
@@ -104,6 +107,8 @@ def scoped_get(session: Session, model: Any, ident: Any, user: User, action: str
             ident = pk.type.python_type(ident)
         except (TypeError, ValueError, NotImplementedError):
             return None
+    if isinstance(ident, int) and not -MAX_ID <= ident <= MAX_ID:
+        return None  # no such row, and no overflow in the query (issue 20)
     stmt = scoped_select(session, model, user, action).where(pk == ident)
     return session.execute(stmt).scalar_one_or_none()
 

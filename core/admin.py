@@ -13,7 +13,7 @@ from .models import AuditLog, OrgUnit, PluginState, Role, User
 from .plugins import CORE, PluginError
 from .services import ServiceError
 from .settings import SettingError
-from .web import db_session, enabled_plugins, ext, permission_required
+from .web import db_session, enabled_plugins, ext, page_arg, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = "core.admin"
@@ -361,7 +361,7 @@ def audit():
 
         stmt = stmt.where(AuditLog.user_id.in_(
             select(User.id).where(User.org_unit_id.in_(subtree_ids(current_user.org_unit_id)))))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows = s.execute(stmt.offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     return render_template("admin/audit.html", rows=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, table=table, record=record)

@@ -19,6 +19,7 @@ from flask_babel import Babel
 from . import audit, events, state_cache
 from .config import load_config
 from .db import Database
+from .inputs import IdConverter, QudaoRequest
 from .plugins import CORE, PluginError, PluginHost
 from .registry import Permission, SequenceSpec, SettingSpec
 from .state_cache import StateCache
@@ -32,6 +33,9 @@ class QudaoFlask(Flask):
     flags.  A plain function or a method of one is answered here from the
     same flag (and the marker ``inspect.markcoroutinefunction`` sets);
     anything else goes to Flask as before."""
+
+    #: Query and form values cleaned of invisible characters (core.inputs).
+    request_class = QudaoRequest
 
     def ensure_sync(self, func):
         f = func.__func__ if type(func) is MethodType else func
@@ -126,6 +130,7 @@ def create_app(config: dict | None = None) -> Flask:
     cfg = load_config(config)
     app = QudaoFlask(__name__, instance_path=cfg["DATA_DIR"])
     app.config.update(cfg)
+    app.url_map.converters["int"] = IdConverter  # before any route: ids out of range 404
     if cfg.get("PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -12,6 +12,7 @@ from typing import BinaryIO, Iterable
 from sqlalchemy.orm import Session
 
 from . import settings
+from .files import discard, fit_filename, write_failed
 from .i18n import _l
 from .models import Attachment
 
@@ -81,8 +82,11 @@ def save(session: Session, stream: BinaryIO, filename: str, *, allowed: Iterable
                                  kinds=", ".join(k.upper() for k in allowed)))
     kind, ctype = found
     name = secrets.token_hex(20)
-    root = storage_root(session) / name[:2]
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root = storage_root(session) / name[:2]
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AttachmentError(write_failed(exc)) from exc
     target = root / name
     digest = hashlib.sha256()
     size = 0
@@ -100,10 +104,12 @@ def save(session: Session, stream: BinaryIO, filename: str, *, allowed: Iterable
         if size == 0:
             raise AttachmentError(_l("The file is empty."))
         os.replace(tmp, target)
+    except OSError as exc:
+        # A full disk: nothing kept, and the user is told why (issue 20).
+        raise AttachmentError(write_failed(exc)) from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
-    safe_name = os.path.basename(filename or "file").replace("\x00", "")[:200] or "file"
+        discard(tmp)
+    safe_name = fit_filename(os.path.basename(filename or "file").replace("\x00", ""), 200) or "file"
     att = Attachment(filename=safe_name, content_type=ctype, size=size, sha256=digest.hexdigest(),
                      storage_name=name, res_table=res_table,
                      res_id=None if res_id is None else str(res_id), purpose=purpose,

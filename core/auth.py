@@ -2,12 +2,15 @@
 
 Sessions are reset at login; a per-user ``session_token`` inside the login
 cookie is rotated at logout and on password or role change, so old cookies
-stop working on the server side.  Failed logins are throttled per account
-and per IP, counted in the database so every worker agrees.
+stop working on the server side.  Failed logins slow down the client that
+made them — per (account, address) and per address — with a growing wait,
+counted in the database so every worker agrees; the real user elsewhere
+signs in as usual (issue 20).
 """
 from __future__ import annotations
 
 from datetime import timedelta
+from math import ceil
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -141,16 +144,42 @@ def _client_ip() -> str:
     return request.remote_addr or "?"
 
 
-def throttled(s, username: str, ip: str) -> bool:
+def _backoff(failures: int, free: int, last, now, cfg) -> int:
+    """Seconds still to wait after ``failures`` failures, the last at
+    ``last``: none for the first ``free``, then LOGIN_DELAY_SECONDS doubling
+    with each further failure, at most LOGIN_MAX_DELAY_SECONDS."""
+    if failures < free or last is None:
+        return 0
+    delay = min(cfg["LOGIN_DELAY_SECONDS"] * 2 ** min(failures - free, 32),
+                cfg["LOGIN_MAX_DELAY_SECONDS"])
+    return max(0, ceil(delay - (now - last).total_seconds()))
+
+
+def throttle_wait(s, username: str, ip: str, before_id: int | None = None) -> int:
+    """Seconds this client must wait before its next try at ``username``
+    (0: go ahead).  Counted per (account, client address) — failures from
+    elsewhere never hold the real user back — and per address across
+    accounts (password spraying), from the failures in the database (every
+    worker agrees) earlier than attempt ``before_id``."""
     cfg = current_app.config
-    since = utcnow() - timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
-    by_user = s.scalar(
-        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at >= since)
-    )
-    if by_user >= cfg["LOGIN_MAX_FAILURES_ACCOUNT"]:
-        return True
-    by_ip = s.scalar(select(func.count()).where(LoginAttempt.ip == ip, LoginAttempt.at >= since))
-    return by_ip >= cfg["LOGIN_MAX_FAILURES_IP"]
+    now = utcnow()
+    since = now - timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
+    recent = [LoginAttempt.ip == ip, LoginAttempt.at >= since]
+    if before_id is not None:
+        recent.append(LoginAttempt.id < before_id)
+    n, last = s.execute(select(func.count(), func.max(LoginAttempt.at))
+                        .where(LoginAttempt.username == username, *recent)).one()
+    wait = _backoff(n, cfg["LOGIN_FREE_FAILURES"], last, now, cfg)
+    n, last = s.execute(select(func.count(), func.max(LoginAttempt.at)).where(*recent)).one()
+    return max(wait, _backoff(n, cfg["LOGIN_MAX_FAILURES_IP"], last, now, cfg))
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds >= 120:
+        return _("Too many failed sign-ins from your address. Please wait %(n)d minutes and "
+                 "try again.", n=ceil(seconds / 60))
+    return _("Too many failed sign-ins from your address. Please wait %(n)d seconds and "
+             "try again.", n=seconds)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -165,14 +194,28 @@ def login():
         s = db_session()
         username = form.username.data.strip()
         ip = _client_ip()
-        if throttled(s, username, ip):
-            flash(_("Too many failed attempts. Please wait 15 minutes and try again."), "error")
+        # The attempt is written as a failure before the password is checked
+        # and the wait counts only earlier attempts: of several tries sent at
+        # once, the later ones see the earlier ones and wait.
+        attempt = LoginAttempt(username=username, ip=ip)
+        s.add(attempt)
+        s.flush()
+        wait = throttle_wait(s, username, ip, before_id=attempt.id)
+        if wait:
+            s.rollback()  # a refused try does not count: the wait does not grow
+            flash(_wait_message(wait), "error")
             return render_template("core/login.html", form=form), 429
         user = s.scalar(select(User).where(User.username == username))
-        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+        s.commit()  # no transaction (on SQLite: no write lock) while the hash runs
+        # Unknown and inactive users are checked against a hash too: the
+        # answer takes as long as for a real account.
+        ok = verify_password(user.password_hash if user is not None else None,
+                             form.password.data)
+        if ok and user.active:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-            s.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+            s.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
+                                                 LoginAttempt.ip == ip))
             user.last_login_at = utcnow()
             s.commit()
             target = safe_next(request.args.get("next"), url_for("core.home"))
@@ -180,7 +223,9 @@ def login():
             login_user(user)
             session["locale"] = user.locale
             return redirect(target)
-        s.add(LoginAttempt(username=username, ip=ip))
+        since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+        s.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
+                                             LoginAttempt.at < since))
         s.commit()
         flash(_("Wrong username or password."), "error")
         status = 401

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -53,9 +54,20 @@ def load_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+        # Failed sign-ins: a client (account + address) gets LOGIN_FREE_FAILURES
+        # tries, then waits LOGIN_DELAY_SECONDS, doubling with each further
+        # failure up to LOGIN_MAX_DELAY_SECONDS; an address gets
+        # LOGIN_MAX_FAILURES_IP failures across accounts before the same
+        # waits.  Failures older than LOGIN_WINDOW_SECONDS are forgotten.
+        "LOGIN_FREE_FAILURES": 3,
+        "LOGIN_DELAY_SECONDS": 2,
+        "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
         "LOGIN_MAX_FAILURES_IP": 20,
-        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_WINDOW_SECONDS": 60 * 60,
+        # A signed-in session ends SESSION_LIFETIME_HOURS after sign-in, or
+        # after SESSION_IDLE_MINUTES without a request (0: no idle limit).
+        "SESSION_LIFETIME_HOURS": float(os.environ.get("QUDAO_SESSION_LIFETIME_HOURS") or 12),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("QUDAO_SESSION_IDLE_MINUTES") or 120),
         "JOB_WORKERS": 2,
         # Processes that lay out the parts of a long PDF at the same time
         # (core/documents/pool.py); 0 or 1 = in the requesting process.
@@ -64,6 +76,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PLUGINS": None,  # None = all installed; a list restricts (tests)
     }
     cfg.update(overrides)
+    # The signed cookie itself is refused after the session's lifetime.
+    cfg.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=cfg["SESSION_LIFETIME_HOURS"]))
     if "SECRET_KEY" not in cfg:
         cfg["SECRET_KEY"] = _secret_key(data_dir)
     return cfg

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from argon2 import PasswordHasher
@@ -28,9 +30,21 @@ def hash_password(password: str) -> str:
     return _h().hash(password)
 
 
-def verify_password(stored: str, password: str) -> bool:
+@lru_cache(maxsize=2)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_hex(16))
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Does ``password`` match ``stored``?  ``stored`` None (no such user)
+    verifies against a dummy hash and answers False in the same time, so
+    the answer's speed does not tell who has an account (issue 20)."""
+    hasher = _h()
     try:
-        return _h().verify(stored, password)
+        if stored is None:
+            hasher.verify(_dummy_hash(hasher), password)
+            return False
+        return hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 

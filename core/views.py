@@ -26,15 +26,23 @@ def home():
 
 @core_bp.route("/healthz")
 def healthz():
-    s = db_session()
+    """200 JSON when the database answers, else 503 JSON — never an HTML
+    error page: a load balancer or monitor reads this.  Its own session,
+    not ``db_session()``, whose first query (the enabled set) would fail
+    outside the ``try``."""
+    enabled: list[str] = []
     try:
-        s.execute(text("SELECT 1"))
+        with ext().db.Session() as s:
+            s.execute(text("SELECT 1"))
+            enabled = sorted(ext().host.enabled(s))
         db_ok = True
     except Exception:  # noqa: BLE001 - any failure means "unreachable"
         db_ok = False
-    enabled = sorted(ext().host.enabled(s)) if db_ok else []
     body = {"status": "ok" if db_ok else "error", "database": db_ok, "plugins": enabled}
-    return jsonify(body), (200 if db_ok else 503)
+    resp = jsonify(body)
+    resp.status_code = 200 if db_ok else 503
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 def _model_for_table(table: str):

@@ -32,6 +32,7 @@ from . import access
 from .dates import parse_day
 from .db import set_immediate
 from .i18n import request_locale
+from .inputs import control_characters
 from .plugins import CORE
 from .security import set_security_headers
 from .state_cache import untouched
@@ -130,6 +131,14 @@ def enabled_plugins(session=None) -> frozenset[str]:
     return enabled
 
 
+def plugin_enabled(dotted: str) -> bool:
+    """Is the plugin owning ``dotted`` (a document spec, job kind, permission
+    code) enabled?  Core's own names always are."""
+    host = ext().host
+    owner = host.plugin_of(dotted)
+    return owner == CORE or owner not in host.manifests or owner in enabled_plugins()
+
+
 def hooks():
     return ext().host.hooks(enabled_plugins())
 
@@ -225,12 +234,13 @@ def back(endpoint: str, **kw):
     return redirect(url_for(endpoint, **kw)), 303
 
 
+#: Pages beyond this are the last page anyway; a bigger number overflows the offset.
+MAX_PAGE = 100_000
+
+
 def page_arg() -> int:
-    """The ``page`` query argument, 1 when missing or nonsense."""
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    """The ``page`` query argument, 1 when missing or nonsense, at most MAX_PAGE."""
+    return min(MAX_PAGE, max(1, request.args.get("page", 1, type=int) or 1))
 
 
 def day_arg(name: str, default: date | None = None) -> date:
@@ -305,12 +315,18 @@ def _before_request():
     endpoint = req.endpoint
     if endpoint and (endpoint == "static" or endpoint.endswith(".static")):
         return  # packaged assets: no user, no database
+    writes = req.method not in SAFE_METHODS
+    if (writes or req.query_string) and control_characters(req):
+        abort(400, description=_("The form or address contains control characters (such as "
+                                 "NUL) that cannot be saved. Remove them and try again."))
     state_version()  # first, before any query of this request
     gg = g._get_current_object()
-    writes = req.method not in SAFE_METHODS
     gg._immediate_token = set_immediate(writes)
     user = signed_in()
     if user.is_authenticated:
+        ended = _session_ended(current_app.config)
+        if ended is not None:
+            return ended
         gg._qudao_user_id = user.id
         s = gg.get("_qudao_session")
         if s is not None:
@@ -328,6 +344,43 @@ def _before_request():
         and endpoint not in ("auth.logout", "auth.account")
     ):
         abort(403)
+
+
+#: The session's sign-in time and last activity are noted in the cookie;
+#: the last activity at most once a minute (each note is a new cookie).
+SEEN_EVERY = 60
+
+
+def _session_ended(cfg) -> Any:
+    """Sign out a session older than SESSION_LIFETIME_HOURS or idle for
+    longer than SESSION_IDLE_MINUTES (issue 20): the login page, with a
+    message, instead of the page asked for.  None: carry on."""
+    now = time.time()
+    started, seen = session.get("_signed_in_at"), session.get("_seen_at")
+    if not isinstance(started, (int, float)) or not isinstance(seen, (int, float)):
+        session["_signed_in_at"] = session["_seen_at"] = now  # a session from before
+        return None
+    idle = cfg["SESSION_IDLE_MINUTES"] * 60
+    if now - started > cfg["SESSION_LIFETIME_HOURS"] * 3600:
+        message = _("Your session has ended. Please sign in again.")
+    elif idle and now - seen > idle:
+        message = _("You were signed out after %(n)d minutes without activity. "
+                    "Please sign in again.", n=cfg["SESSION_IDLE_MINUTES"])
+    else:
+        if now - seen >= SEEN_EVERY:
+            session["_seen_at"] = now
+        return None
+    from flask_login import logout_user
+
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(message, "error")
+    if request.method == "GET" and not request.path.startswith("/api/"):
+        return redirect(url_for("auth.login", next=request.full_path))
+    return redirect(url_for("auth.login"))
 
 
 def _teardown(exc):
@@ -350,6 +403,11 @@ def _teardown(exc):
 def _after_request(response):
     req = _cv_request.get(None)
     secure = request.is_secure if req is None else req.request.is_secure
+    user = _g().get("_login_user")
+    if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+        # A signed-in page must not be kept by the browser or a proxy: after
+        # sign-out, Back or a shared computer would show it again (issue 20).
+        response.headers["Cache-Control"] = "no-store"
     return set_security_headers(response, secure)
 
 
@@ -368,8 +426,10 @@ def _error(e: HTTPException):
         413: _("The upload is too large"),
         429: _("Too many attempts"),
     }
+    # Werkzeug's stock descriptions are English; only a view's own (translated) one is shown.
+    own = e.description if e.description != type(e).description else ""
     return render_template("core/error.html", code=code, title=titles.get(code, e.name),
-                           description=e.description), code
+                           description=own), code
 
 
 def _server_error(e):

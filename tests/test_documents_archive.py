@@ -217,3 +217,110 @@ def test_a_spec_with_an_undeclared_sequence_is_refused_at_start_up(app_config, t
     with pytest.raises(PluginError, match="undeclared sequence"):
         create_app({"DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
                     "SECRET_KEY": "t", "PLUGINS": ["badseq"], "EXTRA_PLUGINS": [mod]})
+
+
+def test_a_disabled_plugins_archived_pdf_cannot_be_downloaded(app, client, db):
+    """Issue 20: the archive of a switched-off plugin is out of reach like its pages."""
+    from core import services
+
+    sheet_id = helpers.make_sheet(app, "admin")
+    client.login("admin")
+    doc_id, resp = _issue_on_web(client, sheet_id)
+    assert resp.status_code == 200
+    services.disable_plugin(db, "qddocs")
+    db.commit()
+    assert client.get(f"/documents/{doc_id}/download").status_code == 404
+    services.enable_plugin(db, "qddocs")
+    db.commit()
+    assert client.get(f"/documents/{doc_id}/download").status_code == 200
+
+
+# -- a full disk (issue 20) ------------------------------------------------------------
+class _FullDisk:
+    """A file whose writes fail as on a full disk."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def write(self, _data):
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.fh, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+
+def _parts(app):
+    from pathlib import Path
+
+    return sorted(p.name for p in Path(app.config["DATA_DIR"]).rglob("*.part"))
+
+
+def test_a_full_disk_while_archiving_leaves_no_part_file_and_says_so(app, client, db, monkeypatch):
+    import builtins
+
+    from core.documents import archive
+
+    sheet_id = helpers.make_sheet(app, "admin")
+    client.login("admin")
+
+    def full_open(path, mode="r", *a, **kw):
+        fh = builtins.open(path, mode, *a, **kw)
+        return _FullDisk(fh) if "w" in mode else fh
+
+    monkeypatch.setattr(archive, "open", full_open, raising=False)
+    resp = client.post_form(f"/documents/issue/qddocs.statement/{sheet_id}", {},
+                            follow_redirects=True)
+    assert resp.status_code == 200
+    assert "文件无法保存：服务器磁盘已满" in resp.get_data(as_text=True)
+    assert _parts(app) == []
+    assert db.scalar(select(func.count()).select_from(IssuedDocument)) == 0
+
+
+def test_a_full_disk_while_uploading_leaves_no_part_file_and_says_so(app, client, db, monkeypatch):
+    from pathlib import Path
+
+    from core.models import Attachment
+
+    real_open = Path.open
+
+    def full_open(self, mode="r", *a, **kw):
+        fh = real_open(self, mode, *a, **kw)
+        return _FullDisk(fh) if "w" in mode and self.name.endswith(".part") else fh
+
+    client.login("admin")
+    monkeypatch.setattr(Path, "open", full_open)
+    resp = client.post_form("/documents/letterhead", {"logo": (io.BytesIO(helpers.PNG), "logo.png")},
+                            content_type="multipart/form-data")
+    monkeypatch.undo()
+    assert resp.status_code == 200
+    assert "文件无法保存：服务器磁盘已满" in resp.get_data(as_text=True)
+    assert _parts(app) == []
+    assert db.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_a_long_upload_name_keeps_its_extension(app, client, db):
+    from core.models import Attachment
+
+    client.login("admin")
+    long_name = "很长的公司标志文件名" * 30 + ".png"
+    resp = client.post_form("/documents/letterhead", {"logo": (io.BytesIO(helpers.PNG), long_name)},
+                            content_type="multipart/form-data")
+    assert resp.status_code == 302
+    name = db.scalar(select(Attachment.filename))
+    assert len(name) <= 200 and name.endswith(".png") and name.startswith("很长的公司标志")
+
+
+def test_fit_filename_keeps_the_extension():
+    from core.files import fit_filename
+
+    assert fit_filename("a" * 300 + ".pdf", 120) == "a" * 116 + ".pdf"
+    assert fit_filename("short.pdf", 120) == "short.pdf"
+    assert fit_filename("x" * 50, 10) == "x" * 10  # no extension: a plain cut

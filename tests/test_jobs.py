@@ -407,3 +407,21 @@ def test_a_finished_job_shows_its_last_message_even_when_progress_was_thinned_ou
         ext.job_handlers.update(handlers)
     job = _wait(app, job_id, seconds=5)
     assert (job.status, job.progress, job.message) == ("done", 100, "200 of 200")
+
+
+def test_a_disabled_plugins_batch_zip_cannot_be_downloaded(app, client, db):
+    """Issue 20: the ZIP of a switched-off plugin's documents is out of reach."""
+    from core import services
+
+    ids = [helpers.make_sheet(app, "admin", f"单据{i}") for i in range(2)]
+    client.login("admin")
+    job_id = _start_batch(client, ids)
+    assert _wait(app, job_id).status == "done"
+    assert client.get(f"/jobs/{job_id}/result").status_code == 200
+    services.disable_plugin(db, "qddocs")
+    db.commit()
+    assert client.get(f"/jobs/{job_id}/result").status_code == 404
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+    services.enable_plugin(db, "qddocs")
+    db.commit()
+    assert client.get(f"/jobs/{job_id}/result").status_code == 200

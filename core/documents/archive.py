@@ -10,6 +10,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from ..files import StorageError, discard, write_failed
+
 
 class ArchiveError(OSError):
     """An archived file is missing or no longer matches its hash."""
@@ -30,14 +32,22 @@ def store(root: Path, data: bytes) -> tuple[str, str]:
     target = root / rel
     if target.exists() and sha256(target.read_bytes()) == digest:
         return rel, digest
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(write_failed(exc)) from exc
     tmp = target.with_name(f".{digest}.{os.getpid()}.part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o444)
-    os.replace(tmp, target)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+    except OSError as exc:
+        # A full disk leaves no 0-byte ``.part`` behind and says so (issue 20).
+        discard(tmp)
+        raise StorageError(write_failed(exc)) from exc
     return rel, digest
 
 

@@ -18,7 +18,8 @@ from ..dates import local_time
 from ..forms import ReasonForm
 from ..i18n import LOCALES, current_locale
 from ..services import ServiceError
-from ..web import can, db_session, ext, get_or_404, permission_required, scoped_select
+from ..web import (can, db_session, ext, get_or_404, page_arg, permission_required,
+                   plugin_enabled, scoped_select)
 from . import batch, service
 from .forms import BatchForm, LogoForm, VerifyForm
 from .models import IssuedDocument
@@ -54,7 +55,7 @@ def _batch_form() -> BatchForm:
 def index():
     s = db_session()
     q = (request.args.get("q") or "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     stmt = scoped_select(IssuedDocument)
     if q:
         like = f"%{q}%"
@@ -94,6 +95,8 @@ def issue(spec, record_id):
 @login_required
 def download(doc_id):
     doc = get_or_404(IssuedDocument, doc_id)
+    if not plugin_enabled(doc.spec):
+        abort(404)  # a disabled plugin's archive is out of reach, as its pages are
     try:
         data = service.read_pdf(db_session(), doc)
     except service.DocumentError as e:

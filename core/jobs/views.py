@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
-from ..web import db_session, ext
+from ..web import db_session, ext, plugin_enabled
 from . import service
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,9 @@ def _job_or_404(job_id: int):
     job = service.visible(_reaped(), job_id, current_user)
     if job is None:
         abort(404)
+    spec = (job.params or {}).get("spec") if isinstance(job.params, dict) else None
+    if not plugin_enabled(job.kind) or (isinstance(spec, str) and not plugin_enabled(spec)):
+        abort(404)  # a disabled plugin's job (a batch of its documents) is out of reach
     return job
 
 

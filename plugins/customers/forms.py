@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.versions import VersionField
@@ -52,7 +52,11 @@ class ContactForm(FlaskForm):
     role = StringField(_l("Role"), validators=[Length(max=80)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     wechat = StringField(_l("WeChat"), validators=[Length(max=80)])
-    email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=200)])
+    # WTForms' Email() needs the email_validator package, which is not a
+    # dependency: every contact with an address answered 500 (issue 20).
+    email = StringField(_l("Email"), validators=[
+        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid email address.")),
+        Length(max=200)])
     birthday = DateField(_l("Birthday"), validators=[Optional()])
     is_decider = BooleanField(_l("Decides purchases"))
     notes = TextAreaField(_l("Notes"))

@@ -13,6 +13,10 @@ from core.i18n import _l
 from core.services import ServiceError
 
 CENT = Decimal("0.01")
+#: Above what any amount or count column holds (money is Numeric(18, 2);
+#: counts are integers): refused as too large, not an overflow (issue 20).
+MAX_AMOUNT = Decimal(10) ** 15
+MAX_COUNT = 2**31 - 1
 
 
 def cents(value: Decimal) -> Decimal:
@@ -57,6 +61,8 @@ def to_decimal(raw: Any, label: Any, *, minimum: Decimal | None = Decimal("0"),
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise ServiceError(_l("%(field)s must be a number.", field=label)) from None
+    if abs(value) >= MAX_AMOUNT:
+        raise ServiceError(_l("%(field)s is too large.", field=label))
     if minimum is not None and value < minimum:
         raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
     return value
@@ -72,6 +78,8 @@ def to_int(raw: Any, label: Any, *, minimum: int | None = 0, allow_blank: bool =
         value = int(str(raw).strip())
     except ValueError:
         raise ServiceError(_l("%(field)s must be a whole number.", field=label)) from None
+    if abs(value) > MAX_COUNT:
+        raise ServiceError(_l("%(field)s is too large.", field=label))
     if minimum is not None and value < minimum:
         raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
     return value

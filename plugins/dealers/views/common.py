@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.access import EDIT, VIEW
 from core.attachments import save as save_attachment
+from core.inputs import bounded_int
 from core.web import db_session, get_or_404
 from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers.api import Customer, customer_label
@@ -41,7 +42,7 @@ def upload(field: str, *, res_table: str, res_id: int, purpose: str, org_unit_id
 
 def product_or_404(product_id) -> DealerProduct:
     try:
-        p = db_session().get(DealerProduct, int(product_id))
+        p = db_session().get(DealerProduct, bounded_int(product_id))
     except (TypeError, ValueError):
         abort(404)
     if p is None:

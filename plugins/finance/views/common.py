@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.access import VIEW
 from core.dates import parse_day
+from core.inputs import bounded_int
 from core.web import db_session, get_or_404
 from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers import api as customers
@@ -24,7 +25,7 @@ PAGE = 50
 
 def customer_or_404(customer_id, action: str = VIEW) -> Customer:
     try:
-        ident = int(customer_id)
+        ident = bounded_int(customer_id)
     except (TypeError, ValueError):
         abort(404)
     return get_or_404(Customer, ident, action)
@@ -48,7 +49,7 @@ def optional_day(value: str | None) -> date | None:
 
 def int_arg(name: str) -> int | None:
     try:
-        return int(request.args.get(name) or 0) or None
+        return bounded_int(request.args.get(name) or 0) or None
     except ValueError:
         return None
 
