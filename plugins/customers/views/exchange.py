@@ -21,7 +21,8 @@ from ..search import FILTER_KEYS, apply_filters
 from . import bp
 from .common import customer_or_404
 
-MIMES = {"csv": "text/csv; charset=utf-8",
+#: Flask adds "; charset=utf-8" to text types itself.
+MIMES = {"csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
