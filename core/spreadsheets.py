@@ -29,6 +29,8 @@ import codecs
 import csv
 import io
 import re
+import tempfile
+from contextlib import contextmanager
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -169,6 +171,25 @@ def spool(stream: BinaryIO, dest: Path, limits: Limits = Limits()) -> int:
         dest.unlink(missing_ok=True)
         raise
     return written
+
+
+@contextmanager
+def spooled(stream: BinaryIO, limits: Limits = Limits()) -> Iterator[BinaryIO]:
+    """An upload copied, in chunks, to an anonymous temporary file (open
+    for reading, removed on exit); refused once it passes the size limit."""
+    with tempfile.TemporaryFile() as tmp:
+        written = 0
+        while True:
+            chunk = stream.read(256 * 1024)
+            if not chunk:
+                break
+            written += len(chunk)
+            if written > limits.bytes:
+                raise ImportRefused(_l("The file is larger than %(mb)s MB.",
+                                       mb=_mb(limits.bytes)))
+            tmp.write(chunk)
+        tmp.seek(0)
+        yield tmp
 
 
 def kind_of(stream: BinaryIO, filename: str) -> str:
@@ -339,4 +360,7 @@ class Rows:
                 raise ImportRefused(_l("The CSV file cannot be read (a field is too long or "
                                        "a quote is not closed).")) from None
         finally:
-            text.detach()
+            try:
+                text.detach()  # leave the caller's file open
+            except ValueError:  # it was closed already
+                pass

@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import spreadsheets
 from core.i18n import _, _l
 from core.services import ServiceError
 from plugins.customers import api as customers
@@ -37,6 +38,7 @@ COLUMNS = (
     ("amount", ("金额", "amount")),
     ("memo", ("摘要", "memo")),
 )
+#: Most data rows in one file (``core.spreadsheets`` holds the other limits).
 MAX_ROWS = 20000
 
 
@@ -94,13 +96,18 @@ def _amount(value) -> Decimal:
     return d.quantize(CENT)
 
 
+def limits() -> spreadsheets.Limits:
+    """``core.spreadsheets`` limits with this import's row limit."""
+    return spreadsheets.Limits().with_rows(MAX_ROWS)
+
+
 def read(stream: BinaryIO) -> list[tuple[int, dict]]:
-    try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-        raise ServiceError(_l("The file is not an Excel workbook (.xlsx).")) from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    """The rows of the workbook, checked (content, size, unpacked size)
+    before it is parsed and streamed (``core.spreadsheets.Rows``)."""
+    source = spreadsheets.Rows(stream, "import.xlsx", limits())
+    if source.kind != "xlsx":
+        raise ServiceError(_l("The file is not an Excel workbook (.xlsx)."))
+    rows = iter(source)
     header = next(rows, None)
     if header is None:
         raise ServiceError(_l("The workbook is empty."))
@@ -118,11 +125,16 @@ def read(stream: BinaryIO) -> list[tuple[int, dict]]:
     for n, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
-        out.append((n, {k: (values[i] if i < len(values) else None) for k, i in index.items()}))
+        out.append((n, {k: _text(values[i]) if i < len(values) else None
+                        for k, i in index.items()}))
         if len(out) > MAX_ROWS:
             raise ServiceError(_l("At most %(n)s rows per file.", n=MAX_ROWS))
-    wb.close()
     return out
+
+
+def _text(value):
+    """A cell as read; text exported by us loses its formula-guarding quote."""
+    return spreadsheets.unquote(value) if isinstance(value, str) else value
 
 
 def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[list[Row], list]:

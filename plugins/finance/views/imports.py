@@ -5,6 +5,7 @@ from flask import abort, flash, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import spreadsheets
 from core.services import ServiceError
 from core.web import db_session, permission_required
 
@@ -24,7 +25,8 @@ def opening_import():
         abort(400)
     s = db_session()
     try:
-        result = svc.import_opening(s, upload.stream, user=current_user)
+        with spreadsheets.spooled(upload.stream, svc.limits()) as fh:
+            result = svc.import_opening(s, fh, user=current_user)
         s.commit()
     except svc.ImportFailed as e:
         s.rollback()
