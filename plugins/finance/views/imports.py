@@ -5,9 +5,9 @@ from flask import abort, flash, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import spreadsheets
+from core import jobs, spreadsheets
 from core.services import ServiceError
-from core.web import db_session, permission_required
+from core.web import back, db_session, permission_required
 
 from ..services import imports as svc
 from . import bp
@@ -26,6 +26,12 @@ def opening_import():
     s = db_session()
     try:
         with spreadsheets.spooled(upload.stream, svc.limits()) as fh:
+            job = svc.start_opening_import(s, fh, current_user)
+            if job is not None:  # a big file: posted in the background
+                s.commit()
+                jobs.dispatch(s.info["ext"], job.id)
+                flash(_("The file is large: it is imported in the background."), "success")
+                return back("jobs.detail", job_id=job.id)
             result = svc.import_opening(s, fh, user=current_user)
         s.commit()
     except svc.ImportFailed as e:
