@@ -154,6 +154,8 @@ def test_too_many_rows_are_refused_and_just_under_imports_fully(app, db, client,
 
 def test_too_wide_a_file_is_refused(app, db, client, people):
     login(client, "manager")
+    page = client.get("/customers/import").get_data(as_text=True)
+    assert "限制：每个文件最多 20 MB、200000 行、64 列。" in page
     body = rows(2)
     body[1] = body[1] + [""] * 60 + ["far right"]
     r = client.post_form("/customers/import",

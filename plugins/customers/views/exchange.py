@@ -70,7 +70,9 @@ def import_page():
         finally:
             path.unlink(missing_ok=True)
     return render_template("customers/import.html", form=form, result=result,
-                           columns=exchange.COLUMNS, export_only=exchange.EXPORT_ONLY)
+                           columns=exchange.COLUMNS, export_only=exchange.EXPORT_ONLY,
+                           limits=exchange.limits(s),
+                           background=spreadsheets.IMPORT_BACKGROUND_ROWS)
 
 
 def _send(rows, fmt: str, name: str):

@@ -81,8 +81,9 @@ def test_a_bomb_is_refused_before_parsing(world, client, app, monkeypatch):
 
 
 def test_too_many_rows_are_refused_and_the_limit_imports(world, client, app, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
     client.login("fin")
+    assert "每个文件最多 20000 行、20 MB" in client.get("/finance/opening-balances").get_data(True)
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
     resp = client.post_form("/finance/opening-balances",
                             {"file": (_workbook(_rows(app, world, 4)), "o.xlsx")},
                             content_type="multipart/form-data")

@@ -15,11 +15,16 @@ from . import bp
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _limits() -> dict:
+    return {"limits": svc.limits(), "background": spreadsheets.IMPORT_BACKGROUND_ROWS}
+
+
 @bp.route("/opening-balances", methods=["GET", "POST"])
 @permission_required("finance.import")
 def opening_import():
     if request.method == "GET":
-        return render_template("finance/opening_import.html", errors=None, result=None)
+        return render_template("finance/opening_import.html", **_limits(), errors=None,
+                               result=None)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         abort(400)
@@ -37,13 +42,15 @@ def opening_import():
     except svc.ImportFailed as e:
         s.rollback()
         flash(str(e), "error")
-        return render_template("finance/opening_import.html", errors=e.errors, result=None), 422
+        return render_template("finance/opening_import.html", **_limits(), errors=e.errors,
+                               result=None), 422
     except ServiceError as e:
         s.rollback()
         flash(str(e), "error")
-        return render_template("finance/opening_import.html", errors=None, result=None), 422
+        return render_template("finance/opening_import.html", **_limits(), errors=None,
+                               result=None), 422
     flash(_("Imported %(n)s opening balance(s).", n=result["rows"]), "success")
-    return render_template("finance/opening_import.html", errors=None, result=result)
+    return render_template("finance/opening_import.html", **_limits(), errors=None, result=result)
 
 
 @bp.route("/opening-balances/template.xlsx")
