@@ -18,7 +18,9 @@ before any parser sees it — its size, its content (an .xlsx is a ZIP with
 the members of a workbook; a CSV is UTF-8 or GB18030 text), and for an
 .xlsx each member's decompressed size, the total, and the compression
 ratio as the ZIP's directory declares them (Python's ``zipfile`` never
-inflates a member beyond its declared size) — then streams the rows
+inflates a member beyond its declared size), and the cells per row, the
+cells in all and the shared strings, counted in the inflated bytes
+without parsing them — then streams the rows
 (openpyxl ``read_only``; ``csv`` over an incremental decoder), refusing
 more rows or columns than allowed.  The limits are the constants below
 (``IMPORT_*``); a plugin may lower the row limit (``Limits.rows``).
@@ -111,6 +113,13 @@ IMPORT_MAX_RATIO = 100
 IMPORT_RATIO_FROM_BYTES = 1 * MB
 #: .xlsx: most members in the ZIP (a workbook has a dozen or two).
 IMPORT_MAX_MEMBERS = 1000
+#: .xlsx: most cells in one row of a sheet (Excel's own maximum, XFD) — a
+#: reader builds a whole row before handing it on.
+IMPORT_MAX_CELLS_PER_ROW = 16_384
+#: .xlsx: most cells in all sheets together (about 200,000 rows × 64 columns).
+IMPORT_MAX_CELLS = 13_000_000
+#: .xlsx: most shared strings (each one is held in memory while reading).
+IMPORT_MAX_SHARED_STRING_COUNT = 2_000_000
 #: Empty rows tolerated past the last allowed row (Excel keeps formatted
 #: empty rows); a row beyond them refuses the file.
 IMPORT_SPARE_EMPTY_ROWS = 1000
@@ -130,6 +139,9 @@ class Limits:
     shared_strings: int = IMPORT_MAX_SHARED_STRINGS_BYTES
     ratio: int = IMPORT_MAX_RATIO
     members: int = IMPORT_MAX_MEMBERS
+    cells_per_row: int = IMPORT_MAX_CELLS_PER_ROW
+    cells: int = IMPORT_MAX_CELLS
+    shared_string_count: int = IMPORT_MAX_SHARED_STRING_COUNT
 
     def with_rows(self, rows: int) -> "Limits":
         return replace(self, rows=min(self.rows, int(rows)))
@@ -206,7 +218,9 @@ def kind_of(stream: BinaryIO, filename: str) -> str:
 
 def check_xlsx(stream: BinaryIO, limits: Limits = Limits()) -> None:
     """Refuse an .xlsx whose ZIP is not a workbook or would decompress
-    beyond the limits — from the ZIP's directory, before any parsing."""
+    beyond the limits — from the ZIP's directory — or holds too many cells
+    or shared strings — counted in the decompressed bytes — before any
+    XML parser sees it."""
     bad = ImportRefused(_l("The file is not a valid Excel workbook."))
     size = _size_of(stream)
     if size > limits.bytes:
@@ -241,6 +255,103 @@ def check_xlsx(stream: BinaryIO, limits: Limits = Limits()) -> None:
             raise too_big
     if total > limits.unzipped:
         raise too_big
+    too_many = ImportRefused(_l(
+        "The workbook holds more than an import accepts (at most %(row)s cells in a row, "
+        "%(cells)s cells in all, %(texts)s different texts); nothing was imported.",
+        row=limits.cells_per_row, cells=limits.cells, texts=limits.shared_string_count))
+    _count_cells(stream, infos, limits, bad, too_many)
+
+
+#: Start tags of a cell and of a shared string (``<c …>``, ``<si>``); with
+#: the prefix the member binds the main namespace to, if any (``<x:c>``).
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
+_SI_TAGS = (b"<si>", b"<si ", b"<si/>")
+_PREFIX = re.compile(rb"<(\w+):(?:worksheet|sst)[\s>]")
+
+
+def _tags(tags: tuple[bytes, ...], found) -> tuple[bytes, ...]:
+    if found is None:
+        return tags
+    return tags + tuple(b"<" + found.group(1) + b":" + t[1:] for t in tags)
+
+
+def _count(data: bytes, tags: tuple[bytes, ...], start: int, end: int) -> int:
+    """Tags of ``tags`` that start in ``data[start:end]``."""
+    return sum(data.count(t, start, end + len(t) - 1) for t in tags)
+
+
+def _count_cells(stream: BinaryIO, infos, limits: Limits, bad: ImportRefused,
+                 too_many: ImportRefused) -> None:
+    """Count the cells of each row of every sheet and the shared strings,
+    decompressing chunk by chunk and counting bytes (no XML parsing): a
+    row of millions of tiny cells, or millions of tiny strings, fits in
+    the size limits yet would fill memory when parsed."""
+    total = 0
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            for info in infos:
+                name = info.filename
+                sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+                if not sheet and name != SHARED_STRINGS:
+                    continue
+                tags: tuple[bytes, ...] = ()
+                row_end = b"</row>"
+                in_row = strings = skip = 0
+                tail = b""
+                with zf.open(info) as member:
+                    while True:
+                        chunk = member.read(256 * 1024)
+                        data = tail + chunk
+                        if not tags:
+                            found = _PREFIX.search(data[:4096])
+                            tags = _tags(_CELL_TAGS if sheet else _SI_TAGS, found)
+                            if found is not None:
+                                row_end = b"</" + found.group(1) + b":row>"
+                        # What starts in the last bytes is counted with the next chunk.
+                        cut = len(data) if not chunk else max(len(data) - 12, 0)
+                        start = skip
+                        if sheet and start < cut:
+                            cells = _count(data, tags, start, cut)
+                            last = data.rfind(row_end, start, cut + len(row_end) - 1)
+                            if in_row + cells <= limits.cells_per_row:
+                                # No row of this chunk can be too long: only the
+                                # cells after its last row end carry over.
+                                total += cells
+                                if last >= 0:
+                                    in_row = 0
+                                    start = last + len(row_end)
+                                    if start < cut:
+                                        in_row = _count(data, tags, start, cut)
+                                else:
+                                    in_row += cells
+                            else:
+                                total += cells
+                                while True:
+                                    end = data.find(row_end, start, cut + len(row_end) - 1)
+                                    if end < 0:
+                                        in_row += _count(data, tags, start, cut)
+                                        break
+                                    in_row += _count(data, tags, start, end)
+                                    if in_row > limits.cells_per_row:
+                                        raise too_many
+                                    in_row = 0
+                                    start = end + len(row_end)
+                            if in_row > limits.cells_per_row or total > limits.cells:
+                                raise too_many
+                        elif not sheet and start < cut:
+                            strings += _count(data, tags, start, cut)
+                            if strings > limits.shared_string_count:
+                                raise too_many
+                        if not chunk:
+                            break
+                        skip = max(0, start - cut)
+                        tail = data[cut:]
+    except ImportRefused:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise bad from None
+    finally:
+        stream.seek(0)
 
 
 def csv_encoding(stream: BinaryIO, limits: Limits = Limits()) -> str:

@@ -151,3 +151,45 @@ def test_csv_is_decoded_as_utf8_or_gb18030_and_text_is_streamed():
     assert list(Rows(io.BytesIO(gbk), "x.csv")) == [["名称", "类型"], ["杭州", "传统客户"]]
     with pytest.raises(ImportRefused):
         Rows(io.BytesIO(b"a,b\n\x00\x00\n"), "x.csv")
+
+
+def _with_member(name, payload):
+    """A real workbook with one member replaced."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["name", "kind"], ["a", "b"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            if info.filename != name:
+                zf.writestr(info.filename, src.read(info.filename))
+        zf.writestr(name, payload)
+    return out.getvalue()
+
+
+def test_a_row_of_too_many_cells_is_refused_before_parsing(no_parsing):
+    def sheet(cells, prefix=b""):
+        p = prefix + b":" if prefix else b""
+        ns = b" xmlns:" + prefix + b'="m"' if prefix else b""
+        row = b"<" + p + b'row r="1">' + (b"<" + p + b"c/>") * cells + b"</" + p + b"row>"
+        return (b"<" + p + b"worksheet" + ns + b"><" + p + b"sheetData>" + row * 2
+                + b"</" + p + b"sheetData></" + p + b"worksheet>")
+
+    for prefix in (b"", b"x"):
+        name = "xl/worksheets/sheet1.xml"
+        limits = Limits(ratio=10 ** 9)  # the cell count alone
+        spreadsheets.check_xlsx(io.BytesIO(_with_member(name, sheet(16384, prefix))), limits)
+        with pytest.raises(ImportRefused):
+            spreadsheets.check_xlsx(io.BytesIO(_with_member(name, sheet(16385, prefix))),
+                                    limits)
+        with pytest.raises(ImportRefused):  # 2 × 16384 cells
+            spreadsheets.check_xlsx(io.BytesIO(_with_member(name, sheet(16384, prefix))),
+                                    Limits(ratio=10 ** 9, cells=30000))
+
+
+def test_millions_of_tiny_shared_strings_are_refused_before_parsing(no_parsing):
+    sst = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + b"<si><t>a</t></si>" * 5000 + b"</sst>")
+    data = _with_member("xl/sharedStrings.xml", sst)
+    spreadsheets.check_xlsx(io.BytesIO(data), Limits(shared_string_count=5000))
+    with pytest.raises(ImportRefused) as e:
+        spreadsheets.check_xlsx(io.BytesIO(data), Limits(shared_string_count=4999))
+    assert "4999" in str(e.value)
