@@ -10,27 +10,25 @@ seconds, not hours.  The same functions serve the web page and the CLI.
 """
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import json
 from json.encoder import encode_basestring as _json_str  # C; keeps non-ASCII
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from core import settings
+from core import settings, spreadsheets
 from core.access import has_permission, subtree_ids
 from core.db import utcnow
 from core.i18n import _l
 from core.models import AuditLog, OrgUnit, User
 from core.sequences import next_numbers
 from core.services import ServiceError
+from core.spreadsheets import unquote
 
 from . import searchindex, uscc
 from .models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
@@ -103,21 +101,29 @@ def _cell(v: Any) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)  # Excel turns long digit strings typed as numbers into floats
-    return str(v).strip()
+    return unquote(str(v)).strip()
 
 
-def read_rows(stream: BinaryIO, filename: str) -> Iterator[tuple[int, dict]]:
-    """Yield (row number as the user sees it, {key: text}) — header is row 1."""
-    head = stream.read(4)
-    stream.seek(0)
-    cell = _cell
-    if head.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(stream)
-    elif Path(filename or "").suffix.lower() in (".xlsx", ".xlsm"):
-        raise ServiceError(_l("The file is not a valid Excel workbook."))
-    else:
-        rows = _csv_rows(stream)
-        cell = str.strip  # CSV cells are text already
+def _text_cell(v: str) -> str:
+    return unquote(v).strip()  # CSV cells are text already
+
+
+def limits(session: Session) -> spreadsheets.Limits:
+    """The import limits (``core.spreadsheets``), with this plugin's row
+    limit (setting ``customers.import_max_rows``)."""
+    return spreadsheets.Limits().with_rows(int(settings.get(session, "customers.import_max_rows")))
+
+
+def read_rows(stream: BinaryIO, filename: str,
+              limit: spreadsheets.Limits | None = None,
+              source: spreadsheets.Rows | None = None) -> Iterator[tuple[int, dict]]:
+    """Yield (row number as the user sees it, {key: text}) — header is row 1.
+    The file is checked (content, size, unpacked size) before it is parsed
+    and streamed row by row (``core.spreadsheets.Rows``)."""
+    if source is None:
+        source = spreadsheets.Rows(stream, filename, limit or spreadsheets.Limits())
+    cell = _cell if source.kind == "xlsx" else _text_cell
+    rows = iter(source)
     try:
         header = next(rows)
     except StopIteration:
@@ -137,30 +143,21 @@ def read_rows(stream: BinaryIO, filename: str) -> Iterator[tuple[int, dict]]:
             yield n, values
 
 
-def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
+def count_rows(stream: BinaryIO, filename: str, limit: spreadsheets.Limits,
+               up_to: int) -> int:
+    """How many data rows the file has, counting no further than ``up_to``
+    (the web page decides with it whether the import runs in the background)."""
+    n = 0
+    rows = read_rows(stream, filename, limit)
     try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any parse failure is the user's file
-        raise ServiceError(_l("The file is not a valid Excel workbook.")) from None
-    try:
-        yield from wb.worksheets[0].iter_rows(values_only=True)
+        for _row in rows:
+            n += 1
+            if n >= up_to:
+                break
     finally:
-        wb.close()
-
-
-def _csv_rows(stream: BinaryIO) -> Iterator[list]:
-    data = stream.read()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ServiceError(_l("The CSV file is neither UTF-8 nor GB18030 text."))
-    yield from csv.reader(io.StringIO(text, newline=""))
+        rows.close()
+        stream.seek(0)
+    return n
 
 
 # -- checking -----------------------------------------------------------------
@@ -314,8 +311,10 @@ def _existing(session: Session, column, values: list[str]) -> dict[str, tuple[st
 
 
 def check(session: Session, rows: Iterable[tuple[int, dict]], importer: User | None,
+          on_rows: Callable[[int], None] | None = None,
           ) -> tuple[list[tuple[int, dict]], list[tuple[int, str]], int]:
-    """All rows checked; returns (good rows, [(row, message)], row count)."""
+    """All rows checked; returns (good rows, [(row, message)], row count).
+    ``on_rows(count)`` is called every ``CHUNK`` rows (job progress)."""
     ctx = _Context(session, importer)
     good: list[tuple[int, dict]] = []
     errors: list[tuple[int, str]] = []
@@ -327,6 +326,8 @@ def check(session: Session, rows: Iterable[tuple[int, dict]], importer: User | N
         count += 1
         if count > limit:
             raise ServiceError(_l("The file has more than %(n)s rows.", n=limit))
+        if on_rows is not None and count % CHUNK == 0:
+            on_rows(count)
         row, errs = _check_row(ctx, values)
         for key, label in labels:
             v = row.get(key) if row else None
@@ -340,22 +341,32 @@ def check(session: Session, rows: Iterable[tuple[int, dict]], importer: User | N
             errors.append((n, e))
         if row is not None and not errs:
             good.append((n, row))
+    errors.extend(clashes(session, seen))
+    errors.sort(key=lambda e: e[0])
+    return good, errors, count
+
+
+def clashes(session: Session, seen: dict[str, dict[str, int]]) -> list[tuple[int, str]]:
+    """Rows whose licence or tax number already belongs to an account;
+    ``seen`` is {"licence_no": {number: row}, "tax_no": {…}}."""
+    errors = []
     for key, label in (("licence_no", _l("Licence number")), ("tax_no", _l("Tax number"))):
-        values = list(seen[key])
+        values = list(seen.get(key, ()))
         clash = _existing(session, getattr(Customer, key), values)
         for v, (code, name) in clash.items():
             errors.append((seen[key][v], str(_l(
                 "%(what)s %(no)s already belongs to customer %(code)s %(name)s: one legal "
                 "entity, one account.", what=label, no=v, code=code, name=name))))
-    errors.sort(key=lambda e: e[0])
-    return good, errors, count
+    return errors
 
 
 # -- importing ----------------------------------------------------------------
 def import_file(session: Session, stream: BinaryIO, filename: str, importer: User | None,
                 dry_run: bool = False) -> ImportResult:
     """Check every row; if all are good (and not a dry run) insert them all.
-    The caller commits; on errors nothing was added to the session."""
+    The caller commits; on errors nothing was added to the session.  The
+    file is refused whole (``ServiceError``) when it breaks the limits of
+    ``core.spreadsheets`` — before it is parsed."""
     # Hundreds of thousands of small dicts and lists are alive at once; the
     # cyclic collector would rescan them over and over (about a third of the
     # time) although none of them forms a cycle.
@@ -370,12 +381,60 @@ def import_file(session: Session, stream: BinaryIO, filename: str, importer: Use
 
 def _import(session: Session, stream: BinaryIO, filename: str, importer: User | None,
             dry_run: bool) -> ImportResult:
-    good, errors, count = check(session, read_rows(stream, filename), importer)
+    rows = read_rows(stream, filename, limits(session))
+    good, errors, count = check(session, rows, importer)
     result = ImportResult(rows=count, errors=errors, dry_run=dry_run)
     if errors or dry_run or not good:
         return result
     result.imported = _insert(session, [r for _n, r in good], importer)
     return result
+
+
+def import_in_steps(read_scope, write_scope, stream: BinaryIO, filename: str, importer_id: int,
+                    dry_run: bool = False,
+                    progress: Callable[[int, str], None] | None = None) -> ImportResult:
+    """``import_file`` for a background job: the rows are read and checked
+    in a reading transaction (``read_scope()``, so progress can be recorded
+    meanwhile), then, in one writing transaction (``write_scope()``), the
+    licence and tax numbers are checked again against the accounts and
+    the rows inserted — all or nothing, as ``import_file``.
+    ``progress(percent, message)`` is called between the steps."""
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        with read_scope() as s:
+            importer = s.get(User, importer_id)
+            source = spreadsheets.Rows(stream, filename, limits(s))
+
+            def on_rows(n: int) -> None:
+                if progress is not None:
+                    part = source.fraction()
+                    progress(int(80 * part) if part is not None else 0,
+                             str(_l("%(n)s rows checked", n=n)))
+
+            good, errors, count = check(s, read_rows(stream, filename, source=source), importer,
+                                        on_rows)
+            s.expunge_all()
+        result = ImportResult(rows=count, errors=errors, dry_run=dry_run)
+        if errors or dry_run or not good:
+            return result
+        if progress is not None:
+            progress(80, str(_l("%(n)s rows checked", n=count)))
+        seen: dict[str, dict[str, int]] = {"licence_no": {}, "tax_no": {}}
+        for n, row in good:
+            for key in seen:
+                if row.get(key):
+                    seen[key][row[key]] = n
+        with write_scope() as s:
+            result.errors = sorted(clashes(s, seen))
+            if not result.errors:
+                result.imported = _insert(s, [r for _n, r in good], s.get(User, importer_id))
+            else:
+                s.rollback()
+        return result
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def _insert(session: Session, rows: list[dict], importer: User | None) -> int:

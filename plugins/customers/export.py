@@ -2,14 +2,13 @@
 the column layout the import reads back (``exchange.COLUMNS``)."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import BinaryIO, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import spreadsheets
 from core.access import scoped_select
 from core.models import OrgUnit, User
 
@@ -46,18 +45,15 @@ def export_rows(session: Session, user: User | None, stmt=None) -> Iterator[list
 
 
 def write(rows: Iterable[list], out: BinaryIO, fmt: str) -> None:
+    """Rows as CSV or .xlsx; text that a spreadsheet would run as a formula
+    is neutralised (``core.spreadsheets``)."""
     if fmt == "csv":
-        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-        w = csv.writer(text)
-        for r in rows:
-            w.writerow(r)
-        text.flush()
-        text.detach()
+        spreadsheets.write_csv(rows, out)
         return
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("客户")
     for r in rows:
-        ws.append(r)
+        spreadsheets.append(ws, r)
     wb.save(out)

@@ -86,6 +86,13 @@ def dashboard_widgets(user):
 
 
 @hookimpl
+def register_job_handlers():
+    from .jobs import job_handlers
+
+    return job_handlers()
+
+
+@hookimpl
 def register_commands(cli):
     from .cli import register
 

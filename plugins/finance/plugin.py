@@ -87,8 +87,9 @@ def register_documents():
 @hookimpl
 def register_job_handlers():
     from .batch import job_handlers
+    from .services.imports import job_handlers as import_handlers
 
-    return job_handlers()
+    return {**job_handlers(), **import_handlers()}
 
 
 @hookimpl

@@ -8,12 +8,14 @@ from flask import abort, flash, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import jobs, spreadsheets
 from core.services import ServiceError
-from core.web import db_session, permission_required
+from core.web import back, db_session, permission_required
 from core.web import scoped_select as web_scoped_select
 
 from .. import exchange
 from .. import export as exporting
+from .. import jobs as import_jobs
 from ..forms import ImportForm
 from ..models import Customer
 from ..options import EXPORT, IMPORT
@@ -21,7 +23,8 @@ from ..search import FILTER_KEYS, apply_filters
 from . import bp
 from .common import customer_or_404
 
-MIMES = {"csv": "text/csv; charset=utf-8",
+#: Flask adds "; charset=utf-8" to text types itself.
+MIMES = {"csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -33,9 +36,22 @@ def import_page():
     result = None
     if form.validate_on_submit():
         f = form.file.data
+        # The upload goes to disk in chunks, is checked by its content and
+        # against the limits before anything parses it, and runs as a job
+        # when it has more rows than a page should wait for.
+        path = import_jobs.upload_path(s, f.filename)
         try:
-            result = exchange.import_file(s, f.stream, f.filename, current_user,
-                                          dry_run=form.dry_run.data)
+            spreadsheets.spool(f.stream, path, exchange.limits(s))
+            if import_jobs.is_big(s, path, f.filename):
+                job = import_jobs.start_import(s, path, f.filename, current_user,
+                                               dry_run=form.dry_run.data)
+                s.commit()
+                jobs.dispatch(s.info["ext"], job.id)
+                flash(_("The file is large: it is imported in the background."), "success")
+                return back("jobs.detail", job_id=job.id)
+            with path.open("rb") as fh:
+                result = exchange.import_file(s, fh, f.filename, current_user,
+                                              dry_run=form.dry_run.data)
         except ServiceError as e:
             s.rollback()
             flash(str(e), "error")
@@ -51,8 +67,12 @@ def import_page():
                 else:
                     flash(_("Nothing was imported: %(n)s problem(s) in the file.",
                             n=len(result.errors)), "error")
+        finally:
+            path.unlink(missing_ok=True)
     return render_template("customers/import.html", form=form, result=result,
-                           columns=exchange.COLUMNS, export_only=exchange.EXPORT_ONLY)
+                           columns=exchange.COLUMNS, export_only=exchange.EXPORT_ONLY,
+                           limits=exchange.limits(s),
+                           background=spreadsheets.IMPORT_BACKGROUND_ROWS)
 
 
 def _send(rows, fmt: str, name: str):

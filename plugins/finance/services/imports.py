@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import spreadsheets
 from core.i18n import _, _l
 from core.services import ServiceError
 from plugins.customers import api as customers
@@ -37,6 +38,7 @@ COLUMNS = (
     ("amount", ("金额", "amount")),
     ("memo", ("摘要", "memo")),
 )
+#: Most data rows in one file (``core.spreadsheets`` holds the other limits).
 MAX_ROWS = 20000
 
 
@@ -94,13 +96,18 @@ def _amount(value) -> Decimal:
     return d.quantize(CENT)
 
 
+def limits() -> spreadsheets.Limits:
+    """``core.spreadsheets`` limits with this import's row limit."""
+    return spreadsheets.Limits().with_rows(MAX_ROWS)
+
+
 def read(stream: BinaryIO) -> list[tuple[int, dict]]:
-    try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-        raise ServiceError(_l("The file is not an Excel workbook (.xlsx).")) from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    """The rows of the workbook, checked (content, size, unpacked size)
+    before it is parsed and streamed (``core.spreadsheets.Rows``)."""
+    source = spreadsheets.Rows(stream, "import.xlsx", limits())
+    if source.kind != "xlsx":
+        raise ServiceError(_l("The file is not an Excel workbook (.xlsx)."))
+    rows = iter(source)
     header = next(rows, None)
     if header is None:
         raise ServiceError(_l("The workbook is empty."))
@@ -118,11 +125,16 @@ def read(stream: BinaryIO) -> list[tuple[int, dict]]:
     for n, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
-        out.append((n, {k: (values[i] if i < len(values) else None) for k, i in index.items()}))
+        out.append((n, {k: _text(values[i]) if i < len(values) else None
+                        for k, i in index.items()}))
         if len(out) > MAX_ROWS:
             raise ServiceError(_l("At most %(n)s rows per file.", n=MAX_ROWS))
-    wb.close()
     return out
+
+
+def _text(value):
+    """A cell as read; text exported by us loses its formula-guarding quote."""
+    return spreadsheets.unquote(value) if isinstance(value, str) else value
 
 
 def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[list[Row], list]:
@@ -190,7 +202,11 @@ def _already(session: Session, customer_id: int, ref: str) -> bool:
 def import_opening(session: Session, stream: BinaryIO, user=None) -> dict:
     """Check every row, then post them all in one transaction; raise
     ``ImportFailed`` (nothing posted) when any row is wrong."""
-    raw = read(stream)
+    return post_rows(session, read(stream), user)
+
+
+def post_rows(session: Session, raw: list[tuple[int, dict]], user=None) -> dict:
+    """``import_opening`` for rows already read."""
     if not raw:
         raise ServiceError(_l("The workbook has no rows to import."))
     rows, errors = validate(session, raw, user)
@@ -215,3 +231,56 @@ def import_opening(session: Session, stream: BinaryIO, user=None) -> dict:
                 credits += 1
             total += r.amount
     return {"rows": len(rows), "invoices": invoices, "credits": credits, "total": total}
+
+
+# -- big files: a background job -------------------------------------------------
+OPENING_JOB = "finance.opening_import"
+
+
+def start_opening_import(session: Session, stream: BinaryIO, user):
+    """The import of a checked upload (``stream``, open on a spooled copy):
+    None when it is small enough to post at once (``import_opening``), else
+    a queued job holding a copy of the file — the caller commits, then
+    ``core.jobs.dispatch``.  Files that break the limits are refused here."""
+    from core import jobs
+
+    raw = read(stream)
+    stream.seek(0)
+    if len(raw) <= spreadsheets.IMPORT_BACKGROUND_ROWS:
+        return None
+    job = jobs.create(session, OPENING_JOB, user, {"file": "upload.xlsx"},
+                      label=str(_l("Opening balances × %(n)s", n=len(raw))))
+    folder = jobs.job_dir(session.info["ext"].config, job.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    spreadsheets.spool(stream, folder / "upload.xlsx", limits())
+    return job
+
+
+def opening_import_job(ctx, file: str) -> None:
+    """Job handler of ``finance.opening_import``: the rows are read and
+    checked in a reading transaction (so the page shows the row report
+    early), then checked again and posted in one writing transaction — all
+    or nothing.  The uploaded copy is removed at the end."""
+    from core.db import reading
+
+    path = ctx.path(file)
+    try:
+        with path.open("rb") as fh:
+            raw = read(fh)
+        ctx.progress(10, _("%(n)s rows read", n=len(raw)))
+        with reading(), ctx.session() as s:
+            _rows, errors = validate(s, raw, ctx.owner(s))
+        if errors:
+            for n, msg in errors[:1000]:
+                ctx.report(_("Row %(n)s: %(problem)s", n=n, problem=msg))
+            raise ImportFailed(errors)
+        ctx.progress(40, _("%(n)s rows checked; posting", n=len(raw)))
+        with ctx.session() as s:
+            result = post_rows(s, raw, ctx.owner(s))
+    finally:
+        path.unlink(missing_ok=True)
+    ctx.progress(100, _("Imported %(n)s opening balance(s).", n=result["rows"]))
+
+
+def job_handlers() -> dict:
+    return {OPENING_JOB: opening_import_job}

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core import spreadsheets
 from core.web import db_session, permission_required
 from plugins.customers.api import Customer
 
@@ -71,25 +72,27 @@ def aging_export():
     wb = Workbook()
     ws = wb.active
     ws.title = _("Aged receivables")[:31]
-    ws.append([_("Aged receivables as of %(date)s", date=as_of.isoformat())])
+    spreadsheets.append(ws, [_("Aged receivables as of %(date)s", date=as_of.isoformat())])
     ws["A1"].font = Font(bold=True)
     header = [label(group)] + [label(b) for b in svc.BUCKETS] + [
         _("Overdue"), label("unapplied"), _("Balance")]
-    ws.append(header)
+    spreadsheets.append(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in rows + [total]:
         name = r.label if r is not total else _("Total")
-        ws.append([name] + [getattr(r, b) for b in svc.BUCKETS]
-                  + [r.overdue, r.unapplied, r.balance])
+        spreadsheets.append(ws, [name] + [getattr(r, b) for b in svc.BUCKETS]
+                            + [r.overdue, r.unapplied, r.balance])
     if group == "customer":
         detail = wb.create_sheet(_("Invoices")[:31])
-        detail.append([_("Customer"), _("Invoice"), _("Date"), _("Due date"), _("Amount"),
-                       _("Open amount"), _("Days past due"), _("Bucket")])
+        spreadsheets.append(detail, [_("Customer"), _("Invoice"), _("Date"), _("Due date"),
+                                     _("Amount"), _("Open amount"), _("Days past due"),
+                                     _("Bucket")])
         for r in rows:
             for inv in svc.customer_invoices(s, r.key, as_of):
-                detail.append([r.label, inv["number"], inv["date"], inv["due_date"], inv["amount"],
-                               inv["open"], inv["days"], label(inv["bucket"])])
+                spreadsheets.append(detail, [r.label, inv["number"], inv["date"], inv["due_date"],
+                                             inv["amount"], inv["open"], inv["days"],
+                                             label(inv["bucket"])])
     for sheet in wb.worksheets:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:

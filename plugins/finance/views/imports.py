@@ -5,8 +5,9 @@ from flask import abort, flash, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import jobs, spreadsheets
 from core.services import ServiceError
-from core.web import db_session, permission_required
+from core.web import back, db_session, permission_required
 
 from ..services import imports as svc
 from . import bp
@@ -14,28 +15,42 @@ from . import bp
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _limits() -> dict:
+    return {"limits": svc.limits(), "background": spreadsheets.IMPORT_BACKGROUND_ROWS}
+
+
 @bp.route("/opening-balances", methods=["GET", "POST"])
 @permission_required("finance.import")
 def opening_import():
     if request.method == "GET":
-        return render_template("finance/opening_import.html", errors=None, result=None)
+        return render_template("finance/opening_import.html", **_limits(), errors=None,
+                               result=None)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         abort(400)
     s = db_session()
     try:
-        result = svc.import_opening(s, upload.stream, user=current_user)
+        with spreadsheets.spooled(upload.stream, svc.limits()) as fh:
+            job = svc.start_opening_import(s, fh, current_user)
+            if job is not None:  # a big file: posted in the background
+                s.commit()
+                jobs.dispatch(s.info["ext"], job.id)
+                flash(_("The file is large: it is imported in the background."), "success")
+                return back("jobs.detail", job_id=job.id)
+            result = svc.import_opening(s, fh, user=current_user)
         s.commit()
     except svc.ImportFailed as e:
         s.rollback()
         flash(str(e), "error")
-        return render_template("finance/opening_import.html", errors=e.errors, result=None), 422
+        return render_template("finance/opening_import.html", **_limits(), errors=e.errors,
+                               result=None), 422
     except ServiceError as e:
         s.rollback()
         flash(str(e), "error")
-        return render_template("finance/opening_import.html", errors=None, result=None), 422
+        return render_template("finance/opening_import.html", **_limits(), errors=None,
+                               result=None), 422
     flash(_("Imported %(n)s opening balance(s).", n=result["rows"]), "success")
-    return render_template("finance/opening_import.html", errors=None, result=result)
+    return render_template("finance/opening_import.html", **_limits(), errors=None, result=result)
 
 
 @bp.route("/opening-balances/template.xlsx")
