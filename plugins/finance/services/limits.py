@@ -29,6 +29,8 @@ MAX_AMOUNT = "finance.max_amount"
 MAX_QUANTITY = "finance.max_quantity"
 
 _UNKNOWN = object()
+#: Read together, once per session: a posting asks for most of them.
+_KEYS = (datewindow.YEARS_BACK, datewindow.DAYS_AHEAD, DAYS_AHEAD, MAX_AMOUNT, MAX_QUANTITY)
 
 
 class OutOfRange(ServiceError):
@@ -43,6 +45,7 @@ def _lock_date(session: Session) -> date | None:
 
 def date_window(session: Session, locked=_UNKNOWN) -> tuple[date, date]:
     """(earliest, latest) date a posting may have today, both included."""
+    settings.prefetch(session, _KEYS)
     earliest, latest = datewindow.window(session)
     locked = _lock_date(session) if locked is _UNKNOWN else locked
     if locked is not None:
@@ -61,6 +64,7 @@ def check_date(session: Session, when: date, locked=_UNKNOWN) -> date:
 
 
 def max_amount(session: Session) -> Decimal:
+    settings.prefetch(session, _KEYS)
     return Decimal(settings.get(session, MAX_AMOUNT))
 
 
@@ -74,6 +78,7 @@ def check_amount(session: Session, amount: Decimal, ceiling: Decimal | None = No
 
 
 def check_quantity(session: Session, quantity: Decimal) -> Decimal:
+    settings.prefetch(session, _KEYS)
     ceiling = Decimal(settings.get(session, MAX_QUANTITY))
     if quantity > ceiling:
         raise OutOfRange(_l("The quantity %(qty)s is above the limit of %(limit)s.",
