@@ -205,3 +205,36 @@ def test_general_entry_form_refuses_a_far_date(fin, world, app):
     assert resp.status_code == 422
     assert 'id="date-error"' in resp.get_data(True)
     assert _count(app, Entry) == 0
+
+
+def test_a_date_in_a_locked_period_is_named_as_such_next_to_the_field(fin, world, app):
+    with app.extensions["qudao"].db.session() as s:
+        ledger.set_lock_date(s, TODAY - timedelta(days=10))
+    resp = fin.post_form("/finance/payments/new", {
+        "customer_id": world.customers["a"], "amount": "100.00",
+        "date": (TODAY - timedelta(days=20)).isoformat(), "method": "bank",
+        "allocation": "none"})
+    assert resp.status_code == 422
+    html = resp.get_data(True)
+    assert 'id="date-error"' in html and "账簿已关账至" in html
+    assert _count(app, Payment) == 0
+
+
+def test_a_rebate_claim_refuses_a_far_period_and_a_billion_units(world, db):
+    from plugins.finance.models import RebateClaim
+    from plugins.finance.services import rebates
+
+    user = world.user(db, "sales1")
+    with pytest.raises(ServiceError, match="outside the dates accepted"):
+        rebates.create_claim(db, world.customers["a"], "sales_subsidy",
+                             period_start=date(9999, 12, 1), period_end=FAR,
+                             lines=[{"product": "TV", "quantity": 1, "unit_amount": "10.00"}],
+                             user=user)
+    with pytest.raises(ServiceError, match="above the limit"):
+        rebates.create_claim(db, world.customers["a"], "sales_subsidy",
+                             period_start=TODAY.replace(day=1), period_end=TODAY,
+                             lines=[{"product": "TV", "quantity": "1000000000",
+                                     "unit_amount": "10.00"}], user=user)
+    db.rollback()
+    assert db.scalar(select(func.count(RebateClaim.id))) == 0
+    _nothing_posted(db)

@@ -17,7 +17,7 @@ from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exporte
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
 
-from ..services import limits
+from ..services import ledger, limits
 from ..services.money import round_money, to_money, to_quantity
 
 PAGE = 50
@@ -76,7 +76,13 @@ class FieldCheck:
             return None
 
     def date(self, name: str) -> date | None:
-        return self._run(name, lambda: limits.check_date(self.s, parse_day(self.form.get(name))))
+        def check():
+            when = parse_day(self.form.get(name))
+            locked = ledger.lock_date(self.s)
+            ledger.check_open(self.s, when, locked)  # the lock date's own message first
+            return limits.check_date(self.s, when, locked)
+
+        return self._run(name, check)
 
     def amount(self, name: str, *, blank_ok: bool = False) -> Decimal | None:
         raw = (self.form.get(name) or "").strip()
