@@ -69,6 +69,13 @@ def register_settings():
         SettingSpec("core.company_phone", "str", "", _l("Company phone")),
         SettingSpec("core.attachment_max_mb", "int", 10, _l("Largest upload (MB)"),
                     minimum=1, maximum=100),
+        # core.datewindow: the outer bounds of any business date and numbering year.
+        SettingSpec("core.date_years_back", "int", 10,
+                    _l("Earliest business date accepted (years before today)"),
+                    minimum=1, maximum=100),
+        SettingSpec("core.date_days_ahead", "int", 366,
+                    _l("Latest business date accepted (days after today)"),
+                    minimum=0, maximum=3660),
     ]
 
 

@@ -4,6 +4,9 @@ The counter row is bumped with a single ``UPDATE … RETURNING`` inside the
 caller's transaction: concurrent callers serialise on the row lock (SQLite:
 the database write lock), and a rolled-back document gives its number back,
 so numbers have no gaps.
+
+A year outside the business date window (``core.datewindow``) is refused
+before any row is touched: no sequence is ever opened for year 9999.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from datetime import date
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
+from .datewindow import check_year
 from .models import Sequence
 
 
@@ -27,6 +31,7 @@ def _insert_ignore(session: Session):
 
 
 def next_value(session: Session, key: str, year: int) -> int:
+    check_year(session, year)
     stmt = (
         update(Sequence)
         .where(Sequence.key == key, Sequence.year == year)
@@ -60,7 +65,7 @@ def next_numbers(session: Session, key: str, count: int, when: date | None = Non
     spec = ext.sequences.get(key)
     if spec is None:
         raise KeyError(f"no sequence declared with key {key!r}")
-    year = (when or date.today()).year
+    year = check_year(session, (when or date.today()).year)
     stmt = (
         update(Sequence)
         .where(Sequence.key == key, Sequence.year == year)

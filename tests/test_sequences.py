@@ -78,3 +78,25 @@ def test_concurrent_callers_get_every_number_exactly_once(app):
     assert sorted(committed) == [f"N/2026/{n:04}" for n in range(1, expected_commits + 1)]
     with db.session() as s:
         assert next_number(s, "qdtest.note", date(2026, 6, 1)) == f"N/2026/{expected_commits + 1:04}"
+
+
+def test_no_sequence_is_opened_for_a_year_outside_the_date_window(app):
+    """Issue 20: a payment dated 9999-12-31 opened year-9999 numbering."""
+    from sqlalchemy import func, select
+
+    from core.datewindow import DateOutOfRange
+    from core.models import Sequence
+    from core.sequences import next_numbers
+
+    db = app.extensions["qudao"].db
+    this_year = date.today().year
+    with db.session() as s:
+        with pytest.raises(DateOutOfRange, match="9999"):
+            next_number(s, "qdtest.note", date(9999, 12, 31))
+        with pytest.raises(DateOutOfRange):
+            next_value(s, "qdtest.note", this_year - 11)
+        with pytest.raises(DateOutOfRange):
+            next_numbers(s, "qdtest.note", 3, date(this_year + 2, 1, 1))
+        assert s.scalar(select(func.count()).select_from(Sequence)) == 0
+        assert next_value(s, "qdtest.note", this_year - 10) == 1
+        assert next_value(s, "qdtest.note", this_year + 1) == 1

@@ -30,10 +30,28 @@ def verify_cmd():
     with ext.db.session() as s:
         report = verify_chain(s)
     if report.ok:
+        _verify_dimensions(ext)
         click.echo(f"OK: hash chain intact, {report.checked} entries checked")
         return
     where = f" at entry {report.first_broken}" if report.first_broken else ""
     _fail(f"BROKEN{where}: {report.reason} ({report.checked} entries verified before it)")
+
+
+def _verify_dimensions(ext) -> None:
+    """Exit 1 naming each entry with a line on an account that needs a
+    customer (``chart.REQUIRED_DIMENSIONS``) but has none: the chain can be
+    intact while the trial balance and the aging disagree (issue 20)."""
+    from .services.ledger import missing_dimensions
+
+    limit = 100
+    with ext.db.session() as s:
+        missing = missing_dimensions(s, limit)
+    if not missing:
+        return
+    for number, code, dim in missing:
+        click.echo(f"BROKEN at entry {number}: a line on account {code} has no {dim}", err=True)
+    more = " (first 100 shown)" if len(missing) >= limit else ""
+    _fail(f"BROKEN: {len(missing)} finding(s){more} of lines without a required dimension")
 
 
 @finance_group.command("statements")

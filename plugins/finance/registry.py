@@ -1,6 +1,8 @@
 """What the plugin declares: permissions, settings, numbering, menus."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from core.i18n import _l
 from core.registry import MenuItem, Permission, SequenceSpec, SettingSpec
 
@@ -42,6 +44,15 @@ SETTINGS = (
                 _l("Rebates should be redeemed within (days of approval)"), minimum=1, maximum=365),
     SettingSpec("finance.statement_locale", "choice", "zh_CN", _l("Statement language"),
                 choices=(("zh_CN", "中文"), ("en", "English"))),
+    # services/limits.py: the sanity bounds of what reaches the books (issue 20).
+    SettingSpec("finance.post_days_ahead", "int", 31,
+                _l("Latest posting date accepted (days after today)"), minimum=0, maximum=366),
+    SettingSpec("finance.max_amount", "decimal", Decimal("1000000000.00"),
+                _l("Largest amount of one document or line"),
+                minimum=Decimal("0.01"), maximum=Decimal("9999999999999999.99")),
+    SettingSpec("finance.max_quantity", "decimal", Decimal("1000000"),
+                _l("Largest quantity of one invoice or rebate line"),
+                minimum=Decimal("0.001"), maximum=Decimal("999999999999999")),
 )
 
 #: Document numbers besides the journals.

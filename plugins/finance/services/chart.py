@@ -23,6 +23,16 @@ REBATE_EXPENSE = "660105"
 #: Accounts whose customer lines make up the customer's balance with us.
 CUSTOMER_ACCOUNTS = (RECEIVABLE, ADVANCES)
 
+#: The dimensions (``customer``, ``unit``, ``salesperson``: the line columns
+#: ``<name>_id``) every line on an account must carry.  Issue 20: a 1122 line
+#: without a customer put the trial balance out of step with the aging while
+#: ``verify`` said OK.  ``ledger.post_entry`` refuses such a line;
+#: ``ledger.missing_dimensions`` finds old ones.
+REQUIRED_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    RECEIVABLE: ("customer",),
+    ADVANCES: ("customer",),
+}
+
 CHART: tuple[tuple[str, str, str, str], ...] = (
     ("1001", "库存现金", "Cash on hand", ASSET),
     ("1002", "银行存款", "Bank deposits", ASSET),

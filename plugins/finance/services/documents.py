@@ -42,7 +42,7 @@ from ..models.documents import (
     REVERSED,
     SALE,
 )
-from . import chart, settings_of
+from . import chart, limits, settings_of
 from .allocations import (  # noqa: F401  (re-exported: the pages and tests use them here)
     _reversal_date,
     allocate,
@@ -57,7 +57,7 @@ from .allocations import (  # noqa: F401  (re-exported: the pages and tests use 
 )
 from .common import _customer, _dims, _require, _user_id  # noqa: F401
 from .ledger import LineSpec, atomic, lock_ledger, post_entry, reverse_entry
-from .money import ZERO, round_money, to_money
+from .money import ZERO, round_money, to_money, to_quantity
 
 #: Where the debit of a credit note goes, per kind.
 CREDIT_NOTE_ACCOUNTS = {
@@ -96,22 +96,22 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
     quantity.  Closes the credit commitment of ``source``; applies the
     customer's prepayments unless ``apply_prepayment`` is False."""
     cust = _customer(session, customer_id)
-    when = when or date.today()
+    when = limits.check_date(session, when or date.today())
     specs = [InvoiceLineSpec(**ln) if isinstance(ln, dict) else ln for ln in lines]
     if not specs:
         raise ServiceError(_l("An invoice needs at least one line."))
     inv_lines = []
+    ceiling = limits.max_amount(session)
     for s in specs:
         desc = (s.description or "").strip()
         if not desc:
             raise ServiceError(_l("Every invoice line needs a description."))
-        qty = Decimal(str(s.quantity))
-        if not qty.is_finite() or qty <= 0:
-            raise ServiceError(_l("Quantities must be positive."))
-        price = to_money(s.unit_price)
+        qty = limits.check_quantity(session, to_quantity(s.quantity))
+        price = limits.check_amount(session, to_money(s.unit_price), ceiling)
+        amount = limits.check_amount(session, round_money(qty * price), ceiling)
         inv_lines.append(InvoiceLine(description=desc[:255], quantity=qty, unit_price=price,
-                                     amount=round_money(qty * price)))
-    total = sum((ln.amount for ln in inv_lines), ZERO)
+                                     amount=amount))
+    total = limits.check_amount(session, sum((ln.amount for ln in inv_lines), ZERO), ceiling)
     if total <= 0:
         raise ServiceError(_l("The invoice total must be positive."))
     with atomic(session):
@@ -187,8 +187,8 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
     if method != OPENING_CREDIT:  # opening credits come from the import, with its own permission
         _require(session, user, "finance.post_payment")
     cust = _customer(session, customer_id)
-    amount = to_money(amount)
-    when = when or date.today()
+    amount = limits.check_amount(session, to_money(amount))
+    when = limits.check_date(session, when or date.today())
     if method not in PAYMENT_METHODS + (OPENING_CREDIT,):
         raise ServiceError(_l("Unknown payment method."))
     debit_acc = {BANK: chart.BANK, CASH: chart.CASH, OPENING_CREDIT: chart.OPENING_OFFSET}[method]
@@ -253,11 +253,11 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
     if kind == CN_REBATE and rebate_claim_id is None:
         # Seed 000 §四.5.D: no oral promises; only an approved claim is redeemed.
         raise ServiceError(_l("A rebate credit note redeems an approved rebate claim."))
-    amount = to_money(amount)
+    amount = limits.check_amount(session, to_money(amount))
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the credit note."))
-    when = when or date.today()
+    when = limits.check_date(session, when or date.today())
     inv = None
     if invoice_id:
         inv = session.get(Invoice, int(invoice_id))

@@ -27,8 +27,9 @@ from plugins.customers.api import Customer
 from ..models import Invoice, Payment
 from ..models.documents import OPENING, OPENING_CREDIT
 from .documents import post_invoice, record_payment
+from . import limits
 from .ledger import atomic, lock_date
-from .money import CENT
+from .money import money_str, to_money
 
 COLUMNS = (
     ("customer", ("客户编码", "customer code")),
@@ -90,10 +91,11 @@ def _date(value) -> date | None:
 def _amount(value) -> Decimal:
     if isinstance(value, float):
         value = repr(value)  # the shortest text that is this float: 1234.56, not 1234.5599…
-    d = Decimal(str(value).strip().replace(",", ""))
-    if not d.is_finite() or d != d.quantize(CENT):
-        raise InvalidOperation
-    return d.quantize(CENT)
+    try:
+        # The one amount parser: no exponent, NaN, -0 or third decimal (issue 20).
+        return to_money(value, allow_zero=True, allow_negative=True)
+    except ServiceError:
+        raise InvalidOperation from None
 
 
 def limits() -> spreadsheets.Limits:
@@ -141,6 +143,8 @@ def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[
     errors: list[tuple[int, str]] = []
     good: list[Row] = []
     locked = lock_date(session)
+    first, last = limits.date_window(session, locked)
+    ceiling = limits.max_amount(session)
     seen: set[tuple[int, str]] = set()
     codes = {str(v.get("customer") or "").strip() for _n, v in raw}
     by_code = {c.code: c for c in session.execute(
@@ -161,6 +165,10 @@ def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[
                 problems.append(_("the date is missing"))
             elif locked is not None and d <= locked:
                 problems.append(_("the date %(d)s is in a locked period", d=d.isoformat()))
+            elif not first <= d <= last:
+                problems.append(_("the date %(d)s is outside the dates the books accept "
+                                  "(%(first)s to %(last)s)", d=d.isoformat(),
+                                  first=first.isoformat(), last=last.isoformat()))
         except ValueError:
             d = None
             problems.append(_("the date is not a date (YYYY-MM-DD)"))
@@ -173,6 +181,9 @@ def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[
             amount = _amount(v.get("amount"))
             if amount == 0:
                 problems.append(_("the amount is zero"))
+            elif abs(amount) > ceiling:
+                problems.append(_("the amount %(amount)s is above the limit of %(limit)s",
+                                  amount=money_str(amount), limit=money_str(ceiling)))
         except (InvalidOperation, ValueError):
             amount = None
             problems.append(_("the amount is not a number with at most two decimals"))

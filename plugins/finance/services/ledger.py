@@ -4,6 +4,8 @@
 - debits = credits to the cent, at least two lines, no float;
 - gapless numbers per journal and year (``core.sequences``, same transaction);
 - nothing dated on or before the lock date; the lock date only moves forward;
+- dates inside the window and amounts under the ceiling (``limits``), lines
+  on accounts that need a customer (``chart.REQUIRED_DIMENSIONS``) carry one;
 - every entry extends a SHA-256 chain: hash = sha256(previous hash + the
   entry's canonical content), verified by ``verify_chain``;
 - posted rows never change (triggers), corrections are reversals that point
@@ -32,7 +34,7 @@ from core.sequences import next_number
 from core.services import ServiceError
 
 from ..models import Account, Balance, Entry, LedgerState, Line
-from . import chart
+from . import chart, limits
 from .money import ZERO, money_str, mround, msum, to_money
 
 GENESIS = "0" * 64
@@ -153,7 +155,8 @@ def entry_hash(prev_hash: str, entry: Entry, lines: Iterable[Line]) -> str:
 
 
 # -- posting ---------------------------------------------------------------
-def _check_lines(session: Session, specs: list[LineSpec]) -> tuple[list[tuple], Decimal]:
+def _check_lines(session: Session, specs: list[LineSpec],
+                 ceiling: Decimal | None) -> tuple[list[tuple], Decimal]:
     if len(specs) < 2:
         raise ServiceError(_l("An entry needs at least two lines."))
     accounts = chart.accounts_by_code(session, {s.account for s in specs})
@@ -169,13 +172,34 @@ def _check_lines(session: Session, specs: list[LineSpec]) -> tuple[list[tuple], 
         c = to_money(s.credit or ZERO, allow_zero=True)
         if (d == 0) == (c == 0):
             raise ServiceError(_l("Each line has either a debit or a credit."))
+        if ceiling is not None:
+            limits.check_amount(session, d or c, ceiling)
         out.append((s, acc_id, d, c))
         debit += d
         credit += c
     if debit != credit:
         raise ServiceError(_l("Debits (%(d)s) and credits (%(c)s) differ.",
                               d=money_str(debit), c=money_str(credit)))
+    if ceiling is not None:
+        limits.check_amount(session, debit, ceiling)
     return out, debit
+
+
+DIMENSION_LABELS = {"customer": _l("a customer"), "unit": _l("an org unit"),
+                    "salesperson": _l("a salesperson")}
+
+
+def _check_dimensions(specs: list[LineSpec], unit_id: int | None,
+                      salesperson_id: int | None) -> None:
+    """Refuse a line on an account of ``chart.REQUIRED_DIMENSIONS`` without
+    the dimension (unit and salesperson fall back to the entry's, as posted)."""
+    fallback = {"unit": unit_id, "salesperson": salesperson_id}
+    for s in specs:
+        for dim in chart.REQUIRED_DIMENSIONS.get(s.account, ()):
+            value = getattr(s, f"{dim}_id")
+            if value is None and fallback.get(dim) is None:
+                raise ServiceError(_l("Account %(code)s needs %(dimension)s on every line.",
+                                      code=s.account, dimension=DIMENSION_LABELS[dim]))
 
 
 def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec], *,
@@ -186,7 +210,11 @@ def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec]
     return it.  Runs in a savepoint: a refusal leaves nothing behind."""
     if not isinstance(when, date) or isinstance(when, datetime):
         raise TypeError("when must be a date")
-    checked, total = _check_lines(session, lines)
+    # A reversal undoes what is already in the books: a ceiling lowered
+    # since then must not keep a mistake there.
+    ceiling = None if reversal_of_id is not None else limits.max_amount(session)
+    checked, total = _check_lines(session, lines, ceiling)
+    _check_dimensions(lines, unit_id, salesperson_id)
     with atomic(session):
         jrn_id = chart.journal_id(session, journal)
         # Reserve the next chain position; this UPDATE is also the ledger lock.
@@ -195,6 +223,7 @@ def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec]
             chart.ensure_setup(session)
             state = _state_update(session, chain_seq=LedgerState.chain_seq + 1)
         check_open(session, when, state.lock_date)
+        limits.check_date(session, when, state.lock_date)
         number = next_number(session, f"finance.{journal}", when)
         seq = int(number.rsplit("/", 1)[1])
         entry = Entry(
@@ -301,6 +330,26 @@ def verify_chain(session: Session, batch: int = 500) -> ChainReport:
             "the running totals of account %(code)s for customer %(customer)s do not match "
             "its lines", code=drift[0], customer=drift[1])))
     return ChainReport(True, checked)
+
+
+def missing_dimensions(session: Session, limit: int = 100) -> list[tuple[str, str, str]]:
+    """Posted lines on accounts of ``chart.REQUIRED_DIMENSIONS`` without the
+    dimension, as (entry number, account code, dimension), at most ``limit``:
+    such a line is in the trial balance but in no customer's ledger or aging."""
+    out: list[tuple[str, str, str]] = []
+    for code, dims in sorted(chart.REQUIRED_DIMENSIONS.items()):
+        for dim in dims:
+            column = getattr(Line, f"{dim}_id")
+            rows = session.execute(
+                select(Entry.number).join(Line, Line.entry_id == Entry.id)
+                .join(Account, Account.id == Line.account_id)
+                .where(Account.code == code, column.is_(None))
+                .group_by(Entry.number, Entry.chain_seq).order_by(Entry.chain_seq)
+                .limit(limit - len(out))).scalars()
+            out += [(number, code, dim) for number in rows]
+            if len(out) >= limit:
+                return out
+    return out
 
 
 def balance_drift(session: Session) -> tuple[str, int] | None:

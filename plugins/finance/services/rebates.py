@@ -19,7 +19,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import access, attachments, events
+from core import access, attachments, datewindow, events
 from core.db import utcnow
 from core.i18n import _l
 from core.models import Attachment
@@ -38,33 +38,38 @@ from ..models.rebates import (
     REJECTED,
     SUBMITTED,
 )
-from . import chart, settings_of
+from . import chart, limits, settings_of
 from .documents import _customer, _dims, _user_id, post_credit_note
 from .ledger import LineSpec, atomic, post_entry
-from .money import ZERO, round_money, to_money
+from .money import ZERO, round_money, to_money, to_quantity
 
 RES_TABLE = "finance_rebate_claim"
 EVIDENCE = "evidence"
 
 
-def _lines(lines: Iterable[dict]) -> list[RebateLine]:
+def _lines(session: Session, lines: Iterable[dict]) -> list[RebateLine]:
     out = []
+    ceiling = limits.max_amount(session)
     for ln in lines:
         product = str(ln.get("product") or "").strip()
         if not product:
             raise ServiceError(_l("Every basis line names a product."))
-        try:
-            qty = Decimal(str(ln.get("quantity")).strip())
-        except Exception:  # noqa: BLE001 - any unparsable quantity
-            raise ServiceError(_l("Quantities must be positive.")) from None
-        if not qty.is_finite() or qty <= 0:
-            raise ServiceError(_l("Quantities must be positive."))
-        unit = to_money(ln.get("unit_amount"))
+        qty = limits.check_quantity(session, to_quantity(ln.get("quantity")))
+        unit = limits.check_amount(session, to_money(ln.get("unit_amount")), ceiling)
         out.append(RebateLine(product=product[:120], quantity=qty, unit_amount=unit,
-                              amount=round_money(qty * unit)))
+                              amount=limits.check_amount(session, round_money(qty * unit),
+                                                         ceiling)))
     if not out:
         raise ServiceError(_l("A claim needs at least one basis line (products and quantities)."))
+    limits.check_amount(session, sum((r.amount for r in out), ZERO), ceiling)
     return out
+
+
+def _period(session: Session, period_start: date, period_end: date) -> None:
+    if period_end < period_start:
+        raise ServiceError(_l("The period ends before it starts."))
+    datewindow.check(session, period_start)
+    datewindow.check(session, period_end)
 
 
 def create_claim(session: Session, customer_id: int, kind: str, *, period_start: date,
@@ -73,9 +78,8 @@ def create_claim(session: Session, customer_id: int, kind: str, *, period_start:
     _customer(session, customer_id)
     if kind not in REBATE_KINDS:
         raise ServiceError(_l("A rebate is either a sales subsidy or a price-drop compensation."))
-    if period_end < period_start:
-        raise ServiceError(_l("The period ends before it starts."))
-    rows = _lines(lines)
+    _period(session, period_start, period_end)
+    rows = _lines(session, lines)
     claim = RebateClaim(number=next_number(session, "finance.rebate_claim", period_end),
                         customer_id=customer_id, kind=kind, period_start=period_start,
                         period_end=period_end, note=(note or "").strip(), source=source,
@@ -92,9 +96,8 @@ def update_claim(session: Session, claim: RebateClaim, *, kind: str, period_star
         raise ServiceError(_l("Only a draft claim can be changed."))
     if kind not in REBATE_KINDS:
         raise ServiceError(_l("A rebate is either a sales subsidy or a price-drop compensation."))
-    if period_end < period_start:
-        raise ServiceError(_l("The period ends before it starts."))
-    rows = _lines(lines)
+    _period(session, period_start, period_end)
+    rows = _lines(session, lines)
     claim.kind, claim.period_start, claim.period_end = kind, period_start, period_end
     claim.note = (note or "").strip()
     claim.lines = rows

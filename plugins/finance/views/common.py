@@ -3,7 +3,7 @@ or roll back and show the message), scoped customer look-ups, parsing."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import abort, request
 from flask_login import current_user
@@ -12,10 +12,14 @@ from sqlalchemy import select
 from core.access import VIEW
 from core.dates import parse_day
 from core.inputs import bounded_int
+from core.services import ServiceError
 from core.web import db_session, get_or_404
 from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
+
+from ..services import ledger, limits
+from ..services.money import round_money, to_money, to_quantity
 
 PAGE = 50
 
@@ -54,11 +58,49 @@ def int_arg(name: str) -> int | None:
         return None
 
 
-def amount_or_none(value) -> Decimal | None:
-    try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
+class FieldCheck:
+    """Form-level checks, so a refusal stands next to its field (issue 20):
+    each method parses one field with the services' own parser and limits
+    and records the message under the field's name.  The services check
+    again; this is for the person typing."""
+
+    def __init__(self, form):
+        self.form = form
+        self.errors: dict[str, str] = {}
+        self.s = db_session()
+
+    def _run(self, name: str, fn):
+        try:
+            return fn()
+        except ServiceError as e:
+            self.errors.setdefault(name, str(e))
+            return None
+
+    def date(self, name: str) -> date | None:
+        def check():
+            when = parse_day(self.form.get(name))
+            locked = ledger.lock_date(self.s)
+            ledger.check_open(self.s, when, locked)  # the lock date's own message first
+            return limits.check_date(self.s, when, locked)
+
+        return self._run(name, check)
+
+    def amount(self, name: str, *, blank_ok: bool = False) -> Decimal | None:
+        raw = (self.form.get(name) or "").strip()
+        if blank_ok and not raw:
+            return None
+        return self._run(name, lambda: limits.check_amount(self.s, to_money(raw)))
+
+    def quantity(self, name: str, default: str = "1") -> Decimal | None:
+        raw = (self.form.get(name) or "").strip() or default
+        return self._run(name, lambda: limits.check_quantity(self.s, to_quantity(raw)))
+
+    def line_amount(self, name: str, qty: Decimal | None, price: Decimal | None) -> None:
+        if qty is not None and price is not None:
+            self._run(name, lambda: limits.check_amount(self.s, round_money(qty * price)))
+
+    def __bool__(self) -> bool:
+        return not self.errors
 
 
 def paged(stmt, page: int):
@@ -68,4 +110,4 @@ def paged(stmt, page: int):
 
 __all__ = ["run", "back", "customer_or_404", "customer_choices", "visible_customer_ids",
            "parse_day", "optional_day", "page_arg", "int_arg", "paged", "PAGE", "select",
-           "current_user"]
+           "current_user", "FieldCheck"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from ..services import documents as docs
 from ..services.money import mround
 from . import bp
 from .common import (
+    FieldCheck,
     back,
     customer_choices,
     customer_or_404,
@@ -64,14 +65,22 @@ def invoice_new():
     if request.method == "POST":
         f = request.form
         c = customer_or_404(f.get("customer_id"))
+        check = FieldCheck(f)
+        check.date("date")
         lines = []
         for i in range(LINE_ROWS):
             desc = (f.get(f"desc_{i}") or "").strip()
             price = (f.get(f"price_{i}") or "").strip()
             if not desc and not price:
                 continue
+            check.line_amount(f"price_{i}", check.quantity(f"qty_{i}"), check.amount(f"price_{i}"))
             lines.append({"description": desc, "unit_price": price or "0",
                           "quantity": (f.get(f"qty_{i}") or "1").strip() or "1"})
+        if not check:
+            flash(_("Nothing was posted: correct the marked fields."), "error")
+            return render_template("finance/invoice_new.html", customers=customer_choices(),
+                                   customer_id=c.id, rows=range(LINE_ROWS), today=date.today(),
+                                   form=f, errors=check.errors), 422
 
         def post(s):
             return docs.post_invoice(s, c.id, lines, when=parse_day(f.get("date")),
@@ -84,7 +93,7 @@ def invoice_new():
         return back("finance.invoice_new", customer_id=c.id)
     return render_template("finance/invoice_new.html", customers=customer_choices(),
                            customer_id=int_arg("customer_id"), rows=range(LINE_ROWS),
-                           today=date.today())
+                           today=date.today(), form={}, errors={})
 
 
 @bp.route("/invoices/<int:invoice_id>")
@@ -139,13 +148,20 @@ def credit_note_new():
             invoice_id = db_session().scalar(select(Invoice.id).where(
                 Invoice.number == f["invoice_number"].strip(), Invoice.customer_id == c.id))
             if invoice_id is None:
-                from flask import flash
-
                 flash(_("No invoice %(number)s for this customer.",
                         number=f["invoice_number"].strip()), "error")
                 return back("finance.credit_note_new", customer_id=c.id)
         if f.get("kind") not in kinds:
             abort(400)
+        check = FieldCheck(f)
+        check.amount("amount")
+        check.date("date")
+        if not check:
+            flash(_("Nothing was posted: correct the marked fields."), "error")
+            return render_template("finance/credit_note_new.html", customers=customer_choices(),
+                                   customer_id=c.id, kinds=kinds, today=date.today(),
+                                   invoice_number=f.get("invoice_number", ""), form=f,
+                                   errors=check.errors), 422
         cn, ok = run(docs.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
                      reason=f.get("reason", ""), when=parse_day(f.get("date")),
                      invoice_id=invoice_id, user=current_user)
@@ -154,7 +170,7 @@ def credit_note_new():
         return back("finance.credit_note_new", customer_id=c.id)
     return render_template("finance/credit_note_new.html", customers=customer_choices(),
                            customer_id=int_arg("customer_id"), kinds=kinds, today=date.today(),
-                           invoice_number=request.args.get("invoice", ""))
+                           invoice_number=request.args.get("invoice", ""), form={}, errors={})
 
 
 @bp.route("/credit-notes/<int:credit_note_id>")

@@ -18,7 +18,7 @@ from ..models import Account, Entry, Journal
 from ..models.ledger import ACCOUNT_KINDS
 from ..services import chart, ledger as svc
 from . import bp
-from .common import back, customer_choices, page_arg, paged, parse_day, run
+from .common import FieldCheck, back, customer_choices, page_arg, paged, parse_day, run
 
 LINE_ROWS = 6
 CODE_RE = re.compile(r"^\d{4,10}$")
@@ -57,6 +57,8 @@ def entry_new():
     s = db_session()
     if request.method == "POST":
         f = request.form
+        check = FieldCheck(f)
+        check.date("date")
         lines = []
         for i in range(LINE_ROWS):
             code = (f.get(f"account_{i}") or "").strip()
@@ -64,6 +66,14 @@ def entry_new():
             credit = (f.get(f"credit_{i}") or "").strip()
             if not (code or debit or credit):
                 continue
+            check.amount(f"debit_{i}", blank_ok=True)
+            check.amount(f"credit_{i}", blank_ok=True)
+            # The one dimension this form sets; the posting service checks all of them.
+            if "customer" in chart.REQUIRED_DIMENSIONS.get(code, ()) \
+                    and not f.get(f"customer_{i}", type=int):
+                check.errors[f"customer_{i}"] = _(
+                    "Account %(code)s needs %(dimension)s on every line.", code=code,
+                    dimension=svc.DIMENSION_LABELS["customer"])
             cid = f.get(f"customer_{i}", type=int) or None
             if cid is not None:
                 from .common import customer_or_404
@@ -71,6 +81,11 @@ def entry_new():
                 customer_or_404(cid)
             lines.append(svc.LineSpec(code, debit=debit or "0", credit=credit or "0",
                                       customer_id=cid, memo=f.get(f"memo_{i}", "")))
+        if not check:
+            flash(_("Nothing was posted: correct the marked fields."), "error")
+            return render_template("finance/entry_new.html", accounts=_accounts(s),
+                                   customers=customer_choices(), rows=range(LINE_ROWS), form=f,
+                                   today=date.today(), errors=check.errors), 422
         unit = current_user.org_unit_id
         e, ok = run(lambda s_: svc.post_entry(s_, "GEN", parse_day(f.get("date")), lines,
                                               memo=f.get("memo", ""), user_id=current_user.id,
@@ -79,10 +94,10 @@ def entry_new():
             return back("finance.entry", entry_id=e.id)
         return render_template("finance/entry_new.html", accounts=_accounts(s),
                                customers=customer_choices(), rows=range(LINE_ROWS), form=f,
-                               today=date.today()), 422
+                               today=date.today(), errors={}), 422
     return render_template("finance/entry_new.html", accounts=_accounts(s),
                            customers=customer_choices(), rows=range(LINE_ROWS), form={},
-                           today=date.today())
+                           today=date.today(), errors={})
 
 
 def _accounts(s):

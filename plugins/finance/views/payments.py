@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,17 @@ from ..models import Allocation, CreditNote, Invoice, Payment
 from ..models.documents import PAYMENT_METHODS, POSTED
 from ..services import documents as docs
 from . import bp
-from .common import back, customer_choices, customer_or_404, int_arg, page_arg, paged, parse_day, run
+from .common import (
+    FieldCheck,
+    back,
+    customer_choices,
+    customer_or_404,
+    int_arg,
+    page_arg,
+    paged,
+    parse_day,
+    run,
+)
 
 
 @bp.route("/payments")
@@ -40,6 +50,18 @@ def payment_new():
     if request.method == "POST":
         f = request.form
         c = customer_or_404(f.get("customer_id"))
+        check = FieldCheck(f)
+        check.amount("amount")
+        check.date("date")
+        for k in f:
+            if k.startswith("alloc_"):
+                check.amount(k, blank_ok=True)
+        if not check:
+            flash(_("Nothing was recorded: correct the marked fields."), "error")
+            return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
+                                   open_invoices=docs.open_invoices(s, c.id),
+                                   methods=PAYMENT_METHODS, today=date.today(), form=f,
+                                   errors=check.errors), 422
         mode = f.get("allocation") or "none"
         allocations = None
         if mode == "auto":
@@ -59,7 +81,7 @@ def payment_new():
     c = customer_or_404(cid) if cid else None
     return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
                            open_invoices=docs.open_invoices(s, c.id) if c else [],
-                           methods=PAYMENT_METHODS, today=date.today())
+                           methods=PAYMENT_METHODS, today=date.today(), form={}, errors={})
 
 
 @bp.route("/payments/<int:payment_id>")
