@@ -98,7 +98,7 @@ def _amount(value) -> Decimal:
         raise InvalidOperation from None
 
 
-def limits() -> spreadsheets.Limits:
+def file_limits() -> spreadsheets.Limits:
     """``core.spreadsheets`` limits with this import's row limit."""
     return spreadsheets.Limits().with_rows(MAX_ROWS)
 
@@ -106,7 +106,7 @@ def limits() -> spreadsheets.Limits:
 def read(stream: BinaryIO) -> list[tuple[int, dict]]:
     """The rows of the workbook, checked (content, size, unpacked size)
     before it is parsed and streamed (``core.spreadsheets.Rows``)."""
-    source = spreadsheets.Rows(stream, "import.xlsx", limits())
+    source = spreadsheets.Rows(stream, "import.xlsx", file_limits())
     if source.kind != "xlsx":
         raise ServiceError(_l("The file is not an Excel workbook (.xlsx)."))
     rows = iter(source)
@@ -263,7 +263,7 @@ def start_opening_import(session: Session, stream: BinaryIO, user):
                       label=str(_l("Opening balances × %(n)s", n=len(raw))))
     folder = jobs.job_dir(session.info["ext"].config, job.id)
     folder.mkdir(parents=True, exist_ok=True)
-    spreadsheets.spool(stream, folder / "upload.xlsx", limits())
+    spreadsheets.spool(stream, folder / "upload.xlsx", file_limits())
     return job
 
 

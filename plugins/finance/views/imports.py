@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _limits() -> dict:
-    return {"limits": svc.limits(), "background": spreadsheets.IMPORT_BACKGROUND_ROWS}
+    return {"limits": svc.file_limits(), "background": spreadsheets.IMPORT_BACKGROUND_ROWS}
 
 
 @bp.route("/opening-balances", methods=["GET", "POST"])
@@ -30,7 +30,7 @@ def opening_import():
         abort(400)
     s = db_session()
     try:
-        with spreadsheets.spooled(upload.stream, svc.limits()) as fh:
+        with spreadsheets.spooled(upload.stream, svc.file_limits()) as fh:
             job = svc.start_opening_import(s, fh, current_user)
             if job is not None:  # a big file: posted in the background
                 s.commit()
