@@ -3,12 +3,10 @@ checks the state it relies on under the record's lock, so exactly one of two
 conflicting actions goes through, the other is refused with a message, and
 an order never disagrees with its invoice — on SQLite and on PostgreSQL.
 
-Each thread has its own app context and session and loads the record after
-the barrier, as two browser requests do."""
+Each action runs in its own thread, app context and session and loads the
+record after the common start (the ``race`` fixture), as two requests do."""
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -20,25 +18,6 @@ from plugins.dealers.services import samples as samples_svc
 from plugins.finance import api as finance
 
 ROUNDS = 3
-
-
-def race(app, *works):
-    """Run ``works`` at once, each in its own thread, app context and session;
-    returns what each returned, or the ``ServiceError`` it raised."""
-    db = app.extensions["qudao"].db
-    barrier = threading.Barrier(len(works), timeout=60)
-
-    def go(work):
-        with app.app_context():
-            barrier.wait()
-            try:
-                with db.session() as s:
-                    return work(s)
-            except ServiceError as e:
-                return e
-
-    with ThreadPoolExecutor(len(works)) as pool:
-        return list(pool.map(go, works))
 
 
 def refused(result, text: str) -> bool:
@@ -58,7 +37,7 @@ def _invoiced(s, oid) -> Decimal | None:
     return info["amount"] if info else None
 
 
-def test_a_line_added_while_the_order_is_confirmed_is_on_the_invoice_or_refused(world, app):
+def test_a_line_added_while_the_order_is_confirmed_is_on_the_invoice_or_refused(world, race):
     world.prepay("a", "100000")
     for _ in range(ROUNDS):
         oid = _draft(world)
@@ -70,7 +49,7 @@ def test_a_line_added_while_the_order_is_confirmed_is_on_the_invoice_or_refused(
             svc.add_line(s, s.get(DealerOrder, oid), world.product(s, "tv65"), 1, "0")
             return "added"
 
-        confirmed, added = race(app, confirm, add)
+        confirmed, added = race(confirm, add)
         assert confirmed == "confirmed"
         assert added == "added" or refused(added, "no longer a draft"), added
         with world.db.session() as s:
@@ -80,7 +59,7 @@ def test_a_line_added_while_the_order_is_confirmed_is_on_the_invoice_or_refused(
             assert o.total == lines_total == _invoiced(s, oid)
 
 
-def test_a_line_removed_while_the_order_is_confirmed_is_off_the_invoice_or_refused(world, app):
+def test_a_line_removed_while_the_order_is_confirmed_is_off_the_invoice_or_refused(world, race):
     world.prepay("a", "100000")
     for _ in range(ROUNDS):
         oid = _draft(world, qty=2)
@@ -95,7 +74,7 @@ def test_a_line_removed_while_the_order_is_confirmed_is_off_the_invoice_or_refus
             svc.remove_line(s, o, o.lines[-1])
             return "removed"
 
-        confirmed, removed = race(app, confirm, remove)
+        confirmed, removed = race(confirm, remove)
         assert confirmed == "confirmed", confirmed
         assert removed == "removed" or refused(removed, "no longer a draft"), removed
         with world.db.session() as s:
@@ -104,7 +83,7 @@ def test_a_line_removed_while_the_order_is_confirmed_is_off_the_invoice_or_refus
             assert o.total == sum((ln.amount for ln in o.lines), Decimal("0")) == _invoiced(s, oid)
 
 
-def test_confirm_and_cancel_at_once_one_wins(world, app):
+def test_confirm_and_cancel_at_once_one_wins(world, race):
     world.prepay("a", "100000")
     for _ in range(ROUNDS):
         oid = _draft(world)
@@ -116,7 +95,7 @@ def test_confirm_and_cancel_at_once_one_wins(world, app):
             svc.cancel_order(s, s.get(DealerOrder, oid), "客户撤单")
             return "cancelled"
 
-        results = race(app, confirm, cancel)
+        results = race(confirm, cancel)
         wins = [r for r in results if not isinstance(r, ServiceError)]
         assert len(wins) == 1, results
         assert any(refused(r, "no longer a draft") for r in results), results
@@ -135,14 +114,14 @@ def test_confirm_and_cancel_at_once_one_wins(world, app):
     assert world.balance("a") == billed - Decimal("100000")
 
 
-def test_confirming_twice_at_once_posts_one_invoice(world, app):
+def test_confirming_twice_at_once_posts_one_invoice(world, race):
     world.prepay("a", "100000")
     oid = _draft(world)
 
     def confirm(s):
         return svc.confirm_order(s, s.get(DealerOrder, oid), world.user(s, "sales1")).state
 
-    results = race(app, confirm, confirm)
+    results = race(confirm, confirm)
     assert sorted(map(str, results)).count("confirmed") == 1, results
     assert any(refused(r, "no longer a draft") for r in results), results
     assert world.balance("a") == Decimal("3200.00") - Decimal("100000")
@@ -157,7 +136,7 @@ def _sample(world) -> int:
                                            placed_on=date.today() - timedelta(days=30)).id
 
 
-def test_a_sample_sold_twice_at_once_is_sold_and_invoiced_once(world, app):
+def test_a_sample_sold_twice_at_once_is_sold_and_invoiced_once(world, race):
     world.prepay("a", "10000")
     sid = _sample(world)
 
@@ -165,13 +144,13 @@ def test_a_sample_sold_twice_at_once_is_sold_and_invoiced_once(world, app):
         return samples_svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"),
                                        price="2599.00").invoice_number
 
-    results = race(app, sell, sell)
+    results = race(sell, sell)
     assert len([r for r in results if not isinstance(r, ServiceError)]) == 1, results
     assert any(refused(r, "no longer on the register") for r in results), results
     assert world.balance("a") == Decimal("2599.00") - Decimal("10000")
 
 
-def test_a_sample_sold_while_withdrawn_one_wins(world, app):
+def test_a_sample_sold_while_withdrawn_one_wins(world, race):
     world.prepay("a", "10000")
     sid = _sample(world)
 
@@ -183,7 +162,7 @@ def test_a_sample_sold_while_withdrawn_one_wins(world, app):
         samples_svc.withdraw_sample(s, s.get(SampleUnit, sid), reason="退回仓库")
         return "withdrawn"
 
-    results = race(app, sell, withdraw)
+    results = race(sell, withdraw)
     wins = [r for r in results if not isinstance(r, ServiceError)]
     assert len(wins) == 1 and any(refused(r, "no longer on the register") for r in results), results
     with world.db.session() as s:
