@@ -28,6 +28,7 @@ from core.db import utcnow
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock
+from plugins.customers.api import Customer
 
 from ..models import Account, Entry, Journal, Line, Statement, StatementDispute
 from ..models.statements import CLOSED, CONFIRMED, DISPUTED, OPEN, PENDING, RESOLVED
@@ -143,6 +144,9 @@ def issue(session: Session, customer_id: int, period: str, *, user=None,
         raise ServiceError(_l("A month can be stated once it has ended."))
     if data is None:
         data = statement_data(session, customer_id, period)
+    # The customer's row, locked: two people issuing the same month at once
+    # write one statement (the second refreshes it) instead of colliding.
+    lock(session, Customer, customer_id)
     st = session.execute(select(Statement).where(
         Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
     if st is not None:  # an answer recorded meanwhile keeps the totals it answered

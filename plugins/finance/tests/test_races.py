@@ -110,3 +110,24 @@ def test_one_budget_line_set_twice_at_once_stays_one_line(world, race):
     with world.db.session() as s:
         rows = s.scalars(select(Budget).where(Budget.org_unit_id == world.office_id)).all()
         assert len(rows) == 1 and rows[0].amount in (Decimal("50000.00"), Decimal("60000.00"))
+
+
+def test_one_month_issued_twice_at_once_gives_one_statement(world, race):
+    from plugins.finance.models import Statement
+    from plugins.finance.services import statements as st_svc
+
+    last_month = TODAY.replace(day=1) - timedelta(days=1)
+    period = st_svc.period_of(last_month)
+    cid = world.customers["a"]
+    with world.db.session() as s:
+        docs.post_invoice(s, cid, [{"description": "冰箱", "unit_price": "880.00"}],
+                          when=last_month.replace(day=5))
+
+    def issue(s):
+        return st_svc.issue(s, cid, period, user=world.user(s, "finance")).number
+
+    first, second = race(issue, issue)
+    assert first == second, (first, second)
+    with world.db.session() as s:
+        rows = s.scalars(select(Statement).where(Statement.customer_id == cid)).all()
+        assert [(r.number, r.closing) for r in rows] == [(first, Decimal("880.00"))]
