@@ -6,7 +6,7 @@ from views, the CLI, jobs and tests alike.  Callers commit.
 from __future__ import annotations
 
 import secrets
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
@@ -32,8 +32,6 @@ from .security import hash_password
 class ServiceError(ValueError):
     """A refused action; the message is shown to the user as is."""
 
-
-T = TypeVar("T")
 
 # FOR NO KEY UPDATE on PostgreSQL: two state changes of one row queue up,
 # while inserting a child row (an order line, an allocation), whose foreign
