@@ -269,3 +269,34 @@ def make_org(app):
         return unit
 
     return make
+
+
+@pytest.fixture
+def race(app):
+    """race(work, work, …) runs each ``work(session)`` at the same moment in
+    its own thread, app context and session (committed when it returns),
+    as concurrent requests do; returns what each returned, or the
+    ``ServiceError`` it raised.  Load records inside ``work``, after the start."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.services import ServiceError
+
+    db = app.extensions["qudao"].db
+
+    def run(*works):
+        barrier = threading.Barrier(len(works), timeout=60)
+
+        def go(work):
+            with app.app_context():
+                barrier.wait()
+                try:
+                    with db.session() as s:
+                        return work(s)
+                except ServiceError as e:
+                    return e
+
+        with ThreadPoolExecutor(len(works)) as pool:
+            return list(pool.map(go, works))
+
+    return run

@@ -6,7 +6,9 @@ from views, the CLI, jobs and tests alike.  Callers commit.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,51 @@ from .security import hash_password
 
 class ServiceError(ValueError):
     """A refused action; the message is shown to the user as is."""
+
+
+# FOR NO KEY UPDATE on PostgreSQL: two state changes of one row queue up,
+# while inserting a child row (an order line, an allocation), whose foreign
+# key takes KEY SHARE on the parent, does not wait — a ledger posting that
+# references a locked invoice cannot deadlock with that invoice's reversal.
+# ``of`` names the record's own table: joined eager loads are outer joins,
+# which PostgreSQL does not lock.
+def _row_lock(model) -> dict:
+    return {"key_share": True, "of": model}
+
+
+def lock(session: Session, record: Any, ident: Any = None) -> Any:
+    """Lock one record for the rest of the transaction and return it fresh.
+
+    Every state-changing service starts with ``obj = lock(session, obj)``
+    (or ``lock(session, Model, id)``, which returns None for an unknown id)
+    and checks the state it relies on only afterwards.  PostgreSQL: SELECT …
+    FOR NO KEY UPDATE, so a second writer of the row waits here until the
+    first commits and then reads what it committed.  SQLite ignores the
+    clause but writes are serialised by BEGIN IMMEDIATE (core.db); reading
+    the row again here means the check sees this write transaction's data,
+    not an object loaded in an earlier one.  Pending changes are flushed
+    first; loaded relationships are read again on next access."""
+    if isinstance(record, type):
+        return session.get(record, ident, with_for_update=_row_lock(record),
+                           populate_existing=True)
+    state = sa_inspect(record)
+    if state.key is None:  # not yet in the database: nobody else can see it
+        return record
+    if state.session_id != session.hash_key:  # loaded by another session
+        return session.get(type(record), state.identity, with_for_update=_row_lock(type(record)),
+                           populate_existing=True)
+    session.flush()
+    session.refresh(record, with_for_update=_row_lock(type(record)))
+    return record
+
+
+def lock_rows(session: Session, stmt) -> list:
+    """The rows of ``stmt`` (a ``select(Model)``), locked and fresh, in id
+    order so that two transactions locking overlapping sets cannot deadlock."""
+    entity = stmt.column_descriptions[0]["entity"]
+    return list(session.execute(
+        stmt.order_by(None).order_by(entity.id).with_for_update(**_row_lock(entity))
+        .execution_options(populate_existing=True)).scalars())
 
 
 DEFAULT_ROLES = (

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import audit, settings
 from core.i18n import _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from .models import Customer, Evaluation
 
@@ -80,6 +80,7 @@ def evaluate(session: Session, customer: Customer, period: str, scores: dict[str
         raise ServiceError(_l("Give the evaluation period, e.g. 2026-Q1."))
     score = weighted_score(session, clean)
     action = action_for(session, score)
+    lock(session, customer)  # one evaluation per period, however many record it at once
     ev = session.scalars(select(Evaluation).where(Evaluation.customer_id == customer.id,
                                                   Evaluation.period == period)).first()
     if ev is None:

@@ -31,7 +31,7 @@ from core import audit, settings
 from core.access import hooks_for
 from core.db import utcnow
 from core.i18n import _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from .models import ACTIVE, GRADES, SUSPENDED, Customer
 
@@ -141,6 +141,7 @@ def override(session: Session, customer: Customer, grade: str | None, reason: st
         raise ServiceError(_l("Give a reason for the manual grade."))
     if grade is not None and grade not in GRADES:
         raise ServiceError(_l("Unknown grade: %(grade)s", grade=grade))
+    customer = lock(session, customer)
     audit.set_reason(session, reason)
     customer.grade_override = grade
     customer.grade_override_reason = reason if grade else None

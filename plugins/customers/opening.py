@@ -13,7 +13,7 @@ from core.db import utcnow
 from core.events import emit
 from core.i18n import _l
 from core.models import Attachment, OrgUnit, User
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from .models import (
     ACTIVE,
@@ -57,6 +57,7 @@ def open_application(session: Session, customer: Customer) -> Application | None
 
 def start(session: Session, customer: Customer, note: str = "") -> Application:
     """Open an application for a prospect (one open application at a time)."""
+    customer = lock(session, customer)
     if customer.status not in (PROSPECT, APPLYING):
         raise ServiceError(_l("Only a prospect can apply for an account."))
     if open_application(session, customer) is not None:
@@ -87,6 +88,7 @@ def upload(session: Session, app: Application, purpose: str, stream: BinaryIO, f
     """PDF/JPEG/PNG only, typed by content and size-limited by core."""
     if purpose not in DOCUMENTS:
         raise ServiceError(_l("Unknown document."))
+    app = lock(session, app)
     if app.state not in OPEN_STATES:
         raise ServiceError(_l("This application is closed."))
     try:
@@ -98,6 +100,7 @@ def upload(session: Session, app: Application, purpose: str, stream: BinaryIO, f
 
 
 def submit(session: Session, app: Application, user: User) -> None:
+    app = lock(session, app)
     if app.state != DRAFT:
         raise ServiceError(_l("Only a draft application can be submitted."))
     customer = app.customer
@@ -136,6 +139,7 @@ def _check_decider(session: Session, app: Application, user: User) -> None:
 def approve(session: Session, app: Application, user: User, reason: str = "") -> None:
     """All four documents present, legal entity unique → the customer is active,
     on payment before delivery (先款后货) until finance grants credit."""
+    app = lock(session, app)  # approved and rejected at once: the second is refused
     _check_decider(session, app, user)
     missing = missing_documents(session, app)
     if missing:
@@ -164,6 +168,7 @@ def reject(session: Session, app: Application, user: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the rejection."))
+    app = lock(session, app)
     _check_decider(session, app, user)
     audit.set_reason(session, reason)
     app.state = REJECTED

@@ -16,7 +16,7 @@ from core.access import has_permission, hooks_for, subtree_ids
 from core.i18n import _l
 from core.models import OrgUnit, User
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from . import uscc
 from .models import (
@@ -194,6 +194,7 @@ def set_status(session: Session, customer: Customer, status: str, reason: str,
         raise ServiceError(_l("Unknown status: %(status)s", status=status))
     if not reason:
         raise ServiceError(_l("Give a reason for the status change."))
+    customer = lock(session, customer)
     if status == customer.status:
         raise ServiceError(_l("The customer already has this status."))
     if status not in TRANSITIONS[customer.status]:
@@ -221,6 +222,7 @@ def reassign_owner(session: Session, customer: Customer, new_owner: User, reason
         raise ServiceError(_l("Give a reason for the reassignment."))
     if actor.scope == "own":
         raise ServiceError(_l("Only a manager can reassign a customer."))
+    customer = lock(session, customer)
     if not new_owner.active:
         raise ServiceError(_l("User %(name)s is not active.", name=new_owner.username))
     allowed = session.scalars(subtree_ids(actor.org_unit_id)).all()

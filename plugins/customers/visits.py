@@ -18,7 +18,7 @@ from core.access import kept_statement, scoped_select
 from core.db import utcnow
 from core.i18n import _l
 from core.models import User
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from .models import ACTIVE, CANCELLED, DONE, PLANNED, Customer, FollowUp, Visit
 
@@ -77,6 +77,7 @@ def plan(session: Session, customer: Customer, user: User, visit_date: date,
 
 def cancel(session: Session, visit: Visit, reason: str) -> None:
     reason = (reason or "").strip()
+    visit = lock(session, visit)
     if visit.state != PLANNED:
         raise ServiceError(_l("Only a planned visit can be cancelled."))
     if not reason:
@@ -106,6 +107,7 @@ def record(session: Session, visit: Visit, *, time_in: datetime, time_out: datet
            first_visit: bool = False, **fields: str) -> Visit:
     """Turn a planned visit into a record; moves the customer's last visit
     and, with a next visit date, plans the next one."""
+    visit = lock(session, visit)  # cancelled meanwhile: refused
     if visit.state == CANCELLED:
         raise ServiceError(_l("This visit was cancelled."))
     unknown = set(fields) - set(RECORD_FIELDS)
@@ -134,7 +136,7 @@ def record(session: Session, visit: Visit, *, time_in: datetime, time_out: datet
     visit.next_visit_on = next_visit_on
     for k, v in clean.items():
         setattr(visit, k, v)
-    customer = visit.customer
+    customer = lock(session, visit.customer)  # the latest of two records at once wins
     if customer.last_visit_on is None or customer.last_visit_on < visit_day:
         customer.last_visit_on = visit_day
     if next_visit_on is not None:

@@ -110,3 +110,10 @@ def register_documents():
     from .documents import documents
 
     return documents()
+
+
+@hookimpl
+def finance_source_documents(session, sources):
+    from .services.finance_link import source_documents
+
+    return source_documents(session, sources)

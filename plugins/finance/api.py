@@ -32,10 +32,11 @@ from sqlalchemy.orm import Session
 from .services.credit import CreditBlocked, CreditDecision, CreditStatus
 from .services.documents import InvoiceLineSpec
 from .services.ledger import LineSpec, LockedPeriod
+from .services.sources import SourceDocument
 
 __all__ = [
     "CreditBlocked", "CreditDecision", "CreditStatus", "InvoiceLineSpec", "LineSpec",
-    "LockedPeriod", "check_credit", "credit_status", "release_credit", "post_invoice",
+    "LockedPeriod", "SourceDocument", "check_credit", "credit_status", "release_credit", "post_invoice",
     "reverse_invoice", "record_payment", "post_credit_note", "post_entry", "customer_balance",
     "file_rebate_claim", "rebate_claim_state", "invoice_info", "CREDIT_NOTE_KINDS", "REBATE_KINDS",
 ]

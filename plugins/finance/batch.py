@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from core.access import AccessDenied, subtree_ids
 from core.db import reading
 from core.i18n import _, _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
 
@@ -96,7 +96,7 @@ def issue_one(session_scope, customer_id: int, period: str, owner_id: int, local
                              data=data).id
 
     def attach(s: Session, doc) -> None:
-        st = s.get(Statement, st_id)
+        st = lock(s, Statement, st_id)  # an answer being recorded now: wait for it
         if st.answer != "pending" and st.document_id:  # answered while it rendered
             raise ServiceError(_("The statement %(number)s was already answered by the "
                                  "customer; it cannot be issued again.", number=st.number))

@@ -23,18 +23,32 @@ def finance_group():
 @finance_group.command("verify")
 @with_appcontext
 def verify_cmd():
-    """Recompute the hash chain of posted entries; exit 1 at the first break."""
+    """Recompute the hash chain of posted entries and check every posted
+    invoice against the document it was posted for; exit 1 naming what is broken."""
+    from .services import sources
     from .services.ledger import verify_chain
 
     ext = current_app.extensions["qudao"]
     with ext.db.session() as s:
         report = verify_chain(s)
+        problems = sources.check(s)
+    broken = False
     if report.ok:
         _verify_dimensions(ext)
         click.echo(f"OK: hash chain intact, {report.checked} entries checked")
-        return
-    where = f" at entry {report.first_broken}" if report.first_broken else ""
-    _fail(f"BROKEN{where}: {report.reason} ({report.checked} entries verified before it)")
+    else:
+        where = f" at entry {report.first_broken}" if report.first_broken else ""
+        click.echo(f"BROKEN{where}: {report.reason} ({report.checked} entries verified before it)",
+                   err=True)
+        broken = True
+    if problems:
+        for line in problems:
+            click.echo(f"BROKEN: {line}", err=True)
+        broken = True
+    else:
+        click.echo("OK: every posted invoice matches the document it was posted for")
+    if broken:
+        sys.exit(1)
 
 
 def _verify_dimensions(ext) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from core.hookspecs import hookimpl
 from core.registry import Manifest
 
+from . import hookspecs as _hookspecs
+
 MANIFEST = Manifest(
     name="finance",
     label_zh="财务",
@@ -13,6 +15,9 @@ MANIFEST = Manifest(
     depends=('customers',),
     description="Double-entry ledgers, credit lines, rebates, statements, aging, budgets.",
 )
+
+#: Published hooks (finance_source_documents).
+HOOKSPECS = _hookspecs
 
 @hookimpl
 def register_models():

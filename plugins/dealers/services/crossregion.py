@@ -11,7 +11,7 @@ from core import audit
 from core.access import has_permission
 from core.i18n import _l
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from ..models import CrossRegionIncident, ShipmentSerial
 from ..models.market import INC_DISMISSED, INC_OPEN, INC_PENALISED, INCIDENT_STATES
@@ -63,6 +63,7 @@ def decide_incident(session: Session, inc: CrossRegionIncident, user, *, status:
         raise ServiceError(_l("Only a manager may decide on a cross-region incident."))
     if status not in INCIDENT_STATES or status == INC_OPEN:
         raise ServiceError(_l("Unknown status."))
+    inc = lock(session, inc)
     if inc.status in (INC_PENALISED, INC_DISMISSED):
         raise ServiceError(_l("This incident is closed."))
     amount = cents(to_decimal(penalty or "0", _l("Penalty")))

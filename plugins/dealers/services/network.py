@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.i18n import _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 from plugins.customers.api import ACTIVE, Customer, scoped_customers
 
 from ..models import DealerProfile, DealerPriceList, DealerPromoter, DealerTerminal
@@ -134,6 +134,7 @@ def set_promoter_status(session: Session, promoter: DealerPromoter, status: str,
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the status change."))
+    promoter = lock(session, promoter)
     audit.set_reason(session, reason)
     promoter.status = status
     promoter.status_reason = reason

@@ -15,7 +15,7 @@ from core.db import utcnow
 from core.events import emit
 from core.i18n import _l
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
 from plugins.customers.api import Customer
 
 from ..models import DealerOrder, DealerOrderLine, DealerPriceList, DealerProduct, ShipmentSerial
@@ -86,6 +86,7 @@ def _clear_approval(order: DealerOrder) -> None:
 
 def add_line(session: Session, order: DealerOrder, product: DealerProduct, quantity, discount_pct="0",
              unit_price=None) -> DealerOrderLine:
+    order = lock(session, order)
     _require_draft(order)
     if not product.active:
         raise ServiceError(_l("%(model)s is no longer sold.", model=product.model))
@@ -109,9 +110,12 @@ def add_line(session: Session, order: DealerOrder, product: DealerProduct, quant
 
 
 def remove_line(session: Session, order: DealerOrder, line: DealerOrderLine) -> None:
+    order = lock(session, order)
     _require_draft(order)
     if line.order_id != order.id:
         raise ServiceError(_l("This line belongs to another order."))
+    if line not in order.lines:
+        raise ServiceError(_l("This line was already removed."))
     order.lines.remove(line)
     session.delete(line)
     _clear_approval(order)
@@ -121,6 +125,7 @@ def remove_line(session: Session, order: DealerOrder, line: DealerOrderLine) -> 
 def approve_below_floor(session: Session, order: DealerOrder, user, reason: str) -> None:
     """A manager lets lines below the floor price through, with a reason that
     lands in the audit trail (domain: 稳定价格体系)."""
+    order = lock(session, order)
     _require_draft(order)
     if not has_permission(session, user, PRICE_APPROVE):
         raise ServiceError(_l("Only a manager may approve prices below the floor."))
@@ -143,11 +148,9 @@ def confirm_order(session: Session, order: DealerOrder, user, *, override_reason
                   on: date | None = None) -> DealerOrder:
     """Confirm: floor rule, finance's credit check, then the finance invoice —
     all in the caller's transaction, so a refusal leaves nothing behind."""
-    # Two people confirming the same slip at once: the second waits for the
-    # first and then finds it no longer a draft (PostgreSQL row lock; SQLite
-    # writers are serialised anyway).
-    session.execute(select(DealerOrder.id).where(DealerOrder.id == order.id).with_for_update())
-    session.refresh(order)
+    # Confirming, cancelling or changing lines of one slip at once: the
+    # second waits for the first and then finds it no longer a draft.
+    order = lock(session, order)
     _require_draft(order)
     if not order.lines:
         raise ServiceError(_l("An order needs at least one line."))
@@ -177,6 +180,7 @@ def confirm_order(session: Session, order: DealerOrder, user, *, override_reason
 
 
 def cancel_order(session: Session, order: DealerOrder, reason: str) -> None:
+    order = lock(session, order)
     _require_draft(order)
     reason = required_text(reason, _l("Reason"), 2000)
     audit.set_reason(session, reason)
@@ -208,6 +212,7 @@ def check_signature(order: DealerOrder, *, signer: str, signed_on, stamped: bool
 def record_signature(session: Session, order: DealerOrder, *, signer: str, signed_on, stamped: bool,
                      scan_id: int | None) -> None:
     """The dealer signed and stamped the slip (who, when, the scan)."""
+    order = lock(session, order)
     name, day = check_signature(order, signer=signer, signed_on=signed_on, stamped=stamped)
     if not scan_id:
         raise ServiceError(_l("Attach the scan of the signed slip."))
@@ -217,6 +222,7 @@ def record_signature(session: Session, order: DealerOrder, *, signer: str, signe
 
 
 def record_invoice_delivered(session: Session, order: DealerOrder, delivered_on) -> None:
+    order = lock(session, order)
     _require_confirmed(order)
     day = to_date(delivered_on, _l("Delivered on"))
     if day < order.confirmed_on or day > date.today():
@@ -235,6 +241,7 @@ def check_receipt(order: DealerOrder, *, returned_on) -> date:
 
 def record_receipt(session: Session, order: DealerOrder, *, returned_on, scan_id: int | None) -> None:
     """The receipt slip (签收单) for the invoice came back to finance."""
+    order = lock(session, order)
     day = check_receipt(order, returned_on=returned_on)
     if not scan_id:
         raise ServiceError(_l("Attach the scan of the receipt slip."))
@@ -265,6 +272,7 @@ def overdue_receipts(session: Session, user, today: date | None = None) -> Selec
 def record_shipment(session: Session, order: DealerOrder, serials: dict[int, list[str]],
                     shipped_on=None) -> int:
     """Serial numbers shipped per line; the region is the dealer's assigned one."""
+    order = lock(session, order)  # two shipments at once: the second counts the first's serials
     _require_confirmed(order)
     day = to_date(shipped_on, _l("Shipped on"), allow_blank=True) or date.today()
     prof = profile_of(session, order.customer)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.access import scoped_select
 from core.i18n import _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from ..models import DealerPromoter, DealerPromoterMonth
 from .common import month_periods, parse_period, setting, to_int
@@ -24,6 +24,7 @@ def record_month(session: Session, promoter: DealerPromoter, *, period: str, tar
     main = to_int(main_push_units, _l("Main-push units"))
     if main > sold:
         raise ServiceError(_l("Main-push units cannot exceed the units sold."))
+    lock(session, promoter)  # one month row per promoter, however many save it at once
     row = session.scalar(select(DealerPromoterMonth).where(DealerPromoterMonth.promoter_id == promoter.id,
                                                      DealerPromoterMonth.period == period))
     if row is None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.i18n import _l
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
 from plugins.customers.api import Customer
 
 from ..models import DealerOrder, DealerOrderLine, DealerProduct, DealerPromotion, DealerPromotionStep, DealerStockReport, DealerStockReportLine, DealerTerminal
@@ -102,6 +102,7 @@ def record_step(session: Session, promo: DealerPromotion, step: str, user, *, do
     """Record the next step; the six steps come in the seed's order."""
     if step not in PROMOTION_STEPS:
         raise ServiceError(_l("Unknown step."))
+    promo = lock(session, promo)  # two people recording the same step: the second is refused
     expected = promo.next_step
     labels = step_labels()
     if expected is None:

@@ -13,7 +13,7 @@ from core.db import utcnow
 from core.models import Attachment
 from core.i18n import _l
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
 from plugins.customers.api import Customer
 
 from ..models import DealerProduct, DealerRebateClaim, DealerRebateClaimLine
@@ -40,9 +40,11 @@ def create_claim(session: Session, customer: Customer, user, *, kind: str, perio
     return claim
 
 
-def _require_draft(claim: DealerRebateClaim) -> None:
+def _draft_locked(session: Session, claim: DealerRebateClaim) -> DealerRebateClaim:
+    claim = lock(session, claim)
     if claim.state != RC_DRAFT:
         raise ServiceError(_l("Claim %(no)s was already submitted.", no=claim.number))
+    return claim
 
 
 def _refresh(session: Session, claim: DealerRebateClaim) -> None:
@@ -53,7 +55,7 @@ def _refresh(session: Session, claim: DealerRebateClaim) -> None:
 
 
 def add_line(session: Session, claim: DealerRebateClaim, product: DealerProduct, quantity, unit_amount) -> DealerRebateClaimLine:
-    _require_draft(claim)
+    claim = _draft_locked(session, claim)
     qty = to_int(quantity, _l("Quantity"), minimum=1)
     per = cents(to_decimal(unit_amount, _l("Amount per unit")))
     if per <= 0:
@@ -66,9 +68,11 @@ def add_line(session: Session, claim: DealerRebateClaim, product: DealerProduct,
 
 
 def remove_line(session: Session, claim: DealerRebateClaim, line: DealerRebateClaimLine) -> None:
-    _require_draft(claim)
+    claim = _draft_locked(session, claim)
     if line.claim_id != claim.id:
         raise ServiceError(_l("This line belongs to another claim."))
+    if line not in claim.lines:
+        raise ServiceError(_l("This line was already removed."))
     claim.lines.remove(line)
     session.delete(line)
     _refresh(session, claim)
@@ -77,7 +81,7 @@ def remove_line(session: Session, claim: DealerRebateClaim, line: DealerRebateCl
 def add_evidence(session: Session, claim: DealerRebateClaim, stream: BinaryIO, filename: str,
                  user) -> Attachment:
     """Sales records, price notices … (PDF, JPEG or PNG, checked by content)."""
-    _require_draft(claim)
+    claim = _draft_locked(session, claim)
     return attachments.save(session, stream, filename, res_table="dealers_rebate_claim",
                             res_id=claim.id, purpose=EVIDENCE,
                             org_unit_id=claim.customer.org_unit_id,
@@ -91,7 +95,7 @@ def evidence(session: Session, claim: DealerRebateClaim) -> list[Attachment]:
 
 
 def submit_claim(session: Session, claim: DealerRebateClaim, user) -> DealerRebateClaim:
-    _require_draft(claim)
+    claim = _draft_locked(session, claim)
     if not claim.lines:
         raise ServiceError(_l("A claim needs at least one model with its quantity."))
     proof = evidence(session, claim)

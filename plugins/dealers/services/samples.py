@@ -12,7 +12,7 @@ from core import audit
 from core.access import scoped_select
 from core.i18n import _l
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock, lock_rows
 from plugins.customers.api import Customer
 
 from ..models import (
@@ -67,6 +67,7 @@ def register_sample(session: Session, terminal: DealerTerminal, product: DealerP
 def transfer_sample(session: Session, sample: SampleUnit, to_terminal: DealerTerminal, user, *,
                     reason: str, transferred_on=None) -> SampleTransfer:
     """The only way a sample changes store: a numbered transfer record."""
+    sample = lock(session, sample)
     if sample.state not in (ON_DISPLAY, DAMAGED):
         raise ServiceError(_l("Only a unit on display can be transferred."))
     reason = required_text(reason, _l("Reason"), 2000)
@@ -99,9 +100,9 @@ def record_count(session: Session, terminal: DealerTerminal, user, *, count_date
     missing or damaged; a unit of another store means an unrecorded move."""
     day = to_date(count_date, _l("Count date"))
     _not_future(day)
-    registered = {u.id: u for u in session.execute(
-        select(SampleUnit).where(SampleUnit.terminal_id == terminal.id,
-                                 SampleUnit.state.in_(ON_REGISTER))).scalars()}
+    # Locked: a unit sold, withdrawn or moved meanwhile is not counted here.
+    registered = {u.id: u for u in lock_rows(session, select(SampleUnit).where(
+        SampleUnit.terminal_id == terminal.id, SampleUnit.state.in_(ON_REGISTER)))}
     if not registered:
         raise ServiceError(_l("No sample unit is registered at %(name)s.", name=terminal.name))
     foreign = [sid for sid in results if int(sid) not in registered]
@@ -138,6 +139,7 @@ def discrepancies(session: Session, user) -> Select:
 
 def resolve_discrepancy(session: Session, line: SampleCountLine, user, *, resolution: str,
                         resolved_on=None) -> None:
+    line = lock(session, line)
     if line.result == FOUND or line.resolved_on is not None:
         raise ServiceError(_l("Nothing to resolve on this line."))
     line.resolution = required_text(resolution, _l("Resolution"), 2000)
@@ -160,8 +162,7 @@ def uncounted_terminals(session: Session, user, period: str) -> Select:
 def sell_sample(session: Session, sample: SampleUnit, user, *, price, sold_on=None) -> SampleUnit:
     """The dealer buys the display unit: finance invoices it and the unit
     leaves the register, in the caller's one transaction."""
-    session.execute(select(SampleUnit.id).where(SampleUnit.id == sample.id).with_for_update())
-    session.refresh(sample)
+    sample = lock(session, sample)
     if sample.state not in ON_REGISTER:
         raise ServiceError(_l("This unit is no longer on the register."))
     amount = cents(to_decimal(price, _l("Price")))
@@ -185,6 +186,7 @@ def sell_sample(session: Session, sample: SampleUnit, user, *, price, sold_on=No
 
 
 def withdraw_sample(session: Session, sample: SampleUnit, *, reason: str) -> None:
+    sample = lock(session, sample)
     if sample.state not in ON_REGISTER:
         raise ServiceError(_l("This unit is no longer on the register."))
     reason = required_text(reason, _l("Reason"), 2000)
@@ -221,6 +223,7 @@ def advance_returned(session: Session, unit: ReturnedUnit, state: str, *, on=Non
                      note: str | None = None) -> None:
     if state not in RU_STATES:
         raise ServiceError(_l("Unknown state."))
+    unit = lock(session, unit)
     if unit.state in RU_CLOSED:
         raise ServiceError(_l("This unit is already closed."))
     day = to_date(on, _l("Date"), allow_blank=True) or date.today()

@@ -27,11 +27,13 @@ def allocated_sq(column):
 
 
 def invoice_open(session: Session, invoice_id: int) -> Decimal:
-    inv = session.get(Invoice, invoice_id)
-    if inv is None or inv.state != POSTED:
+    # State and amount as committed, not as an object loaded earlier shows them.
+    row = session.execute(select(Invoice.state, Invoice.amount)
+                          .where(Invoice.id == invoice_id)).first()
+    if row is None or row.state != POSTED:
         return ZERO
     done = session.scalar(select(msum(Allocation.amount)).where(Allocation.invoice_id == invoice_id))
-    return inv.amount - done
+    return row.amount - done
 
 
 def open_invoices(session: Session, customer_id: int) -> list[tuple[Invoice, Decimal]]:
@@ -46,7 +48,7 @@ def open_invoices(session: Session, customer_id: int) -> list[tuple[Invoice, Dec
 
 
 def credit_open(session: Session, credit) -> Decimal:
-    if credit.state != POSTED:
+    if _state(session, credit) != POSTED:
         return ZERO
     col = Allocation.payment_id if isinstance(credit, Payment) else Allocation.credit_note_id
     return credit.amount - session.scalar(select(msum(Allocation.amount)).where(col == credit.id))
@@ -80,7 +82,9 @@ def allocate(session: Session, invoice: Invoice, credit, amount, *, when: date |
     lock_ledger(session)
     if credit.customer_id != invoice.customer_id:
         raise ServiceError(_l("A payment can only settle invoices of the same customer."))
-    if invoice.state != POSTED or credit.state != POSTED:
+    # The states as committed now, under the ledger lock that every reversal
+    # holds while it changes them — not as loaded before the lock.
+    if _state(session, invoice) != POSTED or _state(session, credit) != POSTED:
         raise ServiceError(_l("Reversed documents cannot be allocated."))
     inv_open = invoice_open(session, invoice.id)
     if amount > inv_open:
@@ -105,6 +109,10 @@ def allocate(session: Session, invoice: Invoice, credit, amount, *, when: date |
     session.add(alloc)
     session.flush()
     return alloc
+
+
+def _state(session: Session, doc) -> str:
+    return session.scalar(select(type(doc).state).where(type(doc).id == doc.id))
 
 
 def unallocate(session: Session, alloc: Allocation, *, when: date | None = None,

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from core.access import subtree_ids
 from core.i18n import _l
 from core.models import OrgUnit, User
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from ..models import Account, Accrual, Budget, Entry, Journal, Line
 from ..models.budgets import BUDGET_KINDS, COLLECTIONS, EXPENSE, SALES
@@ -51,7 +51,9 @@ def set_budget(session: Session, *, org_unit_id: int, owner_id: int | None, year
     month_bounds(year, month)
     if kind not in BUDGET_KINDS:
         raise ServiceError(_l("Unknown budget kind."))
-    if session.get(OrgUnit, org_unit_id) is None:
+    # The unit's row, locked: two people setting the same line at once
+    # replace it one after the other instead of adding it twice.
+    if lock(session, OrgUnit, org_unit_id) is None:
         raise ServiceError(_l("Unknown org unit."))
     if owner_id is not None and session.get(User, owner_id) is None:
         raise ServiceError(_l("Unknown salesperson."))

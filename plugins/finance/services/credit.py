@@ -212,13 +212,13 @@ def check_credit(session: Session, customer_id: int, amount, *, user=None,
 
 def release_credit(session: Session, source: str) -> bool:
     """An order was cancelled before it was invoiced: free its amount."""
-    row = session.execute(select(CreditCommitment).where(
-        CreditCommitment.source == source, CreditCommitment.state == OPEN)).scalar_one_or_none()
-    if row is None:
-        return False
-    row.state, row.closed_at = RELEASED, utcnow()
-    session.flush()
-    return True
+    # One conditional UPDATE: released or invoiced meanwhile, it stays so.
+    done = session.execute(
+        update(CreditCommitment)
+        .where(CreditCommitment.source == source, CreditCommitment.state == OPEN)
+        .values(state=RELEASED, closed_at=utcnow())
+        .execution_options(synchronize_session="fetch"))
+    return done.rowcount > 0
 
 
 def set_profile(session: Session, customer_id: int, *, credit_limit, terms: str, term_days: int,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core import events
 from core.db import utcnow
 from core.i18n import _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from ..models import CreditCommitment, CreditNote, Invoice, InvoiceLine, Payment
 from ..models.credit import INVOICED, OPEN
@@ -160,6 +160,7 @@ def reverse_invoice(session: Session, inv: Invoice, *, reason: str, when: date |
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the reversal."))
+    inv = lock(session, inv)  # before the ledger lock, like every document (no deadlock)
     if inv.state != POSTED:
         raise ServiceError(_l("%(number)s is already reversed.", number=inv.number))
     with atomic(session):
@@ -224,6 +225,7 @@ def reverse_payment(session: Session, pay: Payment, *, reason: str, when: date |
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the reversal."))
+    pay = lock(session, pay)
     if pay.state != POSTED:
         raise ServiceError(_l("%(number)s is already reversed.", number=pay.number))
     with atomic(session):
@@ -278,7 +280,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
                         created_by=_user_id(user))
         session.add(cn)
         session.flush()
-        if inv is not None and inv.state == POSTED:
+        if inv is not None:  # nothing open on an invoice reversed meanwhile
             take = min(amount, invoice_open(session, inv.id))
             if take > 0:
                 allocate(session, inv, cn, take, when=when, user=user)
@@ -296,8 +298,13 @@ def reverse_credit_note(session: Session, cn: CreditNote, *, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the reversal."))
+    cn = lock(session, cn)
     if cn.state != POSTED:
         raise ServiceError(_l("%(number)s is already reversed.", number=cn.number))
+    if cn.rebate_claim_id:  # reopened below: its row is locked before the ledger's
+        from ..models import RebateClaim
+
+        lock(session, RebateClaim, cn.rebate_claim_id)
     with atomic(session):
         lock_ledger(session)
         allocs = live_allocations(session, credit_note_id=cn.id)

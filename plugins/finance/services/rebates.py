@@ -24,7 +24,7 @@ from core.db import utcnow
 from core.i18n import _l
 from core.models import Attachment
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
 
 from ..models import RebateClaim, RebateLine
 from ..models.documents import CN_REBATE
@@ -92,6 +92,7 @@ def create_claim(session: Session, customer_id: int, kind: str, *, period_start:
 
 def update_claim(session: Session, claim: RebateClaim, *, kind: str, period_start: date,
                  period_end: date, lines: Iterable[dict], note: str = "") -> RebateClaim:
+    claim = lock(session, claim)
     if claim.state != DRAFT:
         raise ServiceError(_l("Only a draft claim can be changed."))
     if kind not in REBATE_KINDS:
@@ -113,6 +114,7 @@ def evidence(session: Session, claim: RebateClaim) -> list[Attachment]:
 
 
 def add_evidence(session: Session, claim: RebateClaim, stream, filename: str, user=None) -> Attachment:
+    claim = lock(session, claim)
     if claim.state not in (DRAFT, SUBMITTED):
         raise ServiceError(_l("Evidence can be added until the claim is decided."))
     return attachments.save(session, stream, filename,
@@ -122,6 +124,7 @@ def add_evidence(session: Session, claim: RebateClaim, stream, filename: str, us
 
 
 def submit_claim(session: Session, claim: RebateClaim, user=None) -> RebateClaim:
+    claim = lock(session, claim)
     if claim.state != DRAFT:
         raise ServiceError(_l("Only a draft claim can be submitted."))
     if claim.amount <= 0:
@@ -140,6 +143,7 @@ def submit_claim(session: Session, claim: RebateClaim, user=None) -> RebateClaim
 def approve_claim(session: Session, claim: RebateClaim, *, user, note: str = "",
                   when: date | None = None) -> RebateClaim:
     """Approval accrues the liability: Dr 660105 / Cr 2241 for the customer."""
+    claim = lock(session, claim)  # approving twice, or approving while rejecting: one wins
     if claim.state != SUBMITTED:
         raise ServiceError(_l("Only a submitted claim can be approved."))
     _four_eyes(session, claim, user)
@@ -164,6 +168,7 @@ def approve_claim(session: Session, claim: RebateClaim, *, user, note: str = "",
 
 
 def reject_claim(session: Session, claim: RebateClaim, *, user, note: str) -> RebateClaim:
+    claim = lock(session, claim)
     if claim.state != SUBMITTED:
         raise ServiceError(_l("Only a submitted claim can be rejected."))
     note = (note or "").strip()
@@ -188,6 +193,7 @@ def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None
                  when: date | None = None, reference: str = "") -> RebateClaim:
     """Pay out an approved rebate: a rebate credit note against the
     receivable, or a bank payment to the customer."""
+    claim = lock(session, claim)  # settled twice at once: one payout, the other refused
     if claim.state != APPROVED:
         raise ServiceError(_l("Only an approved claim can be redeemed."))
     if user is not None and not access.has_permission(session, user, "finance.rebate_redeem"):
@@ -223,7 +229,7 @@ def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None
 
 def reopen_after_reversal(session: Session, claim_id: int) -> None:
     """The rebate credit note was reversed: the claim is approved, unpaid again."""
-    claim = session.get(RebateClaim, claim_id)
+    claim = lock(session, RebateClaim, claim_id)
     if claim is not None and claim.state == REDEEMED:
         claim.state = APPROVED
         claim.redemption = claim.redemption_entry_id = None

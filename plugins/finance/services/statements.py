@@ -27,7 +27,8 @@ from core import access, events
 from core.db import utcnow
 from core.i18n import _l
 from core.sequences import next_number
-from core.services import ServiceError
+from core.services import ServiceError, lock
+from plugins.customers.api import Customer
 
 from ..models import Account, Entry, Journal, Line, Statement, StatementDispute
 from ..models.statements import CLOSED, CONFIRMED, DISPUTED, OPEN, PENDING, RESOLVED
@@ -143,8 +144,13 @@ def issue(session: Session, customer_id: int, period: str, *, user=None,
         raise ServiceError(_l("A month can be stated once it has ended."))
     if data is None:
         data = statement_data(session, customer_id, period)
+    # The customer's row, locked: two people issuing the same month at once
+    # write one statement (the second refreshes it) instead of colliding.
+    lock(session, Customer, customer_id)
     st = session.execute(select(Statement).where(
         Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
+    if st is not None:  # an answer recorded meanwhile keeps the totals it answered
+        st = lock(session, st)
     if st is not None and st.answer != PENDING:
         raise ServiceError(_l("The statement %(number)s was already answered by the customer; it "
                               "cannot be issued again.", number=st.number))
@@ -176,6 +182,7 @@ def record_answer(session: Session, st: Statement, *, answer: str, note: str = "
     """The customer confirmed the statement, or disputed lines of it."""
     if user is not None and not access.has_permission(session, user, "finance.statement_answer"):
         raise ServiceError(_l("You do not have permission to do this."))
+    st = lock(session, st)
     if st.answer != PENDING:
         raise ServiceError(_l("The customer's answer is already recorded."))
     answered_on = answered_on or date.today()
@@ -211,6 +218,10 @@ def resolve_dispute(session: Session, dispute: StatementDispute, *, resolution: 
     """Close one disputed line; the statement is resolved when none is open."""
     if user is not None and not access.has_permission(session, user, "finance.dispute_resolve"):
         raise ServiceError(_l("You do not have permission to do this."))
+    # The statement first: two disputes of it resolved at once both see the
+    # other closed, so the statement ends up resolved.
+    lock(session, dispute.statement)
+    dispute = lock(session, dispute)
     if dispute.state != OPEN:
         raise ServiceError(_l("This dispute is already resolved."))
     resolution = (resolution or "").strip()

@@ -1,0 +1,75 @@
+"""Two people act on one customer record at the same moment (issue 20): the
+state is checked under the record's lock, so one goes through and the other
+is refused with a message — on SQLite and on PostgreSQL.  Each action runs
+in its own thread, app context and session (the ``race`` fixture)."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from core.models import User
+from core.services import ServiceError
+from plugins.customers import opening, visits
+from plugins.customers.models import Application, Customer, Visit
+
+from .conftest import uscc_code
+
+PDF = b"%PDF-1.4\n%test\n"
+
+
+def refused(result, text: str) -> bool:
+    return isinstance(result, ServiceError) and text in str(result)
+
+
+def test_an_application_approved_and_rejected_at_once_is_decided_once(db, people, new_customer,
+                                                                      race):
+    c = db.get(Customer, new_customer(people["sales1"], legal_person="王建华",
+                                      licence_no=uscc_code(21)).id)
+    a = opening.start(db, c)
+    for d in opening.DOCUMENTS:
+        opening.upload(db, a, d, io.BytesIO(PDF), f"{d}.pdf", people["sales1"].id)
+    opening.submit(db, a, db.merge(people["sales1"]))
+    db.commit()
+    app_id, cid = a.id, c.id
+
+    def approve(s):
+        opening.approve(s, s.get(Application, app_id), s.get(User, people["manager"].id))
+        return "approved"
+
+    def reject(s):
+        opening.reject(s, s.get(Application, app_id), s.get(User, people["boss"].id), "资料不实")
+        return "rejected"
+
+    results = race(approve, reject)
+    wins = [r for r in results if not isinstance(r, ServiceError)]
+    assert len(wins) == 1, results
+    assert any(refused(r, "Only a submitted application can be decided") for r in results), results
+    db.expire_all()  # read what the two threads committed
+    assert db.get(Application, app_id).state == wins[0]
+    assert db.get(Customer, cid).status == ("active" if wins[0] == "approved" else "prospect")
+
+
+def test_a_visit_cancelled_while_it_is_recorded_is_one_or_the_other(db, people, new_customer,
+                                                                    race):
+    c = new_customer(people["sales1"], status="active")
+    s1 = db.get(User, people["sales1"].id)
+    day = date(2026, 3, 16)
+    vid = visits.plan(db, db.get(Customer, c.id), s1, day, "service", ["press_stock"]).id
+    db.commit()
+
+    def record(s):
+        visits.record(s, s.get(Visit, vid), time_in=datetime(2026, 3, 16, 9),
+                      time_out=datetime(2026, 3, 16, 10), objective_met=True)
+        return "done"
+
+    def cancel(s):
+        visits.cancel(s, s.get(Visit, vid), "客户不在")
+        return "cancelled"
+
+    results = race(record, cancel)
+    wins = [r for r in results if not isinstance(r, ServiceError)]
+    assert len(wins) == 1, results
+    assert any(refused(r, "cancelled") or refused(r, "Only a planned visit") for r in results)
+    db.expire_all()  # read what the two threads committed
+    assert db.get(Visit, vid).state == wins[0]
+    assert db.get(Customer, c.id).last_visit_on == (day if wins[0] == "done" else None)
