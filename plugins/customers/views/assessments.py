@@ -31,6 +31,7 @@ def contact_form(customer_id=None, contact_id=None):
     contact = child_or_404(Contact, contact_id, EDIT) if contact_id else None
     c = writable(contact.customer_id if contact else customer_id)
     form = ContactForm(obj=contact)
+    versions.load(form, contact)
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
         try:
