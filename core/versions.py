@@ -67,7 +67,7 @@ CONFLICT = "conflict"
 __all__ = ["VERSION", "CONFLICT", "EditConflict", "StaleDataError", "VersionField",
            "check", "conflict", "run_edit", "version_input", "posted", "posted_checked",
            "Conflict", "Row", "load", "token", "signature", "form_fields", "set_token",
-           "keyed_token", "keyed_input", "check_keyed", "show"]
+           "keyed_token", "keyed_input", "check_keyed", "run_keyed", "show"]
 
 
 class EditConflict(Exception):
@@ -531,6 +531,25 @@ def check_keyed(session, key: Any, find: Callable[[], Any], lock=None, form=None
     if loaded != (0 if row is None else row.version):
         raise EditConflict()
     return row
+
+
+def run_keyed(key: Any, find: Callable[[], Any], fn: Callable, *args, lock=None, ok: Any = None,
+              fields: Iterable[FieldSpec] | None = None, **kwargs):
+    """``run_edit`` for a hand-written create-or-overwrite form: checks the
+    row under ``key`` (``check_keyed``) and calls the service; returns
+    ``(None, CONFLICT)`` with ``g.edit_conflict`` set (the row as it is now,
+    ``fields`` compared with the user's input) when it changed, or was
+    created, since the page was loaded."""
+    from .web import db_session, run_action
+
+    s = db_session()
+    try:
+        check_keyed(s, key, find, lock=lock)
+        return run_action(fn, *args, ok=ok, **kwargs)
+    except (EditConflict, StaleDataError):
+        s.rollback()
+        conflict(s, find(), fields=fields)
+        return None, CONFLICT
 
 
 TEMPLATE_GLOBALS = {"keyed_input": keyed_input, "version_input": version_input, "posted": posted,
