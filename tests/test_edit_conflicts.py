@@ -492,3 +492,43 @@ def test_user_form_saves_after_the_user_signs_in(app):
     resp, saved = _save_after(app, case, bob_signs_in)
     assert resp.status_code in (302, 303), resp.get_data(as_text=True)[:3000]
     assert saved == "改后的值 C-333"
+
+
+def test_two_people_creating_the_same_budget_line_at_once_one_gets_a_conflict(app):
+    """Both pages showed no line for the key; both save at the same moment
+    (threads, each with its own client and connection).  The org unit's row
+    is locked while the line is looked up and written: one line is created,
+    the other save is shown as a conflict — never two lines for one key."""
+    from plugins.finance.models import Budget
+
+    db = app.extensions["qudao"].db
+    with db.session() as s:
+        case = _budget_case(s, False)
+    forms = []
+    clients = []
+    for note in ("甲同时新建", "乙同时新建"):
+        c = app.test_client()
+        c.login("admin")
+        f = browser_form(c.get(case.url).get_data(as_text=True), case.action)
+        for k, v in case.extra.items():
+            f[k] = v
+        f["note"] = note
+        clients.append(c)
+        forms.append(f)
+    barrier = threading.Barrier(2, timeout=30)
+    status: dict[int, int] = {}
+
+    def worker(i: int):
+        barrier.wait()
+        status[i] = clients[i].post(case.action, data=forms[i]).status_code
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(status.values()) == [303, 409], status
+    with db.session() as s:
+        notes = s.scalars(select(Budget.note).where(Budget.year == 2026, Budget.month == 11)).all()
+    winner = 0 if status[0] == 303 else 1
+    assert notes == [forms[winner]["note"]]
