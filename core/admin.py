@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from . import lifecycle, services, versions
 from . import settings as settings_svc
@@ -108,6 +109,11 @@ def plugin_disable(name):
 
 
 # -- users ----------------------------------------------------------------
+def _user_current(u: User) -> dict:
+    """The user form's values that are not plain attributes of the user."""
+    return {"roles": [r.id for r in u.roles], "org_unit_id": u.org_unit_id or 0}
+
+
 def _user_form(s, obj=None) -> UserForm:
     form = UserForm(obj=obj)
     form.org_unit_id.choices = org_choices(list(s.execute(select(OrgUnit)).scalars()), "—")
@@ -163,9 +169,10 @@ def user_edit(user_id):
     s = db_session()
     user = s.get(User, user_id) or abort(404)
     form = _user_form(s, user)
+    versions.load(form, user, current=_user_current)
     if form.validate_on_submit():
         try:
-            versions.check(user, form)
+            versions.check(user, form, current=_user_current)
             if form.username.data != user.username and s.scalar(
                     select(User.id).where(User.username == form.username.data)):
                 flash(_("User %(name)s already exists.", name=form.username.data), "error")
@@ -187,8 +194,7 @@ def user_edit(user_id):
                 services.set_password(s, user, form.password.data)
             s.commit()
         except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, user, form, current=lambda u: {
-                "roles": [r.id for r in u.roles], "org_unit_id": u.org_unit_id or 0})
+            versions.conflict(s, user, form, current=_user_current)
             return render_template("admin/user_form.html", form=form, user=user), 409
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
@@ -223,9 +229,15 @@ def role_edit(role_id=None):
     form.permissions.choices = _perm_choices()
     if role is not None and request.method == "GET":
         form.permissions.data = sorted(role.permission_codes)
+
+    def current(r: Role) -> dict:
+        return {"permissions": sorted(r.permission_codes
+                                      & {c for c, _l in form.permissions.choices})}
+
+    versions.load(form, role, current=current)
     if form.validate_on_submit():
         try:
-            versions.check(role, form)
+            versions.check(role, form, current=current)
             if role is None:
                 if s.scalar(select(Role.id).where(Role.name == form.name.data)):
                     flash(_("A role with this code already exists."), "error")
@@ -246,8 +258,7 @@ def role_edit(role_id=None):
             services.set_role_permissions(s, role, set(form.permissions.data) | hidden)
             s.commit()
         except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, role, form, current=lambda r: {
-                "permissions": sorted(r.permission_codes & {c for c, _l in form.permissions.choices})})
+            versions.conflict(s, role, form, current=current)
             return render_template("admin/role_form.html", form=form, role=role), 409
         flash(_("Saved."), "success")
         return redirect(url_for("admin.roles"))
@@ -278,10 +289,15 @@ def org_unit_edit(unit_id=None):
         [u for u in all_units if unit is None or not u.path.startswith(unit.path)], "—")
     if unit is not None and request.method == "GET":
         form.parent_id.data = unit.parent_id or 0
+
+    def current(u: OrgUnit) -> dict:
+        return {"parent_id": u.parent_id or 0}
+
+    versions.load(form, unit, current=current)
     if form.validate_on_submit():
         parent = s.get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
-            versions.check(unit, form)
+            versions.check(unit, form, current=current)
             if unit is None:
                 unit = services.create_org_unit(s, form.code.data, form.name.data, form.kind.data, parent)
             else:
@@ -298,7 +314,7 @@ def org_unit_edit(unit_id=None):
             flash(str(e), "error")
             return render_template("admin/org_unit_form.html", form=form, unit=unit), 400
         except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, unit, form, current=lambda u: {"parent_id": u.parent_id or 0})
+            versions.conflict(s, unit, form, current=current)
             return render_template("admin/org_unit_form.html", form=form, unit=unit), 409
         flash(_("Saved."), "success")
         return redirect(url_for("admin.org_units"))
@@ -314,7 +330,11 @@ def settings():
     on = enabled_plugins()
     specs = [sp for k, sp in sorted(e.settings.items()) if e.host.plugin_of(k) in on]
     values = settings_svc.all_values(s, [sp.key for sp in specs])
+    # Each shown setting's signature goes with the form: a setting someone
+    # else changes meanwhile is a conflict when this page is saved.
+    loaded = {k: _setting_signature(v) for k, v in values.items()}
     errors: dict[str, str] = {}
+    status = 200
     form = ReasonForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -327,20 +347,89 @@ def settings():
                 settings_svc.parse(sp, raw)
             except SettingError:
                 errors[sp.key] = _("Not a valid value for %(label)s.", label=str(sp.label))
-        if not errors:
-            for sp in specs:
-                raw = request.form.get(sp.key, "off" if sp.type == "bool" else None)
-                if raw is not None:
-                    settings_svc.set(s, sp.key, raw, current_user.id)
-            s.commit()
-            flash(_("Settings saved."), "success")
-            return redirect(url_for("admin.settings"))
-        values.update({k: request.form.get(k) for k in errors})
+        if errors:
+            status = 400
+            loaded.update({sp.key: request.form[LOADED + sp.key] for sp in specs
+                           if LOADED + sp.key in request.form})
+        else:
+            raced = False
+            try:
+                rows, now = _settings_changed(s, specs)
+                if not rows:
+                    for sp in specs:
+                        raw = request.form.get(sp.key, "off" if sp.type == "bool" else None)
+                        if raw is not None:
+                            settings_svc.set(s, sp.key, raw, current_user.id)
+                    s.commit()
+            except IntegrityError:
+                # Someone saved a setting nobody had saved before, at the same
+                # moment: theirs is kept, this save is shown as a conflict.
+                s.rollback()
+                raced = True
+                rows, now = _settings_changed(s, specs)
+                if not rows:
+                    versions.show([])
+            if not rows and not raced:
+                flash(_("Settings saved."), "success")
+                return redirect(url_for("admin.settings"))
+            s.rollback()
+            status = 409
+            loaded = {k: _setting_signature(v) for k, v in now.items()}
+        # Shown again with the user's input.
+        values.update({sp.key: _posted_setting(sp) for sp in specs
+                       if sp.key in request.form or sp.type == "bool"})
     groups: dict[str, list] = {}
     for sp in specs:
         groups.setdefault(e.host.plugin_of(sp.key), []).append(sp)
     return render_template("admin/settings.html", groups=groups, values=values, errors=errors,
-                           manifests=e.host.manifests, form=form), (400 if errors else 200)
+                           loaded=loaded, manifests=e.host.manifests, form=form), status
+
+
+#: The hidden field that carries a setting's value as the page showed it.
+LOADED = "loaded:"
+
+
+def _setting_signature(value) -> str:
+    return versions.signature({"value": value})
+
+
+def _posted_setting(sp):
+    if sp.type == "bool":
+        return request.form.get(sp.key, "off") in ("1", "true", "on", "y", "yes")
+    return request.form.get(sp.key)
+
+
+def _settings_changed(s, specs) -> tuple[list, dict]:
+    """Read the shown settings under lock; the ones someone else changed since
+    the page was loaded (posted signature ≠ the value's now), shown as a
+    conflict, and every shown setting's value now."""
+    from .models import Setting
+
+    keys = [sp.key for sp in specs]
+    stored = {r.key: r for r in s.execute(
+        select(Setting).where(Setting.key.in_(keys)).with_for_update()
+        .execution_options(populate_existing=True)).scalars()}
+    now = {sp.key: (settings_svc._from_json(sp, stored[sp.key].value) if sp.key in stored
+                    else sp.default) for sp in specs}
+    rows, changed = [], []
+    for sp in specs:
+        was = request.form.get(LOADED + sp.key)
+        if was is None or was == _setting_signature(now[sp.key]):
+            continue
+        choices = {(c[0] if isinstance(c, tuple) else c): (c[1] if isinstance(c, tuple) else c)
+                   for c in sp.choices} or None
+        rows.append(versions.Row(str(sp.label), versions.display(now[sp.key], choices),
+                                 versions.display(_posted_setting(sp), choices)))
+        if sp.key in stored:
+            changed.append(stored[sp.key])
+    if rows:
+        last = max(changed, key=lambda r: r.updated_at, default=None)
+        who = ""
+        if last is not None and last.updated_by:
+            u = s.get(User, last.updated_by)
+            who = (u.full_name or u.username) if u else ""
+        versions.show(rows, who, last.updated_at if last is not None else None)
+    return rows, now
 
 
 # -- audit ----------------------------------------------------------------

@@ -23,10 +23,12 @@ from sqlalchemy import delete, func, select
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from . import versions
 from .db import utcnow
 from .models import LoginAttempt, User
 from .security import hash_password, needs_rehash, safe_next, verify_password
 from .state_cache import CachedUser
+from .versions import VersionField
 from .web import login_required
 
 bp = Blueprint("auth", __name__)
@@ -125,6 +127,7 @@ LANGUAGES = [("zh_CN", "中文"), ("en", "English")]
 
 
 class AccountForm(FlaskForm):
+    version = VersionField()
     full_name = StringField(_l("Full name"), validators=[Length(max=120)])
     locale = SelectField(_l("Language"), choices=LANGUAGES)
 
@@ -259,9 +262,14 @@ def account():
     form = AccountForm(obj=user, prefix="acc")
     pw = PasswordForm(prefix="pw")
     if request.method == "POST" and "acc-locale" in request.form and form.validate():
-        user.full_name = form.full_name.data or ""
-        user.locale = form.locale.data
-        s.commit()
+        try:
+            versions.check(user, form)
+            user.full_name = form.full_name.data or ""
+            user.locale = form.locale.data
+            s.commit()
+        except (versions.EditConflict, versions.StaleDataError):
+            versions.conflict(s, user, form)
+            return _account_page(form, pw), 409
         session["locale"] = user.locale
         flash(_("Saved."), "success")
         return redirect(url_for("auth.account"))
@@ -287,8 +295,12 @@ def _account_page(form, pw):
         from .web import render_kept, signed_in
 
         user = signed_in()
+        # The profile form carries the signature of the name and language it
+        # shows (no version: that needs a query, and moves at every login).
+        token = ":" + versions.signature({"full_name": user.full_name, "locale": user.locale})
         return render_kept("core/account.html", (user.full_name, user.locale), form=None,
-                           pw=None, languages=LANGUAGES, min_password=MIN_PASSWORD)
+                           pw=None, languages=LANGUAGES, min_password=MIN_PASSWORD,
+                           account_token=token)
     return render_template("core/account.html", form=form, pw=pw, languages=LANGUAGES,
                            min_password=MIN_PASSWORD)
 

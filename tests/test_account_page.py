@@ -34,3 +34,69 @@ def test_account_page_shows_password_errors(client, make_user):
     resp = client.post("/account", data={"pw-csrf_token": client.csrf, "pw-current": PASSWORD,
                                          "pw-new": "another-pass-1", "pw-confirm": "different-1"})
     assert resp.status_code == 200 and 'class="errors"' in resp.get_data(as_text=True)
+
+
+# -- two tabs, and a login in between (core.versions) ---------------------------------
+def _profile_form(html: str):
+    import lxml.html
+    from werkzeug.datastructures import MultiDict
+
+    for form in lxml.html.fromstring(html).forms:
+        if form.xpath(".//input[@name='acc-version']"):
+            return MultiDict(form.form_values())
+    raise AssertionError("no profile form with its version on the page")
+
+
+def test_account_page_second_tab_saving_a_stale_name_gets_a_conflict(app, make_user):
+    from sqlalchemy import select
+
+    from core.models import User
+
+    make_user("sales_tabs", "salesperson")
+    a, b = app.test_client(), app.test_client()
+    a.login("sales_tabs")
+    b.login("sales_tabs")
+    fa = _profile_form(a.get("/account").get_data(as_text=True))
+    fb = _profile_form(b.get("/account").get_data(as_text=True))
+    assert fa["acc-version"] and fa["acc-version"] == fb["acc-version"]
+    fa["acc-full_name"] = "甲写的名字"
+    assert a.post("/account", data=fa).status_code == 302
+    fb["acc-full_name"] = "乙写的名字"
+    resp = b.post("/account", data=fb)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "该记录已被他人修改" in html
+    import lxml.html
+
+    diff = lxml.html.fromstring(html).xpath("//table[@class='conflict-diff']//tr/td/text()")
+    assert "甲写的名字" in diff and "乙写的名字" in diff
+    db = app.extensions["qudao"].db
+    with db.session() as s:
+        assert s.scalar(select(User.full_name).where(User.username == "sales_tabs")) == "甲写的名字"
+    again = _profile_form(html)
+    assert again["acc-full_name"] == "乙写的名字"
+    assert b.post("/account", data=again).status_code == 302
+    with db.session() as s:
+        assert s.scalar(select(User.full_name).where(User.username == "sales_tabs")) == "乙写的名字"
+
+
+def test_account_page_saves_after_a_login_elsewhere(app, make_user):
+    """A login records its time on the user row (the version moves): not a
+    change to the name or language the page shows."""
+    from sqlalchemy import select
+
+    from core.models import User
+
+    make_user("sales_twice", "salesperson")
+    db = app.extensions["qudao"].db
+    a = app.test_client()
+    a.login("sales_twice")
+    form = _profile_form(a.get("/account").get_data(as_text=True))
+    with db.session() as s:
+        before = s.scalar(select(User.version).where(User.username == "sales_twice"))
+    assert app.test_client().login("sales_twice").status_code == 302
+    with db.session() as s:
+        assert s.scalar(select(User.version).where(User.username == "sales_twice")) > before
+    form["acc-full_name"] = "孙新名"
+    assert a.post("/account", data=form).status_code == 302
+    with db.session() as s:
+        assert s.scalar(select(User.full_name).where(User.username == "sales_twice")) == "孙新名"

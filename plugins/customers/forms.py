@@ -110,6 +110,7 @@ def _score(label):
 
 
 class EvaluationForm(FlaskForm):
+    version = VersionField()
     period = StringField(_l("Period"), validators=[DataRequired(), Length(max=10)])
     transaction = _score(_l("Transaction (交易性)"))
     profitability = _score(_l("Profitability (收益性)"))

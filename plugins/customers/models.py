@@ -194,7 +194,7 @@ class ManCheck(Base):
     checked_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
 
-class Evaluation(Base):
+class Evaluation(Versioned, Base):
     """Five-criteria evaluation for one period (seed 001 第三讲第五节)."""
 
     __tablename__ = "customers_evaluation"

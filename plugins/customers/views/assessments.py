@@ -16,7 +16,7 @@ from core.web import can, db_session, permission_required
 
 from .. import evaluation, man, services
 from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm
-from ..models import Contact, ManCheck
+from ..models import Contact, Customer, Evaluation, ManCheck
 from ..options import EDIT as P_EDIT, EVALUATE, VIEW
 from . import bp
 from .common import child_or_404, customer_or_404, writable
@@ -31,6 +31,7 @@ def contact_form(customer_id=None, contact_id=None):
     contact = child_or_404(Contact, contact_id, EDIT) if contact_id else None
     c = writable(contact.customer_id if contact else customer_id)
     form = ContactForm(obj=contact)
+    versions.load(form, contact)
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
         try:
@@ -97,6 +98,12 @@ def man_check(customer_id):
 
 
 # -- evaluation -----------------------------------------------------------------------
+def _seen_evaluations(s, c) -> str:
+    return versions.keyed_token(s.execute(select(Evaluation.period, Evaluation.version).where(
+        Evaluation.customer_id == c.id)).all())
+
+
+
 @bp.route("/<int:customer_id>/evaluate", methods=["GET", "POST"])
 @permission_required(EVALUATE)
 def evaluate(customer_id):
@@ -105,16 +112,37 @@ def evaluate(customer_id):
     form = EvaluationForm()
     if request.method == "GET":
         form.period.data = evaluation.period_of(s, date.today())
+    # Recording a period that exists revises it: the form carries the
+    # versions of the periods the page lists (core.versions.check_keyed).
+    if not form.version.raw_data:
+        versions.set_token(form, _seen_evaluations(s, c))
     if form.validate_on_submit():
         scores = {k: getattr(form, k).data for k in evaluation.CRITERIA}
+        period = (form.period.data or "").strip()
+
+        def find():
+            return s.scalar(select(Evaluation).where(Evaluation.customer_id == c.id,
+                                                     Evaluation.period == period))
         try:
+            versions.check_keyed(
+                s, period, find, form=form,
+                lock=select(Customer.id).where(Customer.id == c.id).with_for_update())
             ev = evaluation.evaluate(s, c, form.period.data, scores, current_user.id,
                                      form.notes.data)
+            s.commit()
         except ServiceError as e:
             s.rollback()
             flash(str(e), "error")
+        except (versions.EditConflict, versions.StaleDataError):
+            s.rollback()
+            versions.conflict(s, find(), form)
+            versions.set_token(form, _seen_evaluations(s, c))
+            return render_template("customers/evaluate.html", c=c, form=form,
+                                   weights=evaluation.weights(s),
+                                   labels=evaluation.criterion_labels(),
+                                   history=evaluation.history(s, c),
+                                   actions=evaluation.action_labels()), 409
         else:
-            s.commit()
             flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
                     score=ev.score, action=evaluation.action_labels()[ev.action]), "success")
             return redirect(url_for("customers.detail", customer_id=c.id))

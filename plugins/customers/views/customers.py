@@ -162,6 +162,7 @@ def edit(customer_id):
     c = writable(customer_id)
     form = CustomerForm(obj=c)
     form.kind.choices = _kind_choices(s)
+    versions.load(form, c)
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.EDITABLE}
         try:

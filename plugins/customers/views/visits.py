@@ -89,6 +89,10 @@ def visit(visit_id):
                            can_edit=can(P_EDIT) and not current_user.read_only)
 
 
+def _visit_current(v: Visit) -> dict:
+    return {"objective_met": {True: "1", False: "0"}.get(v.objective_met, "")}
+
+
 @bp.route("/visits/<int:visit_id>/record", methods=["GET", "POST"])
 @permission_required(P_EDIT)
 def visit_record(visit_id):
@@ -100,11 +104,12 @@ def visit_record(visit_id):
         now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)  # wall clock
         form.time_in.data = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
         form.time_out.data = now.replace(second=0, microsecond=0)
+    versions.load(form, v, current=_visit_current)
     if form.validate_on_submit():
         met = {"1": True, "0": False}.get(form.objective_met.data)
         fields = {k: getattr(form, k).data for k in visits.RECORD_FIELDS}
         try:
-            versions.check(v, form)
+            versions.check(v, form, current=_visit_current)
             visits.record(s, v, time_in=form.time_in.data, time_out=form.time_out.data,
                           objective_met=met, next_visit_on=form.next_visit_on.data,
                           first_visit=form.first_visit.data, **fields)
@@ -117,8 +122,7 @@ def visit_record(visit_id):
             s.rollback()
             flash(str(e), "error")
         except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, v, form, current=lambda r: {
-                "objective_met": {True: "1", False: "0"}.get(r.objective_met, "")})
+            versions.conflict(s, v, form, current=_visit_current)
             return render_template("customers/visit_record.html", v=v, c=v.customer, form=form,
                                    objective_labels=visits.objective_labels()), 409
         else:

@@ -105,7 +105,7 @@ class DealerPromoter(TimestampMixin, Base):
     terminal: Mapped[DealerTerminal] = relationship(lazy="joined")
 
 
-class DealerPromoterMonth(TimestampMixin, Base):
+class DealerPromoterMonth(Versioned, TimestampMixin, Base):
     """One line of the monthly promoter assessment: target, result, main-push
     units, and the bonus and ranking award computed from the settings."""
 

@@ -56,6 +56,7 @@ def product(product_id: int):
                            categories=CATEGORIES, can_edit=can(CATALOG)), status
 
 
+@versions.form_fields(DealerProduct)
 def _product_fields() -> list:
     labels = {c: state_label(c) for c in CATEGORIES + PRODUCT_STATUSES}
     return [("model", _("Model"), lambda p: p.model), ("name", _("Name"), lambda p: p.name),
@@ -99,18 +100,23 @@ def price_list(price_list_id: int):
     if request.method == "POST":
         if not can(CATALOG):
             abort(403)
-        kinds = dict(_kinds(s))
-        _res, ok = versions.run_edit(pl, svc.save_price_list, pl, ok=_("Saved."), fields=[
-            ("name", _("Name"), lambda r: r.name),
-            ("dealer_kind", _("Dealer kind"), lambda r: r.dealer_kind, {"": _("All kinds"), **kinds}),
-            ("valid_from", _("Valid from"), lambda r: r.valid_from),
-            ("valid_to", _("Valid to"), lambda r: r.valid_to),
-            ("active", _("Active"), lambda r: bool(r.active))], **_pl_form())
+        _res, ok = versions.run_edit(pl, svc.save_price_list, pl, ok=_("Saved."),
+                                     fields=_price_list_fields(), **_pl_form())
         if ok != versions.CONFLICT:
             return back("dealers.price_list", price_list_id=pl.id)
         status = 409
     return render_template("dealers/price_list.html", pl=pl, kinds=_kinds(s),
                            products=product_choices(), can_edit=can(CATALOG)), status
+
+
+@versions.form_fields(DealerPriceList)
+def _price_list_fields() -> list:
+    kinds = dict(_kinds(db_session()))
+    return [("name", _("Name"), lambda r: r.name),
+            ("dealer_kind", _("Dealer kind"), lambda r: r.dealer_kind, {"": _("All kinds"), **kinds}),
+            ("valid_from", _("Valid from"), lambda r: r.valid_from),
+            ("valid_to", _("Valid to"), lambda r: r.valid_to),
+            ("active", _("Active"), lambda r: bool(r.active))]
 
 
 @bp.route("/price-lists/<int:price_list_id>/items", methods=["POST"])

@@ -6,13 +6,16 @@ from datetime import date
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
+from core import versions
 from core.access import EDIT
 from core.services import ServiceError
 from core.web import can, db_session, get_or_404, permission_required
 from core.web import scoped_select as web_scoped_select
 
-from ..models import CompetitorSurvey, CrossRegionIncident, DealerSurvey, DealerPromoter, RegionSurvey
+from ..models import (CompetitorSurvey, CrossRegionIncident, DealerPromoter, DealerPromoterMonth,
+                      DealerSurvey, RegionSurvey)
 from ..models.market import INCIDENT_STATES
 from ..models.network import PROMOTER_ACTIVE
 from ..permissions import ASSESS, INCIDENT, INCIDENT_DECIDE, SURVEY, VIEW
@@ -28,8 +31,11 @@ from .common import PAGE, back, dealer_choices, page_arg, run
 @bp.route("/promoters")
 @permission_required(VIEW)
 def promoter_assessment():
+    return _promoters_page(request.args.get("period") or period_of(date.today()))
+
+
+def _promoters_page(period: str):
     s = db_session()
-    period = request.args.get("period") or period_of(date.today())
     try:
         rows = promoter_svc.assessment(s, current_user, period)
     except ServiceError as e:
@@ -37,8 +43,15 @@ def promoter_assessment():
         period, rows = period_of(date.today()), []
     promoters = s.execute(web_scoped_select(DealerPromoter, EDIT).where(DealerPromoter.status == PROMOTER_ACTIVE)
                           .order_by(DealerPromoter.name)).scalars().all()
+    # "Record a month" writes the month its promoter and period name: the
+    # form carries the versions of the months shown (core.versions.check_keyed).
+    seen = [(_month_key(r.month.promoter_id, r.month.period), r.month.version) for r in rows]
     return render_template("dealers/promoters.html", rows=rows, period=period, promoters=promoters,
-                           can_assess=can(ASSESS))
+                           seen=seen, can_assess=can(ASSESS))
+
+
+def _month_key(promoter_id: int, period: str) -> str:
+    return f"{promoter_id}@{period}"
 
 
 @bp.route("/promoters/month", methods=["POST"])
@@ -46,9 +59,23 @@ def promoter_assessment():
 def promoter_month():
     p = get_or_404(DealerPromoter, request.form.get("promoter_id", type=int) or 0, EDIT)
     period = request.form.get("period", "")
-    run(promoter_svc.record_month, p, period=period, target_units=request.form.get("target_units"),
+    s = db_session()
+
+    def find():
+        return s.scalar(select(DealerPromoterMonth).where(
+            DealerPromoterMonth.promoter_id == p.id, DealerPromoterMonth.period == period))
+
+    _res, ok = versions.run_keyed(
+        _month_key(p.id, period), find, promoter_svc.record_month, p,
+        lock=select(DealerPromoter.id).where(DealerPromoter.id == p.id).with_for_update(),
+        fields=[("target_units", _("Target (units)"), lambda m: m.target_units),
+                ("sold_units", _("Sold (units)"), lambda m: m.sold_units),
+                ("main_push_units", _("Main-push units"), lambda m: m.main_push_units)],
+        period=period, target_units=request.form.get("target_units"),
         sold_units=request.form.get("sold_units"), main_push_units=request.form.get("main_push_units"),
         note=request.form.get("note") or None, ok=_("Saved."))
+    if ok == versions.CONFLICT:
+        return _promoters_page(period), 409
     return back("dealers.promoter_assessment", period=period)
 
 

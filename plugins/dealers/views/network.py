@@ -14,6 +14,7 @@ from plugins.customers.api import DETAIL_ENDPOINT, Customer, kind_label
 
 from ..models import (
     DealerOrder,
+    DealerProfile,
     DealerPriceList,
     DealerPromoter,
     DealerPromotion,
@@ -87,8 +88,17 @@ def dealer(customer_id: int):
 def profile_save(customer_id: int):
     customer = dealer_or_404(customer_id, EDIT)
     s = db_session()
-    prices = {str(pl.id): pl.name for pl in s.execute(select(DealerPriceList)).scalars()}
-    _res, ok = versions.run_edit(svc.profile_of(s, customer), svc.save_profile, customer, ok=_ok(), fields=[
+    _res, ok = versions.run_edit(svc.profile_of(s, customer), svc.save_profile, customer, ok=_ok(),
+                                 fields=_profile_fields(), **request.form.to_dict())
+    if ok == versions.CONFLICT:
+        return dealer(customer_id), 409
+    return back("dealers.dealer", customer_id=customer.id)
+
+
+@versions.form_fields(DealerProfile)
+def _profile_fields() -> list:
+    prices = {str(pl.id): pl.name for pl in db_session().execute(select(DealerPriceList)).scalars()}
+    return [
         ("multi_brand", _l("Sells competing brands (multi-brand)"), lambda p: bool(p.multi_brand)),
         ("agreement_no", _l("Agreement number"), lambda p: p.agreement_no),
         ("agreement_start", _l("Agreement start"), lambda p: p.agreement_start),
@@ -101,10 +111,7 @@ def profile_save(customer_id: int):
         ("region_city", _l("City"), lambda p: p.region_city),
         ("region_county", _l("County"), lambda p: p.region_county),
         ("price_list_id", _l("Price list"), lambda p: str(p.price_list_id or ""),
-         {"": _l("By dealer kind"), **prices})], **request.form.to_dict())
-    if ok == versions.CONFLICT:
-        return dealer(customer_id), 409
-    return back("dealers.dealer", customer_id=customer.id)
+         {"": _l("By dealer kind"), **prices})]
 
 
 @bp.route("/d/<int:customer_id>/terminals", methods=["POST"])
@@ -142,6 +149,7 @@ def terminal(terminal_id: int):
                            display_states=DISPLAY_STATES, can_edit=can(NETWORK)), status
 
 
+@versions.form_fields(DealerTerminal)
 def _terminal_fields() -> list:
     from ..labels import state_label
 

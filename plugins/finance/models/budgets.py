@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, OwnedMixin, TimestampMixin, utcnow
+from core.db import Base, OwnedMixin, TimestampMixin, Versioned, utcnow
 
 from .ledger import LedgerAccount
 
@@ -15,7 +15,7 @@ SALES, COLLECTIONS, EXPENSE = "sales", "collections", "expense"
 BUDGET_KINDS = (SALES, COLLECTIONS, EXPENSE)
 
 
-class FinanceBudget(OwnedMixin, TimestampMixin, Base):
+class FinanceBudget(Versioned, OwnedMixin, TimestampMixin, Base):
     """The amount planned for one month, org unit and (optionally)
     salesperson (``owner_id``): sales, collections, or an expense account."""
 

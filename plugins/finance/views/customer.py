@@ -70,12 +70,18 @@ def customer_credit(customer_id: int):
             user=current_user)
 
     profile = db_session().get(CreditProfile, c.id)
-    _res, ok = versions.run_edit(profile, save, ok=_("Credit line saved."), fields=[
+    _res, ok = versions.run_edit(profile, save, ok=_("Credit line saved."),
+                                 fields=_credit_fields())
+    if ok == versions.CONFLICT:
+        return customer(customer_id), 409
+    return back("finance.customer", customer_id=c.id)
+
+
+@versions.form_fields(CreditProfile)
+def _credit_fields() -> list:
+    return [
         ("terms", _("Terms"), lambda p: p.terms, {t: fin_label(t) for t in TERMS}),
         ("term_days", _("Days"), lambda p: p.term_days),
         ("credit_limit", _("Credit limit"), lambda p: p.credit_limit),
         ("valid_until", _("Valid until"), lambda p: p.valid_until),
-        ("note", _("Note (credit check basis: assets, reputation, business)"), lambda p: p.note)])
-    if ok == versions.CONFLICT:
-        return customer(customer_id), 409
-    return back("finance.customer", customer_id=c.id)
+        ("note", _("Note (credit check basis: assets, reputation, business)"), lambda p: p.note)]

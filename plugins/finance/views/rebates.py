@@ -95,7 +95,15 @@ def rebate_edit(claim_id: int):
                                 period_end=parse_day(f.get("period_end")), lines=_lines(f),
                                 note=f.get("note", ""))
 
-    _res, ok = versions.run_edit(claim, update, ok=_("Claim saved."), fields=[
+    _res, ok = versions.run_edit(claim, update, ok=_("Claim saved."), fields=_claim_fields())
+    if ok == versions.CONFLICT:
+        return rebate(claim_id), 409
+    return back("finance.rebate", claim_id=claim.id)
+
+
+@versions.form_fields(RebateClaim)
+def _claim_fields() -> list:
+    return [
         ("kind", _("Kind"), lambda r: r.kind, {k: fin_label(k) for k in REBATE_KINDS}),
         ("period_start", _("Period from"), lambda r: r.period_start),
         ("period_end", _("Period to"), lambda r: r.period_end),
@@ -104,10 +112,7 @@ def rebate_edit(claim_id: int):
         for i in range(LINE_ROWS)
         for key, label, attr in (("product", _("Product"), "product"),
                                  ("qty", _("Quantity"), "quantity"),
-                                 ("unit", _("Per unit"), "unit_amount"))])
-    if ok == versions.CONFLICT:
-        return rebate(claim_id), 409
-    return back("finance.rebate", claim_id=claim.id)
+                                 ("unit", _("Per unit"), "unit_amount"))]
 
 
 def _line_value(i: int, attr: str):
