@@ -159,17 +159,25 @@ class Rendered:
 
 
 def _prepare(session: Session, spec_name: str, record_id: Any, user: User,
-             locale: str | None) -> tuple[DocumentSpec, str, dict, str]:
-    """Check access and build the plain context: (spec, record id, data, locale)."""
+             locale: str | None, context: dict | None = None
+             ) -> tuple[DocumentSpec, str, dict, str]:
+    """Check access and build the plain context: (spec, record id, data, locale).
+
+    ``context`` is the context the caller built already (its record found
+    through the user's access scope by the caller): the record is not
+    fetched again and ``build_context`` is not called."""
     spec = get_spec(session, spec_name)
     access.require(session, user, spec.permission)
     rid = str(record_id).strip()
     if not rid or len(rid) > 64:
         raise RecordNotFound(_l("The record does not exist."))
-    if spec.model is not None and access.scoped_get(
-            session, spec.model, _coerce_pk(spec.model, rid), user) is None:
-        raise RecordNotFound(_l("The record does not exist."))
-    data = spec.build_context(session, rid, user)
+    if context is not None:
+        data = context
+    else:
+        if spec.model is not None and access.scoped_get(
+                session, spec.model, _coerce_pk(spec.model, rid), user) is None:
+            raise RecordNotFound(_l("The record does not exist."))
+        data = spec.build_context(session, rid, user)
     if data is None:
         raise RecordNotFound(_l("The record does not exist."))
     locale = locale or getattr(user, "locale", None) or "zh_CN"
@@ -203,12 +211,13 @@ def _render(session: Session, spec: DocumentSpec, rid: str, data: dict, user: Us
 
 def render_document(session: Session, spec_name: str, record_id: Any, user: User, *,
                     locale: str | None = None, number: str | None = None,
-                    now: datetime | None = None) -> Rendered:
+                    now: datetime | None = None, context: dict | None = None) -> Rendered:
     """Check access, build the context and render the PDF — reads only;
     ``number`` is what the document will be numbered (None for a spec
-    without a sequence).  Raises UnknownDocument, RecordNotFound,
-    ``core.access.AccessDenied`` or DocumentError."""
-    spec, rid, data, locale = _prepare(session, spec_name, record_id, user, locale)
+    without a sequence); ``context`` as for ``_prepare``.  Raises
+    UnknownDocument, RecordNotFound, ``core.access.AccessDenied`` or
+    DocumentError."""
+    spec, rid, data, locale = _prepare(session, spec_name, record_id, user, locale, context)
     return _render(session, spec, rid, data, user, locale, number, now or utcnow())
 
 
@@ -261,8 +270,8 @@ def _peek_number(session: Session, key: str, when: date) -> str:
 
 def issue_apart(session_scope: Callable[[], ContextManager[Session]], spec_name: str,
                 record_id: Any, user_id: int, *, locale: str | None = None,
-                then: Callable[[Session, IssuedDocument], None] | None = None
-                ) -> IssuedDocument:
+                then: Callable[[Session, IssuedDocument], None] | None = None,
+                context: dict | None = None) -> IssuedDocument:
     """Issue one document in transactions of its own, so that no write lock
     is held while it renders: check access, build the context and render in
     a reading transaction (on SQLite a deferred ``BEGIN``: other writers go
@@ -278,14 +287,17 @@ def issue_apart(session_scope: Callable[[], ContextManager[Session]], spec_name:
     that fails takes no number at all.  A failure after the file was stored
     leaves an unreferenced file in the content-addressed archive, nothing
     else.  ``session_scope`` is ``Database.session`` or a job's
-    ``ctx.session``."""
+    ``ctx.session``.  ``context``: the plain context the caller built
+    already, from a record it found through ``user_id``'s access scope —
+    then the record is not fetched again and ``build_context`` is not
+    called (a statement's figures are computed once per issue)."""
     with reading(), session_scope() as s:
         user = s.get(User, user_id)
         spec = get_spec(s, spec_name)
         now = utcnow()
         guess = _peek_number(s, spec.sequence, _issued_on(s, now)) if spec.sequence else None
         doc = render_document(s, spec_name, record_id, user, locale=locale, number=guess,
-                              now=now)
+                              now=now, context=context)
         root = archive.root_of(_ext(s).config)
     stored: tuple[str, str] | None = archive.store(root, doc.pdf)
     with session_scope() as s:
@@ -293,7 +305,8 @@ def issue_apart(session_scope: Callable[[], ContextManager[Session]], spec_name:
             number = next_number(s, doc.sequence, _issued_on(s, doc.issued_at))
             if number != doc.number:  # another issue took it meanwhile: render with ours
                 doc = render_document(s, spec_name, record_id, s.get(User, user_id),
-                                      locale=doc.locale, number=number, now=doc.issued_at)
+                                      locale=doc.locale, number=number, now=doc.issued_at,
+                                      context=context)
                 stored = None
         row = record(s, doc, stored)
         if then is not None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from core.access import AccessDenied, subtree_ids
 from core.db import reading
 from core.i18n import _, _l
-from core.services import ServiceError, lock
+from core.services import ServiceError
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
 
@@ -70,39 +70,12 @@ def start_statement_batch(session: Session, period: str, org_unit_id: int, user,
 
 # -- issuing ---------------------------------------------------------------
 def issue_one(session_scope, customer_id: int, period: str, owner_id: int, locale: str) -> None:
-    """One customer's statement.  The totals are read in a reading
-    transaction and the row (totals and number) written in a short writing
-    one; then the PDF is rendered in a reading transaction — no write lock
-    held, so workers render side by side — and archived, with the row
-    pointing at it, in a second short writing one
-    (``core.documents.service.issue_apart``).  A render that fails leaves
-    the numbered statement without a PDF; issuing it again renders it with
-    the same number, so numbers stay gapless.  An answered statement keeps
-    the copy that was sent."""
-    from core.documents.service import issue_apart
-    from core.models import User
-
-    with reading(), session_scope() as s:
-        user = s.get(User, owner_id)
-        if customers.get_customer(s, customer_id, user) is None:
-            raise ServiceError(_("not visible to you"))
-        st = s.execute(select(Statement).where(
-            Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
-        if st is not None and st.answer != "pending" and st.document_id:
-            return
-        data = st_svc.statement_data(s, customer_id, period)
-    with session_scope() as s:
-        st_id = st_svc.issue(s, customer_id, period, user=s.get(User, owner_id), locale=locale,
-                             data=data).id
-
-    def attach(s: Session, doc) -> None:
-        st = lock(s, Statement, st_id)  # an answer being recorded now: wait for it
-        if st.answer != "pending" and st.document_id:  # answered while it rendered
-            raise ServiceError(_("The statement %(number)s was already answered by the "
-                                 "customer; it cannot be issued again.", number=st.number))
-        st.document_id = doc.id
-
-    issue_apart(session_scope, "finance.statement", st_id, owner_id, locale=locale, then=attach)
+    """One customer's statement, as the batch issues it
+    (``statements.issue_statement``: figures computed once, numbered, the
+    PDF rendered outside any write lock from the same figures, archived);
+    an answered statement keeps the copy that was sent."""
+    st_svc.issue_statement(session_scope, customer_id, period, owner_id, locale,
+                           keep_answered=True)
 
 
 def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, locale: str,

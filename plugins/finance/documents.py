@@ -29,16 +29,16 @@ def _customer(c) -> dict:
 
 
 def statement_context(session: Session, record_id: str, user) -> dict | None:
-    st = scoped_get(session, Statement, int(record_id), user)
+    """For core's own routes (``/documents/issue/finance.statement/<id>``):
+    core found the statement through the user's access scope already (the
+    spec's ``model``), so it is not filtered again here.  Issuing a
+    statement goes through ``statements.issue_statement``, which hands core
+    the figures it computed and never calls this."""
+    st = session.get(Statement, int(record_id))
     if st is None:
         return None
-    data = st_svc.statement_data(session, st.customer_id, st.period, locale=st.locale,
-                                 statement=st)
-    data["title"] = _l("Statement of account")
-    data["number"] = st.number
-    data["labels"] = {k: LABELS[k] for k in ("current", "d1_30", "d31_60", "d61_90", "over_90",
-                                              "unapplied")}
-    return data
+    return st_svc.pdf_context(st_svc.statement_data(session, st.customer_id, st.period,
+                                                    locale=st.locale, statement=st))
 
 
 def invoice_context(session: Session, record_id: str, user) -> dict | None:

@@ -133,15 +133,31 @@ def customers_with_activity(session: Session, customer_ids, start: date, end: da
     return sorted(session.execute(moved).scalars())
 
 
+def pdf_context(data: dict) -> dict:
+    """The PDF's context from ``statement_data``: the same figures, plus the
+    title and the aging labels (lazy strings, translated by core)."""
+    from ..labels import LABELS
+
+    return {**data, "title": _l("Statement of account"),
+            "labels": {k: LABELS[k] for k in ("current", "d1_30", "d31_60", "d61_90", "over_90",
+                                              "unapplied")}}
+
+
+def ended_period(period: str) -> tuple[date, date]:
+    """``parse_period``, refusing a month that has not ended."""
+    start, end = parse_period(period)
+    if end >= date.today():
+        raise ServiceError(_l("A month can be stated once it has ended."))
+    return start, end
+
+
 def issue(session: Session, customer_id: int, period: str, *, user=None,
           locale: str | None = None, data: dict | None = None) -> Statement:
     """Record the statement of one month (totals as issued); issuing again an
     unanswered one refreshes it, an answered one is refused.  ``data`` is
-    ``statement_data`` when the caller computed it already (the batch does,
-    in a reading transaction, so the writing one stays short)."""
-    start, end = parse_period(period)
-    if end >= date.today():
-        raise ServiceError(_l("A month can be stated once it has ended."))
+    ``statement_data`` when the caller computed it already (``issue_statement``
+    does, in a reading transaction, so the writing one stays short)."""
+    start, end = ended_period(period)
     if data is None:
         data = statement_data(session, customer_id, period)
     # The customer's row, locked: two people issuing the same month at once
@@ -164,6 +180,65 @@ def issue(session: Session, customer_id: int, period: str, *, user=None,
     st.locale = locale or "zh_CN"
     session.flush()
     return st
+
+
+class NotVisible(ServiceError):
+    """The customer does not exist or the user may not see it (pages answer 404)."""
+
+
+def issue_statement(session_scope, customer_id: int, period: str, user_id: int, locale: str,
+                    *, keep_answered: bool = False) -> int | None:
+    """Issue one customer's statement of one month and archive its PDF: the
+    one path of the statement page, ``qudao finance statements`` and the
+    month-end batch job.  Returns the statement's id.
+
+    1. In a reading transaction: the customer, through the user's access
+       scope (the only row-access check of the issue), and the statement's
+       figures, computed once (``statement_data``) as plain data.
+    2. In a short writing transaction: the statement row, numbered, with
+       those totals (``issue``).
+    3. The PDF rendered from the same figures in a reading transaction — no
+       write lock held, so workers render side by side — and archived, the
+       row pointing at it, in a second short writing one
+       (``core.documents.service.issue_apart``).
+
+    The totals stored and the PDF are the same snapshot.  A render that
+    fails leaves the numbered statement without a PDF; issuing it again
+    renders it with the same number, so numbers stay gapless.  An answered
+    statement is refused — or, with ``keep_answered`` (the batch), skipped
+    when it has its PDF (returns None): it keeps the copy that was sent.
+    ``session_scope`` opens a unit of work (``Database.session``, a job's
+    ``ctx.session``, or the request's session for a page)."""
+    from core.db import reading
+    from core.documents.service import issue_apart
+    from core.models import User
+
+    with reading(), session_scope() as s:
+        user = s.get(User, user_id)
+        access.require(s, user, "finance.statement_issue")
+        if access.scoped_get(s, Customer, customer_id, user) is None:
+            raise NotVisible(_l("not visible to you"))
+        ended_period(period)
+        st = s.execute(select(Statement).where(
+            Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
+        if keep_answered and st is not None and st.answer != PENDING and st.document_id:
+            return None
+        data = statement_data(s, customer_id, period, locale=locale)
+    with session_scope() as s:
+        st = issue(s, customer_id, period, user=s.get(User, user_id), locale=locale, data=data)
+        st_id = st.id
+        data["number"], data["answer"] = st.number, st.answer
+
+    def attach(s: Session, doc) -> None:
+        st = lock(s, Statement, st_id)  # an answer being recorded now: wait for it
+        if st.answer != PENDING and st.document_id:  # answered while it rendered
+            raise ServiceError(_l("The statement %(number)s was already answered by the "
+                                  "customer; it cannot be issued again.", number=st.number))
+        st.document_id = doc.id
+
+    issue_apart(session_scope, "finance.statement", st_id, user_id, locale=locale, then=attach,
+                context=pdf_context(data))
+    return st_id
 
 
 def attach_pdf(session: Session, st: Statement, user, locale: str | None = None):
@@ -248,5 +323,6 @@ def open_disputes_count(session: Session, statement_ids) -> int:
 
 
 __all__ = ["parse_period", "period_of", "previous_period", "movements", "statement_data",
-           "issue", "attach_pdf", "record_answer", "resolve_dispute", "customers_with_activity",
+           "issue", "issue_statement", "pdf_context", "NotVisible", "attach_pdf",
+           "record_answer", "resolve_dispute", "customers_with_activity",
            "DISPUTED", "CONFIRMED", "RESOLVED"]

@@ -2,6 +2,7 @@
 answer, disputes, and the month-end batch for an org unit."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from io import BytesIO
 
 from flask import abort, flash, render_template, request, send_file
@@ -11,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import AccessDenied
+from core.inputs import bounded_int
 from core.models import OrgUnit
 from core.services import ServiceError
 from core.web import can, db_session, get_or_404, permission_required, scoped_select
@@ -79,25 +81,38 @@ def statement_preview():
                            can_issue=can("finance.statement_issue"), doc_locale=_doc_locale())
 
 
+@contextmanager
+def _request_scope():
+    """A unit of work on the request's session (it names the signed-in user
+    in the audit): commit on success, roll back on error."""
+    s = db_session()
+    try:
+        yield s
+        s.commit()
+    except BaseException:
+        s.rollback()
+        raise
+
+
 @bp.route("/statements/issue", methods=["POST"])
 @permission_required("finance.statement_issue")
 def statement_issue():
-    c = customer_or_404(request.form.get("customer_id"))
+    try:
+        cid = bounded_int(request.form.get("customer_id"))
+    except (TypeError, ValueError):
+        abort(404)
     period = (request.form.get("period") or "").strip()
     locale = _doc_locale(request.form.get("locale"))
-
-    def issue(s):
-        st = svc.issue(s, c.id, period, user=current_user, locale=locale)
-        try:
-            svc.attach_pdf(s, st, current_user, locale)
-        except AccessDenied:
-            raise ServiceError(_("You do not have permission to do this.")) from None
-        return st
-
-    st, ok = run(issue, ok=_("Statement issued and archived."))
-    if ok:
-        return back("finance.statement", statement_id=st.id)
-    return back("finance.statements")
+    try:
+        st_id = svc.issue_statement(_request_scope, cid, period, current_user.id, locale)
+    except svc.NotVisible:
+        abort(404)
+    except (ServiceError, AccessDenied) as e:
+        flash(_("You do not have permission to do this.") if isinstance(e, AccessDenied)
+              else str(e), "error")
+        return back("finance.statements")
+    flash(_("Statement issued and archived."), "success")
+    return back("finance.statement", statement_id=st_id)
 
 
 @bp.route("/statements/<int:statement_id>")
