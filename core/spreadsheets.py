@@ -163,26 +163,30 @@ def _size_of(stream: BinaryIO) -> int:
     return size
 
 
+def _copy(stream: BinaryIO, out: BinaryIO, limits: Limits) -> int:
+    """Copy ``stream`` into ``out`` in chunks, refusing once it passes the
+    size limit.  Returns the size."""
+    written = 0
+    while True:
+        chunk = stream.read(256 * 1024)
+        if not chunk:
+            return written
+        written += len(chunk)
+        if written > limits.bytes:
+            raise ImportRefused(_l("The file is larger than %(mb)s MB.", mb=_mb(limits.bytes)))
+        out.write(chunk)
+
+
 def spool(stream: BinaryIO, dest: Path, limits: Limits = Limits()) -> int:
     """Copy an upload to ``dest`` in chunks (never whole in memory),
     refusing — and removing the part written — once it passes the size
     limit.  Returns the size."""
-    written = 0
     try:
         with open(dest, "wb") as out:
-            while True:
-                chunk = stream.read(256 * 1024)
-                if not chunk:
-                    break
-                written += len(chunk)
-                if written > limits.bytes:
-                    raise ImportRefused(_l("The file is larger than %(mb)s MB.",
-                                           mb=_mb(limits.bytes)))
-                out.write(chunk)
+            return _copy(stream, out, limits)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
-    return written
 
 
 @contextmanager
@@ -190,16 +194,7 @@ def spooled(stream: BinaryIO, limits: Limits = Limits()) -> Iterator[BinaryIO]:
     """An upload copied, in chunks, to an anonymous temporary file (open
     for reading, removed on exit); refused once it passes the size limit."""
     with tempfile.TemporaryFile() as tmp:
-        written = 0
-        while True:
-            chunk = stream.read(256 * 1024)
-            if not chunk:
-                break
-            written += len(chunk)
-            if written > limits.bytes:
-                raise ImportRefused(_l("The file is larger than %(mb)s MB.",
-                                       mb=_mb(limits.bytes)))
-            tmp.write(chunk)
+        _copy(stream, tmp, limits)
         tmp.seek(0)
         yield tmp
 

@@ -24,8 +24,10 @@ _AMOUNT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _QUANTITY = re.compile(r"\+?(?:\d+\.?\d{0,3}|\.\d{1,3})")
 
 
-def _parse(value, what) -> Decimal:
-    """Text or int to Decimal, refusing anything but plain decimal notation."""
+def _parse(value, what, pattern=None, message=None) -> Decimal:
+    """Text or int to Decimal, refusing anything but plain decimal notation
+    (``pattern``, amounts by default) with ``message``."""
+    message = message or _l("%(value)s is not an amount.", value=value)
     if isinstance(value, float):
         raise TypeError(f"{what} is never a float")
     if isinstance(value, Decimal):
@@ -34,11 +36,11 @@ def _parse(value, what) -> Decimal:
         d = Decimal(value)
     else:
         text = str(value).strip().replace(",", "")
-        if not _AMOUNT.fullmatch(text):
-            raise ServiceError(_l("%(value)s is not an amount.", value=value))
+        if not (pattern or _AMOUNT).fullmatch(text):
+            raise ServiceError(message)
         d = Decimal(text)
     if not d.is_finite():
-        raise ServiceError(_l("%(value)s is not an amount.", value=value))
+        raise ServiceError(message)
     return d
 
 
@@ -63,21 +65,11 @@ def to_money(value, *, allow_zero: bool = False, allow_negative: bool = False) -
 
 def to_quantity(value) -> Decimal:
     """A positive quantity with at most three decimals (``Numeric(18, 3)``)."""
-    if isinstance(value, float):
-        raise TypeError("a quantity is never a float")
-    if isinstance(value, Decimal):
-        d = value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        d = Decimal(value)
-    else:
-        text = str(value).strip().replace(",", "")
-        if not _QUANTITY.fullmatch(text):
-            raise ServiceError(_l("%(value)s is not a quantity (a positive number with at most "
-                                  "three decimals).", value=value))
-        d = Decimal(text)
-    if not d.is_finite() or abs(d) > MAX or d != d.quantize(QTY) or d <= 0:
-        raise ServiceError(_l("%(value)s is not a quantity (a positive number with at most "
-                              "three decimals).", value=value))
+    message = _l("%(value)s is not a quantity (a positive number with at most "
+                 "three decimals).", value=value)
+    d = _parse(value, "a quantity", _QUANTITY, message)
+    if abs(d) > MAX or d != d.quantize(QTY) or d <= 0:
+        raise ServiceError(message)
     return d
 
 
