@@ -41,6 +41,9 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
+from .web.actions import run_action
+from .web.request import db_session
+
 VERSION = "version"
 #: What ``run_edit`` returns when the save was refused as out of date.
 CONFLICT = "conflict"
@@ -311,8 +314,6 @@ def run_edit(record, fn: Callable, *args, ok: Any = None,
     service refused (message flashed), ``(None, CONFLICT)`` when the record
     changed since the form was loaded — nothing saved, ``g.edit_conflict``
     set: render the page again (status 409) instead of redirecting."""
-    from .web import db_session, run_action
-
     s = db_session()
     try:
         check(record, None)

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from core.access import AccessDenied
 from core.models import OrgUnit
 from core.services import ServiceError
-from core.web import can, db_session, get_or_404, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404, scoped_select
 from plugins.customers.api import Customer
 
 from ..models import Statement, StatementDispute
