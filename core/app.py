@@ -168,9 +168,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     login.user_loader(load_user)
 
+    from . import filters, versions
+    from .auth import bp as auth_bp
+    from .documents.install import install as install_documents
+    from .jobs.install import install as install_jobs
+    from .views import admin_bp, core_bp
     from .web import pipeline
 
     pipeline.install(app)
+    app.jinja_env.globals.update(versions.TEMPLATE_GLOBALS)
+    filters.install(app)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    install_documents(app)
+    install_jobs(app)
     core_blueprints = set(app.blueprints)
     for bps in host.all_hooks().register_blueprints(app=app):
         for bp in bps or ():

@@ -1,7 +1,6 @@
 """The request's life: the session cookie, what runs before and after
 every request and at its end, error pages, and ``install(app)`` (called
-once by ``core.app.create_app``), which wires these and mounts core's own
-pages.
+once by ``core.app.create_app``), which wires these into the app.
 
 Before a request: the shared state version is read first; 404 for a
 disabled plugin's routes, 403 for a read-only user's writes, 400 for
@@ -22,14 +21,12 @@ from flask_login import logout_user
 from itsdangerous import BadSignature
 from werkzeug.exceptions import Forbidden, HTTPException
 
-from .. import access, documents, filters, jobs, versions
-from ..auth import bp as auth_bp
+from .. import access
 from ..db import reset_immediate, set_immediate
 from ..inputs import control_characters
 from ..plugins import CORE
 from ..security import set_security_headers
 from ..state_cache import unshare
-from ..views import admin_bp, core_bp
 from .frame import TEMPLATE_GLOBALS, template_context
 from .request import enabled_plugins, ext, g_dict, signed_in, state_version
 
@@ -219,7 +216,8 @@ def _server_error(e):
 
 
 def install(app: Flask) -> None:
-    """Wire the request's life into ``app`` and mount core's pages."""
+    """Wire the request's life into ``app`` (core's pages are mounted by
+    ``core.app.create_app``)."""
     app.session_interface = _SessionInterface()
     app.before_request(_before_request)
     app.after_request(_after_request)
@@ -236,13 +234,6 @@ def install(app: Flask) -> None:
         app.template_context_processors[None].remove(f)
     app.context_processor(template_context)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
-    app.jinja_env.globals.update(versions.TEMPLATE_GLOBALS)
-    filters.install(app)
-    app.register_blueprint(core_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    documents.install(app)
-    jobs.install(app)
     app.register_error_handler(access.AccessDenied, lambda e: _error(_forbidden()))
 
 
