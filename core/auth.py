@@ -277,7 +277,7 @@ def account():
 def _account_page(form, pw):
     if form is None and pw is None:
         # Nothing but the frame, the name and the language: kept per
-        # (frame key, name, language), see core.web.render_kept.
+        # (frame key, name, language), see core.web.frame.render_kept.
         user = signed_in()
         return render_kept("core/account.html", (user.full_name, user.locale), form=None,
                            pw=None, languages=LANGUAGES, min_password=MIN_PASSWORD)

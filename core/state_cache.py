@@ -126,10 +126,10 @@ class StateCache:
         #: Derived from code and the key alone; survive version changes.
         self.menus: dict[tuple, Any] = {}
         self.csrf: dict[tuple, str] = {}
-        #: Rendered page headers (core.web.page_header), keyed by everything
+        #: Rendered page headers (core.web.frame.page_header), keyed by everything
         #: they show.
         self.frames: dict[tuple, Any] = {}
-        #: Whole rendered pages (core.web.render_kept), keyed the same way.
+        #: Whole rendered pages (core.web.frame.render_kept), keyed the same way.
         self.pages: dict[tuple, Any] = {}
         #: Verified session cookies: value → (expires at, data).
         self.cookies: dict[str, tuple[float, dict]] = {}

@@ -22,7 +22,7 @@ A hand-written form's template shows the user's input after a conflict with
 ``posted(name, value)`` / ``posted_checked(name, value)``: the submitted
 field while a conflict is shown, the record's value otherwise.
 
-``run_edit`` wraps ``core.web.run_action`` for views that call a service
+``run_edit`` wraps ``core.web.actions.run_action`` for views that call a service
 and redirect: it returns ``CONFLICT`` instead of redirecting when the save
 was refused as stale.
 """
@@ -309,7 +309,7 @@ def conflict(session, record, form=None, fields: Iterable[FieldSpec] | None = No
 
 def run_edit(record, fn: Callable, *args, ok: Any = None,
              fields: Iterable[FieldSpec] | None = None, **kwargs):
-    """``core.web.run_action`` for an edit of ``record`` from a hand-written
+    """``core.web.actions.run_action`` for an edit of ``record`` from a hand-written
     form: returns ``(result, True)`` when saved, ``(None, False)`` when the
     service refused (message flashed), ``(None, CONFLICT)`` when the record
     changed since the form was loaded — nothing saved, ``g.edit_conflict``
