@@ -12,6 +12,7 @@ from typing import Any, Callable
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
+from . import state_cache
 from .models import SCOPE_ALL, SCOPE_ORG, OrgUnit, User
 
 #: The largest id any column can hold (PostgreSQL bigint).
@@ -86,15 +87,12 @@ def kept_statement(session: Session, user: User, key: tuple, build: Callable[[],
     home page's widgets).  ``key`` names everything else the statement
     depends on (its own name, the day, a limit).  Built afresh outside a
     request, when the request cannot share what the process keeps
-    (``core.web.request_cache``) and when ``user`` is not the signed-in
+    (``core.state_cache.shared``) and when ``user`` is not the signed-in
     user."""
-    from .web import request_cache, signed_in
-
-    shared = request_cache(session)
-    if shared is None or user is not signed_in():
+    shared = state_cache.shared(session)
+    if shared is None or user is not shared.signed_in():
         return build()
-    state, version = shared
-    return state.kept(version, ("statement", user.id) + key, build)
+    return shared.state.kept(shared.version, ("statement", user.id) + key, build)
 
 
 def scoped_get(session: Session, model: Any, ident: Any, user: User, action: str = VIEW):

@@ -14,7 +14,9 @@ from .models import AuditLog, OrgUnit, PluginState, Role, User
 from .plugins import CORE, PluginError
 from .services import ServiceError
 from .settings import SettingError
-from .web import db_session, enabled_plugins, ext, page_arg, permission_required
+from .web.actions import page_arg
+from .web.decorators import permission_required
+from .web.request import db_session, enabled_plugins, ext
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = "core.admin"

@@ -152,14 +152,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)
     from .auth import QudaoCSRFProtect, QudaoLoginManager
-    from .i18n import CatalogueDomain, select_locale_parsed, select_timezone
+    from .i18n import CatalogueDomain, select_timezone
+    from .web.locale import select_locale_parsed
 
     babel = Babel(app, locale_selector=select_locale_parsed, timezone_selector=select_timezone)
     babel.domain_instance = ext.babel_domain = CatalogueDomain()
     babel.domain_instance.install_jinja(app)
     QudaoCSRFProtect(app)
 
-    # Templates get ``current_user`` from core.web's context processor.
+    # Templates get ``current_user`` from core.web.frame's context processor.
     login = QudaoLoginManager(app, add_context_processor=False)
     login.login_view = "auth.login"
     login.session_protection = "strong"
@@ -167,18 +168,30 @@ def create_app(config: dict | None = None) -> Flask:
 
     login.user_loader(load_user)
 
-    from . import web
+    from . import filters, versions
+    from .auth import bp as auth_bp
+    from .documents.install import install as install_documents
+    from .jobs.install import install as install_jobs
+    from .views import admin_bp, core_bp
+    from .web import pipeline
 
-    web.install(app)
+    pipeline.install(app)
+    app.jinja_env.globals.update(versions.TEMPLATE_GLOBALS)
+    filters.install(app)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    install_documents(app)
+    install_jobs(app)
     core_blueprints = set(app.blueprints)
     for bps in host.all_hooks().register_blueprints(app=app):
         for bp in bps or ():
             app.register_blueprint(bp)
     _check_blueprints(app, host, core_blueprints)
 
-    from .cli import register_plugin_commands
-
-    register_plugin_commands(app)
+    # Every installed plugin adds its commands to ``app.cli`` (the ``qudao``
+    # command, core.cli, builds the app through this factory).
+    host.all_hooks().register_commands(cli=app.cli)
     if app.config.get("GC_FREEZE", True) and not app.testing:
         freeze_startup_objects()
     return app

@@ -27,9 +27,11 @@ from . import versions
 from .db import utcnow
 from .models import LoginAttempt, User
 from .security import hash_password, needs_rehash, safe_next, verify_password
-from .state_cache import CachedUser
 from .versions import VersionField
-from .web import login_required
+from .web.decorators import login_required
+from .web.frame import render_kept
+from .web.request import db_session, ext, signed_in, state_version
+from .web.user import CachedUser
 
 bp = Blueprint("auth", __name__)
 
@@ -97,8 +99,6 @@ def load_user(token: str):
     """Flask-Login's loader: the signed-in user as a ``CachedUser``, from the
     per-process cache when nothing changed (no query), else from the
     database (see ``core.state_cache``)."""
-    from .web import db_session, ext, state_version
-
     try:
         uid, tok = token.split(":", 1)
         uid_int = int(uid)
@@ -187,8 +187,6 @@ def _wait_message(seconds: int) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    from .web import db_session
-
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
@@ -238,8 +236,6 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    from .web import db_session
-
     s = db_session()
     user = s.get(User, current_user.id)
     user.rotate_session()
@@ -252,8 +248,6 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    from .web import db_session
-
     if request.method != "POST":
         # From the signed-in user as cached: no query, no form objects.
         return _account_page(None, None)
@@ -291,9 +285,7 @@ def account():
 def _account_page(form, pw):
     if form is None and pw is None:
         # Nothing but the frame, the name and the language: kept per
-        # (frame key, name, language), see core.web.render_kept.
-        from .web import render_kept, signed_in
-
+        # (frame key, name, language), see core.web.frame.render_kept.
         user = signed_in()
         # The profile form carries the signature of the name and language it
         # shows (no version: that needs a query, and moves at every login).

@@ -367,7 +367,3 @@ def restore_cmd(file: str, yes: bool):
 main.add_command(documents_group)
 main.add_command(worker_cmd)
 
-
-def register_plugin_commands(app) -> None:
-    """Let every installed plugin add its commands to ``app.cli``."""
-    app.extensions["qudao"].host.all_hooks().register_commands(cli=app.cli)

@@ -52,6 +52,14 @@ def set_immediate(value: bool) -> contextvars.Token:
     return _immediate.set(value)
 
 
+def reset_immediate(token: contextvars.Token) -> None:
+    """Undo ``set_immediate`` (nothing when the token belongs to another context)."""
+    try:
+        _immediate.reset(token)
+    except ValueError:
+        pass
+
+
 @contextmanager
 def reading() -> Iterator[None]:
     """Transactions begun inside only read: on SQLite they start with a

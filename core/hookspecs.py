@@ -76,8 +76,9 @@ def register_commands(cli):
 
 
 @hookspec
-def dashboard_widgets(user):
-    """Per request to the home page: return ``Widget`` objects (concatenated, sorted by sequence)."""
+def dashboard_widgets(session, user):
+    """Per request to the home page, with the request's ``session`` and the signed-in
+    ``user``: return ``Widget`` objects (concatenated, sorted by sequence)."""
 
 
 @hookspec

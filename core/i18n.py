@@ -1,10 +1,10 @@
-"""Locale selection: the user's own choice, else the session's, else zh_CN."""
+"""Translation domains, the request's locale and the ``_``/``_l`` services raise
+messages through (the locale selector is ``core.web.locale``)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from babel import Locale, support
-from flask import has_request_context, session
 from flask.globals import _cv_app
 from flask_babel import Domain, _get_current_context, get_locale
 from jinja2 import pass_eval_context
@@ -165,30 +165,6 @@ def request_locale():
     return locale
 
 
-def select_locale() -> str:
-    if not has_request_context():  # CLI, jobs: the company's language
-        return "zh_CN"
-    from .web import signed_in
-
-    user = signed_in()
-    if getattr(user, "is_authenticated", False) and user.locale in LOCALES:
-        return user.locale
-    chosen = session.get("locale")
-    return chosen if chosen in LOCALES else "zh_CN"
-
-
-#: Parsed once: ``Locale.parse("zh_CN")`` scans Babel's whole list of
-#: locales (there is no ``zh_CN`` data file), a third of a millisecond on
-#: every request when Flask-Babel parses the selector's answer.
-_PARSED = {code: Locale.parse(code) for code in LOCALES}
-
-
-def select_locale_parsed() -> Locale:
-    """The locale selector given to Flask-Babel: ``select_locale`` as a
-    ready ``babel.Locale`` (Flask-Babel passes a Locale through as is)."""
-    return _PARSED[select_locale()]
-
-
 def current_locale() -> str:
     """The request's language as one of LOCALES.  Babel names zh_CN
     "zh_Hans_CN", so ``str(get_locale())`` must not be passed on as a locale."""
@@ -206,5 +182,4 @@ def select_timezone() -> str:
 from flask_babel import gettext as _  # noqa: E402
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
-__all__ = ["LOCALES", "CatalogueDomain", "request_locale", "select_locale", "select_locale_parsed",
-           "select_timezone", "_", "_l"]
+__all__ = ["LOCALES", "CatalogueDomain", "request_locale", "select_timezone", "_", "_l"]

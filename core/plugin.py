@@ -87,5 +87,5 @@ def register_job_handlers():
 
 
 @hookimpl
-def dashboard_widgets(user):
+def dashboard_widgets(session, user):
     return [Widget(_l("My account"), "core/widget_me.html", {}, sequence=1000)]

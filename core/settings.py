@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import state_cache
 from .models import Setting
 from .registry import SettingSpec
 
@@ -85,19 +86,16 @@ def all_values(session: Session, keys: list[str]) -> dict[str, Any]:
     from the process's cache while settings, users, roles, org units and
     plugins are unchanged (``core.state_cache``: changing a setting moves
     the version every process checks before its request's first query)."""
-    from .state_cache import MISSING
-    from .web import request_cache
-
     specs = session.info["ext"].settings
-    shared = request_cache(session)
+    shared = state_cache.shared(session)
     out: dict[str, Any] = {}
     missing = keys
     if shared is not None:
-        state = shared[0]
+        state = shared.state
         missing = []
         for k in keys:
             v = state.peek(("setting", k))
-            if v is MISSING:
+            if v is state_cache.MISSING:
                 missing.append(k)
             else:
                 out[k] = v
@@ -108,5 +106,5 @@ def all_values(session: Session, keys: list[str]) -> dict[str, Any]:
         for k in missing:
             out[k] = _from_json(specs[k], stored[k]) if k in stored else specs[k].default
             if shared is not None:
-                shared[0].put(shared[1], ("setting", k), out[k])
+                shared.state.put(shared.version, ("setting", k), out[k])
     return out

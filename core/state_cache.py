@@ -41,7 +41,7 @@ stamp file (``date +%s%N > "$QUDAO_DATA_DIR/state-version"``), or call
 every process also forgets its cache after ``STATE_CACHE_SECONDS`` (60 s by
 default).
 
-What is cached is plain data (:class:`CachedUser`), never an ORM object:
+What is cached is plain data (``core.web.user.CachedUser``), never an ORM object:
 views that need the row itself load it in their own session
 (``db_session().get(User, current_user.id)`` or ``current_user.orm()``).
 """
@@ -52,13 +52,12 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from contextvars import ContextVar, Token
 from typing import Any, Callable
 
-from flask_login import UserMixin
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .models import SCOPE_OWN, SCOPE_RANK
 
 STAMP_NAME = "state-version"
 
@@ -112,116 +111,6 @@ class Stamp:
         os.replace(tmp, self.path)
 
 
-# -- what is cached ------------------------------------------------------
-@dataclass(frozen=True)
-class OrgUnitInfo:
-    id: int
-    code: str
-    name: str
-    kind: str
-    parent_id: int | None
-    path: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class RoleInfo:
-    id: int
-    name: str
-    label: str
-    scope: str
-    read_only: bool
-    builtin: bool
-    permission_codes: frozenset
-
-
-class CachedUser(UserMixin):
-    """The signed-in user as plain data: what ``current_user`` is on a page.
-
-    It answers what the ORM ``User`` answers for reading (id, username,
-    full_name, email, locale, org_unit_id, org_unit, roles, scope,
-    read_only, is_admin, permission_codes, display_name, get_id); any other
-    attribute is read from the user's row in the request's session.  It
-    cannot be changed, added to a session or assigned to a relationship:
-    load the row for that (``current_user.orm()``).
-    """
-
-    def __init__(self, **values: Any):
-        for k, v in values.items():
-            object.__setattr__(self, k, v)
-
-    @classmethod
-    def of(cls, user) -> "CachedUser":
-        unit = user.org_unit
-        roles = tuple(
-            RoleInfo(r.id, r.name, r.label, r.scope, r.read_only, r.builtin,
-                     frozenset(r.permission_codes))
-            for r in sorted(user.roles, key=lambda r: r.id)
-        )
-        codes: frozenset = frozenset().union(*(r.permission_codes for r in roles))
-        return cls(
-            id=user.id, username=user.username, full_name=user.full_name, email=user.email,
-            locale=user.locale, active=user.active, session_token=user.session_token,
-            org_unit_id=user.org_unit_id,
-            org_unit=None if unit is None else OrgUnitInfo(
-                unit.id, unit.code, unit.name, unit.kind, unit.parent_id, unit.path, unit.active),
-            roles=roles,
-            permission_codes=codes,
-            scope=(max((r.scope for r in roles), key=SCOPE_RANK.__getitem__)
-                   if roles else SCOPE_OWN),
-            read_only=bool(roles) and all(r.read_only for r in roles),
-            is_admin=any(r.name == "admin" for r in roles),
-        )
-
-    # Flask-Login
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def display_name(self) -> str:
-        return self.full_name or self.username
-
-    def orm(self):
-        """This user's ``core.models.User`` row in the request's session."""
-        from .models import User
-        from .web import db_session
-
-        return db_session().get(User, self.id)
-
-    def __getattr__(self, name: str):
-        # Only reached for names not above: the row's other columns
-        # (last_login_at, created_at …) are read from the row itself.
-        if name not in _user_columns():
-            raise AttributeError(name)
-        return getattr(self.orm(), name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(
-            f"current_user is read-only here; change the row: current_user.orm().{name} = …")
-
-    def __hash__(self) -> int:
-        return hash(("user", self.id))
-
-    def __repr__(self) -> str:
-        return f"<CachedUser {self.id} {self.username}>"
-
-
-_COLUMNS: frozenset | None = None
-
-
-def _user_columns() -> frozenset:
-    global _COLUMNS
-    if _COLUMNS is None:
-        from .models import User
-
-        _COLUMNS = frozenset(a.key for a in inspect(User).attrs)
-    return _COLUMNS
-
-
 class StateCache:
     """One per app (``ext.state``): users, the enabled set and menus."""
 
@@ -232,15 +121,15 @@ class StateCache:
         self._lock = threading.Lock()
         self._version: bytes | None = None
         self._since = 0.0
-        self._users: dict[tuple[int, str], CachedUser] = {}
+        self._users: dict[tuple[int, str], Any] = {}
         self._enabled: frozenset[str] | None = None
         #: Derived from code and the key alone; survive version changes.
         self.menus: dict[tuple, Any] = {}
         self.csrf: dict[tuple, str] = {}
-        #: Rendered page headers (core.web.page_header), keyed by everything
+        #: Rendered page headers (core.web.frame.page_header), keyed by everything
         #: they show.
         self.frames: dict[tuple, Any] = {}
-        #: Whole rendered pages (core.web.render_kept), keyed the same way.
+        #: Whole rendered pages (core.web.frame.render_kept), keyed the same way.
         self.pages: dict[tuple, Any] = {}
         #: Verified session cookies: value → (expires at, data).
         self.cookies: dict[str, tuple[float, dict]] = {}
@@ -263,10 +152,10 @@ class StateCache:
                 self._kept = {}
         return v
 
-    def user(self, key: tuple[int, str]) -> CachedUser | None:
+    def user(self, key: tuple[int, str]) -> Any:
         return self._users.get(key)
 
-    def put_user(self, version: bytes, key: tuple[int, str], user: CachedUser) -> None:
+    def put_user(self, version: bytes, key: tuple[int, str], user: Any) -> None:
         with self._lock:
             if version == self._version:
                 if len(self._users) >= self.max_users:
@@ -322,6 +211,50 @@ class StateCache:
 
     def bump(self) -> None:
         self.stamp.bump()
+
+
+# -- what a request may share -------------------------------------------
+@dataclass(frozen=True)
+class Share:
+    """A request's session may read what this process keeps: ``state`` (the
+    app's ``StateCache``) under ``version`` (read before the session's first
+    query), and ``signed_in()`` is the request's signed-in user."""
+
+    session: Session
+    state: "StateCache"
+    version: bytes
+    signed_in: Callable[[], Any]
+
+
+_share: ContextVar[Share | None] = ContextVar("qudao_state_share", default=None)
+
+
+def share(session: Session, state: "StateCache", version: bytes,
+          signed_in: Callable[[], Any]) -> Token:
+    """Declare ``session`` the running request's own (the web layer calls
+    this when it opens the request's session, and ``unshare`` at its end)."""
+    return _share.set(Share(session, state, version, signed_in))
+
+
+def unshare(token: Token) -> None:
+    try:
+        _share.reset(token)
+    except ValueError:  # reset in another context: forget it there
+        _share.set(None)
+
+
+def shared(session: Session) -> Share | None:
+    """The ``Share`` when ``session`` is the running request's own and may
+    read what the process keeps under the request's version: not outside a
+    request (jobs, the command line), not after the request switched
+    plugins, changed users, roles, org units or settings, or holds changes
+    of its own.  None: read the database."""
+    sh = _share.get()
+    if sh is None or sh.session is not session or "enabled" not in session.info:
+        return None
+    if not untouched(session):
+        return None
+    return sh
 
 
 # -- noticing changes ----------------------------------------------------

@@ -22,7 +22,7 @@ A hand-written form's template shows the user's input after a conflict with
 ``posted(name, value)`` / ``posted_checked(name, value)``: the submitted
 field while a conflict is shown, the record's value otherwise.
 
-``run_edit`` wraps ``core.web.run_action`` for views that call a service
+``run_edit`` wraps ``core.web.actions.run_action`` for views that call a service
 and redirect: it returns ``CONFLICT`` instead of redirecting when the save
 was refused as stale.
 
@@ -59,6 +59,9 @@ from sqlalchemy import desc, inspect, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
+
+from .web.actions import run_action
+from .web.request import db_session
 
 VERSION = "version"
 #: What ``run_edit`` returns when the save was refused as out of date.
@@ -473,13 +476,11 @@ def show(rows: list[Row], who: str = "", at: datetime | None = None) -> Conflict
 
 def run_edit(record, fn: Callable, *args, ok: Any = None,
              fields: Iterable[FieldSpec] | None = None, **kwargs):
-    """``core.web.run_action`` for an edit of ``record`` from a hand-written
+    """``core.web.actions.run_action`` for an edit of ``record`` from a hand-written
     form: returns ``(result, True)`` when saved, ``(None, False)`` when the
     service refused (message flashed), ``(None, CONFLICT)`` when the record
     changed since the form was loaded — nothing saved, ``g.edit_conflict``
     set: render the page again (status 409) instead of redirecting."""
-    from .web import db_session, run_action
-
     s = db_session()
     if fields is None:
         fields = fields_for(record)
@@ -540,8 +541,6 @@ def run_keyed(key: Any, find: Callable[[], Any], fn: Callable, *args, lock=None,
     ``(None, CONFLICT)`` with ``g.edit_conflict`` set (the row as it is now,
     ``fields`` compared with the user's input) when it changed, or was
     created, since the page was loaded."""
-    from .web import db_session, run_action
-
     s = db_session()
     try:
         check_keyed(s, key, find, lock=lock)

@@ -9,7 +9,7 @@ from . import access, attachments
 from .models import Attachment
 
 from .admin import bp as admin_bp
-from .web import db_session, enabled_plugins, ext, hooks, signed_in
+from .web.request import db_session, enabled_plugins, ext, hooks, signed_in
 
 core_bp = Blueprint("core", __name__)
 
@@ -19,7 +19,7 @@ __all__ = ["core_bp", "admin_bp"]
 @core_bp.route("/")
 @login_required
 def home():
-    widgets = sorted(hooks().flat("dashboard_widgets", user=signed_in()),
+    widgets = sorted(hooks().flat("dashboard_widgets", session=db_session(), user=signed_in()),
                      key=lambda w: w.sequence)
     return render_template("core/home.html", widgets=widgets)
 

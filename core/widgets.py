@@ -24,7 +24,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .dates import local_time
-from .web import db_session
+from .web.request import db_session
 
 CACHE_KEY = "qudao.widget_cache"
 MAX_ENTRIES = 1000

@@ -79,7 +79,7 @@ def test_widget_and_document_templates_exist(app):
     missing = []
     with app.test_request_context("/"):
         login_user(admin)  # the hook runs on the home page, for the signed-in user
-        for w in ext.host.all_hooks().flat("dashboard_widgets", user=admin):
+        for w in ext.host.all_hooks().flat("dashboard_widgets", session=s, user=admin):
             try:
                 app.jinja_env.get_template(w.template)
             except TemplateNotFound:

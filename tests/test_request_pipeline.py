@@ -217,7 +217,7 @@ def test_login_required_keeps_flask_logins_rules(app, client):
     assert client.post("/logout", data={}).status_code in (302, 400)  # never the view
     app.config["LOGIN_DISABLED"] = True
     try:
-        from core.web import login_required
+        from core.web.decorators import login_required
 
         @login_required
         def view():

@@ -11,7 +11,8 @@ from conftest import PASSWORD, QudaoClient
 from core import services
 from core.app import create_app
 from core.models import OrgUnit, Role, RolePermission, User
-from core.state_cache import CachedUser, Stamp
+from core.state_cache import Stamp
+from core.web.user import CachedUser
 from qdtest.models import Note  # noqa: F401  (its table must be in the test schema)
 
 REASON = {"reason": "测试：切换插件"}
@@ -183,7 +184,7 @@ def test_current_user_is_plain_data_and_reaches_its_row(app, client, make_user):
         from flask_login import current_user, login_user
 
         from core.auth import load_user
-        from core.web import db_session
+        from core.web.request import db_session
 
         with app.extensions["qudao"].db.session() as s:
             row = s.scalar(select(User).where(User.username == "sales_c"))

@@ -18,8 +18,9 @@ from ..dates import local_time
 from ..forms import ReasonForm
 from ..i18n import LOCALES, current_locale
 from ..services import ServiceError
-from ..web import (can, db_session, ext, get_or_404, page_arg, permission_required,
-                   plugin_enabled, scoped_select)
+from ..web.actions import page_arg
+from ..web.decorators import permission_required
+from ..web.request import can, db_session, ext, get_or_404, plugin_enabled, scoped_select
 from . import batch, service
 from .forms import BatchForm, LogoForm, VerifyForm
 from .models import IssuedDocument

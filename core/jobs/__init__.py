@@ -8,12 +8,3 @@ from .service import capacity, create, dispatch, finish, job_dir, result_file, v
 
 __all__ = ["Job", "QUEUED", "RUNNING", "DONE", "FAILED", "capacity", "create", "dispatch",
            "finish", "job_dir", "result_file", "visible"]
-
-
-def install(app) -> None:
-    """Give the app its job runner and mount the job pages."""
-    from .runner import make_runner
-    from .views import bp
-
-    app.extensions["qudao"].jobs = make_runner(app)
-    app.register_blueprint(bp)

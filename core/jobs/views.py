@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
-from ..web import db_session, ext, plugin_enabled
+from ..web.request import db_session, ext, plugin_enabled
 from . import service
 
 log = logging.getLogger(__name__)

@@ -77,12 +77,10 @@ def menu_items(menu, user):
 
 
 @hookimpl
-def dashboard_widgets(user):
-    from core.web import db_session
-
+def dashboard_widgets(session, user):
     from .widgets import for_user
 
-    return for_user(db_session(), user)
+    return for_user(session, user)
 
 
 @hookimpl

@@ -39,13 +39,11 @@ FRAGMENTS = {
 }
 
 
-def widgets(user) -> list[Widget]:
+def widgets(s, user) -> list[Widget]:
     from core.access import has_permission
-    from core.web import db_session
 
     from . import dashboard
 
-    s = db_session()
     if not has_permission(s, user, VIEW):
         return []
     out = [Widget(f.title, "dealers/widget_lazy.html", {"name": name}, sequence=f.sequence)

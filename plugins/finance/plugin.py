@@ -69,10 +69,10 @@ def menu_items(menu, user):
 
 
 @hookimpl
-def dashboard_widgets(user):
+def dashboard_widgets(session, user):
     from .widgets import widgets
 
-    return widgets(user)
+    return widgets(session, user)
 
 
 @hookimpl

@@ -55,11 +55,9 @@ FRAGMENTS = {
 }
 
 
-def widgets(user) -> list[Widget]:
+def widgets(s, user) -> list[Widget]:
     from core.access import kept_statement, scoped_select
-    from core.web import db_session
 
-    s = db_session()
     if not has_permission(s, user, VIEW):
         return []
     names = ["receivables"]

@@ -45,5 +45,5 @@ def menu_items(menu, user):
 
 
 @hookimpl
-def dashboard_widgets(user):
+def dashboard_widgets(session, user):
     return [Widget("Test notes", "qdtest/widget.html", {"hello": "你好"}, sequence=500)]

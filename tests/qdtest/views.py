@@ -3,7 +3,8 @@ from flask_login import current_user
 
 from core import access
 from core.sequences import next_number
-from core.web import db_session, get_or_404, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import db_session, get_or_404, scoped_select
 
 from .models import Note
 

@@ -12,7 +12,8 @@ from core import versions
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
-from core.web import can, db_session, permission_required
+from core.web.decorators import permission_required
+from core.web.request import can, db_session
 
 from .. import evaluation, man, services
 from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm

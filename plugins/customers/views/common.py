@@ -5,8 +5,8 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from core.access import EDIT, VIEW
-from core.web import db_session, get_or_404
-from core.web import page_arg  # noqa: F401 (re-exported to this plugin's views)
+from core.web.request import db_session, get_or_404
+from core.web.actions import page_arg  # noqa: F401 (re-exported to this plugin's views)
 
 from ..models import Customer
 

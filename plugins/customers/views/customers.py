@@ -12,8 +12,9 @@ from core.access import subtree_ids
 from core.filters import fmt_date
 from core.models import AuditLog, OrgUnit, User
 from core.services import ServiceError
-from core.web import can, db_session, hooks, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, hooks
+from core.web.request import scoped_select as web_scoped_select
 
 from .. import evaluation, grading, loyalty, man, opening, services, visits
 from ..forms import CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm

@@ -10,8 +10,10 @@ from flask_login import current_user
 
 from core import jobs, spreadsheets
 from core.services import ServiceError
-from core.web import back, db_session, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.actions import back
+from core.web.decorators import permission_required
+from core.web.request import db_session
+from core.web.request import scoped_select as web_scoped_select
 
 from .. import exchange
 from .. import export as exporting

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
-from core.web import can, db_session, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session
+from core.web.request import scoped_select as web_scoped_select
 
 from .. import opening
 from ..forms import EmptyForm, ReasonForm, UploadForm

@@ -14,8 +14,10 @@ from core import versions
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
-from core.web import can, day_arg, db_session, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.actions import day_arg
+from core.web.decorators import permission_required
+from core.web.request import can, db_session
+from core.web.request import scoped_select as web_scoped_select
 
 from .. import visits
 from ..forms import EmptyForm, FollowUpForm, ReasonForm, VisitPlanForm, VisitRecordForm

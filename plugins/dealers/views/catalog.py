@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import versions
-from core.web import can, db_session, permission_required
+from core.web.decorators import permission_required
+from core.web.request import can, db_session
 from plugins.customers.api import kind_label
 
 from ..labels import state_label

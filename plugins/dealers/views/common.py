@@ -9,8 +9,8 @@ from sqlalchemy import select
 from core.access import EDIT, VIEW
 from core.attachments import save as save_attachment
 from core.inputs import bounded_int
-from core.web import db_session, get_or_404
-from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
+from core.web.request import db_session, get_or_404
+from core.web.actions import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers.api import Customer, customer_label
 
 from ..models import DealerProduct, DealerTerminal

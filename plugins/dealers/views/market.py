@@ -11,8 +11,9 @@ from sqlalchemy import select
 from core import versions
 from core.access import EDIT
 from core.services import ServiceError
-from core.web import can, db_session, get_or_404, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404
+from core.web.request import scoped_select as web_scoped_select
 
 from ..models import (CompetitorSurvey, CrossRegionIncident, DealerPromoter, DealerPromoterMonth,
                       DealerSurvey, RegionSurvey)

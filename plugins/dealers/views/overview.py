@@ -6,7 +6,8 @@ from datetime import date
 from flask import render_template
 from flask_login import current_user
 
-from core.web import db_session, permission_required
+from core.web.decorators import permission_required
+from core.web.request import db_session
 
 from .. import dashboard
 from ..permissions import VIEW

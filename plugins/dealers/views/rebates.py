@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import EDIT
-from core.web import can, db_session, get_or_404, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404
+from core.web.request import scoped_select as web_scoped_select
 
 from ..models import DealerRebateClaim, DealerRebateClaimLine
 from ..models.market import REBATE_KINDS

@@ -10,8 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import EDIT
-from core.web import can, db_session, get_or_404, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404
+from core.web.request import scoped_select as web_scoped_select
 
 from ..models import ReturnedUnit, SampleCount, SampleCountLine, SampleTransfer, SampleUnit, DealerTerminal
 from ..models.samples import COUNT_RESULTS, ON_REGISTER, RETURN_KINDS, RU_STATES, SAMPLE_STATES

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from core.access import EDIT
 from core.services import ServiceError
-from core.web import can, day_arg, db_session, get_or_404, permission_required
-from core.web import scoped_select as web_scoped_select
+from core.web.actions import day_arg
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404
+from core.web.request import scoped_select as web_scoped_select
 from plugins.customers.api import Customer
 
 from ..models import DealerProduct, DealerStockReport

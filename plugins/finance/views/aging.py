@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import spreadsheets
-from core.web import db_session, permission_required
+from core.web.decorators import permission_required
+from core.web.request import db_session
 from plugins.customers.api import Customer
 
 from ..labels import label

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from core import versions
 from core.access import subtree_ids
 from core.models import OrgUnit, User
-from core.web import can, db_session, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, scoped_select
 
 from ..models import Accrual, Budget
 from ..models.budgets import BUDGET_KINDS, EXPENSE

@@ -13,8 +13,8 @@ from core.access import VIEW
 from core.dates import parse_day
 from core.inputs import bounded_int
 from core.services import ServiceError
-from core.web import db_session, get_or_404
-from core.web import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
+from core.web.request import db_session, get_or_404
+from core.web.actions import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from core.web import db_session, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import db_session, scoped_select
 from plugins.customers.api import Customer
 
 from ..models import CreditOverride, CreditProfile

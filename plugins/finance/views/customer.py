@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import versions
-from core.web import can, db_session, permission_required
+from core.web.decorators import permission_required
+from core.web.request import can, db_session
 
 from ..labels import label as fin_label
 from ..models import CreditCommitment, CreditOverride, CreditProfile, RebateClaim, Statement

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from core import jobs, spreadsheets
 from core.services import ServiceError
-from core.web import back, db_session, permission_required
+from core.web.actions import back
+from core.web.decorators import permission_required
+from core.web.request import db_session
 
 from ..services import imports as svc
 from . import bp

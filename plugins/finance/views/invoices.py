@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.web import can, db_session, get_or_404, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404, scoped_select
 from plugins.customers.api import Customer
 
 from ..models import Allocation, CreditNote, Invoice

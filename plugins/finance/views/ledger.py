@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from core.access import subtree_ids
 from core.services import ServiceError
-from core.web import can, db_session, get_or_404, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404, scoped_select
 
 from ..models import Account, Entry, Journal
 from ..models.ledger import ACCOUNT_KINDS

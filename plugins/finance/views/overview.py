@@ -7,7 +7,8 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.web import db_session, permission_required
+from core.web.decorators import permission_required
+from core.web.request import db_session
 
 from ..models import CreditCommitment, RebateClaim, Statement
 from ..models.credit import OPEN

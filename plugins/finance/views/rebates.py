@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from core import versions
 from core.access import EDIT
-from core.web import can, db_session, get_or_404, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404, scoped_select
 
 from ..labels import label as fin_label
 from ..models import RebateClaim

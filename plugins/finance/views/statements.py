@@ -15,7 +15,8 @@ from core.access import AccessDenied
 from core.inputs import bounded_int
 from core.models import OrgUnit
 from core.services import ServiceError
-from core.web import can, db_session, get_or_404, permission_required, scoped_select
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404, scoped_select
 from plugins.customers.api import Customer
 
 from ..models import Statement, StatementDispute

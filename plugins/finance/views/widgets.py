@@ -4,7 +4,7 @@ without JavaScript, cached per user for ``WIDGET_CACHE_SECONDS``)."""
 from __future__ import annotations
 
 from core import widgets
-from core.web import permission_required
+from core.web.decorators import permission_required
 
 from ..widgets import FRAGMENTS, VIEW
 from . import bp

@@ -1,0 +1,136 @@
+"""The request's own things, for views: its database session (one per
+request, opened only when a view needs it), the signed-in user, the enabled
+plugin set read from the per-process cache checked against the shared state
+stamp (``core.state_cache``), permission checks and scoped reads."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, g
+from flask.globals import _cv_app, _cv_request
+from flask_login import current_user
+
+from .. import access
+from ..plugins import CORE
+from ..state_cache import share
+
+def signed_in() -> Any:
+    """``current_user`` itself (the signed-in user or the anonymous one):
+    Flask-Login's own ``g._login_user`` read from Flask's context variable
+    once loaded in this app context, else loaded by Flask-Login as usual.
+    Every attribute read through the ``current_user`` proxy repeats that
+    lookup (three context-variable proxies), many times per request."""
+    ctx = _cv_app.get(None)
+    if ctx is not None and _cv_request.get(None) is not None:
+        user = ctx.g.__dict__.get("_login_user")
+        if user is not None:
+            return user
+    return current_user._get_current_object()
+
+
+def ext():
+    # Straight from Flask's context variable: the ``current_app`` proxy
+    # costs more than the lookup, and this runs many times per request.
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return current_app.extensions["qudao"]  # raises the usual error
+    return ctx.app.extensions["qudao"]
+
+
+def g_dict() -> dict:
+    """The app context's ``g`` as its dict, from Flask's context variable
+    (``g.get``/``g.x = …`` through the proxy cost more than the lookup)."""
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return g.__dict__  # raises the usual "outside of application context"
+    return ctx.g.__dict__
+
+
+def state_version() -> bytes:
+    """The shared state version this request reads under (read once, before
+    the request's first query; see ``core.state_cache``)."""
+    gd = g_dict()
+    v = gd.get("_qudao_version")
+    if v is None:
+        v = gd["_qudao_version"] = ext().state.check()
+    return v
+
+
+def db_session():
+    """The request's SQLAlchemy session, opened on first use and closed
+    at the request's end (``core.web.pipeline``).  In a request it is
+    declared the request's own (``core.state_cache.share``): services given
+    it read the settings and kept statements from the process's cache."""
+    gd = g_dict()
+    s = gd.get("_qudao_session")
+    if s is None:
+        version = state_version()  # before the session's first query
+        e = ext()
+        s = gd["_qudao_session"] = e.db.Session()
+        uid = gd.get("_qudao_user_id")
+        if uid is not None:
+            # Every audit row written in this request names the signed-in user.
+            s.info["audit_user_id"] = uid
+        if _cv_request.get(None) is not None:
+            gd["_qudao_share"] = share(s, e.state, version, signed_in)
+        s.info["enabled"] = enabled_plugins(s)
+    return s
+
+
+def enabled_plugins(session=None) -> frozenset[str]:
+    """The enabled plugin set, from the per-process cache when the shared
+    state did not change (no query), else read once for this request."""
+    enabled = g_dict().get("_qudao_enabled")
+    if enabled is None:
+        e = ext()
+        version = state_version()
+        enabled = e.state.enabled()
+        if enabled is None:
+            s = session if session is not None else g.get("_qudao_session")
+            if s is None:
+                # db_session() calls back here with the new session.
+                return db_session().info["enabled"]
+            enabled = e.host.enabled(s)
+            e.state.put_enabled(version, enabled)
+        g._qudao_enabled = enabled
+    return enabled
+
+
+def plugin_enabled(dotted: str) -> bool:
+    """Is the plugin owning ``dotted`` (a document spec, job kind, permission
+    code) enabled?  Core's own names always are."""
+    host = ext().host
+    owner = host.plugin_of(dotted)
+    return owner == CORE or owner not in host.manifests or owner in enabled_plugins()
+
+
+def hooks():
+    return ext().host.hooks(enabled_plugins())
+
+
+def can(code: str) -> bool:
+    """Does the signed-in user hold ``code`` (and is its plugin enabled)?"""
+    user = signed_in()
+    if not getattr(user, "is_authenticated", False):
+        return False
+    s = g_dict().get("_qudao_session")
+    if s is not None and "enabled" not in s.info:
+        # This request switched plugins: ask its own transaction.
+        return access.has_permission(s, user, code)
+    e = ext()
+    if code not in e.permissions or e.host.plugin_of(code) not in enabled_plugins():
+        return False
+    return code in user.permission_codes
+
+
+def get_or_404(model: Any, ident: Any, action: str = access.VIEW):
+    """The row if the current user may see (or ``action``) it; else 404 —
+    never 403, so ids of other people's records reveal nothing."""
+    row = access.scoped_get(db_session(), model, ident, current_user, action)
+    if row is None:
+        abort(404)
+    return row
+
+
+def scoped_select(model: Any, action: str = access.VIEW):
+    return access.scoped_select(db_session(), model, current_user, action)
