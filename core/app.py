@@ -183,6 +183,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     install_documents(app)
     install_jobs(app)
+    from .web import privacy as web_privacy
+
+    web_privacy.install(app)
     core_blueprints = set(app.blueprints)
     for bps in host.all_hooks().register_blueprints(app=app):
         for bp in bps or ():

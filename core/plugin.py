@@ -35,6 +35,10 @@ def register_permissions():
         Permission("core.admin", _l("Administer users, roles, org units, plugins and settings"),
                    ("admin",)),
         Permission("core.audit_view", _l("Read the audit trail"), ("admin", "auditor", "manager")),
+        # Issue 18: personal data is masked for everyone else; an admin grants
+        # it to other roles (finance, a manager) on the roles page.
+        Permission("core.reveal_pii", _l("Reveal masked personal data (with a purpose, audited)"),
+                   ("admin",)),
     ]
 
 

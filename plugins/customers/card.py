@@ -1,11 +1,13 @@
 """The customer card (客户档案卡) PDF: plain data for
-``customers/pdf/card.html``; core's document service renders and archives it."""
+``customers/pdf/card.html``; core's document service renders and archives it.
+An internal document: personal data is always masked in it (issue 18; an
+archived PDF travels further than a page, and a reveal is one value)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import access
+from core import access, privacy
 from core.models import OrgUnit, User
 
 from . import evaluation, loyalty, man, services, visits
@@ -38,7 +40,7 @@ def build_context(session: Session, record_id: str, user) -> dict | None:
             "grade": c.grade or "—", "grade_manual": c.grade_override is not None,
             "grade_reason": c.grade_override_reason or "",
             "region": " ".join(x for x in (c.province, c.city, c.county, c.town) if x),
-            "address": c.address, "phone": c.phone, "tags": c.tags,
+            "address": privacy.mask(c.address, "address"), "phone": privacy.mask(c.phone, "phone"), "tags": c.tags,
             "legal_person": c.legal_person, "licence_no": c.licence_no or "",
             "tax_no": c.tax_no or "",
             "owner": owner.display_name if owner else "",
@@ -48,7 +50,7 @@ def build_context(session: Session, record_id: str, user) -> dict | None:
             "boss_personality": c.boss_personality or "", "real_decider": c.real_decider or "",
             "notes": c.notes or "",
         },
-        "contacts": [{"name": ct.name, "role": ct.role, "phone": ct.phone, "wechat": ct.wechat,
+        "contacts": [{"name": ct.name, "role": ct.role, "phone": privacy.mask(ct.phone, "phone"), "wechat": ct.wechat,
                       "birthday": ct.birthday, "decider": ct.is_decider} for ct in c.contacts],
         "loyalty": ({"label": lt.label, "meaning": lt.meaning, "strategy": lt.strategy}
                     if lt else None),

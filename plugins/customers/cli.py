@@ -93,8 +93,12 @@ def import_cmd(path: Path, dry_run: bool, username: str | None):
               help="Export only what this user may see (default: every customer).")
 @with_appcontext
 def export_cmd(path: Path, username: str | None):
-    """Export customers to .xlsx or .csv (by the file's extension)."""
-    from .export import export_rows, write
+    """Export customers to .xlsx or .csv (by the file's extension).  With
+    --as, personal data follows that user's permission (masked without
+    core.reveal_pii); without it, values are clear and the export audited."""
+    from core import privacy
+
+    from .export import PII_COLUMNS, disclosure, export_rows, write
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):
@@ -104,10 +108,18 @@ def export_cmd(path: Path, username: str | None):
     count = 0
     with ext.db.session() as s:
         user = _user(s, username)
+        if user is not None:
+            shown = disclosure(s, user)
+        else:
+            # The operator at the shell holds the database already: clear,
+            # and audited like any clear export (issue 18).
+            privacy.audit_reveal(s, None, "customers_customer", "*", PII_COLUMNS,
+                                 "export (command line)")
+            shown = privacy.Disclosure(True)
 
         def counted():
             nonlocal count
-            for row in export_rows(s, user):
+            for row in export_rows(s, user, shown=shown):
                 count += 1
                 yield row
 

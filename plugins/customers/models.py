@@ -57,8 +57,9 @@ class Customer(Versioned, OwnedMixin, TimestampMixin, Base):
     city: Mapped[str] = mapped_column(String(40), default="")
     county: Mapped[str] = mapped_column(String(40), default="")
     town: Mapped[str] = mapped_column(String(60), default="")
-    address: Mapped[str] = mapped_column(String(255), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    # Personal data (issue 18): masked on pages and outputs, core.privacy.
+    address: Mapped[str] = mapped_column(String(255), default="", info={"pii": "address"})
+    phone: Mapped[str] = mapped_column(String(40), default="", info={"pii": "phone"})
 
     # Legal data (companies).
     legal_person: Mapped[str] = mapped_column(String(80), default="")
@@ -130,9 +131,9 @@ class Contact(Versioned, TimestampMixin, Base):
     )
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(80), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", info={"pii": "phone"})
     wechat: Mapped[str] = mapped_column(String(80), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="", info={"pii": "email"})
     birthday: Mapped[date | None]
     is_decider: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)

@@ -39,4 +39,38 @@
       .catch(function () {})
       .then(function () { el.removeAttribute("aria-busy"); });
   });
+  // Personal data (issue 18): a[data-reveal] opens the purpose form in place;
+  // submitting it shows the clear value instead of the masked one.  Without
+  // JavaScript the link leads to the same form as a page.
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[data-reveal]");
+    if (!a) { return; }
+    ev.preventDefault();
+    var box = a.closest("[data-pii-box]");
+    if (box.querySelector("form")) { return; }
+    fetch(a.href, { headers: { "X-Qudao-Fragment": "1" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) { a.insertAdjacentHTML("afterend", html); })
+      .catch(function () { window.location.href = a.href; });
+  });
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute("data-reveal-form") || !form.closest("[data-pii-box]")) { return; }
+    ev.preventDefault();
+    var box = form.closest("[data-pii-box]");
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                         headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+      .then(function (p) {
+        if (p[0]) {
+          box.querySelector("[data-pii]").textContent = p[1].value;
+          var link = box.querySelector("a[data-reveal]");
+          if (link) { link.remove(); }
+          form.remove();
+        } else {
+          form.querySelector("[data-reveal-error]").textContent = p[1].error || "";
+        }
+      })
+      .catch(function () { form.submit(); });
+  });
 })();

@@ -94,7 +94,10 @@ def export(fmt):
     s = db_session()
     f = {k: request.args.get(k, "") for k in FILTER_KEYS}
     stmt = apply_filters(web_scoped_select(Customer), f, dialect=s.get_bind().dialect.name)
-    return _send(exporting.export_rows(s, current_user, stmt), fmt, "customers")
+    shown = exporting.disclosure(s, current_user)
+    resp = _send(exporting.export_rows(s, current_user, stmt, shown), fmt, "customers")
+    s.commit()  # the audit row of a clear export
+    return resp
 
 
 @bp.route("/<int:customer_id>/export.<fmt>")
@@ -103,4 +106,7 @@ def export_one(customer_id, fmt):
     s = db_session()
     c = customer_or_404(customer_id)
     stmt = web_scoped_select(Customer).where(Customer.id == c.id)
-    return _send(exporting.export_rows(s, current_user, stmt), fmt, c.code)
+    shown = exporting.disclosure(s, current_user, str(c.id))
+    resp = _send(exporting.export_rows(s, current_user, stmt, shown), fmt, c.code)
+    s.commit()  # the audit row of a clear export
+    return resp

@@ -94,7 +94,7 @@ class DealerPromoter(TimestampMixin, Base):
     terminal_id: Mapped[int] = mapped_column(
         ForeignKey("dealers_terminal.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", info={"pii": "phone"})
     #: 临促: a temporary promoter hired for a campaign.
     temporary: Mapped[bool] = mapped_column(default=False)
     hired_on: Mapped[date | None]
