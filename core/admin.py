@@ -16,7 +16,7 @@ from .services import ServiceError
 from .settings import SettingError
 from .web.actions import page_arg
 from .web.decorators import permission_required
-from .web.request import can, db_session, enabled_plugins, ext
+from .web.request import db_session, enabled_plugins, ext
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = "core.admin"
@@ -454,10 +454,9 @@ def audit():
             select(User.id).where(User.org_unit_id.in_(subtree_ids(current_user.org_unit_id)))))
     page = page_arg()
     rows = s.execute(stmt.offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
-    # Old and new values of personal data are masked like everywhere else
-    # (issue 18), unless the reader may reveal them.
-    pii = ({} if can(privacy.REVEAL) else
-           {m.__tablename__: privacy.pii_fields(m)
-            for models in ext().models.values() for m in models})
+    # Old and new values of personal data are masked like on every page
+    # (issue 18); a reader who may reveal does so on the record.
+    pii = {m.__tablename__: privacy.pii_fields(m)
+           for models in ext().models.values() for m in models}
     return render_template("admin/audit.html", rows=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, table=table, record=record, pii=pii)

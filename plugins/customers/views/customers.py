@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, desc, func, literal, or_, select
 
-from core import versions
+from core import privacy, versions
 from core.access import subtree_ids
 from core.filters import fmt_date
 from core.models import AuditLog, OrgUnit, User
@@ -201,11 +201,24 @@ def _audit_rows(s, c: Customer, limit: int = 50):
             "customers_application": _("Account opening"), "customers_man_check": _("MAN check"),
             "customers_evaluation": _("Evaluation"), "customers_visit": _("Visit"),
             "customers_followup": _("Follow-up task")}
-    actions = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+    actions = {"create": _("created"), "update": _("changed"), "delete": _("deleted"),
+               privacy.ACTION: _("revealed")}
+    # Old and new personal data masked like the fields above (issue 18).
+    pii = {m.__tablename__: privacy.pii_fields(m) for m in (Customer, *CHILD_MODELS)}
     out = []
     for a in rows:
-        changes = [(k, v[0], v[1]) for k, v in (a.changes or {}).items()
-                   if k != "id" and not (a.action == "create" and v[1] in (None, "", [], False))]
+        kinds = pii.get(a.table_name, {})
+
+        def shown(k, v):
+            return privacy.mask(v, kinds[k]) if k in kinds and v is not None else v
+
+        if a.action == privacy.ACTION:
+            changes = [(k, None, "、".join(map(str, v)) if isinstance(v, list) else v)
+                       for k, v in (a.changes or {}).items()]
+        else:
+            changes = [(k, shown(k, v[0]), shown(k, v[1])) for k, v in (a.changes or {}).items()
+                       if k != "id"
+                       and not (a.action == "create" and v[1] in (None, "", [], False))]
         out.append({"at": a.at, "who": a.user.display_name if a.user else "",
                     "what": what.get(a.table_name, a.table_name),
                     "action": actions.get(a.action, a.action), "changes": changes,
