@@ -111,14 +111,31 @@ def scoped_get(session: Session, model: Any, ident: Any, user: User, action: str
     return session.execute(stmt).scalar_one_or_none()
 
 
+def user_plugins(session: Session, user: Any) -> frozenset[str]:
+    """The enabled plugins ``user`` uses (``PluginHost.for_user``): those
+    scoped to a part of the org tree overlapping their org unit.  From the
+    process's cache when ``session`` is the request's own and untouched."""
+    ext = session.info["ext"]
+    enabled = session.info.get("enabled")
+    if enabled is None:
+        enabled = session.info["enabled"] = ext.host.enabled(session)
+    shared = state_cache.shared(session)
+    scopes = shared.state.scopes() if shared is not None else None
+    if scopes is None:
+        scopes = ext.host.scopes(session)
+        if shared is not None:
+            shared.state.put_scopes(shared.version, scopes)
+    return ext.host.for_user(enabled, scopes, user)
+
+
 def has_permission(session: Session, user: User, code: str) -> bool:
-    """True when one of the user's roles holds ``code`` and its plugin is enabled."""
+    """True when one of the user's roles holds ``code`` and its plugin is
+    enabled and used by the user's part of the org tree."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     ext = session.info["ext"]
-    enabled = session.info.get("enabled") or ext.host.enabled(session)
     perm = ext.permissions.get(code)
-    if perm is None or ext.host.plugin_of(code) not in enabled:
+    if perm is None or ext.host.plugin_of(code) not in user_plugins(session, user):
         return False
     return code in user.permission_codes
 

@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from . import lifecycle, privacy, services, versions
 from . import settings as settings_svc
-from .forms import OrgUnitForm, PluginSwitchForm, ReasonForm, RoleForm, UserForm, org_choices
-from .models import AuditLog, OrgUnit, PluginState, Role, User
+from .forms import (OrgUnitForm, PluginScopeForm, PluginSwitchForm, ReasonForm, RoleForm, UserForm,
+                    org_choices)
+from .models import AuditLog, OrgUnit, PluginScope, PluginState, Role, User
 from .plugins import CORE, PluginError
 from .services import ServiceError
 from .settings import SettingError
@@ -31,11 +32,18 @@ def plugins():
     s = db_session()
     on = host.enabled(s)
     states = {p.name: p for p in s.execute(select(PluginState)).scalars()}
+    scoped: dict[str, list[OrgUnit]] = {}
+    for name, unit in s.execute(select(PluginScope.plugin, OrgUnit)
+                                .join(OrgUnit, OrgUnit.id == PluginScope.org_unit_id)
+                                .order_by(OrgUnit.path)).all():
+        scoped.setdefault(name, []).append(unit)
     rows = [
         {
             "m": host.manifests[n],
             "enabled": n in on,
             "core": n == CORE,
+            "ready": host.ready(n) or n == CORE,
+            "units": scoped.get(n, []),
             "dependants": host.dependants(n),
             "changed_at": states[n].changed_at if n in states else None,
         }
@@ -50,7 +58,7 @@ def _switch_page(name: str, action: str, form, status: int = 200):
     s = db_session()
     info = lifecycle.impact(s, name, current_user)
     return render_template("admin/plugin_confirm.html", man=host.manifests[name], action=action,
-                           info=info, form=form,
+                           info=info, form=form, ready=host.ready(name),
                            deps=[host.manifests[d] for d in info.missing_dependencies],
                            blockers=[host.manifests[d] for d in info.enabled_dependants]), status
 
@@ -108,6 +116,48 @@ def plugin_disable(name):
     s.commit()
     flash(_("Disabled: %(name)s. Its data is kept.", name=name), "success")
     return redirect(url_for("admin.plugins"))
+
+
+@bp.route("/plugins/<name>/scope", methods=["GET", "POST"])
+@permission_required(ADMIN)
+def plugin_scope(name):
+    """Which parts of the org tree use ``name``: a tree of org units to tick
+    (none: the whole company), and a reason for the audit trail."""
+    host = ext().host
+    if name not in host.manifests or name == CORE or not host.ready(name):
+        abort(404)
+    s = db_session()
+    units = list(s.execute(select(OrgUnit).order_by(OrgUnit.path)).scalars())
+    form = PluginScopeForm()
+    form.org_units.choices = [(u.id, u.name) for u in units]
+    if request.method == "GET":
+        form.org_units.data = [u.id for u in host.scope_units(s, name)]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                changed = services.set_plugin_scope(s, name, form.org_units.data or [],
+                                                    user_id=current_user.id,
+                                                    reason=form.reason.data.strip())
+            except PluginError:
+                s.rollback()
+                abort(404)
+            s.commit()
+            if not changed:
+                flash(_("Nothing changed."), "info")
+            elif form.org_units.data:
+                flash(_("%(name)s is now used by: %(units)s.", name=name, units=", ".join(
+                    u.name for u in units if u.id in form.org_units.data)), "success")
+            else:
+                flash(_("%(name)s is now used by the whole company.", name=name), "success")
+            return redirect(url_for("admin.plugins"))
+        if form.csrf_token.errors:
+            abort(400)
+        status = 400
+    depth = {u.id: u.path.count("/") - 2 for u in units}
+    return render_template("admin/plugin_scope.html", man=host.manifests[name], form=form,
+                           units=units, depth=depth, enabled=name in host.enabled(s),
+                           ticked=set(form.org_units.data or [])), status
 
 
 # -- users ----------------------------------------------------------------

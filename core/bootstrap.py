@@ -23,6 +23,13 @@ DEMO_PEOPLE = [
     ("bank_head", "孙强", ["manager"], "bank"),
     ("bank_rm", "吴磊", ["salesperson"], "bank"),
 ]
+#: Which part of the demo org tree uses which plugin (a key of the demo
+#: context); the plugins not named here are used by the whole company.
+DEMO_SCOPES = {
+    "dealers": ["office"],
+    "stores_demo": ["store"],
+    "banking_rm": ["bank"],
+}
 
 
 @dataclass
@@ -42,8 +49,8 @@ def create_schema(app: Flask):
 
 
 def first_setup(session, admin_name: str = "admin", password: str | None = None) -> InitResult:
-    """Roles, the company root and every installed plugin enabled on a new
-    database; the admin user.  Safe to run again."""
+    """Roles, the company root and every installed plugin that offers
+    features enabled on a new database; the admin user.  Safe to run again."""
     result = InitResult()
     ext = session.info["ext"]
     services.ensure_roles(session)
@@ -51,7 +58,8 @@ def first_setup(session, admin_name: str = "admin", password: str | None = None)
         services.create_org_unit(session, "HQ", "总公司", "company")
     if not session.scalar(select(PluginState.name).limit(1)):
         for name in ext.host.order:
-            if name != "core":
+            # A plugin that offers nothing yet is not enabled (PluginHost.not_ready).
+            if name != "core" and name not in ext.host.not_ready:
                 services.enable_plugin(session, name, with_deps=True)
         services.grant_defaults(session, "core")
     if not session.scalar(select(User.id).where(User.username == admin_name)):
@@ -80,6 +88,10 @@ def load_demo(session) -> list[str]:
         users[username], _ = services.create_user(session, username, DEMO_PASSWORD, roles,
                                                   context[unit], name)
     context["users"] = users
+    for name, units in DEMO_SCOPES.items():
+        if name in ext.host.manifests:
+            services.set_plugin_scope(session, name, [context[u] for u in units],
+                                      reason="demo data")
     on = ext.host.enabled(session)
     for name in ext.host.order:
         if name not in on:

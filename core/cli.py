@@ -156,11 +156,16 @@ def plugins_list():
     ext = _ext()
     with ext.db.session() as s:
         on = ext.host.enabled(s)
+        used_by = {n: [u.code for u in ext.host.scope_units(s, n)] for n in ext.host.order}
     for name in ext.host.order:
         m = ext.host.manifests[name]
-        state = "enabled" if name in on else "disabled"
+        if name in ext.host.not_ready:
+            state = "not-built"  # offers no features yet: cannot be enabled
+        else:
+            state = "enabled" if name in on else "disabled"
         deps = ",".join(m.depends) or "-"
-        click.echo(f"{name:<14} {m.version:<8} {state:<9} depends: {deps}")
+        where = ",".join(used_by[name]) or "everywhere"
+        click.echo(f"{name:<14} {m.version:<8} {state:<9} depends: {deps:<20} used by: {where}")
     _echo_gone_plugins()
 
 
@@ -212,6 +217,46 @@ def plugins_disable(name: str, reason: str | None):
     except PluginError as e:
         _fail(f"refused: {e}")
     click.echo(f"disabled: {name} (data kept)")
+
+
+@plugins_group.command("scope")
+@click.argument("name")
+@click.option("--org-unit", "codes", multiple=True, metavar="CODE",
+              help="An org unit whose subtree uses the plugin (repeat for more).")
+@click.option("--everywhere", is_flag=True, help="The whole company uses the plugin.")
+@click.option("--reason", default=None, help="Why; kept in the audit trail.")
+@with_appcontext
+def plugins_scope(name: str, codes: tuple[str, ...], everywhere: bool, reason: str | None):
+    """Choose the parts of the org tree (org units and the units below them)
+    that use a plugin: its menus, home widgets, permissions and pages."""
+    _require_db()
+    from sqlalchemy import select
+
+    from .models import OrgUnit
+    from .plugins import CORE, PluginError
+    from .services import set_plugin_scope
+
+    if bool(codes) == everywhere:
+        _fail("give either --org-unit CODE (one or more) or --everywhere")
+    ext = _ext()
+    if name not in ext.host.manifests or name == CORE:
+        _fail(f"refused: no installed plugin named '{name}' (core is used everywhere)")
+    if name in ext.host.not_ready:
+        _fail(f"refused: plugin '{name}' offers no features yet")
+    with ext.db.session() as s:
+        units = {u.code: u for u in s.execute(
+            select(OrgUnit).where(OrgUnit.code.in_(codes))).scalars()} if codes else {}
+        unknown = [c for c in codes if c not in units]
+        if unknown:
+            _fail(f"refused: no org unit with code {', '.join(unknown)}")
+        try:
+            changed = set_plugin_scope(
+                s, name, [units[c] for c in dict.fromkeys(codes)],
+                reason=_cli_reason(reason, "scope", name))
+        except PluginError as e:
+            _fail(f"refused: {e}")
+    where = ", ".join(dict.fromkeys(codes)) if codes else "the whole company"
+    click.echo(f"{name} used by: {where}" + ("" if changed else " (unchanged)"))
 
 
 def _cli_reason(reason: str | None, verb: str, name: str) -> str:

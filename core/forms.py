@@ -66,6 +66,16 @@ class PluginSwitchForm(FlaskForm):
     with_deps = HiddenField()
 
 
+class PluginScopeForm(FlaskForm):
+    """The org units whose subtrees use a plugin (none ticked: the whole
+    company), and why (kept in the audit trail)."""
+
+    org_units = MultiCheckbox(_l("Used by these org units and the units below them"),
+                              coerce=int)
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Give a reason for this change.")), Length(max=2000)])
+
+
 def org_choices(units: list[OrgUnit], blank: str | None = None) -> list[tuple[int, str]]:
     units = sorted(units, key=lambda u: u.path)
     depth = {u.id: u.path.count("/") - 2 for u in units}

@@ -153,6 +153,25 @@ class PluginState(Base):
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
 
+class PluginScope(Base):
+    """A plugin used by part of the org tree: one row per org unit whose
+    subtree uses the plugin.  A plugin without rows is used by the whole
+    company.  Audited like the enabled switch."""
+
+    __tablename__ = "core_plugin_scope"
+    __audited__ = True
+    __audit_exclude__ = ("changed_at",)
+    __table_args__ = (UniqueConstraint("plugin", "org_unit_id",
+                                       name="uq_core_plugin_scope_plugin_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plugin: Mapped[str] = mapped_column(String(64), index=True)
+    org_unit_id: Mapped[int] = mapped_column(
+        ForeignKey("core_org_unit.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+
+
 class Setting(Base):
     __tablename__ = "core_setting"
     __audited__ = True

@@ -25,7 +25,7 @@ def register_models():
     from .jobs.models import Job
 
     return [models.OrgUnit, models.Role, models.RolePermission, models.User,
-            models.PluginState, models.Setting, models.Sequence, models.AuditLog,
+            models.PluginState, models.PluginScope, models.Setting, models.Sequence, models.AuditLog,
             models.Attachment, models.LoginAttempt, IssuedDocument, Job]
 
 

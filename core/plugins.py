@@ -7,6 +7,15 @@ with pluggy at start-up (its tables and routes exist); which ones are
 set in memory and reads it again as soon as the shared state stamp moves
 (``core.state_cache``), so a change on the admin page reaches every worker
 process on its next request without a restart.
+
+**Per part of the org tree.**  ``core_plugin_scope`` lists, per plugin,
+the org units whose subtrees use it; a plugin without rows is used by the
+whole company.  A user's own plugin set (``for_user``) is what their menus,
+home widgets, permissions and routes follow.
+
+**Not ready.**  A plugin that offers nothing yet (no hook implemented, or
+``Manifest.ready = False``) is never enabled: ``enable`` refuses it and
+``enabled`` leaves it out even where an old database says it is on.
 """
 from __future__ import annotations
 
@@ -20,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from . import hookspecs
 from .db import utcnow
-from .models import PluginState
+from .models import SCOPE_ALL, OrgUnit, PluginScope, PluginState
 from .registry import Manifest
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
@@ -155,9 +164,21 @@ class PluginHost:
             self.pm.register(self.modules[name], name=name)
         # A misspelt hookimpl fails here, at start-up, not at first call.
         self.pm.check_pending()
+        #: Installed plugins that offer no features yet: never enabled.
+        self.not_ready = frozenset(n for n in self.order if n != CORE and not self._ready(n))
         self._hooks_cache: dict[frozenset[str], Hooks] = {}
         self._by_length = sorted(self.manifests, key=len, reverse=True)
         self._owner_cache: dict[str, str] = {}
+
+    def _ready(self, name: str) -> bool:
+        ready = self.manifests[name].ready
+        if ready is not None:
+            return bool(ready)
+        return bool(self.pm.get_hookcallers(self.modules[name]))
+
+    def ready(self, name: str) -> bool:
+        """Does ``name`` offer any feature yet (see ``Manifest.ready``)?"""
+        return name in self.manifests and name not in self.not_ready
 
     # -- dependency graph -------------------------------------------------
     def dependants(self, name: str) -> list[str]:
@@ -183,7 +204,7 @@ class PluginHost:
         rows = session.execute(
             select(PluginState.name).where(PluginState.enabled.is_(True))
         ).scalars()
-        names = {n for n in rows if n in self.manifests}
+        names = {n for n in rows if n in self.manifests and n not in self.not_ready}
         names.add(CORE)
         return frozenset(names)
 
@@ -215,6 +236,12 @@ class PluginHost:
         dependencies are off unless ``with_deps``."""
         self._check_known(name)
         missing = self.missing_deps(session, name)
+        unbuilt = [n for n in missing + [name] if n in self.not_ready]
+        if unbuilt:
+            raise PluginError(
+                f"plugin(s) {', '.join(unbuilt)} offer no features yet and cannot be enabled",
+                unbuilt,
+            )
         if missing and not with_deps:
             raise PluginError(
                 f"plugin '{name}' needs disabled plugin(s): {', '.join(missing)}",
@@ -239,6 +266,83 @@ class PluginHost:
                 blockers,
             )
         self._set(session, name, False, user_id)
+
+    # -- per part of the org tree ---------------------------------------------
+    def scopes(self, session: Session) -> dict[str, frozenset[str]]:
+        """Plugin → the paths (``OrgUnit.path``) of the org units whose
+        subtrees use it; a plugin missing here is used everywhere."""
+        out: dict[str, set[str]] = {}
+        for plugin, path in session.execute(
+                select(PluginScope.plugin, OrgUnit.path)
+                .join(OrgUnit, OrgUnit.id == PluginScope.org_unit_id)):
+            out.setdefault(plugin, set()).add(path)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def scope_units(self, session: Session, name: str) -> list[OrgUnit]:
+        """The org units whose subtrees use ``name`` (empty: everywhere)."""
+        return list(session.execute(
+            select(OrgUnit).join(PluginScope, PluginScope.org_unit_id == OrgUnit.id)
+            .where(PluginScope.plugin == name).order_by(OrgUnit.path)).scalars())
+
+    def set_scope(self, session: Session, name: str, unit_ids, *,
+                  user_id: int | None = None) -> bool:
+        """Let the subtrees of the org units ``unit_ids`` use ``name`` (an
+        empty list: the whole company).  Changes of every plugin's scope are
+        serialised on the company root's row.  Returns whether anything
+        changed; the caller commits."""
+        self._check_known(name)
+        if name == CORE:
+            raise PluginError("core is used by the whole company", [CORE])
+        wanted = set(unit_ids)
+        if wanted:
+            found = set(session.execute(
+                select(OrgUnit.id).where(OrgUnit.id.in_(wanted))).scalars())
+            if found != wanted:
+                raise PluginError(f"no such org unit(s): {sorted(wanted - found)}", [name])
+        session.execute(select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))
+                        .order_by(OrgUnit.id).limit(1).with_for_update()).first()
+        rows = list(session.execute(
+            select(PluginScope).where(PluginScope.plugin == name).with_for_update()).scalars())
+        have = {r.org_unit_id for r in rows}
+        if have == wanted:
+            return False
+        for r in rows:
+            if r.org_unit_id not in wanted:
+                session.delete(r)
+        now = utcnow()
+        for uid in sorted(wanted - have):
+            session.add(PluginScope(plugin=name, org_unit_id=uid, changed_at=now,
+                                    changed_by=user_id))
+        session.flush()
+        return True
+
+    def for_user(self, enabled: frozenset[str], scopes: dict[str, frozenset[str]],
+                 user) -> frozenset[str]:
+        """The plugins of ``enabled`` that ``user`` uses.
+
+        An admin, and a user whose role sees the whole company (auditor),
+        uses every enabled plugin.  Anyone else uses a plugin that has no
+        scope, or whose scope overlaps their org unit's subtree: their unit
+        lies in one of its subtrees (a store's staff, a store plugin), or
+        one of its subtrees lies below their unit (the branch company over
+        that store).  With a plugin come the plugins it depends on."""
+        if user is None:
+            return enabled
+        if getattr(user, "is_admin", False) or getattr(user, "scope", None) == SCOPE_ALL:
+            return enabled
+        unit = getattr(user, "org_unit", None)
+        path = getattr(unit, "path", None) if unit is not None else None
+        out: set[str] = set()
+        for n in enabled:
+            paths = scopes.get(n)
+            if not paths or (path and any(path.startswith(p) or p.startswith(path)
+                                          for p in paths)):
+                out.add(n)
+        for n in list(out):
+            if n in self.manifests:
+                out.update(d for d in self.all_deps(n) if d in enabled)
+        out.add(CORE)
+        return frozenset(out)
 
     def _check_known(self, name: str) -> None:
         if name not in self.manifests:

@@ -73,6 +73,11 @@ class Manifest:
     version: str
     depends: tuple[str, ...] = ()
     description: str = ""
+    #: Does the plugin offer anything yet?  ``None`` (the default): it does
+    #: when it implements at least one hook.  A plugin that is not ready is
+    #: never enabled, listed as available or shown as enabled (its features
+    #: are still to be built); ``False`` says so explicitly.
+    ready: bool | None = None
 
     def label(self, locale: str | None) -> str:
         return self.label_en if (locale or "").startswith("en") else self.label_zh

@@ -167,6 +167,19 @@ def disable_plugin(session: Session, name: str, *, user_id: int | None = None,
     session.info.pop("enabled", None)
 
 
+def set_plugin_scope(session: Session, name: str, org_units, *, user_id: int | None = None,
+                     reason: str | None = None) -> bool:
+    """Let the subtrees of ``org_units`` (OrgUnit rows or ids; empty: the
+    whole company) use plugin ``name``; in the audit trail with ``reason``.
+    Returns whether anything changed."""
+    if reason:
+        audit.set_reason(session, reason)
+    ids = [u if isinstance(u, int) else u.id for u in org_units]
+    changed = _ext(session).host.set_scope(session, name, ids, user_id=user_id)
+    session.info.pop("enabled", None)
+    return changed
+
+
 # -- org units ------------------------------------------------------------
 def create_org_unit(session: Session, code: str, name: str, kind: str,
                     parent: OrgUnit | None = None) -> OrgUnit:

@@ -13,7 +13,7 @@ both depend on nothing else.
 **Validation.**  A *stamp* file in the data directory
 (``<DATA_DIR>/state-version``) holds a random token.  Every transaction that
 changes users, session tokens, passwords, the active flag, roles, role
-permissions, user-role links, org units, plugin state or settings
+permissions, user-role links, org units, plugin state, plugin scopes or settings
 replaces the token *after its commit* (a flush listener notices the
 change, see :func:`install`).  A request reads the token first, before its
 first query; when it differs from the one the cache was filled under, the
@@ -64,7 +64,7 @@ STAMP_NAME = "state-version"
 #: Tables whose rows the cache depends on.
 WATCHED_TABLES = frozenset({
     "core_user", "core_role", "core_role_permission", "core_user_role",
-    "core_org_unit", "core_plugin_state", "core_setting",
+    "core_org_unit", "core_plugin_state", "core_plugin_scope", "core_setting",
 })
 #: User columns that change without changing what is cached (every login
 #: writes ``last_login_at``; it must not empty every process's cache).
@@ -123,6 +123,7 @@ class StateCache:
         self._since = 0.0
         self._users: dict[tuple[int, str], Any] = {}
         self._enabled: frozenset[str] | None = None
+        self._scopes: dict[str, frozenset[str]] | None = None
         #: Derived from code and the key alone; survive version changes.
         self.menus: dict[tuple, Any] = {}
         self.csrf: dict[tuple, str] = {}
@@ -149,6 +150,7 @@ class StateCache:
                 self._since = now
                 self._users = {}
                 self._enabled = None
+                self._scopes = None
                 self._kept = {}
         return v
 
@@ -169,6 +171,15 @@ class StateCache:
         with self._lock:
             if version == self._version:
                 self._enabled = enabled
+
+    def scopes(self) -> dict[str, frozenset[str]] | None:
+        """Plugin → the org-unit paths using it (``PluginHost.scopes``)."""
+        return self._scopes
+
+    def put_scopes(self, version: bytes, scopes: dict[str, frozenset[str]]) -> None:
+        with self._lock:
+            if version == self._version:
+                self._scopes = scopes
 
     def kept(self, version: bytes, key: tuple, make: Callable[[], Any]) -> Any:
         """The value kept under ``key`` for the current version, else

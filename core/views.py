@@ -9,7 +9,7 @@ from . import access, attachments
 from .models import Attachment
 
 from .admin import bp as admin_bp
-from .web.request import db_session, enabled_plugins, ext, hooks, signed_in
+from .web.request import db_session, ext, hooks, signed_in, user_plugins
 
 core_bp = Blueprint("core", __name__)
 
@@ -64,7 +64,7 @@ def attachment(att_id: int):
         abort(404)
     if att.res_table:
         plugin, model = _model_for_table(att.res_table)
-        if model is None or plugin not in enabled_plugins():
+        if model is None or plugin not in user_plugins():
             abort(404)
         if access.scoped_get(s, model, att.res_id, current_user) is None:
             abort(404)

@@ -54,7 +54,8 @@ def junk_app(app, make_user):
     # Core's and the customers' demo data only: the dealers' and finance's
     # take a minute to load.  Their forms for new records are still posted.
     ext = app.extensions["qudao"]
-    others = [n for n in reversed(ext.host.order) if n not in ("core", "customers")]
+    others = [n for n in reversed(ext.host.order)
+              if n not in ("core", "customers") and n not in ext.host.not_ready]
     with ext.db.session() as s:
         for name in others:
             services.disable_plugin(s, name)

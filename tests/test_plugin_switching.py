@@ -36,13 +36,14 @@ def _cli(app, *args):
 
 # -- command line -----------------------------------------------------------
 def test_cli_lists_every_plugin_with_version_state_and_dependencies(app):
-    _cli(app, "plugins", "disable", "banking_rm")
+    _cli(app, "plugins", "disable", "qdtest")
     out = _cli(app, "plugins", "list").output.splitlines()
     rows = {line.split()[0]: line.split() for line in out}
     assert set(rows) == set(app.extensions["qudao"].host.order)
     assert rows["finance"][1:4] == ["0.1.0", "enabled", "depends:"]
     assert rows["finance"][4] == "customers"
-    assert rows["banking_rm"][2] == "disabled"
+    assert rows["qdtest"][2] == "disabled"
+    assert rows["banking_rm"][2] == "not-built"  # no features yet: never enabled
     assert rows["customers"][4] == "-"
 
 
@@ -118,13 +119,13 @@ def test_web_enable_offers_to_enable_disabled_dependencies(app, client):
 
 def test_web_plugin_page_shows_label_version_dependencies_state(app, client):
     client.login("admin")
-    client.post_form("/admin/plugins/banking_rm/disable", REASON)
+    client.post_form("/admin/plugins/qdtest/disable", REASON)
     html = client.get("/admin/plugins").get_data(as_text=True)
     row = html.split('id="plugin-dealers"')[1].split("</tr>")[0]
     assert "经销商" in row or "Dealers" in row
     assert "0.1.0" in row and "customers, finance" in row
-    off = html.split('id="plugin-banking_rm"')[1].split("</tr>")[0]
-    assert "/admin/plugins/banking_rm/enable" in off and "/disable" not in off
+    off = html.split('id="plugin-qdtest"')[1].split("</tr>")[0]
+    assert "/admin/plugins/qdtest/enable" in off and "/disable" not in off
     assert "/admin/plugins/dealers/disable" in row
 
 

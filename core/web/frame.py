@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ..i18n import request_locale
-from .request import can, enabled_plugins, ext, g_dict, hooks, signed_in
+from .request import can, ext, g_dict, hooks, signed_in, user_plugins
 
 
 def _menu_items(name: str) -> list:
@@ -21,13 +21,13 @@ def _menu_items(name: str) -> list:
 
 
 def _menu_key(kind: str, name: str):
-    """Menus depend on the enabled set, the user's permission codes and the
+    """Menus depend on the user's plugin set (enabled and scoped), the user's permission codes and the
     language only (the ``menu_items`` contract, docs/plugins.md), so each is
     built once per process for each combination; None = do not cache."""
     s = g_dict().get("_qudao_session")
     if s is not None and "enabled" not in s.info:
         return None  # this request switched plugins
-    return (kind, name, enabled_plugins(), frozenset(signed_in().permission_codes),
+    return (kind, name, user_plugins(), frozenset(signed_in().permission_codes),
             str(request_locale()), request.script_root)
 
 

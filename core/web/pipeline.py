@@ -2,10 +2,10 @@
 every request and at its end, error pages, and ``install(app)`` (called
 once by ``core.app.create_app``), which wires these into the app.
 
-Before a request: the shared state version is read first; 404 for a
-disabled plugin's routes, 403 for a read-only user's writes, 400 for
-control characters; a session past its lifetime or idle time is signed
-out.  After: security headers on every response, ``no-store`` on a
+Before a request: the shared state version is read first; 404 for the
+routes of a plugin that is disabled or not used by the user's part of the
+org tree, 403 for a read-only user's writes, 400 for control characters;
+a session past its lifetime or idle time is signed out.  After: security headers on every response, ``no-store`` on a
 signed-in page.  At the end: the request's session is closed.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..plugins import CORE
 from ..security import set_security_headers
 from ..state_cache import unshare
 from .frame import TEMPLATE_GLOBALS, template_context
-from .request import enabled_plugins, ext, g_dict, signed_in, state_version
+from .request import ext, g_dict, signed_in, state_version, user_plugins
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -111,8 +111,8 @@ def _before_request():
     if bp:
         host = ext().host
         owner = host.plugin_of(bp)
-        if owner in host.manifests and owner != CORE and owner not in enabled_plugins():
-            abort(404)
+        if owner in host.manifests and owner != CORE and owner not in user_plugins():
+            abort(404)  # disabled, or not used by the user's part of the org tree
     if (
         writes
         and user.is_authenticated

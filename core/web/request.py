@@ -1,7 +1,8 @@
 """The request's own things, for views: its database session (one per
 request, opened only when a view needs it), the signed-in user, the enabled
 plugin set read from the per-process cache checked against the shared state
-stamp (``core.state_cache``), permission checks and scoped reads."""
+stamp (``core.state_cache``), the signed-in user's own plugin set
+(``user_plugins``), permission checks and scoped reads."""
 from __future__ import annotations
 
 from typing import Any
@@ -96,20 +97,58 @@ def enabled_plugins(session=None) -> frozenset[str]:
     return enabled
 
 
+def plugin_scopes() -> dict[str, frozenset[str]]:
+    """Plugin → the org-unit paths whose subtrees use it (a plugin missing:
+    the whole company), from the per-process cache like the enabled set."""
+    gd = g_dict()
+    scopes = gd.get("_qudao_scopes")
+    if scopes is None:
+        e = ext()
+        version = state_version()
+        scopes = e.state.scopes()
+        if scopes is None:
+            scopes = e.host.scopes(db_session())
+            e.state.put_scopes(version, scopes)
+        gd["_qudao_scopes"] = scopes
+    return scopes
+
+
+def user_plugins() -> frozenset[str]:
+    """The plugins the signed-in user uses: enabled, and scoped to a part of
+    the org tree that overlaps their org unit (``PluginHost.for_user``).
+    Menus, home widgets, permissions and routes follow this set.  Before
+    sign-in: the enabled set (the pages send a visitor to sign in)."""
+    gd = g_dict()
+    mine = gd.get("_qudao_user_plugins")
+    if mine is not None:
+        return mine
+    user = signed_in()
+    s = gd.get("_qudao_session")
+    if s is not None and "enabled" not in s.info:
+        # This request switched plugins or scopes: ask its own transaction.
+        return access.user_plugins(s, user if user.is_authenticated else None)
+    if not user.is_authenticated:
+        return enabled_plugins()
+    mine = ext().host.for_user(enabled_plugins(), plugin_scopes(), user)
+    gd["_qudao_user_plugins"] = mine
+    return mine
+
+
 def plugin_enabled(dotted: str) -> bool:
     """Is the plugin owning ``dotted`` (a document spec, job kind, permission
-    code) enabled?  Core's own names always are."""
+    code) enabled for the signed-in user?  Core's own names always are."""
     host = ext().host
     owner = host.plugin_of(dotted)
-    return owner == CORE or owner not in host.manifests or owner in enabled_plugins()
+    return owner == CORE or owner not in host.manifests or owner in user_plugins()
 
 
 def hooks():
-    return ext().host.hooks(enabled_plugins())
+    """Hook callers of the signed-in user's plugins (``user_plugins``)."""
+    return ext().host.hooks(user_plugins())
 
 
 def can(code: str) -> bool:
-    """Does the signed-in user hold ``code`` (and is its plugin enabled)?"""
+    """Does the signed-in user hold ``code`` (and is its plugin one they use)?"""
     user = signed_in()
     if not getattr(user, "is_authenticated", False):
         return False
@@ -118,7 +157,7 @@ def can(code: str) -> bool:
         # This request switched plugins: ask its own transaction.
         return access.has_permission(s, user, code)
     e = ext()
-    if code not in e.permissions or e.host.plugin_of(code) not in enabled_plugins():
+    if code not in e.permissions or e.host.plugin_of(code) not in user_plugins():
         return False
     return code in user.permission_codes
 
