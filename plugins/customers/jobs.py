@@ -84,7 +84,3 @@ def import_job(ctx, file: str, filename: str, dry_run: bool = False) -> None:
                             n=result.rows))
     else:
         ctx.progress(100, _("%(n)s customers imported.", n=result.imported))
-
-
-def job_handlers() -> dict:
-    return {IMPORT_JOB: import_job}

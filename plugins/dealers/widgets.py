@@ -15,7 +15,7 @@ from core.i18n import _l
 from core.registry import Widget
 from core.widgets import Fragment
 
-from .permissions import VIEW
+from .declarations import VIEW
 
 
 

@@ -17,7 +17,7 @@ from core.web import can, db_session, permission_required
 from .. import evaluation, man, services
 from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm
 from ..models import Contact, ManCheck
-from ..options import EDIT as P_EDIT, EVALUATE, VIEW
+from ..declarations import EDIT as P_EDIT, EVALUATE, VIEW
 from . import bp
 from .common import child_or_404, customer_or_404, writable
 

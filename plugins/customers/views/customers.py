@@ -18,7 +18,7 @@ from core.web import scoped_select as web_scoped_select
 from .. import evaluation, grading, loyalty, man, opening, services, visits
 from ..forms import CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm
 from ..models import CHILD_MODELS, STATUSES, Customer, FollowUp, ManCheck, Visit
-from ..options import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
+from ..declarations import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
 from ..search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
 from . import bp
 from .common import PAGE, customer_or_404, form_errors, page_arg, refused, writable

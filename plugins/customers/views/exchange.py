@@ -18,7 +18,7 @@ from .. import export as exporting
 from .. import jobs as import_jobs
 from ..forms import ImportForm
 from ..models import Customer
-from ..options import EXPORT, IMPORT
+from ..declarations import EXPORT, IMPORT
 from ..search import FILTER_KEYS, apply_filters
 from . import bp
 from .common import customer_or_404

@@ -16,7 +16,7 @@ from core.web import scoped_select as web_scoped_select
 from .. import opening
 from ..forms import EmptyForm, ReasonForm, UploadForm
 from ..models import SUBMITTED, Application, Customer
-from ..options import APPROVE, EDIT as P_EDIT, VIEW
+from ..declarations import APPROVE, EDIT as P_EDIT, VIEW
 from . import bp
 from .common import child_or_404, form_errors, refused, writable
 

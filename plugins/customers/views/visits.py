@@ -20,7 +20,7 @@ from core.web import scoped_select as web_scoped_select
 from .. import visits
 from ..forms import EmptyForm, FollowUpForm, ReasonForm, VisitPlanForm, VisitRecordForm
 from ..models import PLANNED, Customer, FollowUp, Visit
-from ..options import EDIT as P_EDIT, REPORTS, VIEW
+from ..declarations import EDIT as P_EDIT, REPORTS, VIEW
 from . import bp
 from .common import child_or_404, form_errors, refused, writable
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from core.web import db_session, permission_required
 
 from .. import dashboard
-from ..permissions import VIEW
+from ..declarations import VIEW
 from . import bp
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .budgets import Accrual, Budget, FinanceAccrual, FinanceBudget
 from .credit import CreditCommitment, CreditOverride, CreditProfile
-from .documents import (
+from .receivables import (
     Allocation,
     CreditNote,
     FinanceAllocation,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from core.services import ServiceError
 from plugins.finance.models import Entry, LedgerState, Line
 from plugins.finance.models.ledger import LedgerImmutable
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import ledger
 from plugins.finance.services.ledger import LineSpec
 
@@ -119,10 +119,10 @@ def test_lock_date_refuses_postings_and_only_moves_forward(world, db):
 def test_numbers_are_per_journal_and_year_without_gaps(world, db):
     cid = world.customers["a"]
     last_year = date(TODAY.year - 1, 12, 31)
-    a = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}], when=last_year)
-    b = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
-    c = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
-    p = docs.record_payment(db, cid, "5.00")
+    a = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}], when=last_year)
+    b = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
+    c = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
+    p = receivables.record_payment(db, cid, "5.00")
     assert a.number == f"INV/{TODAY.year - 1}/00001"
     assert (b.number, c.number) == (f"INV/{TODAY.year}/00001", f"INV/{TODAY.year}/00002")
     assert p.number == f"REC/{TODAY.year}/00001"
