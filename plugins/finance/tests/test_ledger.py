@@ -263,3 +263,21 @@ def test_chain_reports_running_totals_that_differ_from_the_lines(chain, db, worl
     report = ledger.verify_chain(db)
     assert not report.ok
     assert "2203" in report.reason and str(cid) in report.reason
+
+
+def test_chart_cache_is_dropped_on_rollback_by_the_apps_listener_only(app):
+    """Importing finance attaches nothing to every Session; the app attaches
+    the chart cache's rollback listener to its own sessionmaker."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from plugins.finance.services import chart
+
+    assert not event.contains(Session, "after_soft_rollback", chart.drop_cache_on_rollback)
+    ext = app.extensions["qudao"]
+    assert event.contains(ext.db.Session, "after_soft_rollback", chart.drop_cache_on_rollback)
+    with ext.db.session() as s:
+        chart.journal_id(s, "GEN")
+        assert "GEN" in s.info[chart._CACHE]["journals"]
+        s.rollback()
+        assert chart._CACHE not in s.info
