@@ -305,20 +305,23 @@ def conflict(session, record, form=None, fields: Iterable[FieldSpec] | None = No
 
 
 def run_edit(record, fn: Callable, *args, ok: Any = None,
-             fields: Iterable[FieldSpec] | None = None, **kwargs):
-    """``core.web.run_action`` for an edit of ``record`` from a hand-written
-    form: returns ``(result, True)`` when saved, ``(None, False)`` when the
-    service refused (message flashed), ``(None, CONFLICT)`` when the record
-    changed since the form was loaded — nothing saved, ``g.edit_conflict``
-    set: render the page again (status 409) instead of redirecting."""
+             fields: Iterable[FieldSpec] | None = None, form=None,
+             current: Any = None, **kwargs):
+    """``core.web.run_action`` for an edit of ``record``: returns
+    ``(result, True)`` when saved, ``(None, False)`` when the service refused
+    (message flashed), ``(None, CONFLICT)`` when the record changed since the
+    form was loaded — nothing saved, ``g.edit_conflict`` set: render the page
+    again (status 409) instead of redirecting.  A hand-written form passes
+    ``fields``; a WTForms form passes ``form`` (and ``current``, as for
+    ``conflict``)."""
     from .web import db_session, run_action
 
     s = db_session()
     try:
-        check(record, None)
+        check(record, form)
         return run_action(fn, *args, ok=ok, **kwargs)
     except (EditConflict, StaleDataError):
-        conflict(s, record, fields=fields)
+        conflict(s, record, form=form, fields=fields, current=current)
         return None, CONFLICT
 
 

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from core import versions
 from core.access import EDIT
 from core.models import User
-from core.services import ServiceError
-from core.web import can, db_session, permission_required
+from core.web import back, can, db_session, permission_required, run_action
 
 from .. import evaluation, man, services
 from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm
@@ -33,19 +32,12 @@ def contact_form(customer_id=None, contact_id=None):
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
-        try:
-            versions.check(contact, form)
-            services.save_contact(s, c, contact, **data)
-            s.commit()
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, contact, form)
+        _r, ok = versions.run_edit(contact, services.save_contact, c, contact, form=form,
+                                   ok=_("Contact saved."), **data)
+        if ok == versions.CONFLICT:
             return render_template("customers/contact_form.html", form=form, c=c,
                                    contact=contact), 409
-        else:
-            flash(_("Contact saved."), "success")
+        if ok:
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/contact_form.html", form=form, c=c, contact=contact)
 
@@ -58,10 +50,8 @@ def contact_delete(contact_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     cid = contact.customer_id
-    services.delete_contact(s, contact)
-    s.commit()
-    flash(_("Contact deleted."), "success")
-    return redirect(url_for("customers.detail", customer_id=cid)), 303
+    run_action(services.delete_contact, contact, ok=_("Contact deleted."))
+    return back("customers.detail", customer_id=cid)
 
 
 # -- MAN ----------------------------------------------------------------------------
@@ -77,16 +67,16 @@ def man_check(customer_id):
         c = writable(customer_id)
         if form.validate_on_submit():
             desires = {k: getattr(form, k).data for k in man.DESIRE_CHECKS}
-            check = man.record(s, c, money=form.money.data, authority=form.authority.data,
-                               need=form.need.data, user_id=current_user.id,
-                               credit_status=form.credit_status.data,
-                               payment_plan=form.payment_plan.data, notes=form.notes.data,
-                               **desires)
-            s.commit()
-            flash(_("MAN check: %(letters)s — %(action)s",
-                    letters=man.letters(check.money, check.authority, check.need),
-                    action=man.outcome_labels()[check.outcome]), "success")
-            return redirect(url_for("customers.man_check", customer_id=c.id)), 303
+            check, ok = run_action(man.record, c, money=form.money.data,
+                                   authority=form.authority.data, need=form.need.data,
+                                   user_id=current_user.id, credit_status=form.credit_status.data,
+                                   payment_plan=form.payment_plan.data, notes=form.notes.data,
+                                   **desires)
+            if ok:
+                flash(_("MAN check: %(letters)s — %(action)s",
+                        letters=man.letters(check.money, check.authority, check.need),
+                        action=man.outcome_labels()[check.outcome]), "success")
+                return back("customers.man_check", customer_id=c.id)
     history = s.scalars(select(ManCheck).where(ManCheck.customer_id == c.id)
                         .order_by(ManCheck.id.desc())).all()
     return render_template("customers/man.html", c=c, form=form, history=history,
@@ -107,14 +97,9 @@ def evaluate(customer_id):
         form.period.data = evaluation.period_of(s, date.today())
     if form.validate_on_submit():
         scores = {k: getattr(form, k).data for k in evaluation.CRITERIA}
-        try:
-            ev = evaluation.evaluate(s, c, form.period.data, scores, current_user.id,
-                                     form.notes.data)
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        else:
-            s.commit()
+        ev, ok = run_action(evaluation.evaluate, c, form.period.data, scores, current_user.id,
+                            form.notes.data)
+        if ok:
             flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
                     score=ev.score, action=evaluation.action_labels()[ev.action]), "success")
             return redirect(url_for("customers.detail", customer_id=c.id))
