@@ -151,17 +151,6 @@ def record(session: Session, visit: Visit, *, time_in: datetime, time_out: datet
     return visit
 
 
-def record_unplanned(session: Session, customer: Customer, user: User, *, purpose: str = SERVICE,
-                     objectives: list[str] | None = None, note: str = "", **kwargs) -> Visit:
-    objectives = _check_plan(purpose, objectives or [])
-    visit = Visit(customer_id=customer.id, user_id=user.id, state=PLANNED, purpose=purpose,
-                  objectives=objectives, objective_note=(note or "").strip() or None,
-                  visit_date=(kwargs.get("time_in") or utcnow()).date())
-    visit.customer = customer
-    session.add(visit)
-    return record(session, visit, **kwargs)
-
-
 # -- follow-ups -------------------------------------------------------------
 def add_followup(session: Session, customer: Customer, user_id: int, title: str, due_on: date,
                  visit_id: int | None = None) -> FollowUp:
