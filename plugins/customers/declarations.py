@@ -1,5 +1,6 @@
 """Everything the `customers` plugin registers, in one place: permissions,
-settings, the numbering sequence, menus, PDF documents and job handlers.
+settings, the numbering sequence, menus, PDF documents, job handlers and
+its own customer kind.
 ``plugin.py``'s hookimpls return these; the code they point at lives in
 the plugin's other modules."""
 from __future__ import annotations
@@ -9,7 +10,7 @@ from decimal import Decimal
 from core.i18n import _l
 from core.registry import DocumentSpec, MenuItem, Permission, SequenceSpec, SettingSpec
 
-from .services import SEQUENCE
+from .services.master import SEQUENCE
 
 VIEW = "customers.view"
 EDIT = "customers.edit"
@@ -115,3 +116,12 @@ def job_handlers() -> dict:
     from .jobs import IMPORT_JOB, import_job
 
     return {IMPORT_JOB: import_job}
+
+
+#: The customers plugin's own kind; vertical plugins add theirs through the
+#: ``customer_kinds`` hook (dealers: member, traditional, chains …).
+GENERAL = "general"
+
+
+def kinds() -> list[tuple[str, object]]:
+    return [(GENERAL, _l("General customer"))]

@@ -19,7 +19,7 @@ from core.i18n import _, _l
 from core.models import User
 from core.services import ServiceError
 
-from . import exchange
+from .services import exchange
 
 IMPORT_JOB = "customers.import"
 

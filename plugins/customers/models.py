@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, OwnedMixin, TimestampMixin, utcnow, Versioned
 
-from . import searchindex
+from .services import searchindex
 
 # Status life cycle (domain: prospect → applying → active → suspended → eliminated).
 PROSPECT, APPLYING, ACTIVE, SUSPENDED, ELIMINATED = (

@@ -1,6 +1,6 @@
 """The `customers` plugin: its MANIFEST and thin hook implementations.
 What it registers (permissions, settings, sequences, menus, documents, job
-handlers) is declared in ``declarations.py``."""
+handlers, its own customer kind) is declared in ``declarations.py``."""
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
@@ -109,6 +109,6 @@ def load_demo_data(session, context):
 
 @hookimpl
 def customer_kinds():
-    from .kinds import BASE_KINDS
+    from .declarations import kinds
 
-    return list(BASE_KINDS)
+    return kinds()

@@ -1,6 +1,6 @@
 """Everything the `dealers` plugin registers, in one place: permissions
 (codes and the roles that get them by default), settings, numbering
-sequences, menus and PDF documents.  ``plugin.py``'s hookimpls return
+sequences, menus, PDF documents and the customer kinds it adds.  ``plugin.py``'s hookimpls return
 these; the code they point at lives in the plugin's other modules."""
 from __future__ import annotations
 
@@ -147,4 +147,16 @@ def documents() -> list[DocumentSpec]:
                      "dealers/pdf/count_sheet.html", count_sheet, VIEW, model=DealerTerminal),
         DocumentSpec("dealers.promotion_summary", _l("Promotion summary"),
                      "dealers/pdf/promotion.html", promotion_summary, VIEW, model=DealerPromotion),
+    ]
+
+
+def kinds() -> list[tuple[str, object]]:
+    """The four dealer kinds this plugin registers into customers (seed 000 §三.1)."""
+    from .models.network import CHAIN_LOCAL, CHAIN_NATIONAL, MEMBER, TRADITIONAL
+
+    return [
+        (MEMBER, _l("Member customer")),
+        (TRADITIONAL, _l("Traditional customer")),
+        (CHAIN_NATIONAL, _l("National chain")),
+        (CHAIN_LOCAL, _l("Local chain")),
     ]

@@ -1,5 +1,6 @@
 """The `dealers` plugin: its MANIFEST and thin hook implementations.
-What it registers (permissions, settings, sequences, menus, documents) is
+What it registers (permissions, settings, sequences, menus, documents,
+customer kinds) is
 declared in ``declarations.py``."""
 from __future__ import annotations
 
@@ -53,9 +54,9 @@ def scope_query(model, user, action):
 
 @hookimpl
 def customer_kinds():
-    from .kinds import dealer_kinds
+    from .declarations import kinds
 
-    return dealer_kinds()
+    return kinds()
 
 
 @hookimpl
@@ -67,7 +68,7 @@ def customer_purchase_amounts(session, customer_ids, start, end):
 
 @hookimpl
 def customer_panels(session, customer, user):
-    from .panels import customer_panels as panels
+    from .widgets import customer_panels as panels
 
     return panels(session, customer, user)
 

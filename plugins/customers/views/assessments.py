@@ -13,7 +13,7 @@ from core.access import EDIT
 from core.models import User
 from core.web import back, can, db_session, permission_required, run_action
 
-from .. import evaluation, man, services
+from ..services import evaluation, man, master
 from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm
 from ..models import Contact, ManCheck
 from ..declarations import EDIT as P_EDIT, EVALUATE, VIEW
@@ -31,8 +31,8 @@ def contact_form(customer_id=None, contact_id=None):
     c = writable(contact.customer_id if contact else customer_id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
-        _r, ok = versions.run_edit(contact, services.save_contact, c, contact, form=form,
+        data = {k: getattr(form, k).data for k in master.CONTACT_FIELDS}
+        _r, ok = versions.run_edit(contact, master.save_contact, c, contact, form=form,
                                    ok=_("Contact saved."), **data)
         if ok == versions.CONFLICT:
             return render_template("customers/contact_form.html", form=form, c=c,
@@ -50,7 +50,7 @@ def contact_delete(contact_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     cid = contact.customer_id
-    run_action(services.delete_contact, contact, ok=_("Contact deleted."))
+    run_action(master.delete_contact, contact, ok=_("Contact deleted."))
     return back("customers.detail", customer_id=cid)
 
 

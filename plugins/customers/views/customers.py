@@ -14,17 +14,17 @@ from core.models import AuditLog, OrgUnit, User
 from core.web import back, can, db_session, hooks, page_arg, permission_required, run_action
 from core.web import scoped_select as web_scoped_select
 
-from .. import evaluation, grading, loyalty, man, opening, services, visits
+from ..services import evaluation, grading, loyalty, man, opening, master, visits
 from ..forms import CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm
 from ..models import CHILD_MODELS, STATUSES, Customer, FollowUp, ManCheck, Visit
 from ..declarations import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
-from ..search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
+from ..services.search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
 from . import bp
 from .common import PAGE, customer_or_404, form_errors, writable
 
 
 def _kind_choices(s):
-    return [(k, str(label)) for k, label in services.kinds(s)]
+    return [(k, str(label)) for k, label in master.kinds(s)]
 
 
 # -- list -------------------------------------------------------------------
@@ -122,7 +122,7 @@ def index():
     key = None if skey is None else ("page", skey, shape, PAGE)
     rows = s.execute(cached(key, build), {**params, "page_offset": (page - 1) * PAGE}).all()
     kinds = _kind_choices(s)
-    statuses = {k: str(v) for k, v in services.status_labels().items()}
+    statuses = {k: str(v) for k, v in master.status_labels().items()}
     return render_template("customers/index.html",
                            rows=_list_rows(rows[:PAGE], dict(kinds), statuses),
                            has_next=len(rows) > PAGE, page=page, total=total, f=f,
@@ -137,11 +137,11 @@ def new():
     form = CustomerForm()
     form.kind.choices = _kind_choices(s)
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data for k in services.EDITABLE}
+        data = {k: getattr(form, k).data for k in master.EDITABLE}
         if current_user.org_unit_id is None:
             flash(_("Your user has no org unit; ask an administrator."), "error")
         else:
-            c, ok = run_action(services.create_customer, org_unit_id=current_user.org_unit_id,
+            c, ok = run_action(master.create_customer, org_unit_id=current_user.org_unit_id,
                                owner_id=current_user.id, **data)
             if ok:
                 flash(_("Customer %(code)s created.", code=c.code), "success")
@@ -157,8 +157,8 @@ def edit(customer_id):
     form = CustomerForm(obj=c)
     form.kind.choices = _kind_choices(s)
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data for k in services.EDITABLE}
-        _r, ok = versions.run_edit(c, services.update_customer, c, form=form, ok=_("Saved."),
+        data = {k: getattr(form, k).data for k in master.EDITABLE}
+        _r, ok = versions.run_edit(c, master.update_customer, c, form=form, ok=_("Saved."),
                                    **data)
         if ok == versions.CONFLICT:
             return render_template("customers/form.html", form=form, customer=c), 409
@@ -213,8 +213,8 @@ def detail(customer_id):
         select(opening.Application).where(opening.Application.customer_id == c.id)
         .order_by(opening.Application.id.desc())).first()
     status_form = StatusForm()
-    status_form.status.choices = [(k, str(v)) for k, v in services.status_labels().items()
-                                  if k in services.TRANSITIONS[c.status]]
+    status_form.status.choices = [(k, str(v)) for k, v in master.status_labels().items()
+                                  if k in master.TRANSITIONS[c.status]]
     reassign_form = None
     if can(REASSIGN) and current_user.scope != "own":
         reassign_form = ReassignForm()
@@ -234,8 +234,8 @@ def detail(customer_id):
     unit = s.get(OrgUnit, c.org_unit_id)
     return render_template(
         "customers/detail.html", c=c, unit=unit, users=users, application=latest_app,
-        app_states=opening.state_labels(), statuses=services.status_labels(),
-        kind_label=dict(services.kinds(s)).get(c.kind, c.kind),
+        app_states=opening.state_labels(), statuses=master.status_labels(),
+        kind_label=dict(master.kinds(s)).get(c.kind, c.kind),
         status_form=status_form, reassign_form=reassign_form,
         grade_form=GradeForm(grade=c.grade_override or ""), loyalty_form=loyalty_form,
         loyalty_type=loyalty.BY_CODE.get(c.loyalty_type), visits=visit_rows,
@@ -266,7 +266,7 @@ def set_status(customer_id):
     if not form.validate_on_submit():
         form_errors(form)
         return redirect(url_for("customers.detail", customer_id=c.id)), 303
-    run_action(services.set_status, c, form.status.data, form.reason.data, actor=current_user,
+    run_action(master.set_status, c, form.status.data, form.reason.data, actor=current_user,
                ok=_("Status changed."))
     return back("customers.detail", customer_id=c.id)
 
@@ -282,7 +282,7 @@ def reassign(customer_id):
         form_errors(form)
         return redirect(url_for("customers.detail", customer_id=c.id)), 303
     new_owner = s.get(User, form.owner_id.data)
-    run_action(services.reassign_owner, c, new_owner, form.reason.data, current_user,
+    run_action(master.reassign_owner, c, new_owner, form.reason.data, current_user,
                ok=_("The customer now belongs to %(name)s.", name=new_owner.display_name))
     return back("customers.detail", customer_id=c.id)
 

@@ -13,13 +13,13 @@ from core.services import ServiceError
 from core.web import back, db_session, permission_required
 from core.web import scoped_select as web_scoped_select
 
-from .. import exchange
-from .. import export as exporting
+from ..services import exchange
+from ..services import export as exporting
 from .. import jobs as import_jobs
 from ..forms import ImportForm
 from ..models import Customer
 from ..declarations import EXPORT, IMPORT
-from ..search import FILTER_KEYS, apply_filters
+from ..services.search import FILTER_KEYS, apply_filters
 from . import bp
 from .common import customer_or_404
 

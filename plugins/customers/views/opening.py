@@ -12,7 +12,7 @@ from core.models import User
 from core.web import back, can, db_session, permission_required, run_action
 from core.web import scoped_select as web_scoped_select
 
-from .. import opening
+from ..services import opening
 from ..forms import EmptyForm, ReasonForm, UploadForm
 from ..models import SUBMITTED, Application, Customer
 from ..declarations import APPROVE, EDIT as P_EDIT, VIEW

@@ -16,7 +16,7 @@ from core.models import User
 from core.web import back, can, day_arg, db_session, permission_required, run_action
 from core.web import scoped_select as web_scoped_select
 
-from .. import visits
+from ..services import visits
 from ..forms import EmptyForm, FollowUpForm, ReasonForm, VisitPlanForm, VisitRecordForm
 from ..models import PLANNED, Customer, FollowUp, Visit
 from ..declarations import EDIT as P_EDIT, REPORTS, VIEW

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from core.web import db_session, permission_required
 
-from .. import dashboard
+from ..services import dashboard
 from ..declarations import VIEW
 from . import bp
 

@@ -136,7 +136,7 @@ def _tamper(db, sql, params=None):
         db.execute(text("SET LOCAL session_replication_role = replica"))
         db.execute(text(sql), params or {})
     else:
-        from plugins.finance.triggers import SQLITE
+        from plugins.finance.models.triggers import SQLITE
 
         for t in ("finance_entry", "finance_line"):
             db.execute(text(f"DROP TRIGGER IF EXISTS {t}_no_update"))

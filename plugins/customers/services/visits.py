@@ -20,7 +20,7 @@ from core.i18n import _l
 from core.models import User
 from core.services import ServiceError, lock
 
-from .models import ACTIVE, CANCELLED, DONE, PLANNED, Customer, FollowUp, Visit
+from ..models import ACTIVE, CANCELLED, DONE, PLANNED, Customer, FollowUp, Visit
 
 SERVICE, SPECIAL = "service", "special"
 OBJECTIVES = ("collect_payment", "press_stock", "check_usage", "recommend_new",
