@@ -58,9 +58,9 @@ def scope_query(model, user, action):
 
 @hookimpl
 def register_blueprints(app):
-    from .views import bp
+    from .views import blueprint
 
-    return [bp]
+    return [blueprint()]
 
 
 @hookimpl
