@@ -63,16 +63,16 @@ def payment_new():
                                    methods=PAYMENT_METHODS, today=date.today(), form=f,
                                    errors=check.errors), 422
         mode = f.get("allocation") or "none"
-        allocations = None
+        apply_to = None
         if mode == "auto":
-            allocations = "auto"
+            apply_to = "auto"
         elif mode == "manual":
-            allocations = [(k.split("_", 1)[1], v) for k, v in f.items()
-                           if k.startswith("alloc_") and v.strip()]
+            apply_to = [(k.split("_", 1)[1], v) for k, v in f.items()
+                        if k.startswith("alloc_") and v.strip()]
         pay, ok = run(receivables.record_payment, c.id, f.get("amount", ""), when=parse_day(f.get("date")),
                       method=f.get("method") if f.get("method") in PAYMENT_METHODS else "",
                       reference=f.get("reference", ""), memo=f.get("memo", ""), user=current_user,
-                      allocations=allocations,
+                      allocations=apply_to,
                       ok=_("Payment recorded."))
         if ok:
             return back("finance.payment", payment_id=pay.id)
