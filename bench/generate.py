@@ -253,7 +253,7 @@ def insert_customers(app, n: int, rng: random.Random, people: People) -> int:
     with engine.begin() as conn:
         count = bulk_insert(conn, table, customer_rows(rng, n, people, kinds,
                                                        set(table.columns.keys())))
-        from plugins.customers.searchindex import catch_up
+        from plugins.customers.services.searchindex import catch_up
 
         catch_up(conn, bulk=True)  # the search index (SQLite) is kept by the platform's writes
         conn.execute(text(

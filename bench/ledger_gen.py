@@ -74,7 +74,7 @@ def _pg_triggers(conn, enable: bool) -> None:
     if conn.dialect.name != "postgresql":
         return
     if enable:
-        from plugins.finance.triggers import BACKFILL
+        from plugins.finance.models.triggers import BACKFILL
 
         conn.exec_driver_sql("DELETE FROM finance_balance")
         conn.exec_driver_sql(BACKFILL)

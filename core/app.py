@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
+from sqlalchemy import event as sa_event
 
 from . import audit, events, state_cache
 from .config import load_config
@@ -148,6 +149,8 @@ def create_app(config: dict | None = None) -> Flask:
     events.install(db.Session)
     state_cache.install(db.Session)
     _collect_registries(ext)
+    for name, listener in host.all_hooks().flat("register_session_events"):
+        sa_event.listen(db.Session, name, listener)
     app.extensions["qudao"] = ext
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)

@@ -66,6 +66,14 @@ def register_job_handlers():
 
 
 @hookspec
+def register_session_events():
+    """Return ``(event_name, listener)`` pairs that the app attaches, at start-up,
+    to its own sessionmaker (``sqlalchemy.event.listen``); never to every
+    ``Session`` in the process.  Listeners must be cheap and harmless while the
+    plugin is disabled."""
+
+
+@hookspec
 def handle_event(event):
     """After a commit, react to a domain ``Event``; must be safe to run twice. Return ignored."""
 

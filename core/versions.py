@@ -54,7 +54,7 @@ from typing import Any, Callable, Iterable
 
 from flask import g, request
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import desc, inspect, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -475,20 +475,23 @@ def show(rows: list[Row], who: str = "", at: datetime | None = None) -> Conflict
 
 
 def run_edit(record, fn: Callable, *args, ok: Any = None,
-             fields: Iterable[FieldSpec] | None = None, **kwargs):
-    """``core.web.actions.run_action`` for an edit of ``record`` from a hand-written
-    form: returns ``(result, True)`` when saved, ``(None, False)`` when the
-    service refused (message flashed), ``(None, CONFLICT)`` when the record
-    changed since the form was loaded — nothing saved, ``g.edit_conflict``
-    set: render the page again (status 409) instead of redirecting."""
+             fields: Iterable[FieldSpec] | None = None, form=None,
+             current: Any = None, **kwargs):
+    """``core.web.actions.run_action`` for an edit of ``record``: returns
+    ``(result, True)`` when saved, ``(None, False)`` when the service refused
+    (message flashed), ``(None, CONFLICT)`` when the record changed since the
+    form was loaded — nothing saved, ``g.edit_conflict`` set: render the page
+    again (status 409) instead of redirecting.  A hand-written form passes
+    ``fields`` (or declares them with ``form_fields``); a WTForms form passes
+    ``form`` (and ``current``, as for ``conflict``)."""
     s = db_session()
     if fields is None:
         fields = fields_for(record)
     try:
-        check(record, None, fields=fields)
+        check(record, form, fields=fields, current=current)
         return run_action(fn, *args, ok=ok, **kwargs)
     except (EditConflict, StaleDataError):
-        conflict(s, record, fields=fields)
+        conflict(s, record, form=form, fields=fields, current=current)
         return None, CONFLICT
 
 

@@ -25,7 +25,7 @@ from core.documents import service as documents
 from core.models import Attachment
 from plugins.customers.api import Customer
 from plugins.finance.models import Invoice, Payment
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import ledger
 from plugins.finance.tests.helpers import FinanceWorld
 
@@ -58,8 +58,8 @@ def data(app, world):
     db = app.extensions["qudao"].db
     a = world.customers["a"]
     with db.session() as s:
-        inv = docs.post_invoice(s, a, [{"description": "55寸电视", "unit_price": "1000.00"}])
-        docs.record_payment(s, a, "600.00", allocations="auto")
+        inv = receivables.post_invoice(s, a, [{"description": "55寸电视", "unit_price": "1000.00"}])
+        receivables.record_payment(s, a, "600.00", allocations="auto")
         att = attachments.save(s, io.BytesIO(b"%PDF-1.4 contract scan\n%%EOF\n"), "合同.pdf",
                                res_table="customers_customer", res_id=a)
         inv_id, att_id = inv.id, att.id
@@ -95,7 +95,7 @@ def _change_everything(app, world, data) -> None:
     db = app.extensions["qudao"].db
     root = Path(app.config["DATA_DIR"])
     with db.session() as s:
-        docs.post_invoice(s, data["customer"], [{"description": "冰箱", "unit_price": "999.99"}])
+        receivables.post_invoice(s, data["customer"], [{"description": "冰箱", "unit_price": "999.99"}])
         s.get(Customer, data["customer"]).name = "改过的名字"
     world.make_customer("备份之后的新客户", world.users["sales1"].id)
     with db.session() as s:
@@ -353,12 +353,12 @@ def test_a_backup_taken_while_payments_are_posted_is_consistent(app, world, tmp_
         try:
             while not stop.is_set():
                 with db.session() as s:
-                    docs.record_payment(s, a, "12.34")
+                    receivables.record_payment(s, a, "12.34")
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
     with db.session() as s:
-        docs.record_payment(s, a, "12.34")
+        receivables.record_payment(s, a, "12.34")
     threads = [threading.Thread(target=writer) for _ in range(2)]
     for t in threads:
         t.start()

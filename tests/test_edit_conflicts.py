@@ -80,11 +80,11 @@ def two_tabs(app, case: Case, first: str, second: str):
 # -- the edit forms ------------------------------------------------------------------
 def _customer(s, name="冲突测试客户", kind="member"):
     from core.models import OrgUnit, User
-    from plugins.customers import services
+    from plugins.customers.services import master
 
     admin = s.scalar(select(User).where(User.username == "admin"))
     org = s.scalar(select(OrgUnit).where(OrgUnit.code == "HQ"))
-    return services.create_customer(s, name=name, kind=kind, org_unit_id=org.id,
+    return master.create_customer(s, name=name, kind=kind, org_unit_id=org.id,
                                     owner_id=admin.id, province="浙江省", city="杭州市",
                                     county="西湖区", town="", address="文三路1号")
 
@@ -128,18 +128,18 @@ def case_customer(s):
 
 
 def case_contact(s):
-    from plugins.customers import services
+    from plugins.customers.services import master
     from plugins.customers.models import Contact
 
     c = _customer(s)
-    ct = services.save_contact(s, c, None, name="王经理", phone="13800000000")
+    ct = master.save_contact(s, c, None, name="王经理", phone="13800000000")
     return Case(f"/customers/contacts/{ct.id}/edit", None, "phone",
                 lambda s2: s2.get(Contact, ct.id).phone, lambda s2: s2.get(Contact, ct.id))
 
 
 def case_visit(s):
     from core.models import User
-    from plugins.customers import visits
+    from plugins.customers.services import visits
     from plugins.customers.models import Visit
 
     c = _customer(s)

@@ -55,7 +55,7 @@ def _service_import(ctx: Context, base, data: bytes, n: int, admin_id: int, rnd:
         ext = app.extensions["qudao"]
         try:
             from core.models import User
-            from plugins.customers.exchange import import_file
+            from plugins.customers.services.exchange import import_file
 
             with app.test_request_context():  # as the upload page runs it
                 s = ext.db.Session()

@@ -155,7 +155,7 @@ def run(ctx: Context) -> list[Row]:
 
 def _targets(ext, ds) -> list[int]:
     from core.models import User
-    from plugins.finance.documents import batch_targets
+    from plugins.finance.batch import batch_targets
 
     with ext.db.session() as s:
         s.info["enabled"] = ext.host.enabled(s)
@@ -169,13 +169,13 @@ def _run_batch(ext, ds, customer_ids: list[int], pool: Workers) -> float:
     from core import jobs
     from core.jobs.models import DONE, FAILED, Job
     from core.models import User
-    from plugins.finance.documents import STATEMENT_BATCH
+    from plugins.finance.batch import STATEMENT_BATCH
 
     period = f"{PERIOD[0]}-{PERIOD[1]:02d}"
     with ext.db.session() as s:
         s.info["enabled"] = ext.host.enabled(s)
         user = s.get(User, ds.people.finance_id)
-        from plugins.finance.documents import start_statement_batch
+        from plugins.finance.batch import start_statement_batch
 
         job = start_statement_batch(s, period, user.org_unit_id, user)
         job.params = {**job.params, "customer_ids": customer_ids}

@@ -73,7 +73,7 @@ def customer_label(customer: Customer | None) -> str:
 
 def kinds(session: Session) -> list[tuple[str, Any]]:
     """Customer kinds of every enabled plugin, ``[(code, label)]``."""
-    from .services import kinds as _kinds
+    from .services.master import kinds as _kinds
 
     return _kinds(session)
 
@@ -86,7 +86,7 @@ def purchase_amounts(session: Session, customer_ids: Select | Iterable[int],
                      start: date, end: date) -> dict[int, Decimal]:
     """Purchases per customer in ``[start, end)``, summed over every plugin's
     ``customer_purchase_amounts`` hook."""
-    from .grading import purchase_amounts as _pa
+    from .services.grading import purchase_amounts as _pa
 
     return _pa(session, customer_ids, start, end)
 
@@ -96,7 +96,7 @@ def create_customer(session: Session, *, name: str, kind: str, org_unit_id: int,
     """Create a customer with a sequence code after the same checks as the web
     form (kind known, licence code valid, no duplicate legal entity).  Raises
     ``core.services.ServiceError``.  The caller commits."""
-    from .services import create_customer as _create
+    from .services.master import create_customer as _create
 
     return _create(session, name=name, kind=kind, org_unit_id=org_unit_id,
                    owner_id=owner_id, **fields)
@@ -104,7 +104,7 @@ def create_customer(session: Session, *, name: str, kind: str, org_unit_id: int,
 
 def validate_uscc(code: str) -> bool:
     """True for a well-formed unified social credit code (GB 32100-2015)."""
-    from .uscc import is_valid
+    from .services.uscc import is_valid
 
     return is_valid(code)
 
@@ -112,6 +112,6 @@ def validate_uscc(code: str) -> bool:
 def recompute_grades(session: Session, org_unit_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Re-run the ABC grading from every plugin's purchase amounts (e.g. at the
     end of a plugin's demo data, once its orders exist).  Returns counts per grade."""
-    from .grading import recompute
+    from .services.grading import recompute
 
     return recompute(session, org_unit_ids)

@@ -35,7 +35,7 @@ def _user(session, username: str | None):
 @with_appcontext
 def reindex_cmd():
     """Rebuild the customer search index (after inserting customers with raw SQL)."""
-    from .searchindex import rebuild
+    from .services.searchindex import rebuild
 
     with _ext().db.engine.begin() as conn:
         rebuild(conn)
@@ -54,7 +54,7 @@ def import_cmd(path: Path, dry_run: bool, username: str | None):
 
     from core.services import ServiceError
 
-    from .exchange import import_file
+    from .services.exchange import import_file
 
     ext = _ext()
     started = time.perf_counter()
@@ -98,7 +98,7 @@ def export_cmd(path: Path, username: str | None):
     core.reveal_pii); without it, values are clear and the export audited."""
     from core import privacy
 
-    from .export import PII_COLUMNS, disclosure, export_rows, write
+    from .services.export import PII_COLUMNS, disclosure, export_rows, write
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):
@@ -132,7 +132,7 @@ def export_cmd(path: Path, username: str | None):
 @with_appcontext
 def grade_cmd():
     """Recompute the ABC grades of every org unit (run nightly, e.g. from cron)."""
-    from .grading import recompute
+    from .services.grading import recompute
 
     ext = _ext()
     with ext.db.session() as s:

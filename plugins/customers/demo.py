@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from core.attachments import save as save_attachment
 
-from . import evaluation, grading, man, opening, services, uscc, visits
+from .services import evaluation, grading, man, opening, master, uscc, visits
 from .models import (
     ACTIVE,
     APPLYING,
@@ -83,7 +83,7 @@ def _uscc(rnd: random.Random, division: str) -> str:
 
 
 def _kind_plan(session) -> list[str]:
-    codes = {k for k, _label in services.kinds(session)}
+    codes = {k for k, _label in master.kinds(session)}
     dealer = [k for k in ("member", "traditional", "chain_national", "chain_local") if k in codes]
     if dealer:
         weights = {"member": 5, "traditional": 8, "chain_local": 2, "chain_national": 1}
@@ -127,7 +127,7 @@ def load(session, context: dict) -> None:
             boss_personality=rnd.choice(PERSONALITY) if rnd.random() < .7 else None,
             real_decider=rnd.choice([boss, f"老板娘（{_person(rnd)}）", boss]),
         )
-        c = services.create_customer(session, name=name, kind=rnd.choice(kinds),
+        c = master.create_customer(session, name=name, kind=rnd.choice(kinds),
                                      org_unit_id=office.id, owner_id=owner.id, **fields)
         c.contacts.append(Contact(name=boss, role="老板", phone=_phone(rnd),
                                   wechat="wx_" + f"{rnd.randrange(10**6):06d}", is_decider=True,
@@ -290,7 +290,7 @@ def _others(session, context, rnd) -> None:
         for i in range(6):
             place = places[i % len(places)]
             person = _person(rnd)
-            c = services.create_customer(
+            c = master.create_customer(
                 session, name=f"{person}（{names[i % len(names)]}）", kind="general",
                 org_unit_id=unit.id, owner_id=owner.id,
                 province="上海市" if unit_key == "store" else "江苏省",

@@ -19,7 +19,7 @@ from core.i18n import _, _l
 from core.models import User
 from core.services import ServiceError
 
-from . import exchange
+from .services import exchange
 
 IMPORT_JOB = "customers.import"
 
@@ -84,7 +84,3 @@ def import_job(ctx, file: str, filename: str, dry_run: bool = False) -> None:
                             n=result.rows))
     else:
         ctx.progress(100, _("%(n)s customers imported.", n=result.imported))
-
-
-def job_handlers() -> dict:
-    return {IMPORT_JOB: import_job}

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, OwnedMixin, TimestampMixin, utcnow, Versioned
 
-from . import searchindex
+from .services import searchindex
 
 # Status life cycle (domain: prospect → applying → active → suspended → eliminated).
 PROSPECT, APPLYING, ACTIVE, SUSPENDED, ELIMINATED = (
@@ -107,7 +107,7 @@ class Customer(Versioned, OwnedMixin, TimestampMixin, Base):
         return f"<Customer {self.code}>"
 
 
-# The search box's index (plugins/customers/searchindex.py): pg_trgm GIN on
+# The search box's index (plugins/customers/services/searchindex.py): pg_trgm GIN on
 # PostgreSQL, declared here so the models and the migration agree (built by
 # searchindex's DDL, which names the operator class's schema, never by
 # create_all itself); on SQLite an FTS5 table with triggers.

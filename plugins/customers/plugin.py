@@ -1,5 +1,6 @@
-"""Hook implementations of the `customers` plugin: thin, returning objects
-defined in the plugin's other modules."""
+"""The `customers` plugin: its MANIFEST and thin hook implementations.
+What it registers (permissions, settings, sequences, menus, documents, job
+handlers, its own customer kind) is declared in ``declarations.py``."""
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
@@ -36,28 +37,28 @@ def register_blueprints(app):
 
 @hookimpl
 def register_permissions():
-    from .options import permissions
+    from .declarations import permissions
 
     return permissions()
 
 
 @hookimpl
 def register_settings():
-    from .options import settings
+    from .declarations import settings
 
     return settings()
 
 
 @hookimpl
 def register_sequences():
-    from .options import sequences
+    from .declarations import sequences
 
     return sequences()
 
 
 @hookimpl
 def register_documents():
-    from .options import documents
+    from .declarations import documents
 
     return documents()
 
@@ -71,9 +72,9 @@ def scope_query(model, user, action):
 
 @hookimpl
 def menu_items(menu, user):
-    from .menus import items
+    from .declarations import menus
 
-    return items(menu)
+    return menus(menu)
 
 
 @hookimpl
@@ -85,7 +86,7 @@ def dashboard_widgets(session, user):
 
 @hookimpl
 def register_job_handlers():
-    from .jobs import job_handlers
+    from .declarations import job_handlers
 
     return job_handlers()
 
@@ -106,6 +107,6 @@ def load_demo_data(session, context):
 
 @hookimpl
 def customer_kinds():
-    from .kinds import BASE_KINDS
+    from .declarations import kinds
 
-    return list(BASE_KINDS)
+    return kinds()

@@ -14,7 +14,7 @@ from core.access import has_permission
 from core.i18n import _l
 from core.registry import Widget
 
-from . import visits
+from .services import visits
 from .models import Customer
 
 FREQUENCY_SETTINGS = ("customers.visits_a_per_week", "customers.visits_b_per_week",

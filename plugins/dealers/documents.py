@@ -11,13 +11,11 @@ from sqlalchemy.orm import Session
 
 from core.access import scoped_get
 from core.i18n import _l
-from core.registry import DocumentSpec
 from plugins.customers.api import Customer, kind_label
 
 from .labels import state_label
 from .models import DealerOrder, DealerPromotion, SampleCount, SampleCountLine, SampleUnit, DealerTerminal
 from .models.samples import ON_REGISTER
-from .permissions import VIEW
 from .services.common import period_of
 from .services.network import is_dealer, profile_of
 from .services.promotions import (
@@ -131,16 +129,3 @@ def promotion_summary(session: Session, record_id: str, user) -> dict | None:
                   for s in p.steps],
         "comparison": sales_comparison(session, p),
     }
-
-
-def documents() -> list[DocumentSpec]:
-    return [
-        DocumentSpec("dealers.order_slip", _l("Order slip"), "dealers/pdf/order_slip.html",
-                     order_slip, VIEW, model=DealerOrder),
-        DocumentSpec("dealers.agreement", _l("Dealer agreement"), "dealers/pdf/agreement.html",
-                     agreement, VIEW, model=Customer),
-        DocumentSpec("dealers.sample_count_sheet", _l("Sample count sheet"),
-                     "dealers/pdf/count_sheet.html", count_sheet, VIEW, model=DealerTerminal),
-        DocumentSpec("dealers.promotion_summary", _l("Promotion summary"),
-                     "dealers/pdf/promotion.html", promotion_summary, VIEW, model=DealerPromotion),
-    ]

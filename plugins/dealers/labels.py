@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from core.i18n import _l
 
-from .kinds import dealer_kinds
+from .declarations import kinds as dealer_kinds
 
 
 def state_labels() -> dict[str, object]:

@@ -1,5 +1,7 @@
-"""Hook implementations of the `dealers` plugin: thin, returning objects
-defined in the plugin's other modules."""
+"""The `dealers` plugin: its MANIFEST and thin hook implementations.
+What it registers (permissions, settings, sequences, menus, documents,
+customer kinds) is
+declared in ``declarations.py``."""
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
@@ -24,29 +26,23 @@ def register_models():
 
 @hookimpl
 def register_permissions():
-    from .permissions import permissions
+    from .declarations import permissions
 
     return permissions()
 
 
 @hookimpl
 def register_settings():
-    from .settings import specs
+    from .declarations import settings
 
-    return specs()
+    return settings()
 
 
 @hookimpl
 def register_sequences():
-    from core.registry import SequenceSpec
+    from .declarations import sequences
 
-    return [
-        SequenceSpec("dealers.order", "XS{year}-{n:05}", "销售指令单"),
-        SequenceSpec("dealers.sample_transfer", "YJDB{year}-{n:04}", "样机调拨单"),
-        SequenceSpec("dealers.promotion", "CX{year}-{n:04}", "促销活动"),
-        SequenceSpec("dealers.incident", "CH{year}-{n:04}", "窜货记录"),
-        SequenceSpec("dealers.rebate", "FLSB{year}-{n:04}", "返利申报"),
-    ]
+    return sequences()
 
 
 @hookimpl
@@ -58,9 +54,9 @@ def scope_query(model, user, action):
 
 @hookimpl
 def customer_kinds():
-    from .kinds import dealer_kinds
+    from .declarations import kinds
 
-    return dealer_kinds()
+    return kinds()
 
 
 @hookimpl
@@ -72,7 +68,7 @@ def customer_purchase_amounts(session, customer_ids, start, end):
 
 @hookimpl
 def customer_panels(session, customer, user):
-    from .panels import customer_panels as panels
+    from .widgets import customer_panels as panels
 
     return panels(session, customer, user)
 
@@ -86,9 +82,9 @@ def register_blueprints(app):
 
 @hookimpl
 def menu_items(menu, user):
-    from .menus import items
+    from .declarations import menus
 
-    return items(menu)
+    return menus(menu)
 
 
 @hookimpl
@@ -107,7 +103,7 @@ def load_demo_data(session, context):
 
 @hookimpl
 def register_documents():
-    from .documents import documents
+    from .declarations import documents
 
     return documents()
 

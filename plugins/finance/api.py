@@ -30,7 +30,7 @@ from typing import Iterable
 from sqlalchemy.orm import Session
 
 from .services.credit import CreditBlocked, CreditDecision, CreditStatus
-from .services.documents import InvoiceLineSpec
+from .services.receivables import InvoiceLineSpec
 from .services.ledger import LineSpec, LockedPeriod
 from .services.sources import SourceDocument
 
@@ -81,7 +81,7 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
     """Post a sales invoice (Dr 1122 / Cr 6001) and return it (``.number``,
     ``.amount``, ``.due_date``).  ``lines``: ``InvoiceLineSpec`` or dicts
     ``{description, unit_price, quantity}``.  One invoice per ``source``."""
-    from .services.documents import post_invoice as _post
+    from .services.receivables import post_invoice as _post
 
     return _post(session, customer_id, lines, when=when, due_date=due_date, source=source,
                  description=description, user=user, apply_prepayment=apply_prepayment)
@@ -95,7 +95,7 @@ def reverse_invoice(session: Session, invoice_number: str, *, reason: str, user=
     from core.services import ServiceError
 
     from .models import Invoice
-    from .services.documents import reverse_invoice as _rev
+    from .services.receivables import reverse_invoice as _rev
 
     inv = session.scalar(select(Invoice).where(Invoice.number == invoice_number))
     if inv is None:
@@ -108,7 +108,7 @@ def invoice_info(session: Session, invoice_number: str) -> dict | None:
     from sqlalchemy import select
 
     from .models import Invoice
-    from .services.documents import invoice_open
+    from .services.allocations import invoice_open
 
     inv = session.scalar(select(Invoice).where(Invoice.number == invoice_number))
     if inv is None:
@@ -122,7 +122,7 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
                    method: str = "bank", reference: str = "", memo: str = "", user=None,
                    allocations=None):
     """Money received; only users with ``finance.post_payment``."""
-    from .services.documents import record_payment as _rec
+    from .services.receivables import record_payment as _rec
 
     return _rec(session, customer_id, amount, when=when, method=method, reference=reference,
                 memo=memo, user=user, allocations=allocations)
@@ -136,7 +136,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
     from sqlalchemy import select
 
     from .models import Invoice
-    from .services.documents import post_credit_note as _cn
+    from .services.receivables import post_credit_note as _cn
 
     invoice_id = None
     if invoice_number:

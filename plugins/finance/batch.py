@@ -258,7 +258,3 @@ def statement_chunk(ctx, period: str, customer_ids: list, locale: str | None = N
     for line in _take_chunks(ctx, period, locale, [c for c in chunks or () if c != ctx.job_id],
                              None)[1]:
         ctx.report(line)
-
-
-def job_handlers() -> dict:
-    return {STATEMENT_BATCH: statement_batch, STATEMENT_CHUNK: statement_chunk}

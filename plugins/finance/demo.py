@@ -22,7 +22,7 @@ from sqlalchemy import select
 from plugins.customers.api import ACTIVE, Customer
 
 from .models import Invoice
-from .services import budgets, chart, credit, documents as docs, ledger, rebates, statements
+from .services import budgets, chart, credit, receivables, ledger, rebates, statements
 from .services.ledger import LineSpec
 
 PDF = b"%PDF-1.4\n% Qudao demo rebate evidence\n%%EOF\n"
@@ -86,12 +86,12 @@ def _credit_lines(session, customers, rnd, today, fin) -> None:
 def _opening(session, customers, rnd, day, fin) -> None:
     for c in customers:
         if rnd.random() < .75:
-            docs.post_invoice(session, c.id, [{"description": "期初应收（旧系统）",
+            receivables.post_invoice(session, c.id, [{"description": "期初应收（旧系统）",
                                                "unit_price": Decimal(rnd.randrange(20, 300) * 100)}],
                               when=day, due_date=day + timedelta(days=30), kind="opening",
                               external_ref=f"JX-{c.id:05d}", apply_prepayment=False, user=fin)
         else:
-            docs.record_payment(session, c.id, Decimal(rnd.randrange(10, 80) * 100), when=day,
+            receivables.record_payment(session, c.id, Decimal(rnd.randrange(10, 80) * 100), when=day,
                                 method="opening", reference=f"YS-{c.id:05d}", memo="期初预收")
 
 
@@ -114,16 +114,16 @@ def _trading(session, customers, rnd, start, today, fin) -> None:
             lines = _invoice_lines(rnd)
             amount = sum(Decimal(ln["unit_price"]) * ln["quantity"] for ln in lines)
             if not net:
-                docs.record_payment(session, c.id, amount, when=day, user=fin,
+                receivables.record_payment(session, c.id, amount, when=day, user=fin,
                                     reference=f"工行回单 {rnd.randrange(10**7, 10**8)}",
                                     memo="预付货款")
-            inv = docs.post_invoice(session, c.id, lines, when=day, user=fin,
+            inv = receivables.post_invoice(session, c.id, lines, when=day, user=fin,
                                     description="销售出库")
             if net:
                 delay = profile.term_days + (rnd.randrange(20, 90) if late else rnd.randrange(-10, 8))
                 pay_day = inv.date + timedelta(days=max(delay, 1))
                 if pay_day < today and rnd.random() < .93:
-                    docs.record_payment(session, c.id, inv.amount, when=pay_day, user=fin,
+                    receivables.record_payment(session, c.id, inv.amount, when=pay_day, user=fin,
                                         method="bank" if rnd.random() < .9 else "cash",
                                         reference=f"回款 {inv.number}", allocations="auto")
             day += timedelta(days=rnd.randrange(25, 55))
@@ -139,7 +139,7 @@ def _credit_notes(session, customers, rnd, today, fin) -> None:
                                    ("offset", "冲差：运费差额"),
                                    ("return", "退货：运输破损 1 台")])
         amount = min(inv.amount, Decimal(rnd.randrange(2, 15) * 100))
-        docs.post_credit_note(session, c.id, kind, amount, reason=reason,
+        receivables.post_credit_note(session, c.id, kind, amount, reason=reason,
                               when=max(inv.date, today - timedelta(days=rnd.randrange(5, 60))),
                               invoice_id=inv.id, user=fin)
 

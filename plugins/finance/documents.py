@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.access import scoped_get
 from core.documents.grid import Column, Grid
 from core.i18n import _l
-from core.registry import DocumentSpec, Paging
+from core.registry import Paging
 from plugins.customers import api as customers
 
 from .labels import LABELS
@@ -110,34 +110,3 @@ STATEMENT_PAGING = Paging("movements", first_page=28, per_page=36, extra_line=0.
 #: 163 cells; measured the same way (19 rows on the first page, 23 after).
 AGING_GRID = Grid(Column(44, key="label"), *(Column(15, "right") for _col in range(7)))
 AGING_PAGING = Paging("rows", first_page=18, per_page=22, extra_line=0.7, grid=AGING_GRID)
-
-
-def document_specs() -> list[DocumentSpec]:
-    return [
-        DocumentSpec("finance.statement", _l("Statement of account"), "finance/pdf/statement.html",
-                     statement_context, "finance.statement_issue", model=Statement,
-                     paging=STATEMENT_PAGING),
-        DocumentSpec("finance.invoice", _l("Sales slip"), "finance/pdf/invoice.html",
-                     invoice_context, "finance.view", model=Invoice),
-        DocumentSpec("finance.receipt", _l("Receipt"), "finance/pdf/receipt.html",
-                     receipt_context, "finance.view", model=Payment),
-        DocumentSpec("finance.rebate_notice", _l("Rebate settlement notice"),
-                     "finance/pdf/rebate_notice.html", rebate_notice_context, "finance.view",
-                     model=RebateClaim),
-        DocumentSpec("finance.aging_report", _l("Aged receivables"), "finance/pdf/aging.html",
-                     aging_context, "finance.view", paging=AGING_PAGING),
-    ]
-
-
-# The month-end batch lives in batch.py; these names stay importable here.
-from .batch import (  # noqa: E402,F401
-    STATEMENT_BATCH,
-    batch_targets,
-    job_handlers,
-    start_statement_batch,
-    statement_batch,
-    write_statements,
-)
-
-__all__ = ["document_specs", "job_handlers", "start_statement_batch", "statement_batch",
-           "write_statements", "batch_targets", "STATEMENT_BATCH"]

@@ -1,5 +1,6 @@
-"""Hook implementations of the `finance` plugin: thin, returning objects
-defined in the plugin's other modules."""
+"""The `finance` plugin: its MANIFEST and thin hook implementations.
+What it registers (permissions, settings, sequences, menus, documents, job
+handlers, session listeners) is declared in ``declarations.py``."""
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
@@ -19,6 +20,7 @@ MANIFEST = Manifest(
 #: Published hooks (finance_source_documents).
 HOOKSPECS = _hookspecs
 
+
 @hookimpl
 def register_models():
     from .models import ALL_MODELS
@@ -28,21 +30,21 @@ def register_models():
 
 @hookimpl
 def register_permissions():
-    from .registry import PERMISSIONS
+    from .declarations import PERMISSIONS
 
     return list(PERMISSIONS)
 
 
 @hookimpl
 def register_sequences():
-    from .registry import sequences
+    from .declarations import sequences
 
     return sequences()
 
 
 @hookimpl
 def register_settings():
-    from .registry import SETTINGS
+    from .declarations import SETTINGS
 
     return list(SETTINGS)
 
@@ -56,16 +58,16 @@ def scope_query(model, user, action):
 
 @hookimpl
 def register_blueprints(app):
-    from .views import bp
+    from .views import blueprint
 
-    return [bp]
+    return [blueprint()]
 
 
 @hookimpl
 def menu_items(menu, user):
-    from .registry import menu as finance_menu
+    from .declarations import menus
 
-    return finance_menu(menu)
+    return menus(menu)
 
 
 @hookimpl
@@ -84,17 +86,16 @@ def customer_panels(session, customer, user):
 
 @hookimpl
 def register_documents():
-    from .documents import document_specs
+    from .declarations import documents
 
-    return document_specs()
+    return documents()
 
 
 @hookimpl
 def register_job_handlers():
-    from .batch import job_handlers
-    from .services.imports import job_handlers as import_handlers
+    from .declarations import job_handlers
 
-    return {**job_handlers(), **import_handlers()}
+    return job_handlers()
 
 
 @hookimpl
@@ -109,3 +110,10 @@ def load_demo_data(session, context):
     from .demo import load
 
     load(session, context)
+
+
+@hookimpl
+def register_session_events():
+    from .declarations import session_events
+
+    return session_events()

@@ -94,7 +94,7 @@ def people(make_user, units):
 def new_customer(db):
     """new_customer(owner, name=..., status=..., **fields) → Customer, created in the
     test's ``db`` session and committed (so pages and other sessions see it)."""
-    from plugins.customers.services import create_customer
+    from plugins.customers.services.master import create_customer
 
     def make(owner, name="杭州永利电器商行", kind="general", status=None, **fields):
         c = create_customer(db, name=name, kind=kind, org_unit_id=owner.org_unit_id,
@@ -109,7 +109,7 @@ def new_customer(db):
 
 def uscc_code(seed: int) -> str:
     """A valid unified social credit code, different per seed."""
-    from plugins.customers.uscc import make
+    from plugins.customers.services.uscc import make
 
     return make(f"91330100{seed:09d}")
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.models import AuditLog
 from core.services import ServiceError
-from plugins.customers import opening, services, visits
+from plugins.customers.services import opening, master, visits
 from plugins.customers.models import Contact, Customer, FollowUp
 
 from .conftest import uscc_code, login
@@ -20,7 +20,7 @@ def theirs(app, db, people, new_customer):
     """sales2's customer with a contact, a visit, a follow-up and an application."""
     c = db.get(Customer, new_customer(people["sales2"], name="张伟的客户", legal_person="赵",
                                       licence_no=uscc_code(42)).id)
-    contact = services.save_contact(db, c, name="赵老板", phone="13800000000")
+    contact = master.save_contact(db, c, name="赵老板", phone="13800000000")
     s2 = db.merge(people["sales2"])
     v = visits.plan(db, c, s2, date.today(), "service", ["collect_payment"])
     task = visits.add_followup(db, c, s2.id, "回款", date.today())
@@ -118,7 +118,7 @@ def test_reassign_is_a_manager_action_and_audited(client, db, people, theirs):
 def test_manager_cannot_hand_a_customer_outside_the_unit(db, people, theirs):
     c = db.get(Customer, theirs["c"])
     with pytest.raises(ServiceError):
-        services.reassign_owner(db, c, db.merge(people["manager2"]), "x", db.merge(people["manager"]))
+        master.reassign_owner(db, c, db.merge(people["manager2"]), "x", db.merge(people["manager"]))
 
 
 def test_child_rows_are_scoped_through_the_customer(db, people, theirs):

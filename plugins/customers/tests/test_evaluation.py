@@ -6,7 +6,7 @@ import pytest
 
 from core import settings
 from core.services import ServiceError
-from plugins.customers import evaluation
+from plugins.customers.services import evaluation
 from plugins.customers.models import Customer
 
 from .conftest import login

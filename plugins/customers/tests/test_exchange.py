@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from core.models import AuditLog
-from plugins.customers import exchange, export
+from plugins.customers.services import exchange, export
 from plugins.customers.models import Contact, Customer
 
 from .conftest import uscc_code, login

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core import settings
 from core.models import AuditLog
 from core.services import ServiceError
-from plugins.customers import grading
+from plugins.customers.services import grading
 from plugins.customers.models import Customer
 
 from .conftest import login

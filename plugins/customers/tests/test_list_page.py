@@ -6,7 +6,7 @@ from datetime import date
 
 from core.models import User
 from plugins.customers.models import Customer
-from plugins.customers.services import create_customer
+from plugins.customers.services.master import create_customer
 
 from .conftest import login
 

@@ -1,6 +1,6 @@
 """The MAN rule's eight outcomes (seed 003 §二.1) and the six loyalty types
 with their strategies (seed 000 §三.5)."""
-from plugins.customers import loyalty, man
+from plugins.customers.services import loyalty, man
 from plugins.customers.models import Customer
 
 from .conftest import login

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.models import AuditLog
 from core.services import ServiceError
-from plugins.customers import opening
+from plugins.customers.services import opening
 from plugins.customers.models import Application, Customer
 
 from .conftest import uscc_code, login

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from core.models import User
 from core.services import ServiceError
-from plugins.customers import opening, visits
+from plugins.customers.services import opening, visits
 from plugins.customers.models import Application, Customer, Visit
 
 from .conftest import uscc_code

@@ -7,9 +7,9 @@ import io
 from sqlalchemy import select
 
 from core.models import User
-from plugins.customers import exchange
+from plugins.customers.services import exchange
 from plugins.customers.models import Customer
-from plugins.customers.services import create_customer, update_customer
+from plugins.customers.services.master import create_customer, update_customer
 
 from .conftest import login, uscc_code
 from .test_exchange import HEADER, csv_bytes, rows
@@ -120,7 +120,7 @@ def test_raw_inserts_are_indexed_by_catch_up_and_reindex(app, db, client, people
     from sqlalchemy import insert
 
     from core.cli import main
-    from plugins.customers import searchindex
+    from plugins.customers.services import searchindex
 
     s1 = people["sales1"]
     conn = db.connection()

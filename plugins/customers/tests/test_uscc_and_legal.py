@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from core.models import AuditLog
 from core.services import ServiceError
-from plugins.customers import uscc
+from plugins.customers.services import uscc
 from plugins.customers.models import Customer
-from plugins.customers.services import create_customer, set_status, update_customer
+from plugins.customers.services.master import create_customer, set_status, update_customer
 
 from .conftest import uscc_code
 

@@ -6,7 +6,7 @@ import pytest
 
 from core import settings
 from core.services import ServiceError
-from plugins.customers import visits
+from plugins.customers.services import visits
 from plugins.customers.models import Customer, Visit
 
 from .conftest import login

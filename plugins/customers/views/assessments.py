@@ -12,13 +12,14 @@ from core import versions
 from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
+from core.web.actions import back, run_action
 from core.web.decorators import permission_required
 from core.web.request import can, db_session
 
-from .. import evaluation, man, services
+from ..services import evaluation, man, master
 from ..forms import ContactForm, EmptyForm, EvaluationForm, ManForm
 from ..models import Contact, Customer, Evaluation, ManCheck
-from ..options import EDIT as P_EDIT, EVALUATE, VIEW
+from ..declarations import EDIT as P_EDIT, EVALUATE, VIEW
 from . import bp
 from .common import child_or_404, customer_or_404, writable
 
@@ -28,26 +29,18 @@ from .common import child_or_404, customer_or_404, writable
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @permission_required(P_EDIT)
 def contact_form(customer_id=None, contact_id=None):
-    s = db_session()
     contact = child_or_404(Contact, contact_id, EDIT) if contact_id else None
     c = writable(contact.customer_id if contact else customer_id)
     form = ContactForm(obj=contact)
     versions.load(form, contact)
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
-        try:
-            versions.check(contact, form)
-            services.save_contact(s, c, contact, **data)
-            s.commit()
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, contact, form)
+        data = {k: getattr(form, k).data for k in master.CONTACT_FIELDS}
+        _r, ok = versions.run_edit(contact, master.save_contact, c, contact, form=form,
+                                   ok=_("Contact saved."), **data)
+        if ok == versions.CONFLICT:
             return render_template("customers/contact_form.html", form=form, c=c,
                                    contact=contact), 409
-        else:
-            flash(_("Contact saved."), "success")
+        if ok:
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/contact_form.html", form=form, c=c, contact=contact)
 
@@ -55,15 +48,12 @@ def contact_form(customer_id=None, contact_id=None):
 @bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
 @permission_required(P_EDIT)
 def contact_delete(contact_id):
-    s = db_session()
     contact = child_or_404(Contact, contact_id, EDIT)
     if not EmptyForm().validate_on_submit():
         abort(400)
     cid = contact.customer_id
-    services.delete_contact(s, contact)
-    s.commit()
-    flash(_("Contact deleted."), "success")
-    return redirect(url_for("customers.detail", customer_id=cid)), 303
+    run_action(master.delete_contact, contact, ok=_("Contact deleted."))
+    return back("customers.detail", customer_id=cid)
 
 
 # -- MAN ----------------------------------------------------------------------------
@@ -79,16 +69,16 @@ def man_check(customer_id):
         c = writable(customer_id)
         if form.validate_on_submit():
             desires = {k: getattr(form, k).data for k in man.DESIRE_CHECKS}
-            check = man.record(s, c, money=form.money.data, authority=form.authority.data,
-                               need=form.need.data, user_id=current_user.id,
-                               credit_status=form.credit_status.data,
-                               payment_plan=form.payment_plan.data, notes=form.notes.data,
-                               **desires)
-            s.commit()
-            flash(_("MAN check: %(letters)s — %(action)s",
-                    letters=man.letters(check.money, check.authority, check.need),
-                    action=man.outcome_labels()[check.outcome]), "success")
-            return redirect(url_for("customers.man_check", customer_id=c.id)), 303
+            check, ok = run_action(man.record, c, money=form.money.data,
+                                   authority=form.authority.data, need=form.need.data,
+                                   user_id=current_user.id, credit_status=form.credit_status.data,
+                                   payment_plan=form.payment_plan.data, notes=form.notes.data,
+                                   **desires)
+            if ok:
+                flash(_("MAN check: %(letters)s — %(action)s",
+                        letters=man.letters(check.money, check.authority, check.need),
+                        action=man.outcome_labels()[check.outcome]), "success")
+                return back("customers.man_check", customer_id=c.id)
     history = s.scalars(select(ManCheck).where(ManCheck.customer_id == c.id)
                         .order_by(ManCheck.id.desc())).all()
     return render_template("customers/man.html", c=c, form=form, history=history,

@@ -11,22 +11,22 @@ from core import privacy, versions
 from core.access import subtree_ids
 from core.filters import fmt_date
 from core.models import AuditLog, OrgUnit, User
-from core.services import ServiceError
+from core.web.actions import back, page_arg, run_action
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, hooks
 from core.web.request import scoped_select as web_scoped_select
 
-from .. import evaluation, grading, loyalty, man, opening, services, visits
+from ..services import evaluation, grading, loyalty, man, opening, master, visits
 from ..forms import CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm
 from ..models import CHILD_MODELS, STATUSES, Customer, FollowUp, ManCheck, Visit
-from ..options import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
-from ..search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
+from ..declarations import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
+from ..services.search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
 from . import bp
-from .common import PAGE, customer_or_404, form_errors, page_arg, refused, writable
+from .common import PAGE, customer_or_404, form_errors, writable
 
 
 def _kind_choices(s):
-    return [(k, str(label)) for k, label in services.kinds(s)]
+    return [(k, str(label)) for k, label in master.kinds(s)]
 
 
 # -- list -------------------------------------------------------------------
@@ -124,7 +124,7 @@ def index():
     key = None if skey is None else ("page", skey, shape, PAGE)
     rows = s.execute(cached(key, build), {**params, "page_offset": (page - 1) * PAGE}).all()
     kinds = _kind_choices(s)
-    statuses = {k: str(v) for k, v in services.status_labels().items()}
+    statuses = {k: str(v) for k, v in master.status_labels().items()}
     return render_template("customers/index.html",
                            rows=_list_rows(rows[:PAGE], dict(kinds), statuses),
                            has_next=len(rows) > PAGE, page=page, total=total, f=f,
@@ -139,18 +139,13 @@ def new():
     form = CustomerForm()
     form.kind.choices = _kind_choices(s)
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data for k in services.EDITABLE}
+        data = {k: getattr(form, k).data for k in master.EDITABLE}
         if current_user.org_unit_id is None:
             flash(_("Your user has no org unit; ask an administrator."), "error")
         else:
-            try:
-                c = services.create_customer(s, org_unit_id=current_user.org_unit_id,
-                                             owner_id=current_user.id, **data)
-            except ServiceError as e:
-                s.rollback()
-                flash(str(e), "error")
-            else:
-                s.commit()
+            c, ok = run_action(master.create_customer, org_unit_id=current_user.org_unit_id,
+                               owner_id=current_user.id, **data)
+            if ok:
                 flash(_("Customer %(code)s created.", code=c.code), "success")
                 return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/form.html", form=form, customer=None)
@@ -165,19 +160,12 @@ def edit(customer_id):
     form.kind.choices = _kind_choices(s)
     versions.load(form, c)
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data for k in services.EDITABLE}
-        try:
-            versions.check(c, form)
-            services.update_customer(s, c, **data)
-            s.commit()
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, c, form)
+        data = {k: getattr(form, k).data for k in master.EDITABLE}
+        _r, ok = versions.run_edit(c, master.update_customer, c, form=form, ok=_("Saved."),
+                                   **data)
+        if ok == versions.CONFLICT:
             return render_template("customers/form.html", form=form, customer=c), 409
-        else:
-            flash(_("Saved."), "success")
+        if ok:
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/form.html", form=form, customer=c)
 
@@ -241,8 +229,8 @@ def detail(customer_id):
         select(opening.Application).where(opening.Application.customer_id == c.id)
         .order_by(opening.Application.id.desc())).first()
     status_form = StatusForm()
-    status_form.status.choices = [(k, str(v)) for k, v in services.status_labels().items()
-                                  if k in services.TRANSITIONS[c.status]]
+    status_form.status.choices = [(k, str(v)) for k, v in master.status_labels().items()
+                                  if k in master.TRANSITIONS[c.status]]
     reassign_form = None
     if can(REASSIGN) and current_user.scope != "own":
         reassign_form = ReassignForm()
@@ -262,8 +250,8 @@ def detail(customer_id):
     unit = s.get(OrgUnit, c.org_unit_id)
     return render_template(
         "customers/detail.html", c=c, unit=unit, users=users, application=latest_app,
-        app_states=opening.state_labels(), statuses=services.status_labels(),
-        kind_label=dict(services.kinds(s)).get(c.kind, c.kind),
+        app_states=opening.state_labels(), statuses=master.status_labels(),
+        kind_label=dict(master.kinds(s)).get(c.kind, c.kind),
         status_form=status_form, reassign_form=reassign_form,
         grade_form=GradeForm(grade=c.grade_override or ""), loyalty_form=loyalty_form,
         loyalty_type=loyalty.BY_CODE.get(c.loyalty_type), visits=visit_rows,
@@ -294,13 +282,9 @@ def set_status(customer_id):
     if not form.validate_on_submit():
         form_errors(form)
         return redirect(url_for("customers.detail", customer_id=c.id)), 303
-    try:
-        services.set_status(s, c, form.status.data, form.reason.data, actor=current_user)
-    except ServiceError as e:
-        return refused(e, "customers.detail", customer_id=c.id)
-    s.commit()
-    flash(_("Status changed."), "success")
-    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    run_action(master.set_status, c, form.status.data, form.reason.data, actor=current_user,
+               ok=_("Status changed."))
+    return back("customers.detail", customer_id=c.id)
 
 
 @bp.route("/<int:customer_id>/reassign", methods=["POST"])
@@ -314,13 +298,9 @@ def reassign(customer_id):
         form_errors(form)
         return redirect(url_for("customers.detail", customer_id=c.id)), 303
     new_owner = s.get(User, form.owner_id.data)
-    try:
-        services.reassign_owner(s, c, new_owner, form.reason.data, current_user)
-    except ServiceError as e:
-        return refused(e, "customers.detail", customer_id=c.id)
-    s.commit()
-    flash(_("The customer now belongs to %(name)s.", name=new_owner.display_name), "success")
-    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    run_action(master.reassign_owner, c, new_owner, form.reason.data, current_user,
+               ok=_("The customer now belongs to %(name)s.", name=new_owner.display_name))
+    return back("customers.detail", customer_id=c.id)
 
 
 @bp.route("/<int:customer_id>/grade", methods=["POST"])
@@ -332,13 +312,8 @@ def grade_override(customer_id):
     if not form.validate_on_submit():
         form_errors(form)
         return redirect(url_for("customers.detail", customer_id=c.id)), 303
-    try:
-        grading.override(s, c, form.grade.data or None, form.reason.data)
-    except ServiceError as e:
-        return refused(e, "customers.detail", customer_id=c.id)
-    s.commit()
-    flash(_("Grade saved."), "success")
-    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    run_action(grading.override, c, form.grade.data or None, form.reason.data, ok=_("Grade saved."))
+    return back("customers.detail", customer_id=c.id)
 
 
 @bp.route("/grades/recompute", methods=["POST"])
@@ -351,14 +326,11 @@ def grade_recompute():
         units = None
     else:
         units = s.scalars(subtree_ids(current_user.org_unit_id)).all()
-    try:
-        counts = grading.recompute(s, units)
-    except ServiceError as e:
-        return refused(e, "customers.index")
-    s.commit()
-    flash(_("Grades recomputed: A %(a)s, B %(b)s, C %(c)s.", a=counts["A"], b=counts["B"],
-            c=counts["C"]), "success")
-    return redirect(url_for("customers.index")), 303
+    counts, ok = run_action(grading.recompute, units)
+    if ok:
+        flash(_("Grades recomputed: A %(a)s, B %(b)s, C %(c)s.", a=counts["A"], b=counts["B"],
+                c=counts["C"]), "success")
+    return back("customers.index")
 
 
 @bp.route("/<int:customer_id>/loyalty", methods=["POST"])
@@ -371,13 +343,9 @@ def set_loyalty(customer_id):
     if not form.validate_on_submit():
         form_errors(form)
         return redirect(url_for("customers.detail", customer_id=c.id)), 303
-    try:
-        loyalty.classify(s, c, form.loyalty_type.data or None, form.note.data)
-    except ServiceError as e:
-        return refused(e, "customers.detail", customer_id=c.id)
-    s.commit()
-    flash(_("Loyalty type saved."), "success")
-    return redirect(url_for("customers.detail", customer_id=c.id)), 303
+    run_action(loyalty.classify, c, form.loyalty_type.data or None, form.note.data,
+               ok=_("Loyalty type saved."))
+    return back("customers.detail", customer_id=c.id)
 
 
 # -- customer card PDF ---------------------------------------------------------------
@@ -393,11 +361,10 @@ def card(customer_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        doc = documents.issue(s, CARD, c.id, current_user)
+        doc, ok = run_action(documents.issue, CARD, c.id, current_user)
     except (documents.UnknownDocument, documents.RecordNotFound):
         s.rollback()
         abort(404)
-    except ServiceError as e:
-        return refused(e, "customers.detail", customer_id=c.id)
-    s.commit()
-    return redirect(url_for("documents.download", doc_id=doc.id)), 303
+    if not ok:
+        return back("customers.detail", customer_id=c.id)
+    return back("documents.download", doc_id=doc.id)

@@ -15,13 +15,13 @@ from core.web.decorators import permission_required
 from core.web.request import db_session
 from core.web.request import scoped_select as web_scoped_select
 
-from .. import exchange
-from .. import export as exporting
+from ..services import exchange
+from ..services import export as exporting
 from .. import jobs as import_jobs
 from ..forms import ImportForm
 from ..models import Customer
-from ..options import EXPORT, IMPORT
-from ..search import FILTER_KEYS, apply_filters
+from ..declarations import EXPORT, IMPORT
+from ..services.search import FILTER_KEYS, apply_filters
 from . import bp
 from .common import customer_or_404
 

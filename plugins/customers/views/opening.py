@@ -9,17 +9,17 @@ from sqlalchemy import select
 
 from core.access import EDIT
 from core.models import User
-from core.services import ServiceError
+from core.web.actions import back, run_action
 from core.web.decorators import permission_required
 from core.web.request import can, db_session
 from core.web.request import scoped_select as web_scoped_select
 
-from .. import opening
+from ..services import opening
 from ..forms import EmptyForm, ReasonForm, UploadForm
 from ..models import SUBMITTED, Application, Customer
-from ..options import APPROVE, EDIT as P_EDIT, VIEW
+from ..declarations import APPROVE, EDIT as P_EDIT, VIEW
 from . import bp
-from .common import child_or_404, form_errors, refused, writable
+from .common import child_or_404, form_errors, writable
 
 
 @bp.route("/<int:customer_id>/application", methods=["POST"])
@@ -29,12 +29,10 @@ def application_start(customer_id):
     c = writable(customer_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        app_row = opening.start(s, c)
-    except ServiceError as e:
-        return refused(e, "customers.detail", customer_id=c.id)
-    s.commit()
-    return redirect(url_for("customers.application", application_id=app_row.id)), 303
+    app_row, ok = run_action(opening.start, c)
+    if not ok:
+        return back("customers.detail", customer_id=c.id)
+    return back("customers.application", application_id=app_row.id)
 
 
 @bp.route("/applications/<int:application_id>")
@@ -74,13 +72,9 @@ def application_upload(application_id):
         form_errors(form)
         return redirect(url_for("customers.application", application_id=app_row.id)), 303
     f = form.file.data
-    try:
-        opening.upload(s, app_row, form.purpose.data, f.stream, f.filename, current_user.id)
-    except ServiceError as e:
-        return refused(e, "customers.application", application_id=app_row.id)
-    s.commit()
-    flash(_("Document uploaded."), "success")
-    return redirect(url_for("customers.application", application_id=app_row.id)), 303
+    run_action(opening.upload, app_row, form.purpose.data, f.stream, f.filename, current_user.id,
+               ok=_("Document uploaded."))
+    return back("customers.application", application_id=app_row.id)
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
@@ -90,13 +84,8 @@ def application_submit(application_id):
     app_row = _writable_app(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        opening.submit(s, app_row, current_user)
-    except ServiceError as e:
-        return refused(e, "customers.application", application_id=app_row.id)
-    s.commit()
-    flash(_("Application submitted for approval."), "success")
-    return redirect(url_for("customers.application", application_id=app_row.id)), 303
+    run_action(opening.submit, app_row, current_user, ok=_("Application submitted for approval."))
+    return back("customers.application", application_id=app_row.id)
 
 
 @bp.route("/applications/<int:application_id>/approve", methods=["POST"])
@@ -106,13 +95,9 @@ def application_approve(application_id):
     app_row = _writable_app(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        opening.approve(s, app_row, current_user)
-    except ServiceError as e:
-        return refused(e, "customers.application", application_id=app_row.id)
-    s.commit()
-    flash(_("Account opened: %(name)s is now an active customer.",
-            name=app_row.customer.name), "success")
+    run_action(opening.approve, app_row, current_user,
+               ok=_("Account opened: %(name)s is now an active customer.",
+                    name=app_row.customer.name))
     return redirect(url_for("customers.application", application_id=app_row.id)), 303
 
 
@@ -125,13 +110,8 @@ def application_reject(application_id):
     if not form.validate_on_submit():
         flash(_("Give a reason for the rejection."), "error")
         return redirect(url_for("customers.application", application_id=app_row.id)), 303
-    try:
-        opening.reject(s, app_row, current_user, form.reason.data)
-    except ServiceError as e:
-        return refused(e, "customers.application", application_id=app_row.id)
-    s.commit()
-    flash(_("Application rejected."), "success")
-    return redirect(url_for("customers.application", application_id=app_row.id)), 303
+    run_action(opening.reject, app_row, current_user, form.reason.data, ok=_("Application rejected."))
+    return back("customers.application", application_id=app_row.id)
 
 
 @bp.route("/applications")

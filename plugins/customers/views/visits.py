@@ -13,18 +13,17 @@ from sqlalchemy import select
 from core import versions
 from core.access import EDIT
 from core.models import User
-from core.services import ServiceError
-from core.web.actions import day_arg
+from core.web.actions import back, day_arg, run_action
 from core.web.decorators import permission_required
 from core.web.request import can, db_session
 from core.web.request import scoped_select as web_scoped_select
 
-from .. import visits
+from ..services import visits
 from ..forms import EmptyForm, FollowUpForm, ReasonForm, VisitPlanForm, VisitRecordForm
 from ..models import PLANNED, Customer, FollowUp, Visit
-from ..options import EDIT as P_EDIT, REPORTS, VIEW
+from ..declarations import EDIT as P_EDIT, REPORTS, VIEW
 from . import bp
-from .common import child_or_404, form_errors, refused, writable
+from .common import child_or_404, form_errors, writable
 
 
 def _plan_form() -> VisitPlanForm:
@@ -64,14 +63,9 @@ def visit_plan(customer_id):
     if request.method == "GET":
         form.visit_date.data = date.today()
     if form.validate_on_submit():
-        try:
-            v = visits.plan(s, c, current_user, form.visit_date.data, form.purpose.data,
-                            form.objectives.data, form.note.data)
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        else:
-            s.commit()
+        v, ok = run_action(visits.plan, c, current_user, form.visit_date.data, form.purpose.data,
+                           form.objectives.data, form.note.data)
+        if ok:
             flash(_("Visit planned for %(day)s.", day=v.visit_date.isoformat()), "success")
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/visit_plan.html", c=c, form=form)
@@ -110,8 +104,8 @@ def visit_record(visit_id):
     if form.validate_on_submit():
         met = {"1": True, "0": False}.get(form.objective_met.data)
         fields = {k: getattr(form, k).data for k in visits.RECORD_FIELDS}
-        try:
-            versions.check(v, form, current=_visit_current)
+
+        def record(s):
             visits.record(s, v, time_in=form.time_in.data, time_out=form.time_out.data,
                           objective_met=met, next_visit_on=form.next_visit_on.data,
                           first_visit=form.first_visit.data, **fields)
@@ -119,16 +113,13 @@ def visit_record(visit_id):
                 visits.add_followup(s, v.customer, current_user.id, form.followup_title.data,
                                     form.followup_due.data or form.next_visit_on.data
                                     or v.visit_date + timedelta(days=7), visit_id=v.id)
-            s.commit()
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        except (versions.EditConflict, versions.StaleDataError):
-            versions.conflict(s, v, form, current=_visit_current)
+
+        _r, ok = versions.run_edit(v, record, form=form, ok=_("Visit recorded."),
+                                   current=_visit_current)
+        if ok == versions.CONFLICT:
             return render_template("customers/visit_record.html", v=v, c=v.customer, form=form,
                                    objective_labels=visits.objective_labels()), 409
-        else:
-            flash(_("Visit recorded."), "success")
+        if ok:
             return redirect(url_for("customers.visit", visit_id=v.id))
     return render_template("customers/visit_record.html", v=v, c=v.customer, form=form,
                            objective_labels=visits.objective_labels())
@@ -143,13 +134,8 @@ def visit_cancel(visit_id):
     if not form.validate_on_submit():
         form_errors(form)
         return redirect(url_for("customers.visit", visit_id=v.id)), 303
-    try:
-        visits.cancel(s, v, form.reason.data)
-    except ServiceError as e:
-        return refused(e, "customers.visit", visit_id=v.id)
-    s.commit()
-    flash(_("Visit cancelled."), "success")
-    return redirect(url_for("customers.visit", visit_id=v.id)), 303
+    run_action(visits.cancel, v, form.reason.data, ok=_("Visit cancelled."))
+    return back("customers.visit", visit_id=v.id)
 
 
 # -- follow-ups --------------------------------------------------------------------
@@ -169,14 +155,9 @@ def followup_new(customer_id):
     c = writable(customer_id)
     form = FollowUpForm()
     if form.validate_on_submit():
-        try:
-            visits.add_followup(s, c, current_user.id, form.title.data, form.due_on.data)
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        else:
-            s.commit()
-            flash(_("Follow-up task added."), "success")
+        _r, ok = run_action(visits.add_followup, c, current_user.id, form.title.data,
+                            form.due_on.data, ok=_("Follow-up task added."))
+        if ok:
             return redirect(url_for("customers.detail", customer_id=c.id))
     return render_template("customers/followup_form.html", c=c, form=form)
 
@@ -188,16 +169,10 @@ def followup_done(task_id):
     task = child_or_404(FollowUp, task_id, EDIT)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        visits.complete_followup(s, task)
-    except ServiceError as e:
-        return refused(e, "customers.followups")
-    s.commit()
-    flash(_("Task done."), "success")
-    back = request.form.get("next") == "customer"
-    if back:
-        return redirect(url_for("customers.detail", customer_id=task.customer_id)), 303
-    return redirect(url_for("customers.followups")), 303
+    _r, ok = run_action(visits.complete_followup, task, ok=_("Task done."))
+    if ok and request.form.get("next") == "customer":
+        return back("customers.detail", customer_id=task.customer_id)
+    return back("customers.followups")
 
 
 # -- overdue and reports --------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -194,13 +194,6 @@ def withdraw_sample(session: Session, sample: SampleUnit, *, reason: str) -> Non
     sample.state = WITHDRAWN
     sample.note = ((sample.note or "") + "\n" + reason).strip()
     session.flush()
-
-
-def register_counts(session: Session, customer_ids) -> dict[str, int]:
-    rows = session.execute(select(SampleUnit.state, func.count(SampleUnit.id))
-                           .where(SampleUnit.customer_id.in_(customer_ids))
-                           .group_by(SampleUnit.state))
-    return {s: int(n) for s, n in rows}
 
 
 # -- returned and repair units ----------------------------------------------------------

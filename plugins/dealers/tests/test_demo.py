@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core import bootstrap
 from core.models import User
 from plugins.customers import api as customers
-from plugins.dealers import dashboard
+from plugins.dealers.services import dashboard
 from plugins.dealers.models import (
     CrossRegionIncident,
     DealerOrder,

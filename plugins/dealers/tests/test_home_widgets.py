@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, select
 
 from core import settings
-from plugins.customers import visits
+from plugins.customers.services import visits
 from plugins.dealers.services import network, samples, stock
 from plugins.dealers.services import orders as order_svc
 from plugins.finance.services import budgets as budget_svc
@@ -220,7 +220,7 @@ def test_to_do_statement_is_kept_and_follows_data_settings_and_users(world, app,
     process keeps it per user and day: new orders show at once (the figures
     are counted on every page), and a changed setting or another user gets
     a statement of its own."""
-    from plugins.dealers import dashboard
+    from plugins.dealers.services import dashboard
 
     built: list[int] = []
     real = dashboard.counts_statement

@@ -14,7 +14,7 @@ from ..labels import state_label
 from ..models import DealerPriceList, DealerPriceListItem, DealerProduct
 from ..models.catalog import CATEGORIES, PRODUCT_STATUSES
 from ..models.network import DEALER_KINDS
-from ..permissions import CATALOG, VIEW
+from ..declarations import CATALOG, VIEW
 from ..services import catalog as svc
 from . import bp
 from .common import back, product_choices, product_or_404, run

@@ -19,7 +19,7 @@ from ..models import (CompetitorSurvey, CrossRegionIncident, DealerPromoter, Dea
                       DealerSurvey, RegionSurvey)
 from ..models.market import INCIDENT_STATES
 from ..models.network import PROMOTER_ACTIVE
-from ..permissions import ASSESS, INCIDENT, INCIDENT_DECIDE, SURVEY, VIEW
+from ..declarations import ASSESS, INCIDENT, INCIDENT_DECIDE, SURVEY, VIEW
 from ..services import crossregion
 from ..services import market as svc
 from ..services import promoters as promoter_svc

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.network import DEALER_KINDS, DISPLAY_STATES
 from ..models.samples import ON_REGISTER
-from ..permissions import NETWORK, VIEW
+from ..declarations import NETWORK, VIEW
 from ..services import network as svc
 from . import bp
 from .common import PAGE, back, dealer_or_404, page_arg, run, terminal_or_404

@@ -16,7 +16,7 @@ from core.web.request import scoped_select as web_scoped_select
 
 from ..models import DealerOrder, DealerOrderLine, DealerPriceList, ShipmentSerial
 from ..models.orders import ORDER_STATES
-from ..permissions import ORDER, PAPER, PRICE_APPROVE, VIEW
+from ..declarations import ORDER, PAPER, PRICE_APPROVE, VIEW
 from ..services import orders as svc
 from ..services import pressing
 from . import bp

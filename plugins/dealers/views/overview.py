@@ -9,8 +9,8 @@ from flask_login import current_user
 from core.web.decorators import permission_required
 from core.web.request import db_session
 
-from .. import dashboard
-from ..permissions import VIEW
+from ..services import dashboard
+from ..declarations import VIEW
 from . import bp
 
 

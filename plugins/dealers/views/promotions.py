@@ -14,7 +14,7 @@ from core.web.request import scoped_select as web_scoped_select
 
 from ..models import DealerPromotion, DealerTerminal
 from ..models.market import CHANNELS, EXECUTION_ITEMS, PROMOTION_STEPS, TRIGGERS
-from ..permissions import PROMOTION, VIEW
+from ..declarations import PROMOTION, VIEW
 from ..services import promotions as svc
 from . import bp
 from .common import PAGE, back, dealer_choices, dealer_or_404, page_arg, run

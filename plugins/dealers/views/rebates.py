@@ -14,7 +14,7 @@ from core.web.request import scoped_select as web_scoped_select
 
 from ..models import DealerRebateClaim, DealerRebateClaimLine
 from ..models.market import REBATE_KINDS
-from ..permissions import REBATE, VIEW
+from ..declarations import REBATE, VIEW
 from ..services import finance_link
 from ..services import rebates as svc
 from ..services.common import period_of

@@ -16,7 +16,7 @@ from core.web.request import scoped_select as web_scoped_select
 
 from ..models import ReturnedUnit, SampleCount, SampleCountLine, SampleTransfer, SampleUnit, DealerTerminal
 from ..models.samples import COUNT_RESULTS, ON_REGISTER, RETURN_KINDS, RU_STATES, SAMPLE_STATES
-from ..permissions import SAMPLE, SAMPLE_SELL, VIEW
+from ..declarations import SAMPLE, SAMPLE_SELL, VIEW
 from ..services import samples as svc
 from ..services.common import period_of
 from . import bp

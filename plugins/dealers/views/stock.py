@@ -18,7 +18,7 @@ from plugins.customers.api import Customer
 
 from ..models import DealerProduct, DealerStockReport
 from ..models.stock import SOURCE_MONTHLY, SOURCE_VISIT
-from ..permissions import STOCK, VIEW
+from ..declarations import STOCK, VIEW
 from ..services import pressing as pressing_svc
 from ..services import profit as profit_svc
 from ..services import stock as svc

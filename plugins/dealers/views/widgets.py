@@ -6,7 +6,7 @@ from __future__ import annotations
 from core import widgets
 from core.web.decorators import permission_required
 
-from ..permissions import VIEW
+from ..declarations import VIEW
 from ..widgets import FRAGMENTS
 from . import bp
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .budgets import Accrual, Budget, FinanceAccrual, FinanceBudget
 from .credit import CreditCommitment, CreditOverride, CreditProfile
-from .documents import (
+from .receivables import (
     Allocation,
     CreditNote,
     FinanceAllocation,
@@ -54,7 +54,7 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
 
 
 def _attach_triggers() -> None:
-    from ..triggers import attach
+    from .triggers import attach
 
     attach({m.__table__.name: m.__table__ for m in ALL_MODELS})
 

@@ -12,7 +12,7 @@ from core.i18n import _l
 from core.services import ServiceError
 
 from ..models import Allocation, CreditNote, Invoice, Payment
-from ..models.documents import POSTED
+from ..models.receivables import POSTED
 from . import chart
 from .common import _dims, _user_id
 from .ledger import LineSpec, lock_ledger, post_entry, reverse_entry

@@ -34,7 +34,7 @@ from ..models.budgets import BUDGET_KINDS, COLLECTIONS, EXPENSE, SALES
 from ..models.ledger import EXPENSE as EXPENSE_KIND
 from ..models.ledger import LIABILITY
 from . import chart
-from .documents import _user_id
+from .common import _user_id
 from .ledger import LineSpec, atomic, post_entry, reverse_entry
 from .money import msum, to_money
 

@@ -4,7 +4,7 @@ concurrency; it runs from the demo loader and lazily on first posting, so a
 fresh database works without a separate step."""
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Account, Journal, LedgerState
@@ -162,6 +162,7 @@ def forget(session: Session) -> None:
     session.info.pop(_CACHE, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_cache_on_rollback(session, previous_transaction):
+def drop_cache_on_rollback(session, previous_transaction):
+    """``after_soft_rollback`` listener, attached to the app's sessionmaker
+    through the plugin's ``register_session_events`` (declarations.py)."""
     forget(session)

@@ -34,10 +34,11 @@ from core.services import ServiceError
 
 from ..models import Allocation, CreditCommitment, CreditOverride, CreditProfile, Invoice
 from ..models.credit import NET, OPEN, PREPAYMENT, RELEASED, TERMS
-from ..models.documents import POSTED
+from ..models.receivables import POSTED
 from . import settings_of
 from .chart import _insert_ignore
-from .documents import _customer, allocated_sq
+from .allocations import allocated_sq
+from .common import _customer
 from .ledger import customer_balance
 from .money import ZERO, mround, msum, to_money
 

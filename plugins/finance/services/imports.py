@@ -25,8 +25,8 @@ from plugins.customers import api as customers
 from plugins.customers.api import Customer
 
 from ..models import Invoice, Payment
-from ..models.documents import OPENING, OPENING_CREDIT
-from .documents import post_invoice, record_payment
+from ..models.receivables import OPENING, OPENING_CREDIT
+from .receivables import post_invoice, record_payment
 from . import limits
 from .ledger import atomic, lock_date
 from .money import money_str, to_money
@@ -291,7 +291,3 @@ def opening_import_job(ctx, file: str) -> None:
     finally:
         path.unlink(missing_ok=True)
     ctx.progress(100, _("Imported %(n)s opening balance(s).", n=result["rows"]))
-
-
-def job_handlers() -> dict:
-    return {OPENING_JOB: opening_import_job}

@@ -270,10 +270,6 @@ def reverse_entry(session: Session, entry: Entry, when: date | None = None, *,
                       reversal_of_id=entry.id)
 
 
-def is_reversed(session: Session, entry_id: int) -> bool:
-    return session.scalar(select(Entry.id).where(Entry.reversal_of_id == entry_id)) is not None
-
-
 # -- verification ----------------------------------------------------------
 def verify_chain(session: Session, batch: int = 500) -> ChainReport:
     """Recompute the chain from the first entry; report the first break:

@@ -27,7 +27,7 @@ from core.sequences import next_number
 from core.services import ServiceError, lock
 
 from ..models import RebateClaim, RebateLine
-from ..models.documents import CN_REBATE
+from ..models.receivables import CN_REBATE
 from ..models.rebates import (
     APPROVED,
     BY_CREDIT_NOTE,
@@ -39,7 +39,8 @@ from ..models.rebates import (
     SUBMITTED,
 )
 from . import chart, limits, settings_of
-from .documents import _customer, _dims, _user_id, post_credit_note
+from .common import _customer, _dims, _user_id
+from .receivables import post_credit_note
 from .ledger import LineSpec, atomic, post_entry
 from .money import ZERO, round_money, to_money, to_quantity
 
@@ -225,15 +226,6 @@ def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None
         session.flush()
     events.emit(session, "finance.rebate_redeemed", claim_id=claim.id, source=claim.source)
     return claim
-
-
-def reopen_after_reversal(session: Session, claim_id: int) -> None:
-    """The rebate credit note was reversed: the claim is approved, unpaid again."""
-    claim = lock(session, RebateClaim, claim_id)
-    if claim is not None and claim.state == REDEEMED:
-        claim.state = APPROVED
-        claim.redemption = claim.redemption_entry_id = None
-        claim.redeemed_on = claim.redeemed_by = None
 
 
 def file_claim(session: Session, customer_id: int, kind: str, *, period_start: date,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.access import hooks_for
 
 from ..models import Invoice
-from ..models.documents import POSTED
+from ..models.receivables import POSTED
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from ..models import Account, Entry, Journal, Line, Statement, StatementDispute
 from ..models.statements import CLOSED, CONFIRMED, DISPUTED, OPEN, PENDING, RESOLVED
 from . import chart
 from .aging import customer_summary
-from .documents import _customer, _user_id
+from .common import _customer, _user_id
 from .ledger import customer_balance
 from .money import ZERO, mround, msum
 from .rebates import pending_liability

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from plugins.finance.models import Allocation, Statement
-from plugins.finance.services import documents as docs
+from plugins.finance.services import allocations, receivables
 from plugins.finance.services import rebates
 from plugins.finance.services import statements as st_svc
 
@@ -31,11 +31,11 @@ def ids(world, make_user):
     make_user("fin2", "finance", org_unit=unit)
     with world.db.session() as s:
         a = world.customers["a"]
-        inv = docs.post_invoice(s, a, [{"description": "TV", "unit_price": "100.00"}],
+        inv = receivables.post_invoice(s, a, [{"description": "TV", "unit_price": "100.00"}],
                                 when=LAST_MONTH + timedelta(days=2))
-        pay = docs.record_payment(s, a, "60.00", when=LAST_MONTH + timedelta(days=3),
+        pay = receivables.record_payment(s, a, "60.00", when=LAST_MONTH + timedelta(days=3),
                                   allocations="auto")
-        cn = docs.post_credit_note(s, a, "offset", "5.00", reason="冲差",
+        cn = receivables.post_credit_note(s, a, "offset", "5.00", reason="冲差",
                                    when=LAST_MONTH + timedelta(days=4))
         claim = rebates.create_claim(s, a, "sales_subsidy", period_start=LAST_MONTH,
                                      period_end=LAST_MONTH + timedelta(days=20),
@@ -107,7 +107,7 @@ def test_finance_clerk_of_another_office_gets_404_everywhere(ids, client, app):
         assert client.post_form(url, data).status_code == 404, url
     with app.extensions["qudao"].db.session() as s:
         assert s.get(Statement, ids["statement"]).answer == "disputed"
-        assert docs.invoice_open(s, ids["invoice"]) == 35  # 100 − 60 paid − 5 credited
+        assert allocations.invoice_open(s, ids["invoice"]) == 35  # 100 − 60 paid − 5 credited
 
 
 def test_manager_of_another_office_cannot_decide_or_see(ids, client):
@@ -140,7 +140,7 @@ def test_auditor_reads_everything_and_changes_nothing(ids, client):
 
 
 def test_trial_balance_of_an_office_clerk_covers_only_their_office(ids, client, app):
-    from plugins.finance.services import documents as docs_
+    from plugins.finance.services import receivables as docs_
 
     with app.extensions["qudao"].db.session() as s:
         docs_.post_invoice(s, _c_of_other_office(app), [{"description": "TV",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.models import OrgUnit
 from core.services import ServiceError
 from plugins.finance.models import Budget, Entry
-from plugins.finance.services import budgets, chart, documents as docs, ledger
+from plugins.finance.services import budgets, chart, receivables, ledger
 from plugins.finance.services.ledger import LineSpec
 
 D = Decimal
@@ -21,10 +21,10 @@ LAST_END = MONTH - timedelta(days=1)
 
 def test_actuals_by_org_unit_and_salesperson(world, db):
     a, b = world.customers["a"], world.customers["b"]          # sales1, sales2 in OFF1
-    docs.post_invoice(db, a, [{"description": "TV", "unit_price": "1000.00"}], when=MONTH)
-    docs.post_invoice(db, b, [{"description": "TV", "unit_price": "500.00"}], when=MONTH)
-    docs.post_credit_note(db, a, "return", "100.00", reason="退货", when=MONTH)
-    docs.record_payment(db, a, "300.00", when=MONTH)
+    receivables.post_invoice(db, a, [{"description": "TV", "unit_price": "1000.00"}], when=MONTH)
+    receivables.post_invoice(db, b, [{"description": "TV", "unit_price": "500.00"}], when=MONTH)
+    receivables.post_credit_note(db, a, "return", "100.00", reason="退货", when=MONTH)
+    receivables.record_payment(db, a, "300.00", when=MONTH)
     ledger.post_entry(db, "GEN", MONTH, [LineSpec("660101", debit="80.00"),
                                          LineSpec("1002", credit="80.00")],
                       unit_id=world.office_id, salesperson_id=world.users["sales1"].id)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from core.services import ServiceError
 from plugins.customers.api import Customer
 from plugins.finance.models import Entry, Invoice, Payment, Statement
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import imports, ledger
 from plugins.finance.services import statements as st_svc
 
@@ -29,7 +29,7 @@ def test_cli_verify_reports_the_first_broken_entry(world, app):
     db = app.extensions["qudao"].db
     with db.session() as s:
         for i in range(3):
-            docs.record_payment(s, world.customers["a"], f"{i + 1}.00")
+            receivables.record_payment(s, world.customers["a"], f"{i + 1}.00")
         second = s.scalar(select(Entry.number).where(Entry.chain_seq == 2))
         second_id = s.scalar(select(Entry.id).where(Entry.chain_seq == 2))
     runner = app.test_cli_runner()
@@ -50,7 +50,7 @@ def test_cli_verify_reports_the_first_broken_entry(world, app):
 def _history(app, world):
     with app.extensions["qudao"].db.session() as s:
         for key in ("a", "b", "c"):
-            docs.post_invoice(s, world.customers[key], [{"description": "电视", "unit_price": "880.00"}],
+            receivables.post_invoice(s, world.customers[key], [{"description": "电视", "unit_price": "880.00"}],
                               when=LAST_MONTH + timedelta(days=3))
 
 
@@ -103,7 +103,7 @@ def test_batch_splits_into_chunks_that_any_worker_takes(world, app, client):
     _history(app, world)
     with app.extensions["qudao"].db.session() as s:
         for i in range(4):
-            docs.post_invoice(s, world.customers[f"x{i}"], [{"description": "冰箱",
+            receivables.post_invoice(s, world.customers[f"x{i}"], [{"description": "冰箱",
                                                               "unit_price": "100.00"}],
                               when=LAST_MONTH + timedelta(days=5))
     client.login("fin")

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from plugins.finance.models import CreditCommitment, Entry, Payment
-from plugins.finance.services import credit, documents as docs, ledger
+from plugins.finance.services import credit, receivables, ledger
 from plugins.finance.services.credit import CreditBlocked
 
 THREADS = 16
@@ -37,7 +37,7 @@ def test_16_threads_x_100_payments_exact_balance_and_gapless_numbers(world, app)
         for k in range(100):
             with db.session() as s:
                 # Cents vary per payment so a lost or doubled one shows in the total.
-                docs.record_payment(s, cid, Decimal(i + 1) + Decimal(k) / 100,
+                receivables.record_payment(s, cid, Decimal(i + 1) + Decimal(k) / 100,
                                     reference=f"T{i}-{k}")
         return True
 
@@ -89,7 +89,7 @@ def test_credit_race_with_invoice_in_the_same_transaction(world, app):
         try:
             with db.session() as s:
                 credit.check_credit(s, cid, "100.00", source=f"test.order:{i}")
-                docs.post_invoice(s, cid, [{"description": "TV", "unit_price": "100.00"}],
+                receivables.post_invoice(s, cid, [{"description": "TV", "unit_price": "100.00"}],
                                   source=f"test.order:{i}", when=date.today())
             return True
         except CreditBlocked:
@@ -123,7 +123,7 @@ def test_two_month_end_batches_at_once_number_gaplessly_and_archive_every_pdf(wo
     db = app.extensions["qudao"].db
     with db.session() as s:
         for n, cid in enumerate(ids):
-            docs.post_invoice(s, cid, [{"description": "冰箱", "unit_price": f"{100 + n}.00"}],
+            receivables.post_invoice(s, cid, [{"description": "冰箱", "unit_price": f"{100 + n}.00"}],
                               when=last_month.replace(day=5))
     fin = world.users["finance"].id
     halves = [ids[0::2], ids[1::2]]

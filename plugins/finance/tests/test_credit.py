@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.models import AuditLog
 from plugins.finance import api as finance
 from plugins.finance.models import CreditOverride
-from plugins.finance.services import credit, documents as docs
+from plugins.finance.services import credit, receivables
 
 TODAY = date.today()
 D = Decimal
@@ -26,7 +26,7 @@ def test_new_customer_is_prepayment_and_blocked_without_prepaid_money(world, db)
     with pytest.raises(finance.CreditBlocked) as e:
         finance.check_credit(db, cid, "100.00")
     assert "Payment before delivery" in str(e.value) or "先款后货" in str(e.value)
-    docs.record_payment(db, cid, "150.00")
+    receivables.record_payment(db, cid, "150.00")
     finance.check_credit(db, cid, "100.00", source="t:1")
     # The first order holds 100 of the 150 prepaid: a second order of 100 is refused.
     with pytest.raises(finance.CreditBlocked, match="50.00"):
@@ -37,7 +37,7 @@ def test_new_customer_is_prepayment_and_blocked_without_prepaid_money(world, db)
 def test_exposure_counts_receivable_and_uninvoiced_orders(world, db):
     cid = world.customers["a"]
     _net(db, cid, "1000.00")
-    docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "600.00"}])
+    receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "600.00"}])
     finance.check_credit(db, cid, "300.00", source="t:1")
     st = finance.credit_status(db, cid)
     assert (st.balance, st.committed, st.exposure, st.available) == (
@@ -45,7 +45,7 @@ def test_exposure_counts_receivable_and_uninvoiced_orders(world, db):
     with pytest.raises(finance.CreditBlocked, match="limit"):
         finance.check_credit(db, cid, "100.01", source="t:2")
     # Invoicing the order moves it from "committed" to "receivable": same exposure.
-    docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "300.00"}], source="t:1")
+    receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "300.00"}], source="t:1")
     assert finance.credit_status(db, cid).exposure == D("900.00")
     # Re-checking the same order replaces its reservation instead of adding to it.
     finance.check_credit(db, cid, "100.00", source="t:3")
@@ -60,7 +60,7 @@ def test_overdue_invoice_blocks_beyond_the_setting(world, db):
 
     cid = world.customers["a"]
     _net(db, cid, "100000.00")
-    docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "500.00"}],
+    receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "500.00"}],
                       when=TODAY - timedelta(days=60), due_date=TODAY - timedelta(days=30))
     finance.check_credit(db, cid, "10.00")  # exactly 30 days past due: not yet
     settings.set(db, "finance.overdue_block_days", 29)

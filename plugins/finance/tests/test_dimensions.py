@@ -14,7 +14,7 @@ from core.db import utcnow
 from core.models import Sequence
 from core.services import ServiceError
 from plugins.finance.models import Account, Entry, Journal, LedgerState, Line
-from plugins.finance.services import documents as docs, ledger
+from plugins.finance.services import receivables, ledger
 from plugins.finance.services.ledger import LineSpec
 
 TODAY = date.today()
@@ -82,7 +82,7 @@ def _insert_dimensionless_receivable(s, amount: Decimal) -> str:
 def test_verify_names_an_entry_with_a_dimensionless_receivable_line(world, app):
     db = app.extensions["qudao"].db
     with db.session() as s:
-        docs.post_invoice(s, world.customers["a"], [{"description": "冰箱",
+        receivables.post_invoice(s, world.customers["a"], [{"description": "冰箱",
                                                      "unit_price": "3899.00"}])
     runner = app.test_cli_runner()
     result = runner.invoke(args=["finance", "verify"])

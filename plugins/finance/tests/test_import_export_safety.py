@@ -17,7 +17,7 @@ from core import spreadsheets
 from core.jobs import Job
 from plugins.customers.api import Customer
 from plugins.finance.models import Invoice, Payment
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import imports
 
 from .test_cli_import_demo import _workbook
@@ -33,7 +33,7 @@ def test_aging_export_keeps_formula_like_names_as_text_and_amounts_as_numbers(wo
     names = {"sales1": '=HYPERLINK("http://x","y")', "sales2": "-2+3"}
     with db.session() as s:
         for key in ("a", "b", "c"):
-            docs.post_invoice(s, world.customers[key], [{"description": "电视",
+            receivables.post_invoice(s, world.customers[key], [{"description": "电视",
                                                          "unit_price": "100.00"}],
                               when=TODAY - timedelta(days=40))
         for username, name in names.items():

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from core.services import ServiceError
 from plugins.finance.models import Entry, LedgerState, Line
 from plugins.finance.models.ledger import LedgerImmutable
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import ledger
 from plugins.finance.services.ledger import LineSpec
 
@@ -119,10 +119,10 @@ def test_lock_date_refuses_postings_and_only_moves_forward(world, db):
 def test_numbers_are_per_journal_and_year_without_gaps(world, db):
     cid = world.customers["a"]
     last_year = date(TODAY.year - 1, 12, 31)
-    a = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}], when=last_year)
-    b = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
-    c = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
-    p = docs.record_payment(db, cid, "5.00")
+    a = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}], when=last_year)
+    b = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
+    c = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "10.00"}])
+    p = receivables.record_payment(db, cid, "5.00")
     assert a.number == f"INV/{TODAY.year - 1}/00001"
     assert (b.number, c.number) == (f"INV/{TODAY.year}/00001", f"INV/{TODAY.year}/00002")
     assert p.number == f"REC/{TODAY.year}/00001"
@@ -136,7 +136,7 @@ def _tamper(db, sql, params=None):
         db.execute(text("SET LOCAL session_replication_role = replica"))
         db.execute(text(sql), params or {})
     else:
-        from plugins.finance.triggers import SQLITE
+        from plugins.finance.models.triggers import SQLITE
 
         for t in ("finance_entry", "finance_line"):
             db.execute(text(f"DROP TRIGGER IF EXISTS {t}_no_update"))
@@ -263,3 +263,21 @@ def test_chain_reports_running_totals_that_differ_from_the_lines(chain, db, worl
     report = ledger.verify_chain(db)
     assert not report.ok
     assert "2203" in report.reason and str(cid) in report.reason
+
+
+def test_chart_cache_is_dropped_on_rollback_by_the_apps_listener_only(app):
+    """Importing finance attaches nothing to every Session; the app attaches
+    the chart cache's rollback listener to its own sessionmaker."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from plugins.finance.services import chart
+
+    assert not event.contains(Session, "after_soft_rollback", chart.drop_cache_on_rollback)
+    ext = app.extensions["qudao"]
+    assert event.contains(ext.db.Session, "after_soft_rollback", chart.drop_cache_on_rollback)
+    with ext.db.session() as s:
+        chart.journal_id(s, "GEN")
+        assert "GEN" in s.info[chart._CACHE]["journals"]
+        s.rollback()
+        assert chart._CACHE not in s.info

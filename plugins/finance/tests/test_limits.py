@@ -18,7 +18,7 @@ from core.models import Sequence
 from core.services import ServiceError
 from plugins.customers.api import Customer
 from plugins.finance.models import Entry, Invoice, Payment
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import imports, ledger
 from plugins.finance.services.ledger import LineSpec
 
@@ -42,7 +42,7 @@ def _nothing_posted(s):
                                   TODAY - timedelta(days=366 * 11)])
 def test_a_payment_dated_outside_the_window_is_refused(world, db, when):
     with pytest.raises(ServiceError, match="outside the dates the books accept"):
-        docs.record_payment(db, world.customers["a"], "100.00", when=when)
+        receivables.record_payment(db, world.customers["a"], "100.00", when=when)
     db.rollback()
     _nothing_posted(db)
 
@@ -62,16 +62,16 @@ def test_the_posting_service_itself_refuses_a_far_date(world, db):
 def test_an_invoice_line_of_a_billion_units_is_refused(world, db):
     a = world.customers["a"]
     with pytest.raises(ServiceError, match="quantity 1000000000 is above the limit of 1000000"):
-        docs.post_invoice(db, a, [{"description": "电视", "unit_price": "10.00",
+        receivables.post_invoice(db, a, [{"description": "电视", "unit_price": "10.00",
                                    "quantity": "1000000000"}])
     with pytest.raises(ServiceError, match="not a quantity"):
-        docs.post_invoice(db, a, [{"description": "电视", "unit_price": "10.00",
+        receivables.post_invoice(db, a, [{"description": "电视", "unit_price": "10.00",
                                    "quantity": "1e9"}])
     with pytest.raises(ServiceError, match="above the limit of 1000000000.00"):
-        docs.post_invoice(db, a, [{"description": "电视", "unit_price": "2000.00",
+        receivables.post_invoice(db, a, [{"description": "电视", "unit_price": "2000.00",
                                    "quantity": "600000"}])
     with pytest.raises(ServiceError, match="above the limit"):  # each line fits, the total not
-        docs.post_invoice(db, a, [{"description": "x", "unit_price": "600000000.00"},
+        receivables.post_invoice(db, a, [{"description": "x", "unit_price": "600000000.00"},
                                   {"description": "y", "unit_price": "600000000.00"}])
     db.rollback()
     _nothing_posted(db)
@@ -80,7 +80,7 @@ def test_an_invoice_line_of_a_billion_units_is_refused(world, db):
 @pytest.mark.parametrize("raw", SERVICE_ACCEPTED)
 def test_amounts_that_are_not_plain_money_are_refused_by_the_services(world, db, raw):
     with pytest.raises(ServiceError):
-        docs.record_payment(db, world.customers["a"], raw)
+        receivables.record_payment(db, world.customers["a"], raw)
     with pytest.raises(ServiceError):
         ledger.post_entry(db, "GEN", TODAY, [LineSpec("1002", debit=raw),
                                              LineSpec("6001", credit=raw)])
@@ -93,16 +93,16 @@ def test_the_ceilings_and_window_are_settings(world, db):
     settings.set(db, "finance.max_amount", "1000.00")
     settings.set(db, "finance.post_days_ahead", "60")
     with pytest.raises(ServiceError, match="1000.01 is above the limit of 1000.00"):
-        docs.record_payment(db, a, "1000.01")
+        receivables.record_payment(db, a, "1000.01")
     with pytest.raises(ServiceError, match="above the limit of 1000.00"):
         ledger.post_entry(db, "GEN", TODAY, [LineSpec("1002", debit="1000.01"),
                                              LineSpec("6001", credit="1000.01")])
-    pay = docs.record_payment(db, a, "1000.00", when=TODAY + timedelta(days=45))
+    pay = receivables.record_payment(db, a, "1000.00", when=TODAY + timedelta(days=45))
     db.commit()
     assert pay.amount == Decimal("1000.00")
     # A reversal undoes what is in the books even when the ceiling moved since.
     settings.set(db, "finance.max_amount", "10.00")
-    docs.reverse_payment(db, pay, reason="录错", when=pay.date)
+    receivables.reverse_payment(db, pay, reason="录错", when=pay.date)
     db.commit()
     assert ledger.customer_balance(db, a) == 0
 

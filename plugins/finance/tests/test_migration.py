@@ -63,7 +63,7 @@ def test_running_totals_revision_fills_them_from_the_lines_already_posted(tmp_pa
 
     from core.migrate import downgrade
     from core.services import create_org_unit
-    from plugins.customers import services as customers
+    from plugins.customers.services import master as customers
     from plugins.finance.services import chart, ledger
 
     app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,

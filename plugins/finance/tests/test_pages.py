@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from plugins.finance.models import Payment, Statement
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import statements as st_svc
 
 TODAY = date.today()
@@ -29,14 +29,14 @@ def books(world):
     (sales2): an invoice.  Ids of the documents, for the URL checks."""
     with world.db.session() as s:
         a, b = world.customers["a"], world.customers["b"]
-        inv_a = docs.post_invoice(s, a, [{"description": "55寸电视", "unit_price": "3299.00",
+        inv_a = receivables.post_invoice(s, a, [{"description": "55寸电视", "unit_price": "3299.00",
                                           "quantity": 3}], when=LAST_MONTH + timedelta(days=4))
-        pay_a = docs.record_payment(s, a, "5000.00", when=LAST_MONTH + timedelta(days=9),
+        pay_a = receivables.record_payment(s, a, "5000.00", when=LAST_MONTH + timedelta(days=9),
                                     allocations="auto", reference="工行 0001")
-        inv_b = docs.post_invoice(s, b, [{"description": "冰箱", "unit_price": "3899.00"}],
+        inv_b = receivables.post_invoice(s, b, [{"description": "冰箱", "unit_price": "3899.00"}],
                                   when=LAST_MONTH + timedelta(days=5))
-        pay_b = docs.record_payment(s, b, "100.00", when=LAST_MONTH + timedelta(days=6))
-        cn_b = docs.post_credit_note(s, b, "offset", "10.00", reason="冲差",
+        pay_b = receivables.record_payment(s, b, "100.00", when=LAST_MONTH + timedelta(days=6))
+        cn_b = receivables.post_credit_note(s, b, "offset", "10.00", reason="冲差",
                                      when=LAST_MONTH + timedelta(days=7))
         return {"inv_a": inv_a.id, "pay_a": pay_a.id, "inv_b": inv_b.id, "pay_b": pay_b.id,
                 "cn_b": cn_b.id, "a": a, "b": b, "inv_a_number": inv_a.number,

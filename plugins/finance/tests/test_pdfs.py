@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services import rebates
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
@@ -36,9 +36,9 @@ def _issue(client, spec: str, record_id) -> bytes | int:
 def records(world):
     with world.db.session() as s:
         a = world.customers["a"]
-        inv = docs.post_invoice(s, a, [{"description": "55寸电视", "unit_price": "3299.00",
+        inv = receivables.post_invoice(s, a, [{"description": "55寸电视", "unit_price": "3299.00",
                                         "quantity": 2}])
-        pay = docs.record_payment(s, a, "1000.00", reference="工行回单 8812")
+        pay = receivables.record_payment(s, a, "1000.00", reference="工行回单 8812")
         claim = rebates.create_claim(s, a, "price_drop", period_start=TODAY - timedelta(days=30),
                                      period_end=TODAY, lines=[{"product": "55寸电视",
                                                                "quantity": 4,
@@ -47,7 +47,7 @@ def records(world):
         rebates.add_evidence(s, claim, io.BytesIO(b"%PDF-1.4\n%\n"), "e.pdf")
         rebates.submit_claim(s, claim)
         rebates.approve_claim(s, claim, user=world.user(s, "manager"))
-        b_inv = docs.post_invoice(s, world.customers["b"], [{"description": "冰箱",
+        b_inv = receivables.post_invoice(s, world.customers["b"], [{"description": "冰箱",
                                                              "unit_price": "100.00"}])
         return {"inv": inv.id, "inv_no": inv.number, "pay": pay.id, "pay_no": pay.number,
                 "claim": claim.id, "claim_no": claim.number, "b_inv": b_inv.id}
@@ -98,7 +98,7 @@ def test_a_long_statement_breaks_pages_where_planned_and_its_columns_line_up(wor
     names = ["美的 1.5 匹变频空调 KFR-35GW/BP2DN1Y-PH400(B3)，含安装与辅材", "海尔冰箱",
              "<b>甲 & 乙</b> 样机"]
     for i in range(75):
-        docs.post_invoice(db, cid, [{"description": names[i % 3], "unit_price": f"{90 + i}.50"}],
+        receivables.post_invoice(db, cid, [{"description": names[i % 3], "unit_price": f"{90 + i}.50"}],
                           when=month + timedelta(days=i % 28))
     period = statements.period_of(month)
     st = statements.issue(db, cid, period)
@@ -149,7 +149,7 @@ def test_a_long_aging_report_is_paged_landscape_and_numbered_on_each_page(world,
     owner = world.users["sales1"].id
     ids = [world.make_customer(f"账龄测试客户{i:02d}号商行", owner) for i in range(60)]
     for i, cid in enumerate(ids):
-        docs.post_invoice(db, cid, [{"description": "x", "unit_price": f"{100 + i}.00"}],
+        receivables.post_invoice(db, cid, [{"description": "x", "unit_price": f"{100 + i}.00"}],
                           when=TODAY - timedelta(days=40), due_date=TODAY - timedelta(days=35))
     db.commit()
     rows = aging_context(db, TODAY.isoformat(), world.user(db, "finance"))["rows"]

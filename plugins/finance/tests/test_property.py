@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from core.services import ServiceError
 from plugins.customers.api import Customer
 from plugins.finance.models import Line
-from plugins.finance.services import aging, documents as docs
+from plugins.finance.services import aging, receivables
 from plugins.finance.services import ledger, statements
 
 TODAY = date.today()
@@ -59,23 +59,23 @@ def test_random_postings_keep_every_balance_consistent(world, db, program):
         for op, key, x, day, flag in program:
             cid, when = cids[key], START + timedelta(days=day)
             if op == "invoice":
-                doc = docs.post_invoice(db, cid, [{"description": "随机", "unit_price": x}],
+                doc = receivables.post_invoice(db, cid, [{"description": "随机", "unit_price": x}],
                                         when=when, apply_prepayment=flag)
                 expected[cid] += x
             elif op == "payment":
-                doc = docs.record_payment(db, cid, x, when=when,
+                doc = receivables.record_payment(db, cid, x, when=when,
                                           allocations="auto" if flag else None)
                 expected[cid] -= x
             elif op == "credit":
-                doc = docs.post_credit_note(db, cid, flag, x, reason="随机", when=when)
+                doc = receivables.post_credit_note(db, cid, flag, x, reason="随机", when=when)
                 expected[cid] -= x
             else:
                 pool = posted[cid][flag]
                 if not pool:
                     continue
                 doc = pool.pop(x % len(pool))
-                rev = {"invoice": docs.reverse_invoice, "payment": docs.reverse_payment,
-                       "credit": docs.reverse_credit_note}[flag]
+                rev = {"invoice": receivables.reverse_invoice, "payment": receivables.reverse_payment,
+                       "credit": receivables.reverse_credit_note}[flag]
                 rev(db, doc, reason="随机冲销")
                 expected[cid] += -doc.amount if flag == "invoice" else doc.amount
                 continue

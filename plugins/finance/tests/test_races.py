@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from core.services import ServiceError
 from plugins.finance.models import Budget, CreditNote, Invoice, RebateClaim
 from plugins.finance.services import budgets, ledger, rebates
-from plugins.finance.services import documents as docs
+from plugins.finance.services import receivables
 from plugins.finance.services.chart import OTHER_PAYABLE
 
 TODAY = date.today()
@@ -84,10 +84,10 @@ def test_a_rebate_approved_and_rejected_at_once_is_decided_once(world, race):
 def test_an_invoice_reversed_twice_at_once_is_reversed_once(world, race):
     cid = world.customers["a"]
     with world.db.session() as s:
-        inv_id = docs.post_invoice(s, cid, [{"description": "冰箱", "unit_price": "880.00"}]).id
+        inv_id = receivables.post_invoice(s, cid, [{"description": "冰箱", "unit_price": "880.00"}]).id
 
     def reverse(s):
-        docs.reverse_invoice(s, s.get(Invoice, inv_id), reason="开错了")
+        receivables.reverse_invoice(s, s.get(Invoice, inv_id), reason="开错了")
         return "reversed"
 
     results = race(reverse, reverse)
@@ -120,7 +120,7 @@ def test_one_month_issued_twice_at_once_gives_one_statement(world, race):
     period = st_svc.period_of(last_month)
     cid = world.customers["a"]
     with world.db.session() as s:
-        docs.post_invoice(s, cid, [{"description": "冰箱", "unit_price": "880.00"}],
+        receivables.post_invoice(s, cid, [{"description": "冰箱", "unit_price": "880.00"}],
                           when=last_month.replace(day=5))
 
     def issue(s):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.services import ServiceError
 from plugins.finance import api as finance
 from plugins.finance.models import CreditNote, RebateClaim
-from plugins.finance.services import documents as docs
+from plugins.finance.services import allocations, receivables
 from plugins.finance.services import ledger, rebates
 from plugins.finance.services.chart import OTHER_PAYABLE, REBATE_EXPENSE
 
@@ -32,7 +32,7 @@ def _claim(db, world, who="sales1", kind="sales_subsidy"):
 
 def test_claim_workflow_accrues_then_redeems_by_credit_note(world, db):
     cid = world.customers["a"]
-    inv = docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "5000.00"}])
+    inv = receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "5000.00"}])
     claim = _claim(db, world)
     assert claim.amount == D("1152.50") and claim.state == "draft"
     with pytest.raises(ServiceError, match="evidence"):
@@ -49,7 +49,7 @@ def test_claim_workflow_accrues_then_redeems_by_credit_note(world, db):
     rebates.redeem_claim(db, claim, method="credit_note", user=world.user(db, "finance"))
     assert claim.state == "redeemed"
     assert ledger.account_balance(db, OTHER_PAYABLE, cid) == D("0.00")
-    assert docs.invoice_open(db, inv.id) == D("3847.50")
+    assert allocations.invoice_open(db, inv.id) == D("3847.50")
     assert ledger.customer_balance(db, cid) == D("3847.50")
 
 
@@ -93,7 +93,7 @@ def test_reversing_the_rebate_credit_note_reopens_the_claim(world, db):
     rebates.approve_claim(db, claim, user=world.user(db, "manager"))
     rebates.redeem_claim(db, claim, method="credit_note")
     cn = db.scalar(select(CreditNote).where(CreditNote.rebate_claim_id == claim.id))
-    docs.reverse_credit_note(db, cn, reason="金额有误")
+    receivables.reverse_credit_note(db, cn, reason="金额有误")
     assert claim.state == "approved"
     assert ledger.account_balance(db, OTHER_PAYABLE, world.customers["a"]) == D("-1152.50")
 

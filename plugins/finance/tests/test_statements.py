@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.services import ServiceError
 from plugins.customers.api import Customer
-from plugins.finance.services import aging, documents as docs
+from plugins.finance.services import aging, receivables
 from plugins.finance.services import ledger, statements
 
 D = Decimal
@@ -23,14 +23,14 @@ def _history(db, cid):
     """Before the month: 1000 invoiced, 300 paid.  In the month: 500 invoiced
     on the 3rd, 400 paid on the 10th (auto-applied), 50 credit on the 20th."""
     before = LAST_MONTH - timedelta(days=20)
-    docs.post_invoice(db, cid, [{"description": "TV", "unit_price": "1000.00"}], when=before,
+    receivables.post_invoice(db, cid, [{"description": "TV", "unit_price": "1000.00"}], when=before,
                       due_date=before + timedelta(days=10))
-    docs.record_payment(db, cid, "300.00", when=before + timedelta(days=1), allocations="auto")
-    docs.post_invoice(db, cid, [{"description": "冰箱", "unit_price": "500.00"}],
+    receivables.record_payment(db, cid, "300.00", when=before + timedelta(days=1), allocations="auto")
+    receivables.post_invoice(db, cid, [{"description": "冰箱", "unit_price": "500.00"}],
                       when=LAST_MONTH + timedelta(days=2))
-    docs.record_payment(db, cid, "400.00", when=LAST_MONTH + timedelta(days=9),
+    receivables.record_payment(db, cid, "400.00", when=LAST_MONTH + timedelta(days=9),
                         allocations="auto", reference="工行 8812")
-    docs.post_credit_note(db, cid, "price_drop", "50.00", reason="降价补差",
+    receivables.post_credit_note(db, cid, "price_drop", "50.00", reason="降价补差",
                           when=LAST_MONTH + timedelta(days=19))
 
 
@@ -55,12 +55,12 @@ def test_statement_opening_movements_running_balance_closing(world, db):
 def test_aging_buckets_by_days_past_due_and_groups(world, db):
     a, b = world.customers["a"], world.customers["b"]
     for days, amount in ((0, "10.00"), (15, "20.00"), (45, "30.00"), (75, "40.00"), (120, "50.00")):
-        docs.post_invoice(db, a, [{"description": "x", "unit_price": amount}],
+        receivables.post_invoice(db, a, [{"description": "x", "unit_price": amount}],
                           when=TODAY - timedelta(days=days + 5),
                           due_date=TODAY - timedelta(days=days))
-    docs.post_invoice(db, b, [{"description": "x", "unit_price": "7.00"}],
+    receivables.post_invoice(db, b, [{"description": "x", "unit_price": "7.00"}],
                       when=TODAY - timedelta(days=31), due_date=TODAY - timedelta(days=31))
-    docs.record_payment(db, b, "2.00")
+    receivables.record_payment(db, b, "2.00")
     ids = select(Customer.id)
     rows, total = aging.aging(db, ids, TODAY)
     by_id = {r.key: r for r in rows}
@@ -90,11 +90,11 @@ def test_aging_buckets_by_days_past_due_and_groups(world, db):
 
 def test_a_reversed_invoice_is_aged_until_the_day_of_its_reversal(world, db):
     a, b = world.customers["a"], world.customers["b"]
-    inv = docs.post_invoice(db, a, [{"description": "x", "unit_price": "80.00"}],
+    inv = receivables.post_invoice(db, a, [{"description": "x", "unit_price": "80.00"}],
                             when=TODAY - timedelta(days=30), due_date=TODAY - timedelta(days=20))
-    docs.post_invoice(db, b, [{"description": "x", "unit_price": "9.00"}],
+    receivables.post_invoice(db, b, [{"description": "x", "unit_price": "9.00"}],
                       when=TODAY - timedelta(days=30), due_date=TODAY - timedelta(days=20))
-    docs.reverse_invoice(db, inv, reason="开错客户", when=TODAY - timedelta(days=5))
+    receivables.reverse_invoice(db, inv, reason="开错客户", when=TODAY - timedelta(days=5))
     ids = select(Customer.id)
     for as_of, owed in ((TODAY - timedelta(days=6), D("80.00")),
                         (TODAY - timedelta(days=5), D("0.00")), (TODAY, D("0.00"))):
@@ -128,7 +128,7 @@ def test_issue_answer_dispute_and_resolve(world, db):
         statements.issue(db, cid, PERIOD)
     with pytest.raises(ServiceError, match="permission"):
         statements.resolve_dispute(db, st.disputes[0], resolution="x", user=world.user(db, "sales1"))
-    cn = docs.post_credit_note(db, cid, "price_drop", "30.00", reason="补差差额")
+    cn = receivables.post_credit_note(db, cid, "price_drop", "30.00", reason="补差差额")
     statements.resolve_dispute(db, st.disputes[0], resolution="补开 30 元贷项",
                                correction_entry_id=cn.entry_id, user=world.user(db, "finance"))
     assert st.answer == "resolved"

@@ -6,22 +6,24 @@ from flask import Blueprint
 bp = Blueprint("finance", __name__, url_prefix="/finance",
                template_folder="../templates", static_folder="../static")
 
-# The route modules attach themselves to ``bp`` on import.
-from . import (  # noqa: E402,F401
-    aging,
-    budgets,
-    credit,
-    customer,
-    imports,
-    invoices,
-    ledger,
-    overview,
-    payments,
-    rebates,
-    statements,
-    widgets,
-)
+def blueprint() -> Blueprint:
+    # The route modules attach themselves to ``bp`` on import.
+    from . import (  # noqa: F401
+        aging,
+        budgets,
+        credit,
+        customer,
+        imports,
+        invoices,
+        ledger,
+        overview,
+        payments,
+        rebates,
+        statements,
+        widgets,
+    )
 
+    return bp
 
 @bp.app_template_filter("fin_label")
 def _label(code) -> str:

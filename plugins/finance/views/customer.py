@@ -18,7 +18,7 @@ from ..models import CreditCommitment, CreditOverride, CreditProfile, RebateClai
 from ..models.credit import OPEN, TERMS
 from ..services import aging as aging_svc
 from ..services import credit as credit_svc
-from ..services import documents as docs
+from ..services import allocations
 from ..services import statements as st_svc
 from ..services.ledger import customer_balance
 from . import bp
@@ -52,7 +52,7 @@ def customer(customer_id: int):
     return render_template(
         "finance/customer.html", c=c, status=status, profile=s.get(CreditProfile, c.id),
         open_invoices=aging_svc.customer_invoices(s, c.id, today),
-        open_credits=docs.open_credits(s, c.id), moves=moves, opening=opening, start=start_day,
+        open_credits=allocations.open_credits(s, c.id), moves=moves, opening=opening, start=start_day,
         commitments=commitments, overrides=overrides, statements=statements, claims=claims,
         terms=TERMS, can_credit=can("finance.manage_credit"), today=today)
 

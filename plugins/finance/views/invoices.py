@@ -13,8 +13,8 @@ from core.web.request import can, db_session, get_or_404, scoped_select
 from plugins.customers.api import Customer
 
 from ..models import Allocation, CreditNote, Invoice
-from ..models.documents import CREDIT_NOTE_KINDS, CN_REBATE, POSTED
-from ..services import documents as docs
+from ..models.receivables import CREDIT_NOTE_KINDS, CN_REBATE, POSTED
+from ..services import allocations, receivables
 from ..services.money import mround
 from . import bp
 from .common import (
@@ -48,7 +48,7 @@ def invoices():
         like = f"%{q}%"
         stmt = stmt.where(Invoice.number.ilike(like) | Customer.name.ilike(like)
                           | Customer.code.ilike(like) | Invoice.source.ilike(like))
-    open_amt = Invoice.amount - docs.allocated_sq(Allocation.invoice_id == Invoice.id)
+    open_amt = Invoice.amount - allocations.allocated_sq(Allocation.invoice_id == Invoice.id)
     if request.args.get("overdue") == "1":
         stmt = stmt.where(Invoice.state == POSTED, Invoice.due_date < date.today(),
                           mround(open_amt) > 0)
@@ -84,7 +84,7 @@ def invoice_new():
                                    form=f, errors=check.errors), 422
 
         def post(s):
-            return docs.post_invoice(s, c.id, lines, when=parse_day(f.get("date")),
+            return receivables.post_invoice(s, c.id, lines, when=parse_day(f.get("date")),
                                      due_date=optional_day(f.get("due_date")),
                                      description=f.get("description", "").strip(), user=current_user)
 
@@ -104,9 +104,9 @@ def invoice(invoice_id: int):
     inv = get_or_404(Invoice, invoice_id)
     allocs = s.execute(select(Allocation).where(Allocation.invoice_id == inv.id)
                        .order_by(Allocation.id)).scalars().all()
-    credits = docs.open_credits(s, inv.customer_id) if inv.state == POSTED else []
+    credits = allocations.open_credits(s, inv.customer_id) if inv.state == POSTED else []
     return render_template("finance/invoice.html", inv=inv, allocs=allocs,
-                           open=docs.invoice_open(s, inv.id), credits=credits,
+                           open=allocations.invoice_open(s, inv.id), credits=credits,
                            can_reverse=can("finance.post_invoice"),
                            can_allocate=can("finance.post_payment"))
 
@@ -115,7 +115,7 @@ def invoice(invoice_id: int):
 @permission_required("finance.post_invoice")
 def invoice_reverse(invoice_id: int):
     inv = get_or_404(Invoice, invoice_id)
-    run(docs.reverse_invoice, inv, reason=request.form.get("reason", ""), user=current_user,
+    run(receivables.reverse_invoice, inv, reason=request.form.get("reason", ""), user=current_user,
         ok=_("%(number)s reversed.", number=inv.number))
     return back("finance.invoice", invoice_id=inv.id)
 
@@ -163,7 +163,7 @@ def credit_note_new():
                                    customer_id=c.id, kinds=kinds, today=date.today(),
                                    invoice_number=f.get("invoice_number", ""), form=f,
                                    errors=check.errors), 422
-        cn, ok = run(docs.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
+        cn, ok = run(receivables.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
                      reason=f.get("reason", ""), when=parse_day(f.get("date")),
                      invoice_id=invoice_id, user=current_user)
         if ok:
@@ -182,8 +182,8 @@ def credit_note(credit_note_id: int):
     allocs = s.execute(select(Allocation).where(Allocation.credit_note_id == cn.id)
                        .order_by(Allocation.id)).scalars().all()
     return render_template("finance/credit_note.html", cn=cn, allocs=allocs,
-                           open=docs.credit_open(s, cn),
-                           invoices=docs.open_invoices(s, cn.customer_id) if cn.state == POSTED else [],
+                           open=allocations.credit_open(s, cn),
+                           invoices=allocations.open_invoices(s, cn.customer_id) if cn.state == POSTED else [],
                            can_reverse=can("finance.credit_note"),
                            can_allocate=can("finance.post_payment"))
 
@@ -192,6 +192,6 @@ def credit_note(credit_note_id: int):
 @permission_required("finance.credit_note")
 def credit_note_reverse(credit_note_id: int):
     cn = get_or_404(CreditNote, credit_note_id)
-    run(docs.reverse_credit_note, cn, reason=request.form.get("reason", ""), user=current_user,
+    run(receivables.reverse_credit_note, cn, reason=request.form.get("reason", ""), user=current_user,
         ok=_("%(number)s reversed.", number=cn.number))
     return back("finance.credit_note", credit_note_id=cn.id)

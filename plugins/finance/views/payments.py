@@ -12,8 +12,8 @@ from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
 
 from ..models import Allocation, CreditNote, Invoice, Payment
-from ..models.documents import PAYMENT_METHODS, POSTED
-from ..services import documents as docs
+from ..models.receivables import PAYMENT_METHODS, POSTED
+from ..services import allocations, receivables
 from . import bp
 from .common import (
     FieldCheck,
@@ -60,20 +60,20 @@ def payment_new():
         if not check:
             flash(_("Nothing was recorded: correct the marked fields."), "error")
             return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
-                                   open_invoices=docs.open_invoices(s, c.id),
+                                   open_invoices=allocations.open_invoices(s, c.id),
                                    methods=PAYMENT_METHODS, today=date.today(), form=f,
                                    errors=check.errors), 422
         mode = f.get("allocation") or "none"
-        allocations = None
+        apply_to = None
         if mode == "auto":
-            allocations = "auto"
+            apply_to = "auto"
         elif mode == "manual":
-            allocations = [(k.split("_", 1)[1], v) for k, v in f.items()
-                           if k.startswith("alloc_") and v.strip()]
-        pay, ok = run(docs.record_payment, c.id, f.get("amount", ""), when=parse_day(f.get("date")),
+            apply_to = [(k.split("_", 1)[1], v) for k, v in f.items()
+                        if k.startswith("alloc_") and v.strip()]
+        pay, ok = run(receivables.record_payment, c.id, f.get("amount", ""), when=parse_day(f.get("date")),
                       method=f.get("method") if f.get("method") in PAYMENT_METHODS else "",
                       reference=f.get("reference", ""), memo=f.get("memo", ""), user=current_user,
-                      allocations=allocations,
+                      allocations=apply_to,
                       ok=_("Payment recorded."))
         if ok:
             return back("finance.payment", payment_id=pay.id)
@@ -81,7 +81,7 @@ def payment_new():
     cid = int_arg("customer_id")
     c = customer_or_404(cid) if cid else None
     return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
-                           open_invoices=docs.open_invoices(s, c.id) if c else [],
+                           open_invoices=allocations.open_invoices(s, c.id) if c else [],
                            methods=PAYMENT_METHODS, today=date.today(), form={}, errors={})
 
 
@@ -93,8 +93,8 @@ def payment(payment_id: int):
     allocs = s.execute(select(Allocation).where(Allocation.payment_id == pay.id)
                        .order_by(Allocation.id)).scalars().all()
     return render_template("finance/payment.html", pay=pay, allocs=allocs,
-                           open=docs.credit_open(s, pay),
-                           invoices=docs.open_invoices(s, pay.customer_id) if pay.state == POSTED else [],
+                           open=allocations.credit_open(s, pay),
+                           invoices=allocations.open_invoices(s, pay.customer_id) if pay.state == POSTED else [],
                            can_post=can("finance.post_payment"))
 
 
@@ -102,7 +102,7 @@ def payment(payment_id: int):
 @permission_required("finance.post_payment")
 def payment_reverse(payment_id: int):
     pay = get_or_404(Payment, payment_id)
-    run(docs.reverse_payment, pay, reason=request.form.get("reason", ""), user=current_user,
+    run(receivables.reverse_payment, pay, reason=request.form.get("reason", ""), user=current_user,
         ok=_("%(number)s reversed.", number=pay.number))
     return back("finance.payment", payment_id=pay.id)
 
@@ -121,7 +121,7 @@ def allocate():
         target = ("finance.credit_note", {"credit_note_id": credit.id})
     else:
         abort(400)
-    run(docs.allocate, inv, credit, f.get("amount", ""), user=current_user,
+    run(allocations.allocate, inv, credit, f.get("amount", ""), user=current_user,
         ok=_("Allocated to %(number)s.", number=inv.number))
     if f.get("next") == "invoice":
         return back("finance.invoice", invoice_id=inv.id)
@@ -132,5 +132,5 @@ def allocate():
 @permission_required("finance.post_payment")
 def unallocate(allocation_id: int):
     alloc = get_or_404(Allocation, allocation_id)
-    run(docs.unallocate, alloc, user=current_user, ok=_("Allocation undone."))
+    run(allocations.unallocate, alloc, user=current_user, ok=_("Allocation undone."))
     return back("finance.invoice", invoice_id=alloc.invoice_id)

@@ -4,7 +4,7 @@ Revision ID: b7c41d2e9a05
 Revises: 9e8e64114989
 Create Date: 2026-11-23 07:15:00
 
-The DDL is copied here (not imported from plugins.customers.searchindex) so
+The DDL is copied here (not imported from plugins.customers.services.searchindex) so
 that this revision keeps building what it built when the module changes.
 """
 from alembic import op

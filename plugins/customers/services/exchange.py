@@ -31,8 +31,8 @@ from core.services import ServiceError
 from core.spreadsheets import unquote
 
 from . import searchindex, uscc
-from .models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
-from .services import EDITABLE, LENGTHS, SEQUENCE, kinds, status_labels
+from ..models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
+from .master import EDITABLE, LENGTHS, SEQUENCE, kinds, status_labels
 
 #: key, Chinese header, English header.  Import accepts any of the three.
 COLUMNS = (

@@ -11,7 +11,7 @@ from core import audit
 from core.i18n import _l
 from core.services import ServiceError
 
-from .models import Customer
+from ..models import Customer
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
-"""Settings, permissions and the numbering sequence the plugin declares."""
+"""Everything the `customers` plugin registers, in one place: permissions,
+settings, the numbering sequence, menus, PDF documents, job handlers and
+its own customer kind.
+``plugin.py``'s hookimpls return these; the code they point at lives in
+the plugin's other modules."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from core.i18n import _l
-from core.registry import Permission, SequenceSpec, SettingSpec
+from core.registry import DocumentSpec, MenuItem, Permission, SequenceSpec, SettingSpec
 
-from .services import SEQUENCE
+from .services.master import SEQUENCE
 
 VIEW = "customers.view"
 EDIT = "customers.edit"
@@ -82,11 +86,42 @@ def sequences() -> list[SequenceSpec]:
     return [SequenceSpec(SEQUENCE, "C{year}-{n:05}", _l("Customer code"))]
 
 
-def documents() -> list:
-    from core.registry import DocumentSpec
-
-    from .card import build_context
+def documents() -> list[DocumentSpec]:
+    from .documents import build_context
     from .models import Customer
 
     return [DocumentSpec(CARD, _l("Customer card"), "customers/pdf/card.html", build_context,
                          VIEW, sequence=None, model=Customer)]
+
+
+def menus(menu: str) -> list[MenuItem]:
+    """"Customers" in the main menu, and the plugin's own tab row (menu
+    ``customers``, which other plugins may extend)."""
+    if menu == "main":
+        return [MenuItem(_l("Customers"), "customers.index", 10, VIEW)]
+    if menu == "customers":
+        return [
+            MenuItem(_l("Customers"), "customers.index", 10, VIEW),
+            MenuItem(_l("Day route"), "customers.route", 20, VIEW),
+            MenuItem(_l("Overdue visits"), "customers.overdue", 30, VIEW),
+            MenuItem(_l("Follow-up tasks"), "customers.followups", 40, VIEW),
+            MenuItem(_l("Applications to approve"), "customers.applications", 50, APPROVE),
+            MenuItem(_l("Weekly visit report"), "customers.weekly_report", 60, REPORTS),
+            MenuItem(_l("Import"), "customers.import_page", 70, IMPORT),
+        ]
+    return []
+
+
+def job_handlers() -> dict:
+    from .jobs import IMPORT_JOB, import_job
+
+    return {IMPORT_JOB: import_job}
+
+
+#: The customers plugin's own kind; vertical plugins add theirs through the
+#: ``customer_kinds`` hook (dealers: member, traditional, chains …).
+GENERAL = "general"
+
+
+def kinds() -> list[tuple[str, object]]:
+    return [(GENERAL, _l("General customer"))]

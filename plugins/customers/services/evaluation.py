@@ -14,7 +14,7 @@ from core import audit, settings
 from core.i18n import _l
 from core.services import ServiceError, lock
 
-from .models import Customer, Evaluation
+from ..models import Customer, Evaluation
 
 CRITERIA = ("transaction", "profitability", "safety", "growth", "cooperation")
 REWARD, SUPPORT, ELIMINATE = "reward", "support", "eliminate"

@@ -33,7 +33,7 @@ from core.db import utcnow
 from core.i18n import _l
 from core.services import ServiceError, lock
 
-from .models import ACTIVE, GRADES, SUSPENDED, Customer
+from ..models import ACTIVE, GRADES, SUSPENDED, Customer
 
 #: Only customers that buy are graded.
 GRADED_STATUSES = (ACTIVE, SUSPENDED)

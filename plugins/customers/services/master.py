@@ -19,7 +19,7 @@ from core.sequences import next_number
 from core.services import ServiceError, lock
 
 from . import uscc
-from .models import (
+from ..models import (
     ACTIVE,
     APPLYING,
     ELIMINATED,

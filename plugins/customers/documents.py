@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core import access, privacy
 from core.models import OrgUnit, User
 
-from . import evaluation, loyalty, man, services, visits
+from .services import evaluation, loyalty, man, master, visits
 from .models import Customer, ManCheck, Visit
 
 
@@ -35,8 +35,8 @@ def build_context(session: Session, record_id: str, user) -> dict | None:
     return {
         "customer": {
             "code": c.code, "name": c.name,
-            "kind": dict(services.kinds(session)).get(c.kind, c.kind),
-            "status": services.status_labels()[c.status],
+            "kind": dict(master.kinds(session)).get(c.kind, c.kind),
+            "status": master.status_labels()[c.status],
             "grade": c.grade or "—", "grade_manual": c.grade_override is not None,
             "grade_reason": c.grade_override_reason or "",
             "region": " ".join(x for x in (c.province, c.city, c.county, c.town) if x),

@@ -13,8 +13,8 @@ from core.access import scoped_select
 from core.models import OrgUnit, User
 
 from .exchange import COLUMNS
-from .models import Contact, Customer
-from .services import kinds, status_labels
+from ..models import Contact, Customer
+from .master import kinds, status_labels
 
 
 #: The personal-data columns of an export (issue 18), for its audit row.

@@ -15,7 +15,7 @@ from core.i18n import _l
 from core.models import Attachment, OrgUnit, User
 from core.services import ServiceError, lock
 
-from .models import (
+from ..models import (
     ACTIVE,
     APPLYING,
     APPROVED,
@@ -146,7 +146,7 @@ def approve(session: Session, app: Application, user: User, reason: str = "") ->
         labels = document_labels()
         raise ServiceError(_l("Approval refused: missing %(docs)s.",
                               docs="、".join(str(labels[m]) for m in missing)))
-    from .services import duplicate_message, duplicate_of
+    from .master import duplicate_message, duplicate_of
 
     customer = app.customer
     other = duplicate_of(session, customer.licence_no, customer.tax_no, exclude_id=customer.id)

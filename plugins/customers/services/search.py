@@ -23,7 +23,7 @@ from sqlalchemy import (Select, Text, bindparam, cast, column, func, literal, li
 from sqlalchemy.dialects.postgresql import array
 
 from . import searchindex
-from .models import Customer
+from ..models import Customer
 
 _fts = table(searchindex.FTS, column("rowid"))
 _vocab = table(searchindex.VOCAB, column("term"))

@@ -20,7 +20,7 @@ from core.i18n import _l
 from core.models import User
 from core.services import ServiceError, lock
 
-from .models import ACTIVE, CANCELLED, DONE, PLANNED, Customer, FollowUp, Visit
+from ..models import ACTIVE, CANCELLED, DONE, PLANNED, Customer, FollowUp, Visit
 
 SERVICE, SPECIAL = "service", "special"
 OBJECTIVES = ("collect_payment", "press_stock", "check_usage", "recommend_new",
@@ -149,17 +149,6 @@ def record(session: Session, visit: Visit, *, time_in: datetime, time_out: datet
                               objectives=[], objective_note=clean["agreed_actions"]))
     session.flush()
     return visit
-
-
-def record_unplanned(session: Session, customer: Customer, user: User, *, purpose: str = SERVICE,
-                     objectives: list[str] | None = None, note: str = "", **kwargs) -> Visit:
-    objectives = _check_plan(purpose, objectives or [])
-    visit = Visit(customer_id=customer.id, user_id=user.id, state=PLANNED, purpose=purpose,
-                  objectives=objectives, objective_note=(note or "").strip() or None,
-                  visit_date=(kwargs.get("time_in") or utcnow()).date())
-    visit.customer = customer
-    session.add(visit)
-    return record(session, visit, **kwargs)
 
 
 # -- follow-ups -------------------------------------------------------------

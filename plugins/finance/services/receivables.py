@@ -26,7 +26,7 @@ from core.services import ServiceError, lock
 
 from ..models import CreditCommitment, CreditNote, Invoice, InvoiceLine, Payment
 from ..models.credit import INVOICED, OPEN
-from ..models.documents import (
+from ..models.receivables import (
     BANK,
     CASH,
     CN_OFFSET,
@@ -43,19 +43,8 @@ from ..models.documents import (
     SALE,
 )
 from . import chart, limits, settings_of
-from .allocations import (  # noqa: F401  (re-exported: the pages and tests use them here)
-    _reversal_date,
-    allocate,
-    allocated_sq,
-    credit_open,
-    invoice_open,
-    live_allocations,
-    open_credits,
-    open_invoices,
-    settle,
-    unallocate,
-)
-from .common import _customer, _dims, _require, _user_id  # noqa: F401
+from .allocations import _reversal_date, allocate, invoice_open, live_allocations, settle, unallocate
+from .common import _customer, _dims, _require, _user_id
 from .ledger import LineSpec, atomic, lock_ledger, post_entry, reverse_entry
 from .money import ZERO, round_money, to_money, to_quantity
 
@@ -316,23 +305,24 @@ def reverse_credit_note(session: Session, cn: CreditNote, *, reason: str,
                                   reason=reason)))
         cn.state = REVERSED
         if cn.rebate_claim_id:
-            from .rebates import reopen_after_reversal
-
-            reopen_after_reversal(session, cn.rebate_claim_id)
+            _reopen_rebate_claim(session, cn.rebate_claim_id)
         session.flush()
     return cn
 
 
-def unapplied_total(session: Session, customer_id: int) -> Decimal:
-    """The customer's 2203 balance as a positive amount (prepaid / unapplied)."""
-    from .ledger import account_balance
+def _reopen_rebate_claim(session: Session, claim_id: int) -> None:
+    """The rebate credit note was reversed: the claim is approved, unpaid again."""
+    from ..models import RebateClaim
+    from ..models.rebates import APPROVED, REDEEMED
 
-    return -account_balance(session, chart.ADVANCES, customer_id)
+    claim = lock(session, RebateClaim, claim_id)
+    if claim is not None and claim.state == REDEEMED:
+        claim.state = APPROVED
+        claim.redemption = claim.redemption_entry_id = None
+        claim.redeemed_on = claim.redeemed_by = None
 
 
 __all__ = [
     "post_invoice", "reverse_invoice", "record_payment", "reverse_payment", "post_credit_note",
-    "reverse_credit_note", "allocate", "unallocate", "open_invoices", "open_credits",
-    "invoice_open", "credit_open", "settle", "live_allocations", "InvoiceLineSpec",
-    "due_date_for",
+    "reverse_credit_note", "InvoiceLineSpec", "due_date_for",
 ]

@@ -9,17 +9,17 @@ from sqlalchemy.orm import Session
 
 from core.services import ServiceError
 
+from ..models import CrossRegionIncident, DealerOrder, ReturnedUnit
+from ..models.market import INC_OPEN
+from ..models.orders import DRAFT
+from ..models.samples import RU_CLOSED
 from . import charts
-from .models import CrossRegionIncident, DealerOrder, ReturnedUnit
-from .models.market import INC_OPEN
-from .models.orders import DRAFT
-from .models.samples import RU_CLOSED
-from .services import orders as order_svc
-from .services import samples as sample_svc
-from .services import stock as stock_svc
-from .services.common import month_periods, period_of, setting
-from .services.network import dealer_ids
-from .services.pressing import PEAK, season_of
+from . import orders as order_svc
+from . import samples as sample_svc
+from . import stock as stock_svc
+from .common import month_periods, period_of, setting
+from .network import dealer_ids
+from .pressing import PEAK, season_of
 
 
 #: Settings the home page's figures read, fetched in one query.

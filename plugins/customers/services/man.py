@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 
-from .models import Customer, ManCheck
+from ..models import Customer, ManCheck
 
 PURSUE, SKILLED, FIND_AUTHORITY, CHECK_CREDIT, NURTURE, STOP = (
     "pursue", "skilled_selling", "find_authority", "check_credit", "nurture", "stop",

@@ -1,10 +1,13 @@
-"""What the plugin declares: permissions, settings, numbering, menus."""
+"""Everything the `finance` plugin registers, in one place: permissions,
+settings, numbering sequences, menus, PDF documents, job handlers and
+session listeners.  ``plugin.py``'s hookimpls return these; the code they
+point at lives in the plugin's other modules."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from core.i18n import _l
-from core.registry import MenuItem, Permission, SequenceSpec, SettingSpec
+from core.registry import DocumentSpec, MenuItem, Permission, SequenceSpec, SettingSpec
 
 from .services.chart import JOURNAL_CODES
 
@@ -68,7 +71,7 @@ def sequences() -> list[SequenceSpec]:
     return out
 
 
-def menu(menu_name: str) -> list[MenuItem]:
+def menus(menu_name: str) -> list[MenuItem]:
     if menu_name == "main":
         return [MenuItem(_l("Finance"), "finance.index", 40, "finance.view")]
     if menu_name == "finance":
@@ -85,3 +88,47 @@ def menu(menu_name: str) -> list[MenuItem]:
             MenuItem(_l("Ledger"), "finance.entries", 100, "finance.ledger"),
         ]
     return []
+
+
+def documents() -> list[DocumentSpec]:
+    from .documents import (
+        AGING_PAGING,
+        STATEMENT_PAGING,
+        aging_context,
+        invoice_context,
+        rebate_notice_context,
+        receipt_context,
+        statement_context,
+    )
+    from .models import Invoice, Payment, RebateClaim, Statement
+
+    return [
+        DocumentSpec("finance.statement", _l("Statement of account"), "finance/pdf/statement.html",
+                     statement_context, "finance.statement_issue", model=Statement,
+                     paging=STATEMENT_PAGING),
+        DocumentSpec("finance.invoice", _l("Sales slip"), "finance/pdf/invoice.html",
+                     invoice_context, "finance.view", model=Invoice),
+        DocumentSpec("finance.receipt", _l("Receipt"), "finance/pdf/receipt.html",
+                     receipt_context, "finance.view", model=Payment),
+        DocumentSpec("finance.rebate_notice", _l("Rebate settlement notice"),
+                     "finance/pdf/rebate_notice.html", rebate_notice_context, "finance.view",
+                     model=RebateClaim),
+        DocumentSpec("finance.aging_report", _l("Aged receivables"), "finance/pdf/aging.html",
+                     aging_context, "finance.view", paging=AGING_PAGING),
+    ]
+
+
+def job_handlers() -> dict:
+    from .batch import STATEMENT_BATCH, STATEMENT_CHUNK, statement_batch, statement_chunk
+    from .services.imports import OPENING_JOB, opening_import_job
+
+    return {STATEMENT_BATCH: statement_batch, STATEMENT_CHUNK: statement_chunk,
+            OPENING_JOB: opening_import_job}
+
+
+def session_events() -> list:
+    """Chart ids cached in ``session.info`` are dropped on any rollback, so ids
+    seeded in a rolled-back transaction are never reused."""
+    from .services.chart import drop_cache_on_rollback
+
+    return [("after_soft_rollback", drop_cache_on_rollback)]
