@@ -10,9 +10,8 @@ signed-in page.  At the end: the request's session is closed.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import time
+from typing import Any
 
 from flask import (Flask, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
