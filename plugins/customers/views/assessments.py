@@ -13,6 +13,7 @@ from core.access import EDIT
 from core.models import User
 from core.services import ServiceError
 from core.web.decorators import permission_required
+from core.web.privacy import mask_form
 from core.web.request import can, db_session
 
 from .. import evaluation, man, services
@@ -33,6 +34,7 @@ def contact_form(customer_id=None, contact_id=None):
     c = writable(contact.customer_id if contact else customer_id)
     form = ContactForm(obj=contact)
     versions.load(form, contact)
+    mask_form(form, contact)  # personal data masked for a user who may not reveal it
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in services.CONTACT_FIELDS}
         try:
