@@ -257,3 +257,26 @@ def test_conflict_on_a_masked_form_shows_no_clear_values(app, client, db, people
     assert r.status_code == 409 and "13511112222" not in html and "135****2222" in html
     assert _browser_form(html)["phone"] == "13700003333"  # what they typed, still there
     assert _fresh(db, c).phone == "13511112222"
+
+
+# -- import report --------------------------------------------------------------------
+def test_import_report_quotes_no_personal_data(app, client, db, people):
+    """The problems of an import name the row and the column, never the phone
+    or the address in it (the report is a page, and a job's saved output)."""
+    from .test_exchange import csv_bytes
+
+    header = ["客户名称", "客户类型", "地址", "电话", "业务员", "联系人", "联系人电话"]
+    long_phone = "1380013800" * 5
+    body = [["甲店", "不存在的类型", CLEAR_ADDR, MOBILE, "sales1", "", ""],
+            ["乙店", "member", CLEAR_ADDR, long_phone, "sales1", "", ""],
+            ["丙店", "member", "", "", "sales1", "", "13900001111"]]
+    login(client, "manager")
+    r = client.post_form("/customers/import",
+                         {"file": (io.BytesIO(csv_bytes(header, body)), "c.csv")},
+                         content_type="multipart/form-data")
+    html = r.get_data(as_text=True)
+    assert "没有导入任何数据" in html and "不存在的类型" in html
+    problems = re.findall(r'<td class="num">(\d+)</td><td>([^<]*)</td>', html)
+    assert [n for n, _msg in problems] == ["2", "3", "4"], problems
+    for leaked in (MOBILE, long_phone, "13900001111", "文三路"):
+        assert leaked not in html, leaked
