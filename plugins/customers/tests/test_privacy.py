@@ -25,7 +25,8 @@ def _customer(db, people, new_customer):
 
 def _reveals(db):
     db.commit()  # a fresh snapshot
-    return db.scalars(select(AuditLog).where(AuditLog.action == "reveal")).all()
+    return db.scalars(select(AuditLog).where(AuditLog.action == "reveal")
+                      .order_by(AuditLog.id)).all()
 
 
 def test_salesperson_sees_masked_values_on_detail_export_and_pdf(app, client, db, people,
