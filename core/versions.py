@@ -399,8 +399,29 @@ def _last_change(session, record) -> tuple[str, datetime | None]:
 FieldSpec = tuple  # (name, label, current value or callable(record), choices or None)
 
 
+def _hidden_pii(record) -> dict[str, str]:
+    """``{field: kind}`` of the personal data the conflict box masks: the
+    record's marked columns, for a user who may not reveal them (issue 18)."""
+    from . import privacy
+    from .web.request import can
+
+    kinds = privacy.pii_fields(type(record))
+    if not kinds or can(privacy.REVEAL):
+        return {}
+    return kinds
+
+
+def _masked(value: Any, kind: str | None) -> Any:
+    if kind is None or value is None or isinstance(value, bool):
+        return value
+    from . import privacy
+
+    return privacy.mask(value, kind)
+
+
 def _rows_from_form(form, record, current: dict[str, Any]) -> list[Row]:
     rows = []
+    hidden = _hidden_pii(record)
     for f in _comparable(form):
         key = f.short_name
         if key in current:
@@ -418,12 +439,15 @@ def _rows_from_form(form, record, current: dict[str, Any]) -> list[Row]:
             for c in f.choices:
                 if isinstance(c, (tuple, list)) and len(c) >= 2:
                     choices[c[0]] = c[1]
-        rows.append(Row(str(f.label.text), _show(theirs, choices), _show(yours, choices)))
+        kind = hidden.get(key)
+        rows.append(Row(str(f.label.text), _show(_masked(theirs, kind), choices),
+                        _show(_masked(yours, kind), choices)))
     return rows
 
 
 def _rows_from_spec(record, fields: Iterable[FieldSpec]) -> list[Row]:
     rows = []
+    hidden = _hidden_pii(record)
     for spec in fields:
         name, label, current = spec[0], spec[1], spec[2]
         choices = spec[3] if len(spec) > 3 else None
@@ -436,8 +460,9 @@ def _rows_from_spec(record, fields: Iterable[FieldSpec]) -> list[Row]:
                 continue
         if _same(theirs, yours):
             continue
-        rows.append(Row(str(label).replace("%%", "%"), _show(theirs, choices),
-                        _show(yours, choices)))
+        kind = hidden.get(name)
+        rows.append(Row(str(label).replace("%%", "%"), _show(_masked(theirs, kind), choices),
+                        _show(_masked(yours, kind), choices)))
     return rows
 
 

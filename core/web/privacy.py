@@ -149,6 +149,83 @@ def pii_filter(value: Any, kind: str) -> str:
     return privacy.mask(value, kind)
 
 
+# -- edit forms --------------------------------------------------------------------
+#: The hidden input beside a masked field: the masked text the form showed.
+KEEP_PREFIX = "pii_shown-"
+
+
+class _MaskedWidget:
+    """Renders a personal-data field with the masked value of the record
+    (never the clear one, whatever the field holds) and a hidden marker
+    carrying that masked text: posted back unchanged, the field keeps the
+    stored value."""
+
+    def __init__(self, inner, record, attr: str, kind: str):
+        self.inner, self.record, self.attr, self.kind = inner, record, attr, kind
+
+    def __call__(self, field, **kwargs):
+        shown = privacy.mask(getattr(self.record, self.attr, None), self.kind)
+        saved = field.data
+        field.data = shown
+        try:
+            kwargs.setdefault("aria-describedby", f"{field.id}-pii")
+            html = self.inner(field, **kwargs)
+        finally:
+            field.data = saved
+        return Markup('{}<input type="hidden" name="{}" value="{}">'
+                      '<small class="muted" id="{}-pii">{}</small>').format(
+            html, KEEP_PREFIX + field.name, shown, field.id,
+            _l("Hidden personal data: leave it as it is to keep it, or type the whole new value."))
+
+
+def _starred(form_field, field):
+    if "***" in (field.data or ""):
+        from wtforms.validators import ValidationError
+
+        raise ValidationError(_l("Type the whole new value: the stars stand for hidden "
+                                 "characters."))
+
+
+def mask_form(form, record) -> set[str]:
+    """Mask the personal-data fields of an edit form (WTForms, filled from
+    ``record``) for a user who may not reveal them.
+
+    Such a field shows the masked value (``138****5678``) and carries it in
+    a hidden marker.  Posted back unchanged, the field gets the stored value
+    again (so the save keeps it); anything else typed is the new value (a
+    value with the stars in it is refused: it would store the stars).  The
+    edit-conflict signature is taken from the record, never from the
+    form, so an untouched masked field is no conflict.  A user holding
+    ``core.reveal_pii`` sees and edits clear values.  Returns the names of
+    the fields masked.  Call it after building the form, before
+    ``validate_on_submit``."""
+    if record is None or can(privacy.REVEAL):
+        return set()
+    kinds = privacy.pii_fields(type(record))
+    posted = request.form if request.method == "POST" else None
+    masked = set()
+    for f in form:
+        kind = kinds.get(f.short_name)
+        if kind is None:
+            continue
+        stored = getattr(record, f.short_name, None)
+        clear = "" if stored is None else str(stored).strip()
+        if not clear or privacy.mask(stored, kind) == clear:
+            continue  # nothing hidden: an ordinary field
+        if posted is not None:
+            shown = posted.get(KEEP_PREFIX + f.name)
+            if shown is None or (f.data or "").strip() != shown.strip():
+                # A new value typed over the masked one (or a client
+                # that sent no marker): saved as typed.
+                if shown is not None:
+                    f.validators = [*f.validators, _starred]
+                continue
+            f.data = stored  # untouched: keep what is stored
+        f.widget = _MaskedWidget(f.widget, record, f.short_name, kind)
+        masked.add(f.short_name)
+    return masked
+
+
 def install(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["pii"] = pii

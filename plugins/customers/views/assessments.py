@@ -14,6 +14,7 @@ from core.models import User
 from core.services import ServiceError
 from core.web.actions import back, run_action
 from core.web.decorators import permission_required
+from core.web.privacy import mask_form
 from core.web.request import can, db_session
 
 from ..services import evaluation, man, master
@@ -33,6 +34,7 @@ def contact_form(customer_id=None, contact_id=None):
     c = writable(contact.customer_id if contact else customer_id)
     form = ContactForm(obj=contact)
     versions.load(form, contact)
+    mask_form(form, contact)  # personal data masked for a user who may not reveal it
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in master.CONTACT_FIELDS}
         _r, ok = versions.run_edit(contact, master.save_contact, c, contact, form=form,

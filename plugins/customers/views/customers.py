@@ -13,6 +13,7 @@ from core.filters import fmt_date
 from core.models import AuditLog, OrgUnit, User
 from core.web.actions import back, page_arg, run_action
 from core.web.decorators import permission_required
+from core.web.privacy import mask_form
 from core.web.request import can, db_session, hooks
 from core.web.request import scoped_select as web_scoped_select
 
@@ -159,6 +160,7 @@ def edit(customer_id):
     form = CustomerForm(obj=c)
     form.kind.choices = _kind_choices(s)
     versions.load(form, c)
+    mask_form(form, c)  # personal data masked for a user who may not reveal it
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in master.EDITABLE}
         _r, ok = versions.run_edit(c, master.update_customer, c, form=form, ok=_("Saved."),
