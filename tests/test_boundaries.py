@@ -122,16 +122,16 @@ print("FILES", sorted(os.listdir(".")))
 '''
 
 
-#: Plugin modules still registering SQLAlchemy listeners when imported, left
-#: for the plugin layout work of issue 17 to move to start-up: the DDL of the
-#: customer search index and of the ledger's triggers (attached to their
-#: tables), the search index's flush listener, the chart's listener.  Core
-#: has none; nothing may be added to this list.
+#: Plugin modules still registering SQLAlchemy listeners when imported: the
+#: DDL of the customer search index and of the ledger's triggers, attached to
+#: their own tables (SQLAlchemy's way of tying DDL to a table), and the
+#: search index's flush listener.  Core has none; the finance chart's
+#: session listener is registered by the app (``register_session_events``);
+#: nothing may be added to this list.
 KNOWN_IMPORT_TIME_LISTENERS = {
-    "plugins.customers.searchindex: sqlalchemy.event.listen",
+    "plugins.customers.services.searchindex: sqlalchemy.event.listen",
     "plugins.finance.models.ledger: sqlalchemy.event.listen",
-    "plugins.finance.triggers: sqlalchemy.event.listen",
-    "plugins.finance.services.chart: sqlalchemy.event.listens_for",
+    "plugins.finance.models.triggers: sqlalchemy.event.listen",
 }
 
 
