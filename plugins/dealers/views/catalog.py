@@ -8,6 +8,7 @@ from sqlalchemy import select
 from core import versions
 from core.web.decorators import permission_required
 from core.web.request import can, db_session
+from core.web.actions import back, run_action as run
 from plugins.customers.api import kind_label
 
 from ..labels import state_label
@@ -17,7 +18,7 @@ from ..models.network import DEALER_KINDS
 from ..declarations import CATALOG, VIEW
 from ..services import catalog as svc
 from . import bp
-from .common import back, product_choices, product_or_404, run
+from .common import product_choices, product_or_404
 
 
 @bp.route("/products")

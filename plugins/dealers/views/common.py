@@ -10,7 +10,6 @@ from core.access import EDIT, VIEW
 from core.attachments import save as save_attachment
 from core.inputs import bounded_int
 from core.web.request import db_session, get_or_404
-from core.web.actions import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers.api import Customer, customer_label
 
 from ..models import DealerProduct, DealerTerminal
@@ -69,5 +68,4 @@ def product_choices(active_only: bool = True) -> list[tuple[int, str]]:
     return [(p.id, p.label) for p in db_session().execute(stmt).scalars()]
 
 
-__all__ = ["dealer_or_404", "run", "back", "upload", "page_arg", "product_or_404",
-           "terminal_or_404", "dealer_choices", "product_choices", "EDIT", "VIEW", "PAGE"]
+__all__ = ["dealer_or_404", "upload", "product_or_404", "terminal_or_404", "dealer_choices", "product_choices", "EDIT", "VIEW", "PAGE"]

@@ -14,6 +14,7 @@ from core.services import ServiceError
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import (CompetitorSurvey, CrossRegionIncident, DealerPromoter, DealerPromoterMonth,
                       DealerSurvey, RegionSurvey)
@@ -25,7 +26,7 @@ from ..services import market as svc
 from ..services import promoters as promoter_svc
 from ..services.common import period_of
 from . import bp
-from .common import PAGE, back, dealer_choices, page_arg, run
+from .common import PAGE, dealer_choices
 
 
 # -- promoters -------------------------------------------------------------------

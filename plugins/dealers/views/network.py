@@ -11,6 +11,7 @@ from core.access import EDIT
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, page_arg, run_action as run
 from plugins.customers.api import DETAIL_ENDPOINT, Customer, kind_label
 
 from ..models import (
@@ -28,7 +29,7 @@ from ..models.samples import ON_REGISTER
 from ..declarations import NETWORK, VIEW
 from ..services import network as svc
 from . import bp
-from .common import PAGE, back, dealer_or_404, page_arg, run, terminal_or_404
+from .common import PAGE, dealer_or_404, terminal_or_404
 
 
 @bp.route("/list")

@@ -13,6 +13,7 @@ from core.services import ServiceError
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import DealerOrder, DealerOrderLine, DealerPriceList, ShipmentSerial
 from ..models.orders import ORDER_STATES
@@ -20,7 +21,7 @@ from ..declarations import ORDER, PAPER, PRICE_APPROVE, VIEW
 from ..services import orders as svc
 from ..services import pressing
 from . import bp
-from .common import PAGE, back, dealer_choices, dealer_or_404, page_arg, product_or_404, run, upload
+from .common import PAGE, dealer_choices, dealer_or_404, product_or_404, upload
 
 
 @bp.route("/orders")

@@ -11,13 +11,14 @@ from core.access import EDIT
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import DealerPromotion, DealerTerminal
 from ..models.market import CHANNELS, EXECUTION_ITEMS, PROMOTION_STEPS, TRIGGERS
 from ..declarations import PROMOTION, VIEW
 from ..services import promotions as svc
 from . import bp
-from .common import PAGE, back, dealer_choices, dealer_or_404, page_arg, run
+from .common import PAGE, dealer_choices, dealer_or_404
 
 
 def _labels():

@@ -11,6 +11,7 @@ from core.access import EDIT
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import DealerRebateClaim, DealerRebateClaimLine
 from ..models.market import REBATE_KINDS
@@ -19,7 +20,7 @@ from ..services import finance_link
 from ..services import rebates as svc
 from ..services.common import period_of
 from . import bp
-from .common import PAGE, back, dealer_choices, dealer_or_404, page_arg, product_choices, product_or_404, run
+from .common import PAGE, dealer_choices, dealer_or_404, product_choices, product_or_404
 
 
 @bp.route("/rebates")

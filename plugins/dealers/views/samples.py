@@ -13,6 +13,7 @@ from core.access import EDIT
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import ReturnedUnit, SampleCount, SampleCountLine, SampleTransfer, SampleUnit, DealerTerminal
 from ..models.samples import COUNT_RESULTS, ON_REGISTER, RETURN_KINDS, RU_STATES, SAMPLE_STATES
@@ -22,13 +23,10 @@ from ..services.common import period_of
 from . import bp
 from .common import (
     PAGE,
-    back,
     dealer_choices,
     dealer_or_404,
-    page_arg,
     product_choices,
     product_or_404,
-    run,
     terminal_or_404,
 )
 

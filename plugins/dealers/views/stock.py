@@ -14,6 +14,7 @@ from core.web.actions import day_arg
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
+from core.web.actions import back, run_action as run
 from plugins.customers.api import Customer
 
 from ..models import DealerProduct, DealerStockReport
@@ -25,7 +26,7 @@ from ..services import stock as svc
 from ..services.common import parse_period, period_of
 from ..services.network import dealer_ids
 from . import bp
-from .common import back, dealer_choices, dealer_or_404, run
+from .common import dealer_choices, dealer_or_404
 
 
 @bp.route("/d/<int:customer_id>/stock", methods=["GET", "POST"])

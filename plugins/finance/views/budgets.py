@@ -13,13 +13,14 @@ from core.access import subtree_ids
 from core.models import OrgUnit, User
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import Accrual, Budget
 from ..models.budgets import BUDGET_KINDS, EXPENSE
 from ..services import budgets as svc
 from ..services import chart
 from . import bp
-from .common import back, page_arg, paged, parse_day, run
+from .common import paged, parse_day
 
 
 def _units():

@@ -14,7 +14,6 @@ from core.dates import parse_day
 from core.inputs import bounded_int
 from core.services import ServiceError
 from core.web.request import db_session, get_or_404
-from core.web.actions import run_action as run, back, page_arg  # noqa: F401 (re-exported to this plugin's views)
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
 
@@ -108,6 +107,4 @@ def paged(stmt, page: int):
     return rows[:PAGE], len(rows) > PAGE
 
 
-__all__ = ["run", "back", "customer_or_404", "customer_choices", "visible_customer_ids",
-           "parse_day", "optional_day", "page_arg", "int_arg", "paged", "PAGE", "select",
-           "current_user", "FieldCheck"]
+__all__ = ["customer_or_404", "customer_choices", "visible_customer_ids", "parse_day", "optional_day", "int_arg", "paged", "PAGE", "select", "current_user", "FieldCheck"]

@@ -6,12 +6,13 @@ from flask import render_template, request
 
 from core.web.decorators import permission_required
 from core.web.request import db_session, scoped_select
+from core.web.actions import page_arg
 from plugins.customers.api import Customer
 
 from ..models import CreditOverride, CreditProfile
 from ..services import credit as credit_svc
 from . import bp
-from .common import page_arg, paged
+from .common import paged
 
 
 @bp.route("/credit")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core import versions
 from core.web.decorators import permission_required
 from core.web.request import can, db_session
+from core.web.actions import back
 
 from ..labels import label as fin_label
 from ..models import CreditCommitment, CreditOverride, CreditProfile, RebateClaim, Statement
@@ -22,7 +23,7 @@ from ..services import allocations
 from ..services import statements as st_svc
 from ..services.ledger import customer_balance
 from . import bp
-from .common import back, customer_or_404, optional_day, run
+from .common import customer_or_404, optional_day
 
 
 @bp.route("/customers/<int:customer_id>")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
+from core.web.actions import back, page_arg, run_action as run
 from plugins.customers.api import Customer
 
 from ..models import Allocation, CreditNote, Invoice
@@ -19,15 +20,12 @@ from ..services.money import mround
 from . import bp
 from .common import (
     FieldCheck,
-    back,
     customer_choices,
     customer_or_404,
     int_arg,
     optional_day,
-    page_arg,
     paged,
     parse_day,
-    run,
 )
 
 LINE_ROWS = 6

@@ -14,12 +14,13 @@ from core.access import subtree_ids
 from core.services import ServiceError
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import Account, Entry, Journal
 from ..models.ledger import ACCOUNT_KINDS
 from ..services import chart, ledger as svc
 from . import bp
-from .common import FieldCheck, back, customer_choices, page_arg, paged, parse_day, run
+from .common import FieldCheck, customer_choices, paged, parse_day
 
 LINE_ROWS = 6
 CODE_RE = re.compile(r"^\d{4,10}$")

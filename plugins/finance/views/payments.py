@@ -10,22 +10,13 @@ from sqlalchemy import select
 
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..models import Allocation, CreditNote, Invoice, Payment
 from ..models.receivables import PAYMENT_METHODS, POSTED
 from ..services import allocations, receivables
 from . import bp
-from .common import (
-    FieldCheck,
-    back,
-    customer_choices,
-    customer_or_404,
-    int_arg,
-    page_arg,
-    paged,
-    parse_day,
-    run,
-)
+from .common import FieldCheck, customer_choices, customer_or_404, int_arg, paged, parse_day
 
 
 @bp.route("/payments")

@@ -11,13 +11,14 @@ from core import versions
 from core.access import EDIT
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
+from core.web.actions import back, page_arg, run_action as run
 
 from ..labels import label as fin_label
 from ..models import RebateClaim
 from ..models.rebates import REBATE_KINDS, REBATE_STATES
 from ..services import rebates as svc
 from . import bp
-from .common import back, customer_choices, customer_or_404, int_arg, page_arg, paged, parse_day, run
+from .common import customer_choices, customer_or_404, int_arg, paged, parse_day
 
 LINE_ROWS = 6
 

@@ -17,13 +17,14 @@ from core.models import OrgUnit
 from core.services import ServiceError
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
+from core.web.actions import back, page_arg, run_action as run
 from plugins.customers.api import Customer
 
 from ..models import Statement, StatementDispute
 from ..models.statements import ANSWER_STATES
 from ..services import statements as svc
 from . import bp
-from .common import back, customer_choices, customer_or_404, int_arg, page_arg, paged, run
+from .common import customer_choices, customer_or_404, int_arg, paged
 
 
 def _locale(value: str | None = None) -> str:
