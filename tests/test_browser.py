@@ -104,13 +104,13 @@ def test_reveal_a_phone_in_place(live_server, page, db):
     from sqlalchemy import select
 
     from core.models import AuditLog, OrgUnit, User
-    from plugins.customers import services
+    from plugins.customers.services import master
 
     admin = db.scalar(select(User).where(User.username == "admin"))
     org = db.scalar(select(OrgUnit).where(OrgUnit.code == "HQ"))
-    c = services.create_customer(db, name="浏览器测试客户", kind="member", org_unit_id=org.id,
-                                 owner_id=admin.id, phone="13812345678",
-                                 address="浙江省杭州市西湖区文三路 1 号")
+    c = master.create_customer(db, name="浏览器测试客户", kind="member", org_unit_id=org.id,
+                               owner_id=admin.id, phone="13812345678",
+                               address="浙江省杭州市西湖区文三路 1 号")
     db.commit()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url')}") if m.type == "error" else None)

@@ -286,7 +286,7 @@ def _promoter_case(s, exists: bool):
 
 
 def _evaluation_case(s, exists: bool):
-    from plugins.customers import evaluation
+    from plugins.customers.services import evaluation
     from plugins.customers.models import Evaluation
 
     c = _customer(s)
@@ -443,7 +443,7 @@ def test_a_change_to_a_field_the_form_does_not_show_is_not_a_conflict(app, name)
 
 
 def test_customer_form_saves_after_the_grade_recompute_but_not_after_an_address_change(app):
-    from plugins.customers import grading
+    from plugins.customers.services import grading
     from plugins.customers.models import Customer
 
     db = app.extensions["qudao"].db
