@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,21 @@ def race(app):
             return list(pool.map(go, works))
 
     return run
+
+
+@pytest.fixture
+def empty_db_url(tmp_path):
+    """A database with no tables at all, for the migration tests: a SQLite
+    file, or a fresh schema of the PostgreSQL test database (dropped after)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    schema = f"mig_{uuid.uuid4().hex[:12]}"
+    eng = create_engine(PG_URL)
+    with eng.begin() as c:
+        c.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with eng.begin() as c:
+        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    eng.dispose()

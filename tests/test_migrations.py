@@ -1,32 +1,15 @@
 """`qudao db upgrade` on an empty database builds exactly the schema the
 models describe — on SQLite and on PostgreSQL."""
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from core.app import create_app
 from core.cli import main
 from core.migrate import pending_changes, upgrade
 
 PG_URL = os.environ.get("QUDAO_TEST_DATABASE_URL", "")
-
-
-@pytest.fixture
-def empty_db_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    schema = f"mig_{uuid.uuid4().hex[:12]}"
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with eng.begin() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    eng.dispose()
 
 
 def _app(tmp_path, url, plugins=None):

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from core.app import create_app
 from core.cli import main
@@ -105,22 +103,6 @@ def downgrade():
 
 
 @pytest.fixture
-def db_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'life.db'}"
-        return
-    schema = f"life_{uuid.uuid4().hex[:12]}"
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with eng.begin() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    eng.dispose()
-
-
-@pytest.fixture
 def acme(tmp_path, monkeypatch):
     """Install the acme distribution (entry point ``qudao.plugins``) in a
     folder on sys.path; ``acme.uninstall()`` takes the package away."""
@@ -188,8 +170,8 @@ GONE = "plugin acme is recorded in the database but not installed; skipped"
 
 
 def test_gone_plugin_is_named_and_skipped_and_other_branches_keep_their_versions(
-        tmp_path, db_url, acme):
-    app = _app(tmp_path, db_url)
+        tmp_path, empty_db_url, acme):
+    app = _app(tmp_path, empty_db_url)
     try:
         assert "acme" in app.extensions["qudao"].host.order  # found by its entry point
         res = _cli(app, "init", "--password-stdin", input="a-long-password\n")
@@ -205,7 +187,7 @@ def test_gone_plugin_is_named_and_skipped_and_other_branches_keep_their_versions
         app.extensions["qudao"].db.dispose()
 
     acme.uninstall()
-    app = _app(tmp_path, db_url)
+    app = _app(tmp_path, empty_db_url)
     try:
         assert "acme" not in app.extensions["qudao"].host.order
         res = _cli(app, "db", "upgrade")
@@ -232,8 +214,8 @@ def test_gone_plugin_is_named_and_skipped_and_other_branches_keep_their_versions
 
 
 def test_uninstall_asks_refuses_dependencies_and_core_then_drops_everything(
-        tmp_path, db_url, acme):
-    app = _app(tmp_path, db_url)
+        tmp_path, empty_db_url, acme):
+    app = _app(tmp_path, empty_db_url)
     ext = app.extensions["qudao"]
     try:
         assert _cli(app, "init", "--password-stdin", input="a-long-password\n").exit_code == 0
@@ -272,8 +254,8 @@ def test_uninstall_asks_refuses_dependencies_and_core_then_drops_everything(
         ext.db.dispose()
 
 
-def test_downgrade_takes_back_one_plugins_branch_only(tmp_path, db_url, acme):
-    app = _app(tmp_path, db_url)
+def test_downgrade_takes_back_one_plugins_branch_only(tmp_path, empty_db_url, acme):
+    app = _app(tmp_path, empty_db_url)
     try:
         assert _cli(app, "db", "upgrade").exit_code == 0
         before = _versions(app)
@@ -300,13 +282,13 @@ def test_downgrade_takes_back_one_plugins_branch_only(tmp_path, db_url, acme):
         app.extensions["qudao"].db.dispose()
 
 
-def test_a_database_migrated_with_one_alembic_version_table_is_converted(tmp_path, db_url):
+def test_a_database_migrated_with_one_alembic_version_table_is_converted(tmp_path, empty_db_url):
     """Databases from before: Alembic's single table, read once and dropped."""
     from alembic import command
 
     from core.migrate import alembic_config, upgrade
 
-    app = _app(tmp_path, db_url)
+    app = _app(tmp_path, empty_db_url)
     try:
         with app.extensions["qudao"].db.engine.begin() as conn:
             command.upgrade(alembic_config(app, conn), "heads")
@@ -396,8 +378,8 @@ def test_cli_switch_records_its_reason(app):
 
 
 def test_revision_is_refused_until_upgraded_then_lands_in_the_plugins_branch(
-        tmp_path, db_url, acme):
-    app = _app(tmp_path, db_url)
+        tmp_path, empty_db_url, acme):
+    app = _app(tmp_path, empty_db_url)
     try:
         res = _cli(app, "db", "revision", "--plugin", "acme", "-m", "more")
         assert res.exit_code != 0 and "qudao db upgrade" in res.output

@@ -14,7 +14,6 @@ from sqlalchemy import text
 from core.app import create_app
 from core.migrate import alembic_config, pending_changes, upgrade
 
-from test_version_migration import empty_url  # noqa: F401 - fixture
 
 #: The core head before the grant.
 BEFORE = "ef49d49243b1"
@@ -26,8 +25,8 @@ def _codes(conn, role: str) -> list[str]:
         "WHERE r.name = :r"), {"r": role}).scalars())
 
 
-def test_upgrade_grants_reveal_to_the_admin_role_once(tmp_path, empty_url):  # noqa: F811
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+def test_upgrade_grants_reveal_to_the_admin_role_once(tmp_path, empty_db_url):
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers"]})
     engine = app.extensions["qudao"].db.engine
     try:
@@ -59,8 +58,8 @@ def test_upgrade_grants_reveal_to_the_admin_role_once(tmp_path, empty_url):  # n
         app.extensions["qudao"].db.dispose()
 
 
-def test_a_new_database_without_roles_upgrades(tmp_path, empty_url):  # noqa: F811
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+def test_a_new_database_without_roles_upgrades(tmp_path, empty_db_url):
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers"]})
     try:
         upgrade(app)

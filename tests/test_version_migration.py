@@ -5,11 +5,9 @@ lines, promoter months, evaluations)."""
 from __future__ import annotations
 
 import os
-import uuid
 
-import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from core.app import create_app
 from core.migrate import alembic_config, pending_changes, upgrade
@@ -19,24 +17,8 @@ PG_URL = os.environ.get("QUDAO_TEST_DATABASE_URL", "")
 PREVIOUS = ("c3f1d2e4a5b6", "b7c41d2e9a05", "5d8c1b7e2f90", "2ea5cd7c9258")
 
 
-@pytest.fixture
-def empty_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'prev.db'}"
-        return
-    schema = f"vermig_{uuid.uuid4().hex[:10]}"
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with eng.begin() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    eng.dispose()
-
-
-def test_upgrade_from_the_previous_heads_numbers_existing_rows_1(tmp_path, empty_url):
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+def test_upgrade_from_the_previous_heads_numbers_existing_rows_1(tmp_path, empty_db_url):
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers", "finance", "dealers"]})
     engine = app.extensions["qudao"].db.engine
     try:
@@ -66,8 +48,8 @@ def test_upgrade_from_the_previous_heads_numbers_existing_rows_1(tmp_path, empty
 BEFORE_KEYED = ("ef49d49243b1", "dbd2655dcfbd", "8b22b248532b", "00b4552d19fb")
 
 
-def test_keyed_forms_revisions_number_existing_rows_1(tmp_path, empty_url):
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+def test_keyed_forms_revisions_number_existing_rows_1(tmp_path, empty_db_url):
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers", "finance", "dealers"]})
     engine = app.extensions["qudao"].db.engine
     try:

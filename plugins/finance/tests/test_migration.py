@@ -3,10 +3,9 @@ installs the ledger triggers, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from core.app import create_app
@@ -15,24 +14,8 @@ from core.migrate import pending_changes, upgrade
 PG_URL = os.environ.get("QUDAO_TEST_DATABASE_URL", "")
 
 
-@pytest.fixture
-def empty_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    schema = f"finmig_{uuid.uuid4().hex[:10]}"
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with eng.begin() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    eng.dispose()
-
-
-def test_migrated_database_matches_models_and_guards_the_ledger(tmp_path, empty_url):
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+def test_migrated_database_matches_models_and_guards_the_ledger(tmp_path, empty_db_url):
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers", "finance"]})
     db = app.extensions["qudao"].db
     try:
@@ -55,7 +38,7 @@ def test_migrated_database_matches_models_and_guards_the_ledger(tmp_path, empty_
         db.dispose()
 
 
-def test_running_totals_revision_fills_them_from_the_lines_already_posted(tmp_path, empty_url):
+def test_running_totals_revision_fills_them_from_the_lines_already_posted(tmp_path, empty_db_url):
     """A database that posted lines before the revision gets their totals
     from the migration, and the trigger it installs counts the next ones."""
     from datetime import date
@@ -66,7 +49,7 @@ def test_running_totals_revision_fills_them_from_the_lines_already_posted(tmp_pa
     from plugins.customers.services import master as customers
     from plugins.finance.services import chart, ledger
 
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_url,
+    app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers", "finance"]})
     db = app.extensions["qudao"].db
     today = date.today()
