@@ -141,6 +141,11 @@ def approve(session: Session, app: Application, user: User, reason: str = "") ->
     on payment before delivery (先款后货) until finance grants credit."""
     app = lock(session, app)  # approved and rejected at once: the second is refused
     _check_decider(session, app, user)
+    # the customer may have been changed meanwhile (eliminated, imported…):
+    # check its own status under its lock, after the application's
+    customer = lock(session, app.customer)
+    if customer.status != APPLYING:
+        raise ServiceError(_l("This customer is no longer applying for an account."))
     missing = missing_documents(session, app)
     if missing:
         labels = document_labels()

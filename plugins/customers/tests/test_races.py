@@ -73,3 +73,45 @@ def test_a_visit_cancelled_while_it_is_recorded_is_one_or_the_other(db, people, 
     db.expire_all()  # read what the two threads committed
     assert db.get(Visit, vid).state == wins[0]
     assert db.get(Customer, c.id).last_visit_on == (day if wins[0] == "done" else None)
+
+
+def test_an_application_approved_while_the_customer_is_eliminated_is_refused(db, people,
+                                                                            new_customer, race):
+    """The customer's own status is checked under the customer's lock: an
+    approval arriving while another request eliminates the customer waits for
+    it and is refused, instead of making the eliminated customer active."""
+    import threading
+    import time
+
+    from core.services import lock
+
+    c = db.get(Customer, new_customer(people["sales1"], legal_person="李国强",
+                                      licence_no=uscc_code(22)).id)
+    a = opening.start(db, c)
+    for d in opening.DOCUMENTS:
+        opening.upload(db, a, d, io.BytesIO(PDF), f"{d}.pdf", people["sales1"].id)
+    opening.submit(db, a, db.merge(people["sales1"]))
+    db.commit()
+    app_id, cid = a.id, c.id
+    locked = threading.Event()
+
+    def eliminate(s):  # e.g. an import that closes the customer
+        cust = lock(s, Customer, cid)
+        cust.status, cust.status_reason = "eliminated", "停业"
+        s.flush()
+        locked.set()
+        time.sleep(0.5)  # the approval arrives while this holds the customer
+        s.commit()
+        return "eliminated"
+
+    def approve(s):
+        assert locked.wait(30)
+        opening.approve(s, s.get(Application, app_id), s.get(User, people["manager"].id))
+        return "approved"
+
+    results = race(eliminate, approve)
+    assert results[0] == "eliminated"
+    assert refused(results[1], "This customer is no longer applying for an account"), results
+    db.expire_all()  # read what the two threads committed
+    assert db.get(Customer, cid).status == "eliminated"
+    assert db.get(Application, app_id).state == "submitted"
