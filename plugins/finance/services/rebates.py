@@ -25,6 +25,7 @@ from core.i18n import _l
 from core.models import Attachment
 from core.sequences import next_number
 from core.services import ServiceError, lock
+from plugins.customers import api as customers
 
 from ..models import RebateClaim, RebateLine
 from ..models.receivables import CN_REBATE
@@ -77,6 +78,13 @@ def create_claim(session: Session, customer_id: int, kind: str, *, period_start:
                  period_end: date, lines: Iterable[dict], note: str = "", user=None,
                  source: str | None = None) -> RebateClaim:
     _customer(session, customer_id)
+    if source:
+        # the customer's row, locked: two claims for one source at once (e.g. a
+        # double click in another plugin) — the second waits here, then sees the
+        # first and is refused instead of hitting the unique constraint
+        lock(session, customers.Customer, customer_id)
+        if session.scalar(select(RebateClaim.id).where(RebateClaim.source == source)):
+            raise ServiceError(_l("A rebate claim for this source exists already."))
     if kind not in REBATE_KINDS:
         raise ServiceError(_l("A rebate is either a sales subsidy or a price-drop compensation."))
     _period(session, period_start, period_end)
@@ -233,9 +241,7 @@ def file_claim(session: Session, customer_id: int, kind: str, *, period_start: d
                source: str | None = None, evidence_attachment_ids: Iterable[int] = (),
                submit: bool = True) -> RebateClaim:
     """Another plugin's claim enters the finance workflow; evidence is copied."""
-    if source and session.scalar(select(RebateClaim.id).where(RebateClaim.source == source)):
-        raise ServiceError(_l("%(source)s has already been filed.", source=source))
-    with atomic(session):
+    with atomic(session):  # create_claim refuses a source filed already
         claim = create_claim(session, customer_id, kind, period_start=period_start,
                              period_end=period_end, lines=lines, note=note, user=user,
                              source=source)

@@ -131,3 +131,24 @@ def test_one_month_issued_twice_at_once_gives_one_statement(world, race):
     with world.db.session() as s:
         rows = s.scalars(select(Statement).where(Statement.customer_id == cid)).all()
         assert [(r.number, r.closing) for r in rows] == [(first, Decimal("880.00"))]
+
+
+def test_one_source_filed_twice_at_once_gives_one_claim(world, race):
+    """Another plugin files the same claim twice at once (``source`` is
+    unique): the second waits for the first under the customer's lock and is
+    refused with a message instead of a database error."""
+    cid = world.customers["a"]
+    source = "dealers.rebate_claim:77"
+
+    def file(s):
+        return rebates.file_claim(
+            s, cid, "sales_subsidy", period_start=TODAY.replace(day=1) - timedelta(days=31),
+            period_end=TODAY.replace(day=1) - timedelta(days=1),
+            lines=[{"product": "55寸电视", "quantity": "20", "unit_amount": "50.00"}],
+            user=world.user(s, "sales1"), source=source, submit=False).id
+
+    results = race(file, file)
+    assert sum(isinstance(r, int) for r in results) == 1, results
+    assert any(refused(r, "A rebate claim for this source exists already") for r in results), results
+    with world.db.session() as s:
+        assert s.scalar(select(func.count(RebateClaim.id)).where(RebateClaim.source == source)) == 1

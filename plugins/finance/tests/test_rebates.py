@@ -109,7 +109,7 @@ def test_another_plugin_files_a_claim_with_copied_evidence(world, db, app):
         source="dealers.rebate_claim:1", evidence_attachment_ids=[att.id])
     assert claim.state == "submitted" and len(rebates.evidence(db, claim)) == 1
     assert finance.rebate_claim_state(db, claim.number) == "submitted"
-    with pytest.raises(ServiceError, match="already been filed"):
+    with pytest.raises(ServiceError, match="A rebate claim for this source exists already"):
         finance.file_rebate_claim(
             db, world.customers["a"], "sales_subsidy", period_start=TODAY, period_end=TODAY,
             lines=[{"product": "TV", "quantity": 1, "unit_amount": "10.00"}],
