@@ -46,6 +46,16 @@ def report_found_unit(session: Session, user, *, serial_no: str, province: str =
     day = to_date(found_on, _l("Found on"), allow_blank=True) or date.today()
     if day > date.today():
         raise ServiceError(_l("A date in the future is not accepted."))
+    # One unit found on one day is one incident: the shipment's row, locked,
+    # so that two people reporting the same sighting at once make one
+    # incident and the second is told about it.
+    shipment = lock(session, shipment)
+    dup = session.scalar(select(CrossRegionIncident).where(
+        CrossRegionIncident.shipment_id == shipment.id, CrossRegionIncident.found_on == day))
+    if dup is not None:
+        raise ServiceError(_l("Serial number %(sn)s was already reported outside its region on "
+                              "%(day)s (incident %(number)s).",
+                              sn=serial, day=day.isoformat(), number=dup.number))
     inc = CrossRegionIncident(number=next_number(session, SEQUENCE, day), shipment_id=shipment.id,
                               customer_id=shipment.customer_id, found_province=_norm(province)[:40],
                               found_city=_norm(city)[:40], found_county=county,

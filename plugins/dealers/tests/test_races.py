@@ -170,3 +170,35 @@ def test_a_sample_sold_while_withdrawn_one_wins(world, race):
         assert unit.state == wins[0]
         billed = Decimal("2599.00") if unit.state == "sold" else Decimal("0")
     assert world.balance("a") == billed - Decimal("10000")
+
+
+def test_one_sighting_reported_twice_at_once_is_one_incident(world, race):
+    """Two people report the same unit found outside its region on the same
+    day at once: the check runs under the shipment's lock, so there is one
+    incident and the second report is refused with a message."""
+    from sqlalchemy import func
+
+    from plugins.dealers.models import CrossRegionIncident
+    from plugins.dealers.services import crossregion
+
+    world.prepay("a", "3200")
+    with world.db.session() as s:
+        o = svc.create_order(s, world.customer(s, "a"), world.user(s, "sales1"))
+        svc.add_line(s, o, world.product(s, "tv55"), 1)
+        svc.confirm_order(s, o, world.user(s, "sales1"))
+        oid = o.id
+    with world.db.session() as s:
+        o = s.get(DealerOrder, oid)
+        svc.record_shipment(s, o, {o.lines[0].id: ["RACE-1"]})
+
+    def report(name):
+        def work(s):
+            return crossregion.report_found_unit(s, world.user(s, name), serial_no="RACE-1",
+                                                 city="杭州市", county="萧山区").number
+        return work
+
+    results = race(report("sales1"), report("sales2"))
+    assert sum(isinstance(r, str) for r in results) == 1, results
+    assert any(refused(r, "was already reported outside its region") for r in results), results
+    with world.db.session() as s:
+        assert s.scalar(select(func.count(CrossRegionIncident.id))) == 1
