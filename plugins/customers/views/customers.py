@@ -277,7 +277,6 @@ def _owner_choices(s):
 @bp.route("/<int:customer_id>/status", methods=["POST"])
 @permission_required(P_EDIT)
 def set_status(customer_id):
-    s = db_session()
     c = writable(customer_id)
     form = StatusForm()
     form.status.choices = [(k, k) for k in STATUSES]
@@ -308,7 +307,6 @@ def reassign(customer_id):
 @bp.route("/<int:customer_id>/grade", methods=["POST"])
 @permission_required(GRADE)
 def grade_override(customer_id):
-    s = db_session()
     c = writable(customer_id)
     form = GradeForm()
     if not form.validate_on_submit():
@@ -338,7 +336,6 @@ def grade_recompute():
 @bp.route("/<int:customer_id>/loyalty", methods=["POST"])
 @permission_required(P_EDIT)
 def set_loyalty(customer_id):
-    s = db_session()
     c = writable(customer_id)
     form = LoyaltyForm()
     form.loyalty_type.choices = [("", "—")] + [(t.code, t.code) for t in loyalty.TYPES]

@@ -25,7 +25,6 @@ from .common import child_or_404, form_errors, writable
 @bp.route("/<int:customer_id>/application", methods=["POST"])
 @permission_required(P_EDIT)
 def application_start(customer_id):
-    s = db_session()
     c = writable(customer_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -64,7 +63,6 @@ def _writable_app(application_id) -> Application:
 @bp.route("/applications/<int:application_id>/upload", methods=["POST"])
 @permission_required(P_EDIT)
 def application_upload(application_id):
-    s = db_session()
     app_row = _writable_app(application_id)
     form = UploadForm()
     form.purpose.choices = [(k, k) for k in opening.DOCUMENTS]
@@ -80,7 +78,6 @@ def application_upload(application_id):
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
 @permission_required(P_EDIT)
 def application_submit(application_id):
-    s = db_session()
     app_row = _writable_app(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -91,7 +88,6 @@ def application_submit(application_id):
 @bp.route("/applications/<int:application_id>/approve", methods=["POST"])
 @permission_required(APPROVE)
 def application_approve(application_id):
-    s = db_session()
     app_row = _writable_app(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -104,7 +100,6 @@ def application_approve(application_id):
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
 @permission_required(APPROVE)
 def application_reject(application_id):
-    s = db_session()
     app_row = _writable_app(application_id)
     form = ReasonForm()
     if not form.validate_on_submit():

@@ -57,7 +57,6 @@ def route():
 @bp.route("/<int:customer_id>/visits/new", methods=["GET", "POST"])
 @permission_required(P_EDIT)
 def visit_plan(customer_id):
-    s = db_session()
     c = writable(customer_id)
     form = _plan_form()
     if request.method == "GET":
@@ -92,7 +91,6 @@ def _visit_current(v: Visit) -> dict:
 @bp.route("/visits/<int:visit_id>/record", methods=["GET", "POST"])
 @permission_required(P_EDIT)
 def visit_record(visit_id):
-    s = db_session()
     v = child_or_404(Visit, visit_id, EDIT)
     writable(v.customer_id)
     form = VisitRecordForm(obj=v)
@@ -128,7 +126,6 @@ def visit_record(visit_id):
 @bp.route("/visits/<int:visit_id>/cancel", methods=["POST"])
 @permission_required(P_EDIT)
 def visit_cancel(visit_id):
-    s = db_session()
     v = child_or_404(Visit, visit_id, EDIT)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -151,7 +148,6 @@ def followups():
 @bp.route("/<int:customer_id>/followups/new", methods=["GET", "POST"])
 @permission_required(P_EDIT)
 def followup_new(customer_id):
-    s = db_session()
     c = writable(customer_id)
     form = FollowUpForm()
     if form.validate_on_submit():
@@ -165,7 +161,6 @@ def followup_new(customer_id):
 @bp.route("/followups/<int:task_id>/done", methods=["POST"])
 @permission_required(P_EDIT)
 def followup_done(task_id):
-    s = db_session()
     task = child_or_404(FollowUp, task_id, EDIT)
     if not EmptyForm().validate_on_submit():
         abort(400)
