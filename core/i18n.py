@@ -2,11 +2,9 @@
 messages through (the locale selector is ``core.web.locale``)."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from babel import Locale, support
-from flask.globals import _cv_app
-from flask_babel import Domain, _get_current_context, get_locale
+from babel import support
+from flask import g, has_app_context
+from flask_babel import Domain, get_locale
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -19,24 +17,19 @@ class CatalogueDomain(Domain):
     in vain, leaving every page in English."""
 
     def get_translations(self):
-        # Every _() in a template lands here: remember this request's
-        # catalogue next to the locale it is for (force_locale swaps the
+        # Every _() in a template lands here: remember this app context's
+        # catalogue next to the locale it is for (force_locale makes another
         # locale object, so a forced language is never served from it).
-        # The app context's ``g`` straight from Flask's context variable:
-        # going through the ``g`` proxy costs more than the lookup itself.
-        app_ctx = _cv_app.get(None)
-        state = None if app_ctx is None else app_ctx.g.__dict__.get("_flask_babel")
-        if state is not None:
-            memo = state.__dict__.get("qudao_translations")
-            if memo is not None and memo[0] is state.__dict__.get("babel_locale"):
-                return memo[1]
-        ctx = _get_current_context()
         locale = get_locale()
         if locale is None:
             return support.NullTranslations()
+        if not has_app_context():
+            return self._catalogue(locale)
+        memo = g.get("_qudao_translations")
+        if memo is not None and memo[0] is locale:
+            return memo[1]
         found = self._catalogue(locale)
-        if ctx is not None:
-            ctx.qudao_translations = (locale, found)
+        g._qudao_translations = (locale, found)
         return found
 
     def _catalogue(self, locale):
@@ -141,28 +134,8 @@ class CatalogueDomain(Domain):
 
 
 def request_locale():
-    """Flask-Babel's ``get_locale()``: the locale already chosen for this
-    app context (or forced by ``force_locale``) read straight from Flask's
-    context variable; else chosen by Flask-Babel as usual."""
-    ctx = _cv_app.get(None)
-    if ctx is None:
-        return get_locale()
-    state = ctx.g.__dict__.get("_flask_babel")
-    if state is None:
-        # Flask-Babel's per-context namespace, made as its own
-        # get_locale() makes it (without ``hasattr(g, …)``).
-        state = ctx.g._flask_babel = SimpleNamespace()
-    locale = state.__dict__.get("babel_locale")
-    if locale is None:
-        # Flask-Babel's choice: the app's selector, parsed; the default
-        # locale when it answers None.
-        selector = ctx.app.extensions["babel"].locale_selector
-        if selector is None:
-            return get_locale()
-        rv = selector()
-        locale = get_locale() if rv is None else Locale.parse(rv)
-        state.babel_locale = locale
-    return locale
+    """The locale of this request (Flask-Babel's ``get_locale()``)."""
+    return get_locale()
 
 
 def current_locale() -> str:

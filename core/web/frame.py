@@ -3,8 +3,7 @@ process (``render_kept``), fixed links and the CSRF token, all Jinja
 globals (``TEMPLATE_GLOBALS``)."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request, session, url_for
-from flask.globals import _cv_app, _cv_request
+from flask import current_app, has_request_context, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -141,7 +140,7 @@ def template_context():
     # to this render's catalogue (core.i18n.template_gettext).  The
     # functions every page calls are Jinja globals (``install``), not
     # context values: no dict of them built per render.
-    if _cv_request.get(None) is None:
+    if not has_request_context():
         return {"current_user": None}  # what Flask-Login's processor gave
     values = ext().babel_domain.template_gettext()
     values["current_user"] = signed_in()
@@ -157,7 +156,7 @@ def csrf_token() -> str:
     if token is not None:
         return token
     raw = session.get("csrf_token")
-    app = _cv_app.get().app
+    app = current_app
     cfg = app.config
     if raw is None or cfg.get("WTF_CSRF_TIME_LIMIT") is not None or \
             cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token") != "csrf_token":

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import (Flask, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
-from flask.globals import _cv_request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import logout_user
@@ -174,10 +173,8 @@ def _teardown(exc):
 
 
 def _after_request(response):
-    req = _cv_request.get(None)
-    secure = request.is_secure if req is None else req.request.is_secure
-    user = g_dict().get("_login_user")
-    if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+    secure = request.is_secure
+    if signed_in().is_authenticated and "Cache-Control" not in response.headers:
         # A signed-in page must not be kept by the browser or a proxy: after
         # sign-out, Back or a shared computer would show it again (issue 20).
         response.headers["Cache-Control"] = "no-store"

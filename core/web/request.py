@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, g
-from flask.globals import _cv_app, _cv_request
+from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
 
 from .. import access
@@ -16,35 +15,20 @@ from ..plugins import CORE
 from ..state_cache import share
 
 def signed_in() -> Any:
-    """``current_user`` itself (the signed-in user or the anonymous one):
-    Flask-Login's own ``g._login_user`` read from Flask's context variable
-    once loaded in this app context, else loaded by Flask-Login as usual.
-    Every attribute read through the ``current_user`` proxy repeats that
-    lookup (three context-variable proxies), many times per request."""
-    ctx = _cv_app.get(None)
-    if ctx is not None and _cv_request.get(None) is not None:
-        user = ctx.g.__dict__.get("_login_user")
-        if user is not None:
-            return user
+    """The signed-in user (or the anonymous one) itself, not Flask-Login's
+    ``current_user`` proxy, which looks the user up again on every
+    attribute read."""
     return current_user._get_current_object()
 
 
 def ext():
-    # Straight from Flask's context variable: the ``current_app`` proxy
-    # costs more than the lookup, and this runs many times per request.
-    ctx = _cv_app.get(None)
-    if ctx is None:
-        return current_app.extensions["qudao"]  # raises the usual error
-    return ctx.app.extensions["qudao"]
+    return current_app.extensions["qudao"]
 
 
 def g_dict() -> dict:
-    """The app context's ``g`` as its dict, from Flask's context variable
-    (``g.get``/``g.x = …`` through the proxy cost more than the lookup)."""
-    ctx = _cv_app.get(None)
-    if ctx is None:
-        return g.__dict__  # raises the usual "outside of application context"
-    return ctx.g.__dict__
+    """The app context's ``g`` as a dict (raises the usual error outside
+    an application context)."""
+    return vars(g._get_current_object())
 
 
 def state_version() -> bytes:
@@ -72,7 +56,7 @@ def db_session():
         if uid is not None:
             # Every audit row written in this request names the signed-in user.
             s.info["audit_user_id"] = uid
-        if _cv_request.get(None) is not None:
+        if has_request_context():
             gd["_qudao_share"] = share(s, e.state, version, signed_in)
         s.info["enabled"] = enabled_plugins(s)
     return s
