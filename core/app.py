@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-from inspect import CO_COROUTINE
-from types import FunctionType, MethodType
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,24 +24,10 @@ from .registry import Permission, SequenceSpec, SettingSpec
 from .state_cache import StateCache
 
 class QudaoFlask(Flask):
-    """Flask, asking cheaper whether a function is a coroutine function.
-
-    Flask passes every before- and after-request function, context
-    processor, teardown and view through ``ensure_sync`` on every request,
-    and ``inspect.iscoroutinefunction`` unwraps each one to read its code
-    flags.  A plain function or a method of one is answered here from the
-    same flag (and the marker ``inspect.markcoroutinefunction`` sets);
-    anything else goes to Flask as before."""
+    """Flask with the request class that cleans query and form values."""
 
     #: Query and form values cleaned of invisible characters (core.inputs).
     request_class = QudaoRequest
-
-    def ensure_sync(self, func):
-        f = func.__func__ if type(func) is MethodType else func
-        if type(f) is FunctionType and not f.__code__.co_flags & CO_COROUTINE \
-                and "_is_coroutine_marker" not in f.__dict__:
-            return func
-        return super().ensure_sync(func)
 
 
 @dataclass

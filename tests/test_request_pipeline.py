@@ -227,30 +227,3 @@ def test_login_required_keeps_flask_logins_rules(app, client):
             assert view() == "in"
     finally:
         app.config["LOGIN_DISABLED"] = False
-
-
-def test_ensure_sync_answers_as_flask_does(app):
-    import functools
-
-    def plain():
-        return 1
-
-    async def coro():
-        return 1
-
-    class C:
-        def m(self):
-            return 1
-
-        async def am(self):
-            return 1
-
-    assert app.ensure_sync(plain) is plain
-    bound = C().m
-    assert app.ensure_sync(bound) is bound
-    for f in (coro, C().am, functools.partial(coro)):
-        try:
-            out = app.ensure_sync(f)
-        except RuntimeError:  # Flask's own answer without its async extra
-            continue
-        assert out is not f
