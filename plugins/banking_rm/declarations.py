@@ -1,0 +1,78 @@
+"""Everything the `banking_rm` plugin registers, in one place: permissions
+(codes and the roles that get them by default), the branch's roles (seed
+004: branch head, lobby manager, teller, wealth / relationship manager),
+settings, numbering sequences, menus, PDF documents, job handlers and the
+customer kind it adds to customers.  ``plugin.py``'s hookimpls return these;
+the code they point at lives in the plugin's other modules."""
+from __future__ import annotations
+
+from core.i18n import _l
+from core.registry import DocumentSpec, MenuItem, Permission, RoleSpec, SequenceSpec, SettingSpec
+
+# -- permissions: views import the codes from here --------------------------
+VIEW = "banking_rm.view"            # see retail customers, holdings, dashboards, reports
+SERVE = "banking_rm.serve"          # log activities, stage moves, care, check-ups, gifts
+SELL = "banking_rm.sell"            # record holdings and product sales (suitability gate)
+REFER = "banking_rm.refer"          # hand a customer to a wealth manager (lobby, teller)
+SUPERVISE = "banking_rm.supervise"  # spot checks, plan reviews, gift approvals, campaigns, meetings
+
+# -- the branch's roles (seed 004) ------------------------------------------
+BRANCH_HEAD = "br_head"             # 支行长
+LOBBY = "br_lobby"                  # 大堂经理
+TELLER = "br_teller"                # 柜员
+WEALTH = "br_wealth"                # 理财经理 / 客户经理
+
+HEADS = ("manager", BRANCH_HEAD)
+MANAGERS = ("salesperson", WEALTH) + HEADS
+FRONT = (LOBBY, TELLER)
+EVERYONE = MANAGERS + FRONT + ("auditor",)
+
+#: the customer kind this plugin adds to customers
+KIND_RETAIL = "retail"
+
+
+def permissions() -> list[Permission]:
+    P = Permission
+    return [
+        P(VIEW, _l("See retail customers, holdings, the branch dashboard and reports"), EVERYONE),
+        P(SERVE, _l("Serve customers: activities, stage moves, care, check-ups, gifts"), MANAGERS),
+        P(SELL, _l("Record product holdings and sales"), MANAGERS),
+        P(REFER, _l("Refer customers to a wealth manager"), EVERYONE[:-1]),
+        P(SUPERVISE, _l("Supervise the branch: spot checks, plan reviews, gift approvals, campaigns"), HEADS),
+    ]
+
+
+def roles() -> list[RoleSpec]:
+    return [
+        RoleSpec(BRANCH_HEAD, _l("Branch head"), "org"),
+        RoleSpec(LOBBY, _l("Lobby manager"), "org"),
+        RoleSpec(TELLER, _l("Teller"), "own"),
+        RoleSpec(WEALTH, _l("Wealth manager"), "own"),
+    ]
+
+
+def settings() -> list[SettingSpec]:
+    """Edited on /admin/settings."""
+    return []
+
+
+def sequences() -> list[SequenceSpec]:
+    return []
+
+
+def menus(menu: str) -> list[MenuItem]:
+    if menu == "main":
+        return [MenuItem(_l("Branch"), "banking_rm.index", 30, VIEW)]
+    return []
+
+
+def documents() -> list[DocumentSpec]:
+    return []
+
+
+def job_handlers() -> dict:
+    return {}
+
+
+def kinds() -> list[tuple[str, object]]:
+    return [(KIND_RETAIL, _l("Retail customer"))]

@@ -1,0 +1,14 @@
+"""Tables of the `banking_rm` plugin, one module per concern.
+
+Every business row belongs to a retail customer (``customer_id`` → a
+customer of the customers plugin) and follows that customer's access, or is
+the branch's own reference data (campaigns, gift stock, templates)."""
+from __future__ import annotations
+
+from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
+
+ALL_MODELS: tuple = (
+    BankHousehold, BankRetailProfile, BankHolding, BankActivity,
+)
+
+__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

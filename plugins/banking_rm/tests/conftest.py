@@ -1,0 +1,9 @@
+"""banking_rm tests run with only their dependencies enabled."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def enabled_plugins():
+    return ["customers", "banking_rm"]

@@ -1,0 +1,14 @@
+"""Blueprint ``banking_rm`` at ``/banking_rm``; the pages live in the modules below."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("banking_rm", __name__, url_prefix="/banking_rm",
+               template_folder="../templates", static_folder="../static")
+
+
+def blueprint() -> Blueprint:
+    # The route modules attach themselves to ``bp`` on import.
+    from . import overview  # noqa: F401
+
+    return bp

@@ -1,0 +1,15 @@
+"""Row access: every key-account row follows its account (a customer), so a
+developer sees exactly the visits, orders … of the customers they may see.
+Reference data of the store (pieces, gold prices, templates) is shared."""
+from __future__ import annotations
+
+from plugins.customers.api import customer_ids_for
+
+#: models with a ``customer_id`` column whose rows follow the customer
+BY_CUSTOMER: tuple = ()
+
+
+def scope_rules(model, user, action) -> list:
+    if model in BY_CUSTOMER:
+        return [model.customer_id.in_(customer_ids_for(user, action))]
+    return []

@@ -1,0 +1,96 @@
+"""Everything the `stores_demo` plugin registers, in one place: permissions
+(codes and the roles that get them by default), the department's roles
+(seed 002 §3.3.3), settings, numbering sequences, menus, PDF documents, job
+handlers and the key-account kinds it adds to customers.  ``plugin.py``'s
+hookimpls return these; the code they point at lives in the plugin's other
+modules."""
+from __future__ import annotations
+
+from core.i18n import _l
+from core.registry import DocumentSpec, MenuItem, Permission, RoleSpec, SequenceSpec, SettingSpec
+
+# -- permissions: views import the codes from here --------------------------
+VIEW = "stores_demo.view"              # see key accounts, pipeline, pieces, reports
+DEVELOP = "stores_demo.develop"        # contact log, stage moves, plans, visits, receptions, walk-ins
+APPROVE = "stores_demo.approve"        # approve plans, visits, receptions, expense claims
+STAGE_SKIP = "stores_demo.stage_skip"  # move an account past stages
+PIECES = "stores_demo.pieces"          # pieces and the day's gold price
+ORDERS = "stores_demo.orders"          # reserve pieces, custom orders, after-sale services
+EVENTS = "stores_demo.events"          # events, invitations, attendance
+HANDOVER = "stores_demo.handover"      # hand a leaving developer's accounts over
+
+# -- the department's roles (seed 002 §3.3.3) -------------------------------
+COORDINATOR = "sd_coordinator"         # 大客户部协调人 (department manager)
+DEVELOPER = "sd_developer"             # 大客户开发人员
+LOGISTICS = "sd_logistics"             # 后勤协调人员
+EVENT_PLANNER = "sd_event_planner"     # 活动策划人员
+ANALYST = "sd_analyst"                 # 数据分析人员
+
+MANAGERS = ("manager", COORDINATOR)
+SELLERS = ("salesperson", DEVELOPER) + MANAGERS
+EVERYONE = SELLERS + (LOGISTICS, EVENT_PLANNER, ANALYST, "auditor")
+
+#: customer kinds (seed 002 §2.1): important, high-value, group-purchase, strategic, potential
+KIND_IMPORTANT = "sd_important"
+KIND_HIGH_VALUE = "sd_high_value"
+KIND_GROUP = "sd_group"
+KIND_STRATEGIC = "sd_strategic"
+KIND_POTENTIAL = "sd_potential"
+KINDS = (KIND_IMPORTANT, KIND_HIGH_VALUE, KIND_GROUP, KIND_STRATEGIC, KIND_POTENTIAL)
+
+
+def permissions() -> list[Permission]:
+    P = Permission
+    return [
+        P(VIEW, _l("See key accounts, the pipeline, pieces and reports"), EVERYONE),
+        P(DEVELOP, _l("Develop key accounts: contacts, stage moves, plans, visits, receptions"), SELLERS),
+        P(APPROVE, _l("Approve development plans, visits, receptions and expense claims"), MANAGERS),
+        P(STAGE_SKIP, _l("Move a key account past pipeline stages"), MANAGERS),
+        P(PIECES, _l("Edit pieces and the day's gold price"), MANAGERS + (LOGISTICS,)),
+        P(ORDERS, _l("Reserve pieces, take custom orders and after-sale services"), SELLERS + (LOGISTICS,)),
+        P(EVENTS, _l("Run events: invitations, replies and attendance"), MANAGERS + (EVENT_PLANNER,)),
+        P(HANDOVER, _l("Hand a leaving developer's accounts to colleagues"), MANAGERS),
+    ]
+
+
+def roles() -> list[RoleSpec]:
+    return [
+        RoleSpec(COORDINATOR, _l("Key-account coordinator"), "org"),
+        RoleSpec(DEVELOPER, _l("Key-account developer"), "own"),
+        RoleSpec(LOGISTICS, _l("Logistics coordinator"), "org"),
+        RoleSpec(EVENT_PLANNER, _l("Event planner"), "org"),
+        RoleSpec(ANALYST, _l("Data analyst"), "org", read_only=True),
+    ]
+
+
+def settings() -> list[SettingSpec]:
+    """Edited on /admin/settings."""
+    return []
+
+
+def sequences() -> list[SequenceSpec]:
+    return []
+
+
+def menus(menu: str) -> list[MenuItem]:
+    if menu == "main":
+        return [MenuItem(_l("Key accounts"), "stores_demo.index", 30, VIEW)]
+    return []
+
+
+def documents() -> list[DocumentSpec]:
+    return []
+
+
+def job_handlers() -> dict:
+    return {}
+
+
+def kinds() -> list[tuple[str, object]]:
+    return [
+        (KIND_IMPORTANT, _l("Important account")),
+        (KIND_HIGH_VALUE, _l("High-value account")),
+        (KIND_GROUP, _l("Group-purchase account")),
+        (KIND_STRATEGIC, _l("Strategic account")),
+        (KIND_POTENTIAL, _l("Potential key account")),
+    ]
