@@ -63,6 +63,8 @@ def sequences() -> list[SequenceSpec]:
 def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Branch"), "banking_rm.index", 30, VIEW)]
+    if menu == "banking_rm":  # the section menu beside every page of the plugin
+        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW)]
     return []
 
 

@@ -75,6 +75,8 @@ def sequences() -> list[SequenceSpec]:
 def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Key accounts"), "stores_demo.index", 30, VIEW)]
+    if menu == "stores_demo":  # the section menu beside every page of the plugin
+        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW)]
     return []
 
 
