@@ -5,10 +5,11 @@ customer of the customers plugin) and follows that customer's access, or is
 the branch's own reference data (campaigns, gift stock, templates)."""
 from __future__ import annotations
 
+from .campaigns import BankCampaign
 from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
 
 ALL_MODELS: tuple = (
-    BankHousehold, BankRetailProfile, BankHolding, BankActivity,
+    BankHousehold, BankRetailProfile, BankHolding, BankActivity, BankCampaign,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
