@@ -14,7 +14,12 @@ from core.models import AuditLog, OrgUnit, PluginScope, PluginState
 DEALERS_MENU = 'data-endpoint="dealers.index"'
 DEALERS_WIDGET = "/dealers/widgets/"
 CUSTOMERS_MENU = 'data-endpoint="customers.'
-UNBUILT = ("stores_demo", "banking_rm")
+UNBUILT = ("qdunbuilt",)  # tests/qdtest/unbuilt.py: a manifest, no hooks
+
+
+@pytest.fixture
+def app_config():
+    return {"EXTRA_PLUGINS": ["qdtest.unbuilt"]}
 
 
 @pytest.fixture
@@ -210,24 +215,24 @@ def test_an_old_database_that_enabled_them_does_not_show_them_enabled(app):
 
 
 def test_enabling_a_plugin_without_features_is_refused(app, client):
-    res = app.test_cli_runner().invoke(main, ["plugins", "enable", "stores_demo", "--with-deps"])
+    res = app.test_cli_runner().invoke(main, ["plugins", "enable", "qdunbuilt", "--with-deps"])
     assert res.exit_code != 0
     assert "offer no features yet" in res.output
     listing = app.test_cli_runner().invoke(main, ["plugins", "list"]).output
-    assert [l for l in listing.splitlines() if l.startswith("banking_rm")][0].split()[2] == "not-built"
+    assert [l for l in listing.splitlines() if l.startswith("qdunbuilt")][0].split()[2] == "not-built"
     client.login("admin")
     page = client.get("/admin/plugins").get_data(as_text=True)
-    row = page.split('id="plugin-stores_demo"')[1].split("</tr>")[0]
-    assert "not-built" in row and "/admin/plugins/stores_demo/enable" not in row
-    assert client.get("/admin/plugins/stores_demo/enable").status_code == 200
-    resp = client.post_form("/admin/plugins/stores_demo/enable",
+    row = page.split('id="plugin-qdunbuilt"')[1].split("</tr>")[0]
+    assert "not-built" in row and "/admin/plugins/qdunbuilt/enable" not in row
+    assert client.get("/admin/plugins/qdunbuilt/enable").status_code == 200
+    resp = client.post_form("/admin/plugins/qdunbuilt/enable",
                             {"reason": "试试", "with_deps": "1"})
     assert resp.status_code == 409
     assert 'id="not-built"' in resp.get_data(as_text=True)
     ext = app.extensions["qudao"]
     with ext.db.session() as s:
-        assert "stores_demo" not in ext.host.enabled(s)
-    assert client.get("/admin/plugins/stores_demo/scope").status_code == 404
+        assert "qdunbuilt" not in ext.host.enabled(s)
+    assert client.get("/admin/plugins/qdunbuilt/scope").status_code == 404
 
 
 def test_demo_data_scopes_the_plugins_to_their_part_of_the_tree(app):

@@ -21,7 +21,7 @@ REASON = {"reason": "测试：切换插件"}
 
 @pytest.fixture
 def app_config():
-    return {"EXTRA_PLUGINS": ["qdtest.plugin"]}
+    return {"EXTRA_PLUGINS": ["qdtest.plugin", "qdtest.unbuilt"]}
 
 
 def _enabled(app) -> frozenset:
@@ -43,7 +43,8 @@ def test_cli_lists_every_plugin_with_version_state_and_dependencies(app):
     assert rows["finance"][1:4] == ["0.1.0", "enabled", "depends:"]
     assert rows["finance"][4] == "customers"
     assert rows["qdtest"][2] == "disabled"
-    assert rows["banking_rm"][2] == "not-built"  # no features yet: never enabled
+    assert rows["qdunbuilt"][2] == "not-built"  # no features yet: never enabled
+    assert rows["banking_rm"][2] == "enabled"
     assert rows["customers"][4] == "-"
 
 
