@@ -59,7 +59,7 @@ def test_submit_then_reject_keeps_the_reason_then_approve(dev, client):
     assert client.post_form(f"/stores_demo/plans/{pid}/approve").status_code == 403
     client.login("sd_mgr")
     resp = client.post_form(f"/stores_demo/plans/{pid}/reject", {"reason": ""}, follow_redirects=True)
-    assert "原因" in resp.get_data(as_text=True) or "Reason" in resp.get_data(as_text=True)
+    assert "请填写" in resp.get_data(as_text=True)
     client.post_form(f"/stores_demo/plans/{pid}/reject", {"reason": "风险过高，先做关系"})
     with dev.db.session() as s:
         p = s.get(StoresDemoPlan, pid)

@@ -25,7 +25,7 @@ def test_dining_out_without_a_senior_leader_is_refused(dev, client):
             "clerk_id": dev.users["clerk"].id, "dining_out": "1", "budget": "1200"}
     page = client.post_form(f"/stores_demo/receptions/{rid}/plan", form,
                             follow_redirects=True).get_data(as_text=True)
-    assert "高层领导" in page or "senior leader" in page
+    assert "外出就餐须由公司重要领导陪同" in page
     # a clerk is no senior leader either
     client.post_form(f"/stores_demo/receptions/{rid}/plan", {**form, "senior_leader_id": dev.users["clerk"].id})
     with dev.db.session() as s:
