@@ -146,3 +146,28 @@ def developer_report(session: Session, scope, user_id: int, name: str, start: da
                            visits=visits_in(session, scope, start, end, user_id),
                            receptions=receptions_in(session, scope, start, end, user_id),
                            accounts=expense_against_revenue(session, scope, start, end, user_id))
+
+
+def todo_counts(session: Session, user, today: date | None = None, *, approver: bool = False) -> dict:
+    """The home-page reminder: the user's follow-ups due and overdue (seed
+    002 §四.5: within a week of the visit) and, for an approver, what waits
+    for a decision.  Counted in SQL within the user's scope."""
+    from core.access import scoped_select
+
+    from ..models.development import R_PLANNED, SUBMITTED, V_APPLIED, V_VISITED
+
+    today = today or date.today()
+    v = StoresDemoVisit
+
+    def count(model, *where) -> int:
+        stmt = scoped_select(session, model, user).where(*where)
+        return session.scalar(stmt.with_only_columns(func.count(model.id)).order_by(None)) or 0
+
+    out = {"due": count(v, v.owner_id == user.id, v.status == V_VISITED, v.follow_up_due >= today),
+           "overdue": count(v, v.status == V_VISITED, v.follow_up_due < today)}
+    if approver:
+        out.update(plans=count(StoresDemoPlan, StoresDemoPlan.status == SUBMITTED),
+                   visits=count(v, v.status == V_APPLIED),
+                   receptions=count(StoresDemoReception, StoresDemoReception.status == R_PLANNED),
+                   claims=count(StoresDemoClaim, StoresDemoClaim.status == SUBMITTED))
+    return out

@@ -3,6 +3,7 @@ the 7-day follow-up with its overdue list, the gift by account kind and
 someone else's visit → 404 on every route."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -107,3 +108,19 @@ def test_pages_work_for_developer_and_manager(dev, client):
     client.post_form(f"/stores_demo/visits/{vid}/approve", {"funds": "600"})
     with dev.db.session() as s:
         assert s.get(StoresDemoVisit, vid).status == "approved"
+
+
+def test_home_page_reminds_of_follow_ups_and_approvals(dev, client):
+    with dev.db.session() as s:
+        v = dev.visit(s, upto="visited")
+        v.follow_up_due = TODAY - timedelta(days=1)
+        dev.visit(s, upto="visited")
+        dev.visit(s, upto="applied")
+    client.login("sd_dev1")
+    page = re.sub(r"\s+", "", client.get("/").get_data(as_text=True))
+    assert "本周待回访</a>:<strong>1</strong>" in page
+    assert "逾期未回访</a>:<strongclass=\"tagerr\">1</strong>" in page
+    assert "待审批拜访" not in page
+    client.login("sd_mgr")
+    page = re.sub(r"\s+", "", client.get("/").get_data(as_text=True))
+    assert "待审批拜访</a>:<strong>1</strong>" in page
