@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import _l
@@ -50,9 +51,24 @@ def file_claim(session: Session, user, *, visit: StoresDemoVisit | None = None,
         status=SUBMITTED)
     if claim.spent_on > date.today():
         raise ServiceError(_l("The money cannot have been spent in the future."))
+    _within_funds(session, claim, visit.approved_funds if visit else reception.budget)
     session.add(claim)
     session.flush()
     return claim
+
+
+def _within_funds(session: Session, claim: StoresDemoClaim, limit: Decimal | None) -> None:
+    """The claims of one visit (reception) stay within its approved funds (budget)."""
+    if not limit or limit <= 0:
+        return
+    c = StoresDemoClaim
+    link = c.visit_id == claim.visit_id if claim.visit_id else c.reception_id == claim.reception_id
+    claimed = session.scalar(select(func.coalesce(func.sum(c.amount), 0))
+                             .where(link, c.status != REJECTED)) or 0
+    if Decimal(claimed) + claim.amount > limit:
+        raise ServiceError(_l("The claims would exceed the approved funds of %(limit)s "
+                              "(already claimed: %(claimed)s).", limit=limit,
+                              claimed=Decimal(claimed).quantize(Decimal("0.01"))))
 
 
 def _paperwork_done(session: Session, claim: StoresDemoClaim) -> None:
