@@ -44,3 +44,13 @@ def test_demo_development_data(app, make_user, make_org, client):
             assert "大客户" in resp.get_data(as_text=True), (login, url)
     client.login("store_cashier", "demo-pass-2026")
     assert "商务室茶点与伴手礼" in client.get("/stores_demo/claims?status=approved").get_data(as_text=True)
+    # every detail page, at every step, for the developer and the approver
+    with db.session() as s:
+        pages = ([f"/stores_demo/plans/{i}" for i in s.scalars(select(StoresDemoPlan.id))]
+                 + [f"/stores_demo/visits/{i}" for i in s.scalars(select(StoresDemoVisit.id))]
+                 + [f"/stores_demo/receptions/{i}" for i in s.scalars(select(StoresDemoReception.id))])
+        sales_id = users["store_sales"].id
+    for login in ("store_sales", "store_mgr"):
+        client.login(login)
+        for url in pages + [f"/stores_demo/development-report/{sales_id}"]:
+            assert client.get(url).status_code == 200, (login, url)
