@@ -37,7 +37,7 @@ from .services.sources import SourceDocument
 __all__ = [
     "CreditBlocked", "CreditDecision", "CreditStatus", "InvoiceLineSpec", "LineSpec",
     "LockedPeriod", "SourceDocument", "check_credit", "credit_status", "release_credit", "post_invoice",
-    "reverse_invoice", "record_payment", "post_credit_note", "post_entry", "customer_balance",
+    "reverse_invoice", "record_payment", "post_credit_note", "post_entry", "customer_balance", "invoiced_amounts",
     "file_rebate_claim", "rebate_claim_state", "invoice_info", "CREDIT_NOTE_KINDS", "REBATE_KINDS",
 ]
 
@@ -184,3 +184,23 @@ def rebate_claim_state(session: Session, number: str) -> str | None:
     from .models import RebateClaim
 
     return session.scalar(select(RebateClaim.state).where(RebateClaim.number == number))
+
+
+def invoiced_amounts(session: Session, customer_ids, start: date | None = None,
+                     end: date | None = None) -> dict[int, Decimal]:
+    """Posted sales invoices per customer, dated in ``[start, end)`` (either
+    open); ``customer_ids`` a list or a SELECT of ids.  One grouped query."""
+    from sqlalchemy import func, select
+
+    from .models import Invoice
+    from .models.receivables import POSTED, SALE
+
+    stmt = (select(Invoice.customer_id, func.coalesce(func.sum(Invoice.amount), 0))
+            .where(Invoice.customer_id.in_(customer_ids), Invoice.kind == SALE,
+                   Invoice.state == POSTED)
+            .group_by(Invoice.customer_id))
+    if start is not None:
+        stmt = stmt.where(Invoice.date >= start)
+    if end is not None:
+        stmt = stmt.where(Invoice.date < end)
+    return {cid: Decimal(total) for cid, total in session.execute(stmt)}

@@ -18,6 +18,7 @@ PIECES = "stores_demo.pieces"          # pieces and the day's gold price
 ORDERS = "stores_demo.orders"          # reserve pieces, custom orders, after-sale services
 EVENTS = "stores_demo.events"          # events, invitations, attendance
 HANDOVER = "stores_demo.handover"      # hand a leaving developer's accounts over
+PAY_CLAIMS = "stores_demo.pay_claims"  # finance pays approved expense claims
 
 # -- the department's roles (seed 002 §3.3.3) -------------------------------
 COORDINATOR = "sd_coordinator"         # 大客户部协调人 (department manager)
@@ -50,6 +51,7 @@ def permissions() -> list[Permission]:
         P(ORDERS, _l("Reserve pieces, take custom orders and after-sale services"), SELLERS + (LOGISTICS,)),
         P(EVENTS, _l("Run events: invitations, replies and attendance"), MANAGERS + (EVENT_PLANNER,)),
         P(HANDOVER, _l("Hand a leaving developer's accounts to colleagues"), MANAGERS),
+        P(PAY_CLAIMS, _l("Pay approved expense claims of the key-account department"), ("finance",)),
     ]
 
 
@@ -74,14 +76,28 @@ def sequences() -> list[SequenceSpec]:
 
 def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
-        return [MenuItem(_l("Key accounts"), "stores_demo.index", 30, VIEW)]
+        return [MenuItem(_l("Key accounts"), "stores_demo.index", 30, VIEW),
+                MenuItem(_l("Key-account claims to pay"), "stores_demo.claims", 45, PAY_CLAIMS,
+                         {"status": "approved"}),
+                ]
     if menu == "stores_demo":  # the section menu beside every page of the plugin
-        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW)]
+        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
+                MenuItem(_l("Development plans"), "stores_demo.plans", 40, VIEW),
+                MenuItem(_l("Visits"), "stores_demo.visits", 41, VIEW),
+                MenuItem(_l("Receptions"), "stores_demo.receptions", 42, VIEW),
+                MenuItem(_l("Expense claims"), "stores_demo.claims", 43, VIEW),
+                MenuItem(_l("Development report"), "stores_demo.dev_report", 44, VIEW),
+                ]
     return []
 
 
 def documents() -> list[DocumentSpec]:
-    return []
+    from .documents import development_report
+
+    return [
+        DocumentSpec("stores_demo.development_report", _l("Development report"),
+                     "stores_demo/pdf/development_report.html", development_report, VIEW),
+    ]
 
 
 def job_handlers() -> dict:

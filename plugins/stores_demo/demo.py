@@ -23,6 +23,9 @@ def load_pieces(session, context, accounts) -> None:
 
 def load_visits(session, context, accounts) -> None:
     """Development plans, visits, receptions and expense claims."""
+    from .demo_development import load as load_development
+
+    load_development(session, context, accounts)
 
 
 def load_events(session, context, accounts) -> None:

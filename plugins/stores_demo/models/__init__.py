@@ -6,9 +6,11 @@ shared reference data of the store (pieces, gold prices, templates)."""
 from __future__ import annotations
 
 from .pieces import StoresDemoGoldPrice, StoresDemoPiece
+from .development import DEVELOPMENT_MODELS
 
 ALL_MODELS: tuple = (
     StoresDemoPiece, StoresDemoGoldPrice,
-)
+) + DEVELOPMENT_MODELS
+
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
