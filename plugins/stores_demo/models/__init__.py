@@ -6,9 +6,15 @@ shared reference data of the store (pieces, gold prices, templates)."""
 from __future__ import annotations
 
 from .pieces import StoresDemoGoldPrice, StoresDemoPiece
+from .tasks import StoresDemoTask
+from .walkins import StoresDemoWalkin
+from .anniversaries import StoresDemoFit, StoresDemoImportantDate
+from .events import StoresDemoEvent, StoresDemoInvitation
 
 ALL_MODELS: tuple = (
     StoresDemoPiece, StoresDemoGoldPrice,
+    StoresDemoTask, StoresDemoWalkin, StoresDemoImportantDate, StoresDemoFit,
+    StoresDemoEvent, StoresDemoInvitation,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
