@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from plugins.customers.api import customer_ids_for
 
+from .models.anniversaries import StoresDemoFit, StoresDemoImportantDate
+
 #: models with a ``customer_id`` column whose rows follow the customer
 BY_CUSTOMER: tuple = ()
+BY_CUSTOMER += (StoresDemoImportantDate, StoresDemoFit)
 
 
 def scope_rules(model, user, action) -> list:

@@ -85,7 +85,8 @@ def menus(menu: str) -> list[MenuItem]:
     if menu == "stores_demo":  # the section menu beside every page of the plugin
         return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
                 MenuItem(_l("My tasks"), "stores_demo.tasks", 12, VIEW),
-                MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW)]
+                MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW),
+                MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW)]
     return []
 
 

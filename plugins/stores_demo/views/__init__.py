@@ -12,5 +12,6 @@ def blueprint() -> Blueprint:
     from . import overview  # noqa: F401  (each area adds its module here)
     from . import tasks  # noqa: F401
     from . import walkins  # noqa: F401
+    from . import anniversaries  # noqa: F401
 
     return bp
