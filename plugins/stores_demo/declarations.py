@@ -86,7 +86,8 @@ def menus(menu: str) -> list[MenuItem]:
         return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
                 MenuItem(_l("My tasks"), "stores_demo.tasks", 12, VIEW),
                 MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW),
-                MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW)]
+                MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW),
+                MenuItem(_l("Events"), "stores_demo.events", 18, VIEW)]
     return []
 
 

@@ -13,5 +13,6 @@ def blueprint() -> Blueprint:
     from . import tasks  # noqa: F401
     from . import walkins  # noqa: F401
     from . import anniversaries  # noqa: F401
+    from . import events  # noqa: F401
 
     return bp
