@@ -75,3 +75,17 @@ def test_invalid_task_refused():
 
     with pytest.raises(ServiceError, match="Say what is to be done"):
         svc.clean_title("   ")
+
+
+def test_home_widgets_show_tasks_and_anniversaries(client, shop):
+    from plugins.stores_demo.services import anniversaries
+
+    _task(shop, days=-1, title="回访：上周看过的项链")
+    soon = date.today() + timedelta(days=3)
+    with shop.db.session() as s:
+        anniversaries.add_date(s, shop.accounts["li"], kind="birthday", month=soon.month, day=soon.day)
+        anniversaries.add_date(s, shop.accounts["zhao"], kind="birthday", month=soon.month, day=soon.day)
+    client.login("dev1")
+    home = client.get("/").get_data(as_text=True)
+    assert "回访：上周看过的项链" in home
+    assert "李女士" in home and "赵女士" not in home
