@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, OwnedMixin, TimestampMixin
+from core.db import Base, TimestampMixin
 
 EVENT_KINDS = ("presentation", "club", "training", "appraisal")
 
@@ -17,12 +17,17 @@ PENDING, YES, NO, MAYBE = "pending", "yes", "no", "maybe"
 RSVPS = (PENDING, YES, NO, MAYBE)
 
 
-class StoresDemoEvent(OwnedMixin, TimestampMixin, Base):
-    """``owner_id`` is the organiser; the event belongs to their org unit."""
+class StoresDemoEvent(TimestampMixin, Base):
+    """An event of an org unit: everyone in the unit sees it (a seller
+    knows which of their accounts are invited), the event planner and the
+    managers run it.  There is deliberately no ``owner_id``: the default
+    access rule would then hide the event from every seller but its organiser."""
     __tablename__ = "stores_demo_event"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("core_org_unit.id"), index=True)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(index=True)

@@ -38,7 +38,8 @@ def create_event(session: Session, user, *, kind: str, title: str, held_on, plac
         raise ServiceError(_l("The title is too long (at most %(n)s characters).", n=200))
     held = held_on if isinstance(held_on, date) else parse_day(held_on)
     ev = StoresDemoEvent(kind=kind, title=title, held_on=held, place=(place or "").strip()[:200],
-                         note=(note or "").strip() or None, owner_id=user.id, org_unit_id=user.org_unit_id)
+                         note=(note or "").strip() or None, organiser_id=user.id,
+                         org_unit_id=user.org_unit_id)
     session.add(ev)
     session.flush()
     return ev
@@ -113,7 +114,7 @@ def create_followups(session: Session, event: StoresDemoEvent, user, *, today: d
     for inv, customer in rows:
         task = task_svc.create_task(
             session, title=str(_l("Follow up after %(event)s: %(name)s", event=event.title, name=customer.name)),
-            due_on=due, owner_id=customer.owner_id or event.owner_id, org_unit_id=customer.org_unit_id,
+            due_on=due, owner_id=customer.owner_id or event.organiser_id, org_unit_id=customer.org_unit_id,
             customer_id=customer.id, source=FROM_EVENT, event_id=event.id)
         inv.task_id = task.id
     event.followups_at = utcnow()
