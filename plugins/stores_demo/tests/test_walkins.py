@@ -60,9 +60,9 @@ def test_bad_mobile_or_missing_name_is_refused(client, shop):
     r = _capture(client, mobile="12345")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "12345" in html
-    assert ("不是有效的大陆手机号" in html) or ("is not a mainland mobile number" in html)
+    assert "12345 不是有效的大陆手机号（以 1 开头的 11 位数字）。" in html
     r = _capture(client, name="  ")
-    assert r.status_code == 200
+    assert r.status_code == 200 and "请填写客户称呼" in r.get_data(as_text=True)
     r = _capture(client, interest="nonsense")
     assert r.status_code == 200
     with shop.db.session() as s:
