@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 from core.services import ServiceError
-from plugins.customers.api import Customer, customer_ids_for
+from core.access import scope_clauses
+from plugins.customers.api import Customer
 
 from ..models.anniversaries import DATE_KINDS, WEDDING, StoresDemoFit, StoresDemoImportantDate
 from ..models.pieces import BY_WEIGHT, IN_STOCK, StoresDemoGoldPrice, StoresDemoPiece
@@ -61,10 +62,12 @@ def occurrence(month: int, day: int, today: date) -> date:
     return d if d >= today else on(today.year + 1)
 
 
-def reminders_query(user, today: date, days: int) -> Select:
+def reminders_query(session: Session, user, today: date, days: int) -> Select:
     """The one query: each important date in the window with its account and
     what fits the account, the soonest first, limited to the accounts
-    ``user`` may see (``user`` None: every account — the bench and jobs)."""
+    ``user`` may see (``user`` None: every account — jobs).  The access
+    rules of every enabled plugin are applied to the joined customer row
+    itself, so an unrestricted user pays for no ``IN (subquery)``."""
     D, C, F = StoresDemoImportantDate, Customer, StoresDemoFit
     start = month_day(today)
     in_window = or_(*[D.month_day.between(lo, hi) for lo, hi in window_ranges(today, days)])
@@ -77,7 +80,7 @@ def reminders_query(user, today: date, days: int) -> Select:
             .where(in_window)
             .order_by(soonest, D.customer_id, D.id))
     if user is not None:
-        stmt = stmt.where(D.customer_id.in_(customer_ids_for(user)))
+        stmt = stmt.where(*scope_clauses(session, C, user))
     return stmt
 
 
@@ -105,7 +108,7 @@ def reminders(session: Session, user, *, today: date | None = None, days: int = 
     today = today or date.today()
     if not 1 <= days <= MAX_DAYS:
         raise ServiceError(_l("Choose between 1 and %(n)s days.", n=MAX_DAYS))
-    stmt = reminders_query(user, today, days)
+    stmt = reminders_query(session, user, today, days)
     if limit:
         stmt = stmt.limit(limit)
     out = []
