@@ -19,7 +19,7 @@ from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
 from core.i18n import _l
-from core.services import ServiceError
+from core.services import ServiceError, lock
 from core.access import scope_clauses
 from plugins.customers.api import Customer
 
@@ -235,3 +235,27 @@ def set_fit(session: Session, customer_id: int, *, budget_band=None, ring_size=N
     fit.note = (note or "").strip() or None
     session.flush()
     return fit
+
+
+def remind(session: Session, date_id: int, user, *, today: date | None = None):
+    """A follow-up task for the account's owner (else ``user``) to prepare the
+    date: due three days before it (today when nearer).  Locks the date row
+    first, so a double click makes one task."""
+    from ..models.tasks import FROM_ANNIVERSARY, StoresDemoTask
+    from . import tasks as task_svc
+
+    today = today or date.today()
+    d = lock(session, StoresDemoImportantDate, date_id)
+    if d is None:
+        raise ServiceError(_l("This date does not exist."))
+    customer = session.get(Customer, d.customer_id)
+    on = occurrence(d.month, d.day, today)
+    kind = _l("birthday") if d.kind == "birthday" else _l("wedding anniversary")
+    title = str(_l("Prepare %(name)s's %(kind)s on %(on)s", name=customer.name, kind=kind, on=on.isoformat()))
+    if session.scalar(select(StoresDemoTask.id).where(
+            StoresDemoTask.customer_id == customer.id, StoresDemoTask.source == FROM_ANNIVERSARY,
+            StoresDemoTask.title == title)):
+        raise ServiceError(_l("This reminder is already in the tasks."))
+    return task_svc.create_task(session, title=title, due_on=max(today, on - timedelta(days=3)),
+                                owner_id=customer.owner_id or user.id, org_unit_id=customer.org_unit_id,
+                                customer_id=customer.id, source=FROM_ANNIVERSARY)

@@ -130,3 +130,22 @@ def test_bad_dates_refused(client, shop):
     assert r.status_code == 200 and "13/1 不是有效日期。" in r.get_data(as_text=True)
     r = client.get("/stores_demo/anniversaries?days=9999")
     assert r.status_code == 200 and "请选择 1 到 366 天。" in r.get_data(as_text=True)
+
+
+def test_remind_creates_one_anniversary_task_for_the_owner(client, shop):
+    from sqlalchemy import select
+
+    from plugins.stores_demo.models import StoresDemoTask
+
+    soon = date.today() + timedelta(days=10)
+    did = _date(shop, "li", soon.month, soon.day, kind="wedding")
+    other = _date(shop, "zhao", soon.month, soon.day)
+    client.login("dev1")
+    client.post_form(f"/stores_demo/anniversaries/{did}/task", {})
+    r = client.post_form(f"/stores_demo/anniversaries/{did}/task", {}, follow_redirects=True)
+    assert "该提醒已在任务中。" in r.get_data(as_text=True)
+    assert client.post_form(f"/stores_demo/anniversaries/{other}/task", {}).status_code == 404
+    with shop.db.session() as s:
+        tasks = s.scalars(select(StoresDemoTask).where(StoresDemoTask.source == "anniversary")).all()
+        assert [(t.customer_id, t.owner_id, t.due_on) for t in tasks] == [
+            (shop.accounts["li"], shop.users["sales1"].id, soon - timedelta(days=3))]

@@ -61,6 +61,16 @@ def anniversary_reserve():
     return back("stores_demo.anniversaries", days=request.form.get("days", type=int) or 30)
 
 
+@bp.route("/anniversaries/<int:date_id>/task", methods=["POST"])
+@permission_required(DEVELOP)
+def anniversary_task(date_id: int):
+    from core.web.request import get_or_404
+
+    d = get_or_404(StoresDemoImportantDate, date_id, EDIT)  # follows the account: someone else's → 404
+    run_action(svc.remind, d.id, current_user, ok=_("Added to the tasks."))
+    return back("stores_demo.anniversaries", days=request.form.get("days", type=int) or 30)
+
+
 @bp.route("/accounts/<int:customer_id>/dates")
 @permission_required(VIEW)
 def account_dates(customer_id: int):
