@@ -84,7 +84,7 @@ def reminders_query(session: Session, user, today: date, days: int) -> Select:
     return stmt
 
 
-@dataclass
+@dataclass(slots=True)
 class Reminder:
     date_id: int
     kind: str
@@ -112,11 +112,17 @@ def reminders(session: Session, user, *, today: date | None = None, days: int = 
     if limit:
         stmt = stmt.limit(limit)
     out = []
-    for r in session.execute(stmt):
-        on = occurrence(r.month, r.day, today)
-        out.append(Reminder(r.id, r.kind, r.person, on, (on - today).days,
-                            on.year - r.year if r.year else None, r.customer_id, r.customer_name,
-                            r.owner_id, r.budget_band, r.ring_size, r.style, r.metal, r.stone, []))
+    when: dict[tuple[int, int], tuple[date, int]] = {}  # at most 366 distinct days
+    for (ident, kind, person, month, day, year, customer_id, customer_name, owner_id, band, size,
+         style, metal, stone) in session.execute(stmt):
+        key = (month, day)
+        hit = when.get(key)
+        if hit is None:
+            on = occurrence(month, day, today)
+            hit = when[key] = (on, (on - today).days)
+        on, in_days = hit
+        out.append(Reminder(ident, kind, person, on, in_days, on.year - year if year else None,
+                            customer_id, customer_name, owner_id, band, size, style, metal, stone, []))
     return out
 
 
