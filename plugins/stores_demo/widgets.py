@@ -10,7 +10,7 @@ def widgets(session, user) -> list:
 
 def followup_widgets(session, user) -> list:
     """My tasks due (and overdue), and the birthdays and anniversaries coming
-    within ``stores_demo.anniversary_days_ahead`` days: two small queries."""
+    within ``stores_demo.anniversary_days_ahead`` days: three small queries."""
     from datetime import date
 
     from sqlalchemy import case, func, select
