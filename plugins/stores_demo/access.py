@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from plugins.customers.api import customer_ids_for
 
+from .models.anniversaries import StoresDemoFit, StoresDemoImportantDate
 from .models.development import DEVELOPMENT_MODELS
 
 #: models with a ``customer_id`` column whose rows follow the customer
 BY_CUSTOMER: tuple = ()
 BY_CUSTOMER += DEVELOPMENT_MODELS  # plans, visits, receptions, expense claims
+BY_CUSTOMER += (StoresDemoImportantDate, StoresDemoFit)
 
 
 def scope_rules(model, user, action) -> list:

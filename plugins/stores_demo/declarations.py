@@ -67,7 +67,14 @@ def roles() -> list[RoleSpec]:
 
 def settings() -> list[SettingSpec]:
     """Edited on /admin/settings."""
-    return []
+    return [
+        SettingSpec("stores_demo.anniversary_days_ahead", "int", 14,
+                    _l("Remind of birthdays and anniversaries this many days ahead"), minimum=1, maximum=366),
+        SettingSpec("stores_demo.walkin_followup_days", "int", 2,
+                    _l("Follow up a walk-in within this many days"), minimum=0, maximum=60),
+        SettingSpec("stores_demo.event_followup_days", "int", 3,
+                    _l("Follow up an event's attendees within this many days"), minimum=0, maximum=60),
+    ]
 
 
 def sequences() -> list[SequenceSpec]:
@@ -82,6 +89,10 @@ def menus(menu: str) -> list[MenuItem]:
                 ]
     if menu == "stores_demo":  # the section menu beside every page of the plugin
         return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
+                MenuItem(_l("My tasks"), "stores_demo.tasks", 12, VIEW),
+                MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW),
+                MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW),
+                MenuItem(_l("Events"), "stores_demo.events", 18, VIEW),
                 MenuItem(_l("Development plans"), "stores_demo.plans", 40, VIEW),
                 MenuItem(_l("Visits"), "stores_demo.visits", 41, VIEW),
                 MenuItem(_l("Receptions"), "stores_demo.receptions", 42, VIEW),

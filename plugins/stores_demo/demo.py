@@ -30,3 +30,6 @@ def load_visits(session, context, accounts) -> None:
 
 def load_events(session, context, accounts) -> None:
     """Events with invitations and attendance, walk-ins, important dates."""
+    from .demo_followups import load_followups
+
+    load_followups(session, context, accounts)

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from .pieces import StoresDemoGoldPrice, StoresDemoPiece
 from .development import DEVELOPMENT_MODELS
+from .tasks import StoresDemoTask
+from .walkins import StoresDemoWalkin
+from .anniversaries import StoresDemoFit, StoresDemoImportantDate
+from .events import StoresDemoEvent, StoresDemoInvitation
 
 ALL_MODELS: tuple = (
     StoresDemoPiece, StoresDemoGoldPrice,
+    StoresDemoTask, StoresDemoWalkin, StoresDemoImportantDate, StoresDemoFit,
+    StoresDemoEvent, StoresDemoInvitation,
 ) + DEVELOPMENT_MODELS
 
 

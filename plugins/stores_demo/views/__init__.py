@@ -11,5 +11,9 @@ def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
     from . import overview  # noqa: F401  (each area adds its module here)
     from . import claims, devreport, plans, receptions, visits  # noqa: F401  (development)
+    from . import tasks  # noqa: F401
+    from . import walkins  # noqa: F401
+    from . import anniversaries  # noqa: F401
+    from . import events  # noqa: F401
 
     return bp
