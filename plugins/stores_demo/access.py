@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from plugins.customers.api import customer_ids_for
 
+from .models import StoresDemoCustomOrder, StoresDemoService
+
 #: models with a ``customer_id`` column whose rows follow the customer
 BY_CUSTOMER: tuple = ()
+BY_CUSTOMER += (StoresDemoCustomOrder, StoresDemoService)  # custom orders, after-sale
 
 
 def scope_rules(model, user, action) -> list:

@@ -65,23 +65,56 @@ def roles() -> list[RoleSpec]:
 
 def settings() -> list[SettingSpec]:
     """Edited on /admin/settings."""
-    return []
+    return [
+        SettingSpec("stores_demo.deposit_min_pct", "decimal", "30", _l("Custom orders: minimum deposit (percent of the estimated price)"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.gold_lock_days", "int", 7, _l("Custom orders: days the gold price stays locked"),
+                    minimum=1, maximum=90),
+        SettingSpec("stores_demo.buyback_pct_ours", "decimal", "95", _l("Buy-back: percent of the gold value for our pieces (known certificate)"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.buyback_pct_other", "decimal", "80", _l("Buy-back: percent of the gold value for other pieces"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.tradein_pct_ours", "decimal", "100", _l("Trade-in: percent of the gold value for our pieces (known certificate)"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.tradein_pct_other", "decimal", "90", _l("Trade-in: percent of the gold value for other pieces"),
+                    minimum=0, maximum=100),
+    ]
 
 
 def sequences() -> list[SequenceSpec]:
-    return []
+    return [
+        SequenceSpec("stores_demo.custom_order", "DZ{year}-{n:05}", "定制单"),
+        SequenceSpec("stores_demo.service", "SH{year}-{n:05}", "售后单"),
+        SequenceSpec("stores_demo.contract", "DZHT{year}-{n:05}", "定制合同"),
+        SequenceSpec("stores_demo.appraisal", "JD{year}-{n:05}", "鉴定证书"),
+    ]
 
 
 def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Key accounts"), "stores_demo.index", 30, VIEW)]
     if menu == "stores_demo":  # the section menu beside every page of the plugin
-        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW)]
+        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
+                MenuItem(_l("Pieces"), "stores_demo.pieces", 60, VIEW),
+                MenuItem(_l("Gold prices"), "stores_demo.gold_prices", 61, VIEW),
+                MenuItem(_l("Custom orders"), "stores_demo.custom_orders", 62, VIEW),
+                MenuItem(_l("After-sale services"), "stores_demo.services", 63, VIEW),
+                ]
     return []
 
 
 def documents() -> list[DocumentSpec]:
-    return []
+    from .documents import appraisal_certificate, custom_order_contract
+    from .models import StoresDemoCustomOrder, StoresDemoService
+
+    return [
+        DocumentSpec("stores_demo.custom_contract", _l("Custom order contract"),
+                     "stores_demo/pdf/custom_contract.html", custom_order_contract, VIEW,
+                     sequence="stores_demo.contract", model=StoresDemoCustomOrder),
+        DocumentSpec("stores_demo.appraisal", _l("Appraisal certificate and warranty"),
+                     "stores_demo/pdf/appraisal.html", appraisal_certificate, VIEW,
+                     sequence="stores_demo.appraisal", model=StoresDemoService),
+    ]
 
 
 def job_handlers() -> dict:

@@ -6,9 +6,12 @@ shared reference data of the store (pieces, gold prices, templates)."""
 from __future__ import annotations
 
 from .pieces import StoresDemoGoldPrice, StoresDemoPiece
+from .custom_orders import StoresDemoCustomOrder
+from .after_sale import StoresDemoService
 
 ALL_MODELS: tuple = (
     StoresDemoPiece, StoresDemoGoldPrice,
+    StoresDemoCustomOrder, StoresDemoService,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
