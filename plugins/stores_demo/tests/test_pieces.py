@@ -150,3 +150,23 @@ def test_pages_answer_for_every_role(world, client):
                     "/stores_demo/certificates/NGTC-1"):
             assert client.get(url).status_code == 200, (user, url)
         client.logout()
+
+
+def test_demo_fills_the_pieces_pages(world, client):
+    from plugins.customers.api import Customer
+    from plugins.stores_demo.demo_pieces import load_pieces
+    from plugins.stores_demo.models import StoresDemoCustomOrder, StoresDemoService
+
+    with world.db.session() as s:
+        accounts = s.query(Customer).order_by(Customer.id).all()
+        load_pieces(s, {"users": {"store_mgr": world.user(s, "mgr"), "store_sales": world.user(s, "dev1")}},
+                    accounts)
+    with world.db.session() as s:
+        assert s.query(StoresDemoPiece).filter_by(state="sold").count() == 4
+        assert {o.stage for o in s.query(StoresDemoCustomOrder)} == {
+            "brief", "design_approved", "production", "qc", "ready", "delivered"}
+        assert s.query(StoresDemoService).count() == 5
+    client.login("mgr")
+    for url in ("/stores_demo/pieces", "/stores_demo/custom-orders", "/stores_demo/services",
+                "/stores_demo/gold-prices", "/stores_demo/certificates/NGTC-A2026-00102"):
+        assert client.get(url).status_code == 200, url
