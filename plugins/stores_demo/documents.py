@@ -39,7 +39,7 @@ def custom_order_contract(session, record_id: str, user) -> dict | None:
 
 def appraisal_certificate(session, record_id: str, user) -> dict | None:
     r = scoped_get(session, StoresDemoService, int(record_id), user)
-    if r is None:
+    if r is None or r.kind != "appraisal":  # only an appraisal has a certificate
         return None
     piece = None
     if r.piece_id:

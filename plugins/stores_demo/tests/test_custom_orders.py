@@ -111,6 +111,12 @@ def test_deposit_and_balance_in_the_customers_ledger(world, client):
         assert finance.customer_balance(s, a) == Decimal("5710.00")
         from plugins.customers.api import purchase_amounts
         assert purchase_amounts(s, [a], date(2000, 1, 1), date(2100, 1, 1))[a] == Decimal("8710.00")
+        # the customer's statement lists the deposit and the invoice
+        from plugins.finance.services.statements import movements
+        moves = movements(s, a, date.today() - timedelta(days=1), date.today(), Decimal("0"))
+        assert [(m["debit"], m["credit"]) for m in moves] == [
+            (Decimal("0"), Decimal("3000.00")), (Decimal("8710.00"), Decimal("0"))]
+        assert moves[-1]["balance"] == Decimal("5710.00")
     page = client.get(f"/stores_demo/custom-orders/{oid}").get_data(as_text=True)
     assert "5,710.00" in page
 
