@@ -146,3 +146,26 @@ def test_contract_pdf_has_chinese_terms_capitals_and_signature_boxes(world, clie
     for expected in ("定制合同", "结婚十周年对戒", "王女士", "8,600.00", "捌仟陆佰元整", "叁仟元整",
                      "金价锁定", "客户：签字", "门店：盖章", "此处盖章", "138****5678"):
         assert expected in text, expected
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_design_sketch_is_attached_and_only_the_orders_readers_download_it(world, client):
+    import io
+    import re as _re
+
+    oid = _order(world)
+    client.login("dev1")
+    resp = client.post(f"/stores_demo/custom-orders/{oid}/sketch",
+                       data={"csrf_token": client.fetch_csrf(), "file": (io.BytesIO(PNG), "草图.png")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 303
+    page = client.get(f"/stores_demo/custom-orders/{oid}").get_data(as_text=True)
+    assert "草图.png" in page
+    link = _re.search(r'href="(/attachments/\d+)"', page).group(1)
+    assert client.get(link).status_code == 200
+    client.logout()
+    client.login("dev2")
+    assert client.get(link).status_code == 404

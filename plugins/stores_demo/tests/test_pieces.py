@@ -170,3 +170,22 @@ def test_demo_fills_the_pieces_pages(world, client):
     for url in ("/stores_demo/pieces", "/stores_demo/custom-orders", "/stores_demo/services",
                 "/stores_demo/gold-prices", "/stores_demo/certificates/NGTC-A2026-00102"):
         assert client.get(url).status_code == 200, url
+
+
+def test_edit_a_piece_and_a_stale_form_is_refused(world, client):
+    pid = world.piece(certificate_no="NGTC-9")
+    client.login("mgr")
+    page = client.get(f"/stores_demo/pieces/{pid}/edit").get_data(as_text=True)
+    import re as _re
+    version = _re.search(r'name="([^"]*version[^"]*)" value="([^"]*)"', page)
+    assert version, "the edit form carries the record's version"
+    data = {"sku": "R-001", "name": "足金戒指（新）", "metal": "Au999", "gross_weight": "5.20",
+            "net_weight": "5.00", "pricing": "tag", "tag_price": "3380.00", "certificate_no": "NGTC-9",
+            version.group(1): version.group(2)}
+    assert client.post_form(f"/stores_demo/pieces/{pid}/edit", data).status_code == 303
+    # the same (now stale) form again: a conflict, nothing saved twice
+    stale = client.post_form(f"/stores_demo/pieces/{pid}/edit", dict(data, tag_price="9999.00"))
+    assert stale.status_code == 409
+    with world.db.session() as s:
+        p = s.get(StoresDemoPiece, pid)
+        assert p.name == "足金戒指（新）" and p.tag_price == Decimal("3380.00")
