@@ -149,6 +149,7 @@ def test_pages_answer_for_every_role(world, client):
         for url in ("/stores_demo/pieces", f"/stores_demo/pieces/{pid}", "/stores_demo/gold-prices",
                     "/stores_demo/certificates/NGTC-1"):
             assert client.get(url).status_code == 200, (user, url)
+        assert client.get("/stores_demo/static/stores_demo/pieces.css").status_code == 200
         client.logout()
 
 
