@@ -7,6 +7,7 @@ import importlib
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
          "statement_pdf", "month_end")
 CASES += ("anniversaries",)
+CASES += ("custom_contract_pdf",)
 
 
 def load(name: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from plugins.customers.api import customer_ids_for
 
+from .models import StoresDemoCustomOrder, StoresDemoService
 from .models.anniversaries import StoresDemoFit, StoresDemoImportantDate
 from .models.development import DEVELOPMENT_MODELS
 
@@ -12,6 +13,7 @@ from .models.development import DEVELOPMENT_MODELS
 BY_CUSTOMER: tuple = ()
 BY_CUSTOMER += DEVELOPMENT_MODELS  # plans, visits, receptions, expense claims
 BY_CUSTOMER += (StoresDemoImportantDate, StoresDemoFit)
+BY_CUSTOMER += (StoresDemoCustomOrder, StoresDemoService)  # custom orders, after-sale
 
 
 def scope_rules(model, user, action) -> list:

@@ -74,11 +74,28 @@ def settings() -> list[SettingSpec]:
                     _l("Follow up a walk-in within this many days"), minimum=0, maximum=60),
         SettingSpec("stores_demo.event_followup_days", "int", 3,
                     _l("Follow up an event's attendees within this many days"), minimum=0, maximum=60),
+        SettingSpec("stores_demo.deposit_min_pct", "decimal", "30", _l("Custom orders: minimum deposit (percent of the estimated price)"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.gold_lock_days", "int", 7, _l("Custom orders: days the gold price stays locked"),
+                    minimum=1, maximum=90),
+        SettingSpec("stores_demo.buyback_pct_ours", "decimal", "95", _l("Buy-back: percent of the gold value for our pieces (known certificate)"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.buyback_pct_other", "decimal", "80", _l("Buy-back: percent of the gold value for other pieces"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.tradein_pct_ours", "decimal", "100", _l("Trade-in: percent of the gold value for our pieces (known certificate)"),
+                    minimum=0, maximum=100),
+        SettingSpec("stores_demo.tradein_pct_other", "decimal", "90", _l("Trade-in: percent of the gold value for other pieces"),
+                    minimum=0, maximum=100),
     ]
 
 
 def sequences() -> list[SequenceSpec]:
-    return []
+    return [
+        SequenceSpec("stores_demo.custom_order", "DZ{year}-{n:05}", "定制单"),
+        SequenceSpec("stores_demo.service", "SH{year}-{n:05}", "售后单"),
+        SequenceSpec("stores_demo.contract", "DZHT{year}-{n:05}", "定制合同"),
+        SequenceSpec("stores_demo.appraisal", "JD{year}-{n:05}", "鉴定证书"),
+    ]
 
 
 def menus(menu: str) -> list[MenuItem]:
@@ -98,16 +115,27 @@ def menus(menu: str) -> list[MenuItem]:
                 MenuItem(_l("Receptions"), "stores_demo.receptions", 42, VIEW),
                 MenuItem(_l("Expense claims"), "stores_demo.claims", 43, VIEW),
                 MenuItem(_l("Development report"), "stores_demo.dev_report", 44, VIEW),
+                MenuItem(_l("Pieces"), "stores_demo.pieces", 60, VIEW),
+                MenuItem(_l("Gold prices"), "stores_demo.gold_prices", 61, VIEW),
+                MenuItem(_l("Custom orders"), "stores_demo.custom_orders", 62, VIEW),
+                MenuItem(_l("After-sale services"), "stores_demo.services", 63, VIEW),
                 ]
     return []
 
 
 def documents() -> list[DocumentSpec]:
-    from .documents import development_report
+    from .documents import appraisal_certificate, custom_order_contract, development_report
+    from .models import StoresDemoCustomOrder, StoresDemoService
 
     return [
         DocumentSpec("stores_demo.development_report", _l("Development report"),
                      "stores_demo/pdf/development_report.html", development_report, VIEW),
+        DocumentSpec("stores_demo.custom_contract", _l("Custom order contract"),
+                     "stores_demo/pdf/custom_contract.html", custom_order_contract, VIEW,
+                     sequence="stores_demo.contract", model=StoresDemoCustomOrder),
+        DocumentSpec("stores_demo.appraisal", _l("Appraisal certificate and warranty"),
+                     "stores_demo/pdf/appraisal.html", appraisal_certificate, VIEW,
+                     sequence="stores_demo.appraisal", model=StoresDemoService),
     ]
 
 

@@ -19,6 +19,9 @@ def load_accounts(session, context) -> list:
 
 def load_pieces(session, context, accounts) -> None:
     """Pieces, gold prices, reservations, sales, custom orders, after-sale services."""
+    from .demo_pieces import load_pieces as _load
+
+    _load(session, context, accounts)
 
 
 def load_visits(session, context, accounts) -> None:

@@ -76,6 +76,13 @@ def customer_kinds():
 
 
 @hookimpl
+def customer_purchase_amounts(session, customer_ids, start, end):
+    from .services.custom_orders import purchase_amounts
+
+    return purchase_amounts(session, customer_ids, start, end)
+
+
+@hookimpl
 def scope_query(model, user, action):
     from .access import scope_rules
 

@@ -10,12 +10,15 @@ from .development import DEVELOPMENT_MODELS
 from .tasks import StoresDemoTask
 from .walkins import StoresDemoWalkin
 from .anniversaries import StoresDemoFit, StoresDemoImportantDate
+from .custom_orders import StoresDemoCustomOrder
+from .after_sale import StoresDemoService
 from .events import StoresDemoEvent, StoresDemoInvitation
 
 ALL_MODELS: tuple = (
     StoresDemoPiece, StoresDemoGoldPrice,
     StoresDemoTask, StoresDemoWalkin, StoresDemoImportantDate, StoresDemoFit,
     StoresDemoEvent, StoresDemoInvitation,
+    StoresDemoCustomOrder, StoresDemoService,
 ) + DEVELOPMENT_MODELS
 
 

@@ -15,5 +15,6 @@ def blueprint() -> Blueprint:
     from . import walkins  # noqa: F401
     from . import anniversaries  # noqa: F401
     from . import events  # noqa: F401
+    from . import pieces, custom_orders, after_sale  # noqa: F401
 
     return bp
