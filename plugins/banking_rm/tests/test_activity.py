@@ -131,3 +131,21 @@ def test_future_day_and_bulk_limits_refused(branch):
             svc.log_activity(s, u, "message", count=501)
         with pytest.raises(ServiceError):
             svc.log_activity(s, u, "dance")
+
+
+def test_demo_fills_a_living_branch(branch, client):
+    from core.models import OrgUnit
+    from plugins.banking_rm import demo_activity
+    from plugins.banking_rm.models import BankReferral, BankStageMove
+    from plugins.customers.api import Customer
+
+    with branch.db.session() as s:
+        people = {k: branch.user(s, k) for k in ("head", "lobby", "teller", "wm1", "wm2")}
+        clients = list(s.scalars(select(Customer).where(Customer.org_unit_id == branch.org_id)))
+        demo_activity.load(s, {"bank_people": people, "bank": s.get(OrgUnit, branch.org_id)}, clients)
+    with branch.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(BankActivity)) > 1000
+        assert s.scalar(select(func.count()).select_from(BankReferral)) >= 1
+        assert s.scalar(select(func.count()).select_from(BankStageMove)) >= 0
+    client.login("head")
+    assert "wm1" in client.get("/banking_rm/league?period=month").get_data(as_text=True)
