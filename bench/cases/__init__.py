@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
-         "statement_pdf", "month_end")
+         "statement_pdf", "month_end", "rm_league")
 
 
 def load(name: str):

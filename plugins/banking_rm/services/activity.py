@@ -30,7 +30,7 @@ from ..models.clients import ACTIVITY_KINDS, MESSAGE
 #: roles shown in the league, in this order; front-line roles follow the front kinds
 LEAGUE_ROLES = (WEALTH, LOBBY, TELLER, BRANCH_HEAD, "salesperson", "manager")
 FRONT_ROLES = (LOBBY, TELLER)
-PERIODS = ("day", "week", "month")
+PERIODS = ("day", "week", "month", "year")
 MAX_BULK = 500
 
 KIND_LABELS = {
@@ -153,6 +153,8 @@ def period_bounds(period: str, day: date) -> tuple[date, date]:
     if period == "week":
         start = day - timedelta(days=day.weekday())
         return start, start + timedelta(days=6)
+    if period == "year":
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
     if period == "month":
         start = day.replace(day=1)
         nxt = (start + timedelta(days=32)).replace(day=1)
@@ -172,19 +174,22 @@ def league_statement(user_ids, start: date, end: date) -> Select:
     """The league's aggregate: activities per person and kind in [start, end],
     false ones left out."""
     A = BankActivity
-    return (select(A.user_id, A.kind, func.count().label("n"))
-            .where(A.day >= start, A.day <= end, _valid(), A.user_id.in_(user_ids))
-            .group_by(A.user_id, A.kind))
+    stmt = select(A.user_id, A.kind, func.count().label("n")).where(A.day >= start, A.day <= end,
+                                                                   _valid())
+    if user_ids is not None:  # None: the whole company (a user who sees everything)
+        stmt = stmt.where(A.user_id.in_(user_ids))
+    return stmt.group_by(A.user_id, A.kind)
 
 
 def role_statement(user_ids, start: date, end: date) -> Select:
     A = BankActivity
-    return (select(Role.name, A.kind, func.count().label("n"))
+    stmt = (select(Role.name, A.kind, func.count().label("n"))
             .join(user_role, user_role.c.user_id == A.user_id)
             .join(Role, Role.id == user_role.c.role_id)
-            .where(A.day >= start, A.day <= end, _valid(), A.user_id.in_(user_ids),
-                   Role.name.in_(LEAGUE_ROLES))
-            .group_by(Role.name, A.kind))
+            .where(A.day >= start, A.day <= end, _valid(), Role.name.in_(LEAGUE_ROLES)))
+    if user_ids is not None:
+        stmt = stmt.where(A.user_id.in_(user_ids))
+    return stmt.group_by(Role.name, A.kind)
 
 
 @dataclass
@@ -214,11 +219,13 @@ def league(session: Session, user, period: str = "day", day: date | None = None)
     start, end = period_bounds(period, day)
     days = working_days(start, end)
     tgt = targets(session)
-    ids = branch_users(user)
-    people = session.execute(
-        select(User.id, User.full_name, User.username, Role.name)
-        .join(user_role, user_role.c.user_id == User.id).join(Role, Role.id == user_role.c.role_id)
-        .where(User.id.in_(ids), User.active.is_(True), Role.name.in_(LEAGUE_ROLES))).all()
+    ids = None if user.scope == "all" else branch_users(user)
+    who = (select(User.id, User.full_name, User.username, Role.name)
+           .join(user_role, user_role.c.user_id == User.id).join(Role, Role.id == user_role.c.role_id)
+           .where(User.active.is_(True), Role.name.in_(LEAGUE_ROLES)))
+    if ids is not None:
+        who = who.where(User.id.in_(ids))
+    people = session.execute(who).all()
     rows: dict[int, LeagueRow] = {}
     for uid, full, uname, role in people:
         r = rows.get(uid)
