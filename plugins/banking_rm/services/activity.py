@@ -136,6 +136,27 @@ def log_activity(session: Session, user, kind: str, *, customer_id=None, count=1
     return rows
 
 
+def undo_last(session: Session, user, day: date | None = None) -> BankActivity:
+    """Take back one's own last activity of the day (a mistaken tap); a bulk
+    message goes back whole.  A spot-checked activity stays."""
+    from sqlalchemy import delete
+
+    day = day or date.today()
+    A = BankActivity
+    last = session.execute(select(A).where(A.user_id == user.id, A.day == day)
+                           .order_by(A.id.desc()).limit(1)).scalar_one_or_none()
+    if last is None:
+        raise ServiceError(_l("Nothing logged today to take back."))
+    if last.check_state is not None:
+        raise ServiceError(_l("This activity has been checked already."))
+    same = (A.batch == last.batch) if last.batch else (A.id == last.id)
+    done = session.execute(delete(A).where(A.user_id == user.id, same, A.check_state.is_(None))
+                           .execution_options(synchronize_session=False))
+    if done.rowcount == 0:
+        raise ServiceError(_l("This activity has been checked already."))
+    return last
+
+
 def my_counts(session: Session, user, day: date) -> dict[str, int]:
     """Today's counts of one person, per kind (false ones left out)."""
     A = BankActivity

@@ -149,3 +149,16 @@ def test_demo_fills_a_living_branch(branch, client):
         assert s.scalar(select(func.count()).select_from(BankStageMove)) >= 0
     client.login("head")
     assert "wm1" in client.get("/banking_rm/league?period=month").get_data(as_text=True)
+
+
+def test_a_mistaken_tap_is_taken_back(branch, client):
+    client.login("wm1")
+    client.post_form("/banking_rm/activity", {"kind": "call"})
+    client.post_form("/banking_rm/activity", {"kind": "message", "count": "5"})
+    r = client.post_form("/banking_rm/activity/undo", follow_redirects=True)
+    assert "1 / 20" in r.get_data(as_text=True) and "0 / 30" in r.get_data(as_text=True)
+    client.post_form("/banking_rm/activity/undo")
+    r = client.post_form("/banking_rm/activity/undo", follow_redirects=True)
+    assert "Nothing logged" in r.get_data(as_text=True) or "没有" in r.get_data(as_text=True)
+    with branch.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(BankActivity)) == 0

@@ -59,6 +59,15 @@ def activity_log():
                            campaign_id=request.args.get("campaign_id", type=int))
 
 
+@bp.route("/activity/undo", methods=["POST"])
+@permission_required(VIEW)
+def activity_undo():
+    if not can_log():
+        abort(403)
+    run(lambda s_: svc.undo_last(s_, current_user), ok=_("The last activity was taken back."))
+    return back("banking_rm.activity_log")
+
+
 @bp.route("/league")
 @permission_required(VIEW)
 def league():
