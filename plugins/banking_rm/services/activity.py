@@ -165,6 +165,13 @@ def my_counts(session: Session, user, day: date) -> dict[str, int]:
     return {k: int(n) for k, n in rows}
 
 
+def my_counts_between(session: Session, user, start: date, end: date) -> dict[str, int]:
+    A = BankActivity
+    rows = session.execute(select(A.kind, func.count()).where(
+        A.user_id == user.id, A.day >= start, A.day <= end, _valid()).group_by(A.kind)).all()
+    return {k: int(n) for k, n in rows}
+
+
 def _valid():
     A = BankActivity
     return or_(A.check_state.is_(None), A.check_state != FALSE)

@@ -162,3 +162,10 @@ def test_a_mistaken_tap_is_taken_back(branch, client):
     assert "Nothing logged" in r.get_data(as_text=True) or "没有" in r.get_data(as_text=True)
     with branch.db.session() as s:
         assert s.scalar(select(func.count()).select_from(BankActivity)) == 0
+
+
+def test_home_page_widget_shows_my_day_and_week(branch, client):
+    _log(branch, "wm1", "call", 3)
+    client.login("wm1")
+    page = client.get("/").get_data(as_text=True)
+    assert "3 / 20" in page
