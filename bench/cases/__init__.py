@@ -8,6 +8,7 @@ CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
          "statement_pdf", "month_end")
 CASES += ("anniversaries",)
 CASES += ("custom_contract_pdf",)
+CASES += ("rm_league",)
 
 
 def load(name: str):

@@ -53,7 +53,25 @@ def roles() -> list[RoleSpec]:
 
 def settings() -> list[SettingSpec]:
     """Edited on /admin/settings."""
-    return []
+    return [] + activity_settings()
+
+
+def activity_settings() -> list[SettingSpec]:
+    """5-20-30 daily targets, spot-check sample, referral window and split."""
+    S = SettingSpec
+    return [
+        S("banking_rm.target_meeting", "int", 5, _l("Daily target: customers met (wealth manager)"), minimum=0, maximum=1000),
+        S("banking_rm.target_call", "int", 20, _l("Daily target: customers called (wealth manager)"), minimum=0, maximum=1000),
+        S("banking_rm.target_message", "int", 30, _l("Daily target: customers messaged (wealth manager)"), minimum=0, maximum=5000),
+        S("banking_rm.target_greet", "int", 30, _l("Daily target: greetings (lobby manager, teller)"), minimum=0, maximum=5000),
+        S("banking_rm.target_talk", "int", 20, _l("Daily target: conversations (lobby manager, teller)"), minimum=0, maximum=1000),
+        S("banking_rm.target_pitch", "int", 5, _l("Daily target: 30-second referral pitches (lobby manager, teller)"), minimum=0, maximum=1000),
+        S("banking_rm.spot_sample", "int", 10, _l("Spot checks: activities drawn per sample"), minimum=1, maximum=100),
+        S("banking_rm.referral_window_days", "int", 30, _l("Referrals: days in which the same customer cannot be referred again"), minimum=0, maximum=365),
+        S("banking_rm.referrer_share_pct", "decimal", "30", _l("Referrals: referrer's share of the commission (%)"), minimum=0, maximum=100),
+        S("banking_rm.referral_owner", "choice", "receiver", _l("Referrals: who owns the customer after a sale"),
+          choices=(("receiver", _l("The wealth manager who sold")), ("unchanged", _l("Unchanged")))),
+    ]
 
 
 def sequences() -> list[SequenceSpec]:
@@ -64,12 +82,31 @@ def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Branch"), "banking_rm.index", 30, VIEW)]
     if menu == "banking_rm":  # the section menu beside every page of the plugin
-        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW)]
+        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW)] + activity_menu()
     return []
+
+
+def activity_menu() -> list[MenuItem]:
+    return [
+        MenuItem(_l("Log 5-20-30"), "banking_rm.activity_log", 20, VIEW),
+        MenuItem(_l("League table"), "banking_rm.league", 21, VIEW),
+        MenuItem(_l("Stages"), "banking_rm.stages", 22, VIEW),
+        MenuItem(_l("Referrals"), "banking_rm.referrals", 23, VIEW),
+        MenuItem(_l("Spot checks"), "banking_rm.spot_checks", 24, SUPERVISE),
+        MenuItem(_l("Campaigns"), "banking_rm.campaigns", 25, VIEW),
+        MenuItem(_l("Evening meeting"), "banking_rm.meeting", 26, VIEW),
+    ]
 
 
 def documents() -> list[DocumentSpec]:
-    return []
+    return [] + activity_documents()
+
+
+def activity_documents() -> list[DocumentSpec]:
+    from .services.meeting import meeting_context
+
+    return [DocumentSpec("banking_rm.meeting", _l("Evening meeting"), "banking_rm/pdf/meeting.html",
+                         meeting_context, VIEW)]
 
 
 def job_handlers() -> dict:

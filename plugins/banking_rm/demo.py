@@ -20,6 +20,9 @@ def load_clients(session, context) -> list:
 def load_activity(session, context, clients) -> None:
     """A quarter of 5-20-30 activity, stage moves, spot checks, referrals,
     campaigns and evening meetings."""
+    from .demo_activity import load as load_activity_demo
+
+    load_activity_demo(session, context, clients)
 
 
 def load_care(session, context, clients) -> None:

@@ -3,4 +3,29 @@ from __future__ import annotations
 
 
 def widgets(session, user) -> list:
-    return []
+    return [] + activity_widgets(session, user)
+
+
+def activity_widgets(session, user) -> list:
+    """My 5-20-30 today and this week against the targets (one small query each)."""
+    from datetime import date
+
+    from core.access import has_permission
+    from core.i18n import _l
+    from core.registry import Widget
+
+    from .declarations import REFER, SERVE
+    from .services import activity as act
+
+    if not (has_permission(session, user, SERVE) or has_permission(session, user, REFER)):
+        return []
+    today = date.today()
+    start, end = act.period_bounds("week", today)
+    tgt = act.targets(session)
+    day_counts = act.my_counts(session, user, today)
+    week_counts = act.my_counts_between(session, user, start, today)
+    days = act.working_days(start, min(end, today))
+    rows = [{"label": act.KIND_LABELS[k], "day": day_counts.get(k, 0), "target": tgt[k],
+             "week": week_counts.get(k, 0), "week_target": tgt[k] * days}
+            for k in act.kinds_for(user)]
+    return [Widget(_l("My 5-20-30"), "banking_rm/widget_activity.html", {"rows": rows}, 15)]

@@ -5,11 +5,13 @@ customer of the customers plugin) and follows that customer's access, or is
 the branch's own reference data (campaigns, gift stock, templates)."""
 from __future__ import annotations
 
+from .activity import BankMeeting, BankReferral, BankSpotCheck, BankStageMove
 from .campaigns import BankCampaign
 from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
 
 ALL_MODELS: tuple = (
     BankHousehold, BankRetailProfile, BankHolding, BankActivity, BankCampaign,
+    BankSpotCheck, BankStageMove, BankReferral, BankMeeting,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

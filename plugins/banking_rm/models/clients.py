@@ -117,3 +117,7 @@ class BankActivity(Base):
     topic: Mapped[str | None] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text)
     batch: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: the campaign the activity belongs to (models/activity.py: 5-20-30 area)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("banking_rm_campaign.id"))
+    #: the branch head's spot check: None, "verified" or "false" (false rows leave the league)
+    check_state: Mapped[str | None] = mapped_column(String(8))

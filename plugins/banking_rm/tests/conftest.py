@@ -7,3 +7,10 @@ import pytest
 @pytest.fixture
 def enabled_plugins():
     return ["customers", "banking_rm"]
+
+
+@pytest.fixture
+def branch(app, make_user, make_org):
+    from .helpers_activity import Branch
+
+    return Branch.build(app, make_user, make_org)
