@@ -5,10 +5,7 @@ from __future__ import annotations
 import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
-         "statement_pdf", "month_end")
-CASES += ("anniversaries",)
-CASES += ("custom_contract_pdf",)
-CASES += ("rm_league",)
+         "statement_pdf", "month_end", "anniversaries", "custom_contract_pdf", "rm_league")
 
 
 def load(name: str):
