@@ -6,10 +6,13 @@ the branch's own reference data (campaigns, gift stock, templates)."""
 from __future__ import annotations
 
 from .campaigns import BankCampaign
+from .care import (BankApproval, BankCareTask, BankCheckup, BankGift, BankHoldingWatch,
+                   BankSpecialDate, BankValuePlan)
 from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
 
 ALL_MODELS: tuple = (
     BankHousehold, BankRetailProfile, BankHolding, BankActivity, BankCampaign,
+    BankCareTask, BankHoldingWatch, BankSpecialDate, BankCheckup, BankValuePlan, BankGift, BankApproval,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

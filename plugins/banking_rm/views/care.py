@@ -1,0 +1,107 @@
+"""After-sale care pages: maturities and their calls, yield alerts, the care
+calendar, check-ups, value-improvement plans, gifts and approvals."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import EDIT
+from core.models import User
+from core.privacy import mask
+from core.web.actions import back, run_action as run
+from core.web.decorators import permission_required
+from core.web.request import can, db_session, get_or_404
+from plugins.customers.api import Customer, customer_ids_for
+
+from ..declarations import APPROVE_ABOVE, SERVE, SUPERVISE, VIEW
+from ..models.care import OUTCOMES, BankCareTask
+from ..services import maturities as mat
+from . import bp
+
+
+def _manager_arg() -> int | None:
+    return request.args.get("manager", type=int) or None
+
+
+def managers() -> list[tuple[int, str]]:
+    """The managers owning customers the user sees (the per-manager filter)."""
+    s = db_session()
+    rows = s.execute(select(User.id, User.full_name, User.username)
+                     .where(User.id.in_(select(Customer.owner_id)
+                                        .where(Customer.id.in_(customer_ids_for(current_user)))))
+                     .order_by(User.username)).all()
+    return [(i, f or u) for i, f, u in rows]
+
+
+def customer_choices(action: str = EDIT) -> list[tuple[int, str]]:
+    s = db_session()
+    rows = s.execute(select(Customer.id, Customer.code, Customer.name)
+                     .where(Customer.id.in_(customer_ids_for(current_user, action)))
+                     .order_by(Customer.name).limit(500)).all()
+    return [(i, f"{c} {n}") for i, c, n in rows]
+
+
+# -- maturities ------------------------------------------------------------------
+@bp.route("/maturities")
+@permission_required(VIEW)
+def maturities():
+    s = db_session()
+    today = date.today()
+    days = mat.horizon(s, request.args.get("days"))
+    manager = _manager_arg()
+    rows = s.execute(mat.maturing(current_user, today, days, manager).limit(500)).all()
+    items = [dict(r._mapping, phone=mask(r.phone, "phone")) for r in rows]
+    count, amount = mat.total(s, current_user, today, days, manager)
+    return render_template("banking_rm/care_maturities.html", items=items, days=days, count=count,
+                           amount=amount, weeks=mat.by_week(s, current_user, today, days, manager),
+                           outcomes=OUTCOMES, managers=managers(), manager=manager,
+                           can_serve=can(SERVE), today=today,
+                           done=mat.outcome_counts(s, current_user, today.replace(day=1)))
+
+
+@bp.route("/maturities/tasks", methods=["POST"])
+@permission_required(SERVE)
+def maturity_tasks():
+    s = db_session()
+    days = mat.horizon(s, request.form.get("days"))
+    n, ok = run(mat.make_call_tasks, current_user, date.today(), days)
+    if ok:
+        from flask import flash
+
+        flash(_("%(n)s call tasks made.", n=n), "success")
+    return back("banking_rm.maturities", days=days)
+
+
+@bp.route("/care/tasks/<int:task_id>/call", methods=["POST"])
+@permission_required(SERVE)
+def maturity_call(task_id: int):
+    t = get_or_404(BankCareTask, task_id, EDIT)
+    run(mat.log_call, t, current_user, outcome=request.form.get("outcome", ""),
+        note=request.form.get("note"), ok=_("Call logged."))
+    return back("banking_rm.maturities", days=request.form.get("days") or None)
+
+
+
+
+def care_labels() -> dict:
+    from core.i18n import _l
+
+    return {
+        "renewed": _l("Renewed"), "moved": _l("Moved to another product"), "withdrawn": _l("Withdrawn"),
+        "unreachable": _l("Unreachable"), "open": _l("Open"), "done": _l("Done"),
+        "draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved"),
+        "returned": _l("Returned"), "pending": _l("Pending"), "rejected": _l("Rejected"),
+        "discount": _l("Discount"), "expense": _l("Expense"), "manager": _l("Wealth manager"),
+        "head": _l("Branch head"), "maturity": _l("Maturity call"), "birthday": _l("Birthday"),
+        "date": _l("Special date"), "checkup": _l("Check-up"), "festival": _l("Festival"),
+        "wealth": _l("Wealth product"), "fund": _l("Fund"),
+    }
+
+
+@bp.app_template_global("care_label")
+def _care_label(code) -> str:
+    return str(care_labels().get(code, code or ""))
