@@ -88,3 +88,26 @@ def test_bad_outcome_refused_and_other_managers_task_404(app, branch, client, db
     assert r.status_code == 200
     db.rollback()
     assert db.get(BankCareTask, rm1_task).status == "open"
+
+
+# -- yield watch -------------------------------------------------------------------
+def test_yield_alerts_below_floor_or_expected(app, branch, client, db):
+    a = branch.customer("王芳", "rm1")
+    b = branch.customer("李强", "rm2")
+    low = branch.holding(a, "10000", None, kind="wealth", name="稳盈低息", yield_rate="0.0150")
+    ok = branch.holding(a, "10000", None, kind="fund", name="成长基金", yield_rate="0.0300")
+    other = branch.holding(b, "10000", None, kind="fund", name="李的基金", yield_rate="0.0100")
+    branch.holding(a, "10000", None, kind="term_deposit", name="定期低息", yield_rate="0.0100")
+    client.login("rm1")
+    html = client.get("/banking_rm/yields").get_data(as_text=True)
+    assert "稳盈低息" in html and "成长基金" not in html and "李的基金" not in html and "定期低息" not in html
+    # the customer was told to expect 3.5 %: the fund at 3 % is now an alert
+    r = client.post_form(f"/banking_rm/holdings/{ok}/watch", {"expected": "3.5"}, follow_redirects=True)
+    assert "成长基金" in r.get_data(as_text=True)
+    # its own floor lower than its yield and no expectation: not an alert
+    client.post_form(f"/banking_rm/holdings/{low}/watch", {"floor": "1.0"})
+    html = client.get("/banking_rm/yields").get_data(as_text=True)
+    assert "稳盈低息" not in html
+    r = client.post_form(f"/banking_rm/holdings/{ok}/watch", {"expected": "abc"}, follow_redirects=True)
+    assert "must be a number" in r.get_data(as_text=True) or "必须是数字" in r.get_data(as_text=True)
+    assert client.post_form(f"/banking_rm/holdings/{other}/watch", {"floor": "2"}).status_code == 404

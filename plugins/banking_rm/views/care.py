@@ -105,3 +105,32 @@ def care_labels() -> dict:
 @bp.app_template_global("care_label")
 def _care_label(code) -> str:
     return str(care_labels().get(code, code or ""))
+
+
+# -- yield alerts ----------------------------------------------------------------
+@bp.route("/yields")
+@permission_required(VIEW)
+def yield_alerts():
+    from ..services import yields
+
+    s = db_session()
+    manager = _manager_arg()
+    show_all = request.args.get("all") == "1"
+    stmt = yields.watched(current_user, manager) if show_all else yields.alerts(s, current_user, manager)
+    rows = s.execute(stmt.limit(300)).all()
+    from ..services.care_inputs import setting
+
+    return render_template("banking_rm/care_yields.html", rows=rows, manager=manager, managers=managers(),
+                           show_all=show_all, floor=setting(s, "yield_floor"), can_serve=can(SERVE))
+
+
+@bp.route("/holdings/<int:holding_id>/watch", methods=["POST"])
+@permission_required(SERVE)
+def holding_watch(holding_id: int):
+    from ..models.clients import BankHolding
+    from ..services import yields
+
+    h = get_or_404(BankHolding, holding_id, EDIT)
+    run(yields.set_watch, h, current_user, floor=request.form.get("floor"),
+        expected=request.form.get("expected"), ok=_("Yield watch saved."))
+    return back("banking_rm.yield_alerts", all=request.form.get("all") or None)
