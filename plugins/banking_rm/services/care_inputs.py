@@ -44,9 +44,12 @@ def to_decimal(raw: Any, label: Any, *, minimum: Decimal | None = Decimal("0"),
     return value
 
 
-def to_date(session: Session, raw: Any, label: Any, *, allow_blank: bool = False) -> date | None:
+def to_date(session: Session, raw: Any, label: Any, *, allow_blank: bool = False,
+            window: bool = True) -> date | None:
+    """A date typed as YYYY-MM-DD inside the business window (``core.datewindow``);
+    ``window=False`` for a life event (a wedding), refused only before 1900."""
     if isinstance(raw, date):
-        return datewindow.check(session, raw)
+        return datewindow.check(session, raw) if window else raw
     if raw is None or str(raw).strip() == "":
         if allow_blank:
             return None
@@ -55,6 +58,10 @@ def to_date(session: Session, raw: Any, label: Any, *, allow_blank: bool = False
         day = date.fromisoformat(str(raw).strip())
     except ValueError:
         raise ServiceError(_l("%(field)s must be a date (YYYY-MM-DD).", field=label)) from None
+    if not window:
+        if day.year < 1900:
+            raise ServiceError(_l("%(field)s must be a date (YYYY-MM-DD).", field=label))
+        return day
     return datewindow.check(session, day)
 
 

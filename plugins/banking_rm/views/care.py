@@ -134,3 +134,79 @@ def holding_watch(holding_id: int):
     run(yields.set_watch, h, current_user, floor=request.form.get("floor"),
         expected=request.form.get("expected"), ok=_("Yield watch saved."))
     return back("banking_rm.yield_alerts", all=request.form.get("all") or None)
+
+
+# -- care calendar ---------------------------------------------------------------
+def greeting_templates() -> dict:
+    """Message templates for greetings (the seed's 统一的短信模板)."""
+    return {
+        "birthday": _("Dear %(name)s, happy birthday! Everyone at the branch wishes you good health "
+                      "and every success.", name="{name}"),
+        "date": _("Dear %(name)s, congratulations on this special day from all of us at the branch.",
+                  name="{name}"),
+        "festival": _("Dear %(name)s, the branch wishes you and your family a happy holiday.", name="{name}"),
+    }
+
+
+@bp.route("/care")
+@permission_required(VIEW)
+def care_calendar():
+    from ..services import calendar as care
+
+    s = db_session()
+    today = date.today()
+    days = care.horizon(s, request.args.get("days"))
+    manager = _manager_arg()
+    events = care.upcoming(s, current_user, today, days, manager)
+    tasks = s.execute(care.open_tasks(current_user, today, days, manager).limit(300)).all()
+    return render_template("banking_rm/care_calendar.html", events=events, days=days, today=today,
+                           festivals=care.festivals(today, days), tasks=tasks, manager=manager,
+                           managers=managers(), templates=greeting_templates(), can_serve=can(SERVE),
+                           customers=customer_choices() if can(SERVE) else [])
+
+
+@bp.route("/care/tasks", methods=["POST"])
+@permission_required(SERVE)
+def care_tasks_make():
+    from flask import flash
+
+    from ..services import calendar as care
+
+    s = db_session()
+    days = care.horizon(s, request.form.get("days"))
+    n, ok = run(care.make_greeting_tasks, current_user, date.today(), days)
+    if ok:
+        flash(_("%(n)s greeting tasks made.", n=n), "success")
+    return back("banking_rm.care_calendar", days=days)
+
+
+@bp.route("/care/tasks/<int:task_id>/done", methods=["POST"])
+@permission_required(SERVE)
+def care_task_done(task_id: int):
+    from ..services import calendar as care
+
+    t = get_or_404(BankCareTask, task_id, EDIT)
+    run(care.complete_task, t, current_user, note=request.form.get("note"), ok=_("Task done."))
+    return back(request.form.get("next") == "checkups" and "banking_rm.checkups" or "banking_rm.care_calendar")
+
+
+@bp.route("/care/dates", methods=["POST"])
+@permission_required(SERVE)
+def special_date_new():
+    from ..services import calendar as care
+
+    c = _customer_or_404(request.form.get("customer_id"))
+    run(care.add_special_date, c, label=request.form.get("label"), on=request.form.get("on"),
+        ok=_("Special date saved."))
+    return back("banking_rm.care_calendar")
+
+
+def _customer_or_404(raw, action: str = EDIT):
+    from flask import abort
+
+    from plugins.customers.api import get_customer
+
+    c = get_customer(db_session(), raw, current_user, action)
+    if c is None:
+        abort(404)
+    return c

@@ -1,0 +1,80 @@
+"""The care calendar: birthdays and special dates in the next days, across the
+year's end and 29 February, greeting tasks made once and done once."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.models import User
+from plugins.banking_rm.models import BankCareTask
+from plugins.banking_rm.services import calendar as care
+
+from .care_helpers import Branch
+
+
+@pytest.fixture
+def branch(app, make_user, make_org):
+    return Branch.build(app, make_user, make_org)
+
+
+def _names(db, user, today, days):
+    return [(e["name"], e["when"]) for e in care.upcoming(db, user, today, days)]
+
+
+def test_calendar_across_year_end(app, branch, db):
+    branch.customer("元旦前", "rm1", birthday=date(1980, 12, 25))
+    branch.customer("元旦后", "rm1", birthday=date(1975, 1, 10))
+    branch.customer("太远", "rm1", birthday=date(1990, 1, 25))
+    branch.customer("已过", "rm1", birthday=date(1990, 12, 10))
+    head = db.get(User, branch.users["head"].id)
+    got = _names(db, head, date(2026, 12, 20), 30)
+    assert got == [("元旦前", date(2026, 12, 25)), ("元旦后", date(2027, 1, 10))]
+    # the window's last day is included
+    assert ("太远", date(2027, 1, 25)) in _names(db, head, date(2026, 12, 26), 30)
+
+
+def test_feb_29_birthday_is_greeted_on_the_28th_in_a_common_year(app, branch, db):
+    branch.customer("闰日", "rm1", birthday=date(1988, 2, 29))
+    head = db.get(User, branch.users["head"].id)
+    assert _names(db, head, date(2027, 1, 29), 30) == [("闰日", date(2027, 2, 28))]
+    assert _names(db, head, date(2027, 1, 20), 7) == []
+    assert _names(db, head, date(2028, 2, 1), 30) == [("闰日", date(2028, 2, 29))]
+    assert _names(db, head, date(2028, 2, 28), 1) == [("闰日", date(2028, 2, 29))]
+
+
+def test_special_dates_and_greeting_tasks_once(app, branch, client, db):
+    today = date.today()
+    soon = today + timedelta(days=3)
+    a = branch.customer("王芳", "rm1", birthday=date(1980, soon.month, min(soon.day, 28)))
+    branch.customer("李强", "rm2", birthday=date(1980, soon.month, min(soon.day, 28)))
+    client.login("rm1")
+    wedding = date(2010, soon.month, min(soon.day, 28))
+    r = client.post_form("/banking_rm/care/dates", {"customer_id": a, "label": "结婚纪念日",
+                                                    "on": wedding.isoformat()}, follow_redirects=True)
+    assert r.status_code == 200
+    html = client.get("/banking_rm/care").get_data(as_text=True)
+    assert "结婚纪念日" in html and "王芳" in html and "李强" not in html
+    client.post_form("/banking_rm/care/tasks", {})
+    client.post_form("/banking_rm/care/tasks", {})
+    tasks = db.execute(select(BankCareTask)).scalars().all()
+    assert sorted(t.kind for t in tasks) == ["birthday", "date"]
+    r = client.post_form(f"/banking_rm/care/tasks/{tasks[0].id}/done", {"note": "已发短信"})
+    assert r.status_code == 303
+    r = client.post_form(f"/banking_rm/care/tasks/{tasks[0].id}/done", {}, follow_redirects=True)
+    assert "already done" in r.get_data(as_text=True) or "已完成" in r.get_data(as_text=True)
+
+
+def test_bad_special_date_refused_and_other_customer_404(app, branch, client, db):
+    a = branch.customer("王芳", "rm1")
+    b = branch.customer("李强", "rm2")
+    client.login("rm1")
+    r = client.post_form("/banking_rm/care/dates", {"customer_id": a, "label": "结婚", "on": "2010-13-40"},
+                         follow_redirects=True)
+    assert "YYYY-MM-DD" in r.get_data(as_text=True)
+    r = client.post_form("/banking_rm/care/dates", {"customer_id": a, "label": "", "on": "2010-01-02"},
+                         follow_redirects=True)
+    assert "required" in r.get_data(as_text=True) or "必填" in r.get_data(as_text=True)
+    assert client.post_form("/banking_rm/care/dates", {"customer_id": b, "label": "x",
+                                                       "on": "2010-01-02"}).status_code == 404
