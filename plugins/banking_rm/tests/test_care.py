@@ -78,3 +78,37 @@ def test_bad_special_date_refused_and_other_customer_404(app, branch, client, db
     assert "required" in r.get_data(as_text=True) or "必填" in r.get_data(as_text=True)
     assert client.post_form("/banking_rm/care/dates", {"customer_id": b, "label": "x",
                                                        "on": "2010-01-02"}).status_code == 404
+
+
+# -- check-ups ------------------------------------------------------------------------
+def test_checkup_overdue_by_matrix_cell(app, branch, client, db):
+    from plugins.banking_rm.models import BankCheckup
+    from plugins.banking_rm.services import checkups
+
+    rich = branch.customer("高净值", "rm1", potential="high")
+    branch.holding(rich, "600000.00", None, kind="deposit")
+    small = branch.customer("普通客户", "rm1")
+    branch.holding(small, "1000.00", None, kind="deposit")
+    four_months = checkups.months_back(date.today(), 4)
+    with branch.db.session() as s:
+        for cid in (rich, small):
+            s.add(BankCheckup(customer_id=cid, done_on=four_months, findings="x"))
+    head = db.get(User, branch.users["head"].id)
+    rows = db.execute(checkups.overdue(db, head, date.today())).all()
+    # every 3 months for the rich one: overdue; every 12 for the small one: not
+    assert [(r.name, r.cell, r.aum) for r in rows] == [("高净值", "high_high", 600000)]
+    client.login("rm1")
+    html = client.get("/banking_rm/checkups").get_data(as_text=True)
+    assert "高净值" in html
+    r = client.post_form("/banking_rm/checkups/new", {"customer_id": rich, "done_on": date.today().isoformat(),
+                                                      "findings": "配置偏保守", "plan": "增配基金",
+                                                      "follow_up_on": (date.today() + timedelta(days=30)).isoformat()},
+                         follow_redirects=True)
+    assert "Check-up recorded" in r.get_data(as_text=True) or "已记录" in r.get_data(as_text=True)
+    db.rollback()
+    assert db.execute(checkups.overdue(db, head, date.today())).all() == []
+    assert db.scalar(select(BankCareTask.kind).where(BankCareTask.customer_id == rich)) == "checkup"
+    r = client.post_form("/banking_rm/checkups/new", {"customer_id": rich, "done_on": date.today().isoformat(),
+                                                      "findings": "x", "follow_up_on": "2020-01-01"},
+                         follow_redirects=True)
+    assert "follow-up comes after" in r.get_data(as_text=True) or "回访" in r.get_data(as_text=True)

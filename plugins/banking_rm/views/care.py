@@ -210,3 +210,32 @@ def _customer_or_404(raw, action: str = EDIT):
     if c is None:
         abort(404)
     return c
+
+
+# -- check-ups -----------------------------------------------------------------------
+@bp.route("/checkups")
+@permission_required(VIEW)
+def checkups():
+    from ..services import checkups as svc
+
+    s = db_session()
+    today = date.today()
+    manager = _manager_arg()
+    rows = s.execute(svc.overdue(s, current_user, today, manager).limit(300)).all()
+    recent = s.execute(svc.recent(current_user)).all()
+    return render_template("banking_rm/care_checkups.html", rows=rows, recent=recent, today=today,
+                           months=svc.cell_months(s), manager=manager, managers=managers(),
+                           can_serve=can(SERVE), customers=customer_choices() if can(SERVE) else [],
+                           selected=request.args.get("customer", type=int))
+
+
+@bp.route("/checkups/new", methods=["POST"])
+@permission_required(SERVE)
+def checkup_new():
+    from ..services import checkups as svc
+
+    c = _customer_or_404(request.form.get("customer_id"))
+    run(svc.record, c, current_user, done_on=request.form.get("done_on"),
+        findings=request.form.get("findings"), plan=request.form.get("plan"),
+        follow_up_on=request.form.get("follow_up_on"), ok=_("Check-up recorded."))
+    return back("banking_rm.checkups")
