@@ -239,3 +239,85 @@ def checkup_new():
         findings=request.form.get("findings"), plan=request.form.get("plan"),
         follow_up_on=request.form.get("follow_up_on"), ok=_("Check-up recorded."))
     return back("banking_rm.checkups")
+
+
+# -- value-improvement plans ---------------------------------------------------------
+@bp.route("/plans")
+@permission_required(VIEW)
+def plans():
+    from ..models.care import PLAN_STATES, BankValuePlan
+
+    s = db_session()
+    status = request.args.get("status") or ("submitted" if can(SUPERVISE) else "")
+    stmt = (select(BankValuePlan, Customer.name, Customer.code)
+            .join(Customer, Customer.id == BankValuePlan.customer_id)
+            .where(BankValuePlan.customer_id.in_(customer_ids_for(current_user))))
+    if status in PLAN_STATES:
+        stmt = stmt.where(BankValuePlan.status == status)
+    rows = s.execute(stmt.order_by(BankValuePlan.due_on, BankValuePlan.id).limit(300)).all()
+    return render_template("banking_rm/care_plans.html", rows=rows, status=status, states=PLAN_STATES,
+                           can_serve=can(SERVE), customers=customer_choices() if can(SERVE) else [],
+                           today=date.today())
+
+
+@bp.route("/plans/new", methods=["POST"])
+@permission_required(SERVE)
+def plan_new():
+    from ..services import plans as svc
+
+    c = _customer_or_404(request.form.get("customer_id"))
+    plan, ok = run(svc.create, c, current_user, aum_target=request.form.get("aum_target"),
+                   products=request.form.get("products"), goals=request.form.get("goals"),
+                   due_on=request.form.get("due_on"), ok=_("Plan saved as a draft."))
+    return back("banking_rm.plan", plan_id=plan.id) if ok else back("banking_rm.plans")
+
+
+@bp.route("/plans/<int:plan_id>")
+@permission_required(VIEW)
+def plan(plan_id: int):
+    from ..models.care import BankValuePlan
+    from ..services import plans as svc
+
+    s = db_session()
+    p = get_or_404(BankValuePlan, plan_id)
+    c = s.get(Customer, p.customer_id)
+    names = dict(s.execute(select(User.id, User.username).where(User.id.in_(
+        [i for i in (p.user_id, p.reviewed_by) if i]))).all())
+    return render_template("banking_rm/care_plan.html", p=p, c=c, aum=svc.current_aum(s, c.id), names=names,
+                           can_serve=can(SERVE), can_review=can(SUPERVISE) and p.user_id != current_user.id)
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["POST"])
+@permission_required(SERVE)
+def plan_edit(plan_id: int):
+    from ..models.care import BankValuePlan
+    from ..services import plans as svc
+
+    p = get_or_404(BankValuePlan, plan_id, EDIT)
+    run(svc.edit, p, current_user, aum_target=request.form.get("aum_target"),
+        products=request.form.get("products"), goals=request.form.get("goals"),
+        due_on=request.form.get("due_on"), ok=_("Plan saved."))
+    return back("banking_rm.plan", plan_id=plan_id)
+
+
+@bp.route("/plans/<int:plan_id>/submit", methods=["POST"])
+@permission_required(SERVE)
+def plan_submit(plan_id: int):
+    from ..models.care import BankValuePlan
+    from ..services import plans as svc
+
+    p = get_or_404(BankValuePlan, plan_id, EDIT)
+    run(svc.submit, p, current_user, ok=_("Plan submitted to the branch head."))
+    return back("banking_rm.plan", plan_id=plan_id)
+
+
+@bp.route("/plans/<int:plan_id>/review", methods=["POST"])
+@permission_required(SUPERVISE)
+def plan_review(plan_id: int):
+    from ..models.care import BankValuePlan
+    from ..services import plans as svc
+
+    p = get_or_404(BankValuePlan, plan_id, EDIT)
+    run(svc.review, p, current_user, decision=request.form.get("decision", ""),
+        comment=request.form.get("comment"), ok=_("Review saved."))
+    return back("banking_rm.plan", plan_id=plan_id)
