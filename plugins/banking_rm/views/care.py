@@ -321,3 +321,34 @@ def plan_review(plan_id: int):
     run(svc.review, p, current_user, decision=request.form.get("decision", ""),
         comment=request.form.get("comment"), ok=_("Review saved."))
     return back("banking_rm.plan", plan_id=plan_id)
+
+
+# -- gifts ---------------------------------------------------------------------------
+@bp.route("/gifts")
+@permission_required(VIEW)
+def gifts():
+    from ..models.campaigns import BankCampaign
+    from ..services import gifts as svc
+    from ..services.care_inputs import setting
+
+    s = db_session()
+    today = date.today()
+    campaigns = s.execute(select(BankCampaign.id, BankCampaign.name)
+                          .where(BankCampaign.end_on >= today).order_by(BankCampaign.start_on)).all()
+    return render_template("banking_rm/care_gifts.html", year=today.year, today=today,
+                           totals=s.execute(svc.by_customer(current_user, today.year).limit(200)).all(),
+                           recent=s.execute(svc.recent(current_user)).all(),
+                           ceiling=setting(s, "gift_yearly_ceiling"), can_serve=can(SERVE),
+                           customers=customer_choices() if can(SERVE) else [], campaigns=campaigns)
+
+
+@bp.route("/gifts/new", methods=["POST"])
+@permission_required(SERVE)
+def gift_new():
+    from ..services import gifts as svc
+
+    c = _customer_or_404(request.form.get("customer_id"))
+    run(svc.give, c, current_user, item=request.form.get("item"), value=request.form.get("value"),
+        given_on=request.form.get("given_on"), campaign_id=request.form.get("campaign_id"),
+        note=request.form.get("note"), ok=_("Gift logged."))
+    return back("banking_rm.gifts")
