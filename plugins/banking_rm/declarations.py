@@ -114,7 +114,7 @@ def care_menus() -> list[MenuItem]:
         MenuItem(_l("Check-ups"), "banking_rm.checkups", 63, VIEW),
         MenuItem(_l("Value plans"), "banking_rm.plans", 64, VIEW),
         MenuItem(_l("Gifts"), "banking_rm.gifts", 65, VIEW),
-        # MenuItem(_l("Approvals"), "banking_rm.approvals", 66, VIEW),
+        MenuItem(_l("Approvals"), "banking_rm.approvals", 66, VIEW),
     ]
 
 

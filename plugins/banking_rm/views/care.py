@@ -352,3 +352,41 @@ def gift_new():
         given_on=request.form.get("given_on"), campaign_id=request.form.get("campaign_id"),
         note=request.form.get("note"), ok=_("Gift logged."))
     return back("banking_rm.gifts")
+
+
+# -- discount and expense approvals --------------------------------------------------
+@bp.route("/approvals")
+@permission_required(VIEW)
+def approvals():
+    from ..models.care import REQUEST_STATES
+    from ..services import approvals as svc
+
+    s = db_session()
+    status = request.args.get("status") or "pending"
+    rows = s.execute(svc.listing(current_user, status).limit(300)).all()
+    return render_template("banking_rm/care_approvals.html", rows=rows, status=status, states=REQUEST_STATES,
+                           limits=svc.limits(s), can_serve=can(SERVE), can_above=can(APPROVE_ABOVE),
+                           customers=customer_choices() if can(SERVE) else [], me=current_user.id)
+
+
+@bp.route("/approvals/new", methods=["POST"])
+@permission_required(SERVE)
+def approval_new():
+    from ..services import approvals as svc
+
+    c = _customer_or_404(request.form.get("customer_id"))
+    run(svc.create, c, current_user, kind=request.form.get("kind", ""), subject=request.form.get("subject"),
+        value=request.form.get("value"), reason=request.form.get("reason"), ok=_("Request saved."))
+    return back("banking_rm.approvals")
+
+
+@bp.route("/approvals/<int:request_id>/decide", methods=["POST"])
+@permission_required(SERVE)
+def approval_decide(request_id: int):
+    from ..models.care import BankApproval
+    from ..services import approvals as svc
+
+    r = get_or_404(BankApproval, request_id, EDIT)
+    run(svc.decide, r, current_user, decision=request.form.get("decision", ""),
+        comment=request.form.get("comment"), ok=_("Decision saved."))
+    return back("banking_rm.approvals")
