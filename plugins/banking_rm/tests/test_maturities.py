@@ -111,3 +111,14 @@ def test_yield_alerts_below_floor_or_expected(app, branch, client, db):
     r = client.post_form(f"/banking_rm/holdings/{ok}/watch", {"expected": "abc"}, follow_redirects=True)
     assert "must be a number" in r.get_data(as_text=True) or "必须是数字" in r.get_data(as_text=True)
     assert client.post_form(f"/banking_rm/holdings/{other}/watch", {"floor": "2"}).status_code == 404
+
+
+def test_home_widget_counts_maturities_and_care(app, branch, client):
+    today = date.today()
+    a = branch.customer("王芳", "rm1", birthday=date(1980, (today + timedelta(days=2)).month,
+                                                   min((today + timedelta(days=2)).day, 28)))
+    branch.holding(a, "12345.67", today + timedelta(days=3))
+    client.login("rm1")
+    html = client.get("/").get_data(as_text=True)
+    assert "12,345.67" in html
+    assert "/banking_rm/maturities" in html and "/banking_rm/care" in html
