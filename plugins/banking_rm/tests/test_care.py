@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.models import User
 from plugins.banking_rm.models import BankCareTask
@@ -112,3 +112,24 @@ def test_checkup_overdue_by_matrix_cell(app, branch, client, db):
                                                       "findings": "x", "follow_up_on": "2020-01-01"},
                          follow_redirects=True)
     assert "follow-up comes after" in r.get_data(as_text=True) or "回访" in r.get_data(as_text=True)
+
+
+def test_demo_care_data_runs_on_a_few_customers(app, branch, db):
+    from plugins.banking_rm.demo import load_care
+    from plugins.banking_rm.models import BankApproval, BankGift, BankValuePlan
+    from plugins.customers.api import Customer
+
+    today = date.today()
+    ids = [branch.customer(f"客户{i}", "rm1" if i % 2 else "rm2",
+                           birthday=date(1970 + i, (today + timedelta(days=i + 1)).month,
+                                         min((today + timedelta(days=i + 1)).day, 28))) for i in range(6)]
+    for i, cid in enumerate(ids):
+        branch.holding(cid, f"{10000 * (i + 1)}", today + timedelta(days=i * 4 + 1))
+        branch.holding(cid, "5000", None, kind="fund", yield_rate="0.0250", name="基金")
+    with branch.db.session() as s:
+        load_care(s, {}, [s.get(Customer, i) for i in ids])
+    db.rollback()
+    assert db.scalar(select(func.count(BankCareTask.id)).where(BankCareTask.kind == "maturity")) == 6
+    assert db.scalar(select(func.count(BankValuePlan.id))) == 6
+    assert db.scalar(select(func.count(BankGift.id))) > 0
+    assert db.scalar(select(func.count(BankApproval.id))) == 6
