@@ -57,7 +57,7 @@ def decide(session: Session, req: BankApproval, user, *, decision: str, comment=
                 _l("Refused: this discount is above %(limit)s %%, the wealth manager's tier; the branch "
                    "head approves it.", limit=lim) if req.kind == DISCOUNT else
                 _l("Refused: this expense is above %(limit)s, the wealth manager's tier; the branch head "
-                   "approves it.", limit=f"{lim:,.2f}"))
+                   "approves it.", limit="{:,.2f}".format(lim)))
         if req.requested_by == user.id:
             raise ServiceError(_l("A request above the manager's tier is approved by someone else."))
     new = APPROVED if decision == "approve" else REJECTED

@@ -50,8 +50,8 @@ def give(session: Session, customer: Customer, user, *, item, value, given_on=No
     if given + amount > ceiling:
         raise ServiceError(_l("Refused: gifts to %(name)s in %(year)s would come to %(total)s, above the "
                               "yearly ceiling of %(ceiling)s (%(left)s left).", name=customer.name,
-                              year=day.year, total=f"{given + amount:,.2f}", ceiling=f"{ceiling:,.2f}",
-                              left=f"{max(ceiling - given, Decimal(0)):,.2f}"))
+                              year=day.year, total="{:,.2f}".format(given + amount), ceiling="{:,.2f}".format(ceiling),
+                              left="{:,.2f}".format(max(ceiling - given, Decimal(0)))))
     gift = BankGift(customer_id=customer.id, user_id=user.id, given_on=day, year=day.year, item=item,
                     value=amount, campaign_id=campaign.id if campaign else None,
                     note=optional_text(note, _l("Note")))

@@ -29,7 +29,7 @@ def test_gift_over_the_ceiling_refused(app, branch, client, db):
     assert "800.00" in html  # the rule is shown to every staff member
     r = client.post_form("/banking_rm/gifts/new", {"customer_id": a, "item": "茶具", "value": "600"},
                          follow_redirects=True)
-    assert "Gift logged" in r.get_data(as_text=True) or "已记录" in r.get_data(as_text=True)
+    assert "Gift logged" in r.get_data(as_text=True) or "已登记" in r.get_data(as_text=True)
     r = client.post_form("/banking_rm/gifts/new", {"customer_id": a, "item": "月饼", "value": "200.01"},
                          follow_redirects=True)
     html = r.get_data(as_text=True)
