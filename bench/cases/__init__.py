@@ -6,6 +6,7 @@ import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
          "statement_pdf", "month_end")
+CASES += ("banking_maturities",)
 
 
 def load(name: str):
