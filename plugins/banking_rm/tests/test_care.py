@@ -133,3 +133,16 @@ def test_demo_care_data_runs_on_a_few_customers(app, branch, db):
     assert db.scalar(select(func.count(BankValuePlan.id))) == 6
     assert db.scalar(select(func.count(BankGift.id))) > 0
     assert db.scalar(select(func.count(BankApproval.id))) == 6
+
+
+@pytest.mark.parametrize("role", ["br_head", "br_wealth", "br_lobby", "br_teller", "auditor"])
+def test_every_care_page_opens_for_every_branch_role(app, branch, client, make_user, role):
+    a = branch.customer("王芳", "rm1", birthday=date.today() + timedelta(days=1) - timedelta(days=365 * 40))
+    branch.holding(a, "1000", date.today() + timedelta(days=3), kind="wealth", yield_rate="0.01")
+    make_user("someone", role, org_code="BR1")
+    client.login("someone")
+    for path in ("/banking_rm/maturities", "/banking_rm/yields", "/banking_rm/yields?all=1", "/banking_rm/care",
+                 "/banking_rm/checkups", "/banking_rm/plans", "/banking_rm/plans?status=all", "/banking_rm/gifts",
+                 "/banking_rm/approvals", "/banking_rm/approvals?status=all", "/banking_rm/maturities?days=x",
+                 "/"):
+        assert client.get(path).status_code == 200, path
