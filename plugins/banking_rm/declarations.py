@@ -83,6 +83,10 @@ def care_settings() -> list[SettingSpec]:
         S("banking_rm.gift_yearly_ceiling", "decimal", Decimal("800.00"), _l("Gifts: yearly ceiling per customer"),
           _l("The value of all gifts to one customer in a calendar year cannot exceed this."),
           minimum=Decimal("0")),
+        S("banking_rm.gift_approval_over", "decimal", Decimal("300.00"),
+          _l("Gifts: a single gift above this needs the branch head"),
+          _l("Stage-3 valuable gifts: the branch head approves them by logging them; they still count "
+             "towards the yearly ceiling."), minimum=Decimal("0")),
         S("banking_rm.discount_manager_limit", "decimal", Decimal("2.00"),
           _l("Discounts a wealth manager may approve, up to (percent)"),
           _l("Above it the branch head approves (seed appendix: up to 2 % by the sales team)."),

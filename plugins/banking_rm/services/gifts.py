@@ -14,10 +14,12 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from core.access import has_permission
 from core.i18n import _l
 from core.services import ServiceError, lock
 from plugins.customers.api import Customer, customer_ids_for
 
+from ..declarations import APPROVE_ABOVE
 from ..models.campaigns import BankCampaign
 from ..models.care import BankGift
 from .care_inputs import optional_text, required_text, setting, to_date, to_decimal
@@ -44,6 +46,10 @@ def give(session: Session, customer: Customer, user, *, item, value, given_on=No
             campaign = None
         if campaign is None:
             raise ServiceError(_l("Unknown campaign."))
+    over = Decimal(setting(session, "gift_approval_over"))
+    if amount > over and not has_permission(session, user, APPROVE_ABOVE):
+        raise ServiceError(_l("A gift above %(limit)s needs the branch head's approval: the branch head "
+                              "logs it.", limit="{:,.2f}".format(over)))
     customer = lock(session, Customer, customer.id)  # one gift of this customer at a time
     ceiling = Decimal(setting(session, "gift_yearly_ceiling"))
     given = year_total(session, customer.id, day.year)

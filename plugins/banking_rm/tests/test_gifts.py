@@ -29,6 +29,11 @@ def test_gift_over_the_ceiling_refused(app, branch, client, db):
     assert "800.00" in html  # the rule is shown to every staff member
     r = client.post_form("/banking_rm/gifts/new", {"customer_id": a, "item": "茶具", "value": "600"},
                          follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "300.00" in html  # above 300 a gift needs the branch head
+    client.login("head")
+    r = client.post_form("/banking_rm/gifts/new", {"customer_id": a, "item": "茶具", "value": "600"},
+                         follow_redirects=True)
     assert "Gift logged" in r.get_data(as_text=True) or "已登记" in r.get_data(as_text=True)
     r = client.post_form("/banking_rm/gifts/new", {"customer_id": a, "item": "月饼", "value": "200.01"},
                          follow_redirects=True)
@@ -56,7 +61,7 @@ def test_invalid_gift_refused_and_other_customer_404(app, branch, client, db):
 def test_two_gifts_at_once_cannot_both_pass_the_ceiling(app, branch, race, db):
     a = branch.customer("王芳", "rm1")
     with branch.db.session() as s:
-        svc.give(s, s.get(Customer, a), s.get(User, branch.users["rm1"].id), item="茶具", value="500")
+        svc.give(s, s.get(Customer, a), s.get(User, branch.users["head"].id), item="茶具", value="500")
     for _round in range(3):
         def give(user_key):
             def work(s):

@@ -338,7 +338,8 @@ def gifts():
     return render_template("banking_rm/care_gifts.html", year=today.year, today=today,
                            totals=s.execute(svc.by_customer(current_user, today.year).limit(200)).all(),
                            recent=s.execute(svc.recent(current_user)).all(),
-                           ceiling=setting(s, "gift_yearly_ceiling"), can_serve=can(SERVE),
+                           ceiling=setting(s, "gift_yearly_ceiling"), over=setting(s, "gift_approval_over"),
+                           can_serve=can(SERVE),
                            customers=customer_choices() if can(SERVE) else [], campaigns=campaigns)
 
 
