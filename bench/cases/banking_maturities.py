@@ -6,8 +6,9 @@ hand-written SQL query on the raw driver; goal ≤ 1.5× time (issue 19).
 Both answer "as of 2026-10-31, every open holding maturing by 2026-11-30,
 with its customer, manager and call task, soonest first" for the admin; the
 run checks that they return the same holdings and the same total amount
-before timing them.  The service also limits the rows to the customers the
-user may see (a sub-select of the customer scope); the floor does not.
+before timing them.  For a user who may not see every customer the service
+adds a sub-select of the customer scope; the admin sees all, so neither
+side filters.
 """
 from __future__ import annotations
 
@@ -150,6 +151,7 @@ def run(ctx: Context) -> list[Row]:
             peer=Measured("hand-written SQL", peer, "s"),
             checks=[Check("time ratio", subject.median / peer.median, "<=", GOAL)],
             note=f"{n_mine:,} holdings maturing, {total_mine:,.2f} in all (both agree); the statement "
-                 f"also applies the admin's customer scope.",
+                 f"is the page's own (``maturities.maturing``), scoped for the admin (who sees every "
+                 f"customer, so no scope sub-select).",
         ))
     return rows
