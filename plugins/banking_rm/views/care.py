@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -70,8 +70,6 @@ def maturity_tasks():
     days = mat.horizon(s, request.form.get("days"))
     n, ok = run(mat.make_call_tasks, current_user, date.today(), days)
     if ok:
-        from flask import flash
-
         flash(_("%(n)s call tasks made.", n=n), "success")
     return back("banking_rm.maturities", days=days)
 
@@ -168,8 +166,6 @@ def care_calendar():
 @bp.route("/care/tasks", methods=["POST"])
 @permission_required(SERVE)
 def care_tasks_make():
-    from flask import flash
-
     from ..services import calendar as care
 
     s = db_session()
@@ -187,7 +183,7 @@ def care_task_done(task_id: int):
 
     t = get_or_404(BankCareTask, task_id, EDIT)
     run(care.complete_task, t, current_user, note=request.form.get("note"), ok=_("Task done."))
-    return back(request.form.get("next") == "checkups" and "banking_rm.checkups" or "banking_rm.care_calendar")
+    return back("banking_rm.care_calendar")
 
 
 @bp.route("/care/dates", methods=["POST"])
@@ -202,8 +198,6 @@ def special_date_new():
 
 
 def _customer_or_404(raw, action: str = EDIT):
-    from flask import abort
-
     from plugins.customers.api import get_customer
 
     c = get_customer(db_session(), raw, current_user, action)
