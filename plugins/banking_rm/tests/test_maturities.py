@@ -122,3 +122,4 @@ def test_home_widget_counts_maturities_and_care(app, branch, client):
     html = client.get("/").get_data(as_text=True)
     assert "12,345.67" in html
     assert "/banking_rm/maturities" in html and "/banking_rm/care" in html
+    assert client.get("/banking_rm/static/banking_rm/care.css").status_code == 200
