@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
-         "statement_pdf", "month_end", "anniversaries", "custom_contract_pdf", "rm_league")
+         "statement_pdf", "month_end", "anniversaries", "custom_contract_pdf", "rm_league",
+         "banking_maturities")
 
 
 def load(name: str):

@@ -6,6 +6,8 @@ customer kind it adds to customers.  ``plugin.py``'s hookimpls return these;
 the code they point at lives in the plugin's other modules."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from core.i18n import _l
 from core.registry import DocumentSpec, MenuItem, Permission, RoleSpec, SequenceSpec, SettingSpec
 
@@ -15,6 +17,7 @@ SERVE = "banking_rm.serve"          # log activities, stage moves, care, check-u
 SELL = "banking_rm.sell"            # record holdings and product sales (suitability gate)
 REFER = "banking_rm.refer"          # hand a customer to a wealth manager (lobby, teller)
 SUPERVISE = "banking_rm.supervise"  # spot checks, plan reviews, gift approvals, campaigns, meetings
+APPROVE_ABOVE = "banking_rm.approve_above"  # discount / expense requests above the manager's tier
 
 # -- the branch's roles (seed 004) ------------------------------------------
 BRANCH_HEAD = "br_head"             # 支行长
@@ -39,6 +42,7 @@ def permissions() -> list[Permission]:
         P(SELL, _l("Record product holdings and sales"), MANAGERS),
         P(REFER, _l("Refer customers to a wealth manager"), EVERYONE[:-1]),
         P(SUPERVISE, _l("Supervise the branch: spot checks, plan reviews, gift approvals, campaigns"), HEADS),
+        P(APPROVE_ABOVE, _l("Approve discounts and expenses above the wealth manager's tier"), HEADS),
     ]
 
 
@@ -53,7 +57,7 @@ def roles() -> list[RoleSpec]:
 
 def settings() -> list[SettingSpec]:
     """Edited on /admin/settings."""
-    return [] + activity_settings()
+    return activity_settings() + care_settings()
 
 
 def activity_settings() -> list[SettingSpec]:
@@ -74,6 +78,44 @@ def activity_settings() -> list[SettingSpec]:
     ]
 
 
+def care_settings() -> list[SettingSpec]:
+    """After-sale care, gifts and approval tiers (seed 004 and its appendix)."""
+    S = SettingSpec
+    return [
+        S("banking_rm.maturity_days", "int", 7, _l("Maturity reminders: days ahead"),
+          _l("Holdings maturing within this many days get a call task."), minimum=1, maximum=366),
+        S("banking_rm.care_days", "int", 30, _l("Care calendar: days ahead"), minimum=1, maximum=90),
+        S("banking_rm.yield_floor", "decimal", Decimal("0.0200"), _l("Yield alert below (annual, as a fraction)"),
+          _l("Wealth products and funds yielding less get an alert unless their own watch says otherwise."),
+          minimum=Decimal("0"), maximum=Decimal("1")),
+        S("banking_rm.checkup_aum_line", "decimal", Decimal("500000.00"), _l("Check-ups: AUM of a high-value customer"),
+          minimum=Decimal("0")),
+        S("banking_rm.checkup_months_high_high", "int", 3,
+          _l("Check-up every … months: high AUM, high potential"), minimum=1, maximum=36),
+        S("banking_rm.checkup_months_high_low", "int", 6,
+          _l("Check-up every … months: high AUM, low potential"), minimum=1, maximum=36),
+        S("banking_rm.checkup_months_low_high", "int", 6,
+          _l("Check-up every … months: low AUM, high potential"), minimum=1, maximum=36),
+        S("banking_rm.checkup_months_low_low", "int", 12,
+          _l("Check-up every … months: low AUM, low potential"), minimum=1, maximum=36),
+        S("banking_rm.gift_yearly_ceiling", "decimal", Decimal("800.00"), _l("Gifts: yearly ceiling per customer"),
+          _l("The value of all gifts to one customer in a calendar year cannot exceed this."),
+          minimum=Decimal("0")),
+        S("banking_rm.gift_approval_over", "decimal", Decimal("300.00"),
+          _l("Gifts: a single gift above this needs the branch head"),
+          _l("Stage-3 valuable gifts: the branch head approves them by logging them; they still count "
+             "towards the yearly ceiling."), minimum=Decimal("0")),
+        S("banking_rm.discount_manager_limit", "decimal", Decimal("2.00"),
+          _l("Discounts a wealth manager may approve, up to (percent)"),
+          _l("Above it the branch head approves (seed appendix: up to 2 % by the sales team)."),
+          minimum=Decimal("0"), maximum=Decimal("100")),
+        S("banking_rm.expense_manager_limit", "decimal", Decimal("10000.00"),
+          _l("Expenses a wealth manager may approve, up to (amount)"),
+          _l("Above it the branch head approves (seed appendix: above 10,000 by a higher level)."),
+          minimum=Decimal("0")),
+    ]
+
+
 def sequences() -> list[SequenceSpec]:
     return []
 
@@ -82,7 +124,7 @@ def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Branch"), "banking_rm.index", 30, VIEW)]
     if menu == "banking_rm":  # the section menu beside every page of the plugin
-        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW)] + activity_menu()
+        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW)] + activity_menu() + care_menus()
     return []
 
 
@@ -95,6 +137,18 @@ def activity_menu() -> list[MenuItem]:
         MenuItem(_l("Spot checks"), "banking_rm.spot_checks", 24, SUPERVISE),
         MenuItem(_l("Campaigns"), "banking_rm.campaigns", 25, VIEW),
         MenuItem(_l("Evening meeting"), "banking_rm.meeting", 26, VIEW),
+    ]
+
+
+def care_menus() -> list[MenuItem]:
+    return [
+        MenuItem(_l("Maturities"), "banking_rm.maturities", 60, VIEW),
+        MenuItem(_l("Yield alerts"), "banking_rm.yield_alerts", 61, VIEW),
+        MenuItem(_l("Care calendar"), "banking_rm.care_calendar", 62, VIEW),
+        MenuItem(_l("Check-ups"), "banking_rm.checkups", 63, VIEW),
+        MenuItem(_l("Value plans"), "banking_rm.plans", 64, VIEW),
+        MenuItem(_l("Gifts"), "banking_rm.gifts", 65, VIEW),
+        MenuItem(_l("Approvals"), "banking_rm.approvals", 66, VIEW),
     ]
 
 

@@ -27,3 +27,6 @@ def load_activity(session, context, clients) -> None:
 
 def load_care(session, context, clients) -> None:
     """Maturities in the coming month, care tasks, check-ups, plans, gifts."""
+    from .demo_care import load_care as _load_care
+
+    _load_care(session, context, clients)

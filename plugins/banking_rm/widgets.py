@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def widgets(session, user) -> list:
-    return [] + activity_widgets(session, user)
+    return activity_widgets(session, user) + care_widgets(session, user)
 
 
 def activity_widgets(session, user) -> list:
@@ -29,3 +29,20 @@ def activity_widgets(session, user) -> list:
              "week": week_counts.get(k, 0), "week_target": tgt[k] * days}
             for k in act.kinds_for(user)]
     return [Widget(_l("My 5-20-30"), "banking_rm/widget_activity.html", {"rows": rows}, 15)]
+
+
+def care_widgets(session, user) -> list:
+    """Maturities and care due (after-sale care)."""
+    from datetime import date
+
+    from core.access import has_permission
+    from core.i18n import _l
+    from core.registry import Widget
+
+    from .declarations import VIEW
+    from .services.care_widget import counts
+
+    if not has_permission(session, user, VIEW):
+        return []
+    return [Widget(_l("Maturities and care due"), "banking_rm/care_widget.html",
+                   {"counts": counts(session, user, date.today())}, sequence=36)]

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from .activity import BankMeeting, BankReferral, BankSpotCheck, BankStageMove
 from .campaigns import BankCampaign
+from .care import (BankApproval, BankCareTask, BankCheckup, BankGift, BankHoldingWatch,
+                   BankSpecialDate, BankValuePlan)
 from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
 
 ALL_MODELS: tuple = (
     BankHousehold, BankRetailProfile, BankHolding, BankActivity, BankCampaign,
     BankSpotCheck, BankStageMove, BankReferral, BankMeeting,
+    BankCareTask, BankHoldingWatch, BankSpecialDate, BankCheckup, BankValuePlan, BankGift, BankApproval,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

@@ -11,5 +11,6 @@ def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
     from . import overview  # noqa: F401  (each area adds its module here)
     from . import activity, campaign_pages, meeting, referrals, stages  # noqa: F401
+    from . import care  # noqa: F401
 
     return bp
