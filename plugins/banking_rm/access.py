@@ -9,6 +9,9 @@ from .models import BankActivity, BankHolding, BankRetailProfile
 
 #: models with a ``customer_id`` column whose rows follow the customer
 BY_CUSTOMER: tuple = (BankRetailProfile, BankHolding, BankActivity)
+from .models.retail import BankImportantDate  # noqa: E402  (retail-client area)
+
+BY_CUSTOMER += (BankImportantDate,)
 
 
 def scope_rules(model, user, action) -> list:

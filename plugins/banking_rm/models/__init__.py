@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from .campaigns import BankCampaign
 from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
+from .retail import BankCensus, BankImportantDate, BankProductCard
 
 ALL_MODELS: tuple = (
     BankHousehold, BankRetailProfile, BankHolding, BankActivity, BankCampaign,
+    BankImportantDate, BankProductCard, BankCensus,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

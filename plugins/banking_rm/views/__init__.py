@@ -10,5 +10,6 @@ bp = Blueprint("banking_rm", __name__, url_prefix="/banking_rm",
 def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
     from . import overview  # noqa: F401  (each area adds its module here)
+    from . import cards, clients, holdings, matrix  # noqa: F401  (retail clients, holdings, value matrix)
 
     return bp
