@@ -33,7 +33,15 @@ class World:
             "lobby": make_user("lobby", "br_lobby", org_unit=branch),
         }
         w = cls(app, branch.id, users)
+        w.set_locale(*users, locale="en")  # messages asserted in English; one test reads Chinese
         return w
+
+    def set_locale(self, *names, locale="en"):
+        from core.models import User
+
+        with self.db.session() as s:
+            for n in names:
+                s.get(User, self.users[n].id).locale = locale
 
     def customer(self, key, name, owner="wm1", *, potential="low", birthday=None, risk=None,
                  assessed=None, household=None, role=None, orientation=None,
