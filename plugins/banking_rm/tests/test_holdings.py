@@ -166,3 +166,22 @@ def test_lobby_census(w, client):
     assert "14 (70 %)" in html
     with w.db.session() as s:
         assert s.scalar(select(func.count(BankCensus.id))) == 1
+
+
+def test_fabe_cards_written_by_managers_read_by_everyone(w, client, make_user):
+    card = {"kind": "wealth", "title": "稳盈 90 天", "feature": "90 天封闭期", "advantage": "收益稳定",
+            "benefit": "闲钱三个月有安排", "evidence": "近 12 期均达业绩基准"}
+    client.login("lobby")
+    assert client.get("/banking_rm/cards").status_code == 200
+    assert client.post_form("/banking_rm/cards/new", card).status_code == 403
+    client.login("wm1")
+    r = client.post_form("/banking_rm/cards/new", dict(card, evidence=""))
+    assert r.status_code == 200 and "This field is required." in r.get_data(as_text=True)
+    with w.db.session() as s:
+        from plugins.banking_rm.models.retail import BankProductCard
+        assert s.scalar(select(func.count(BankProductCard.id))) == 0
+    assert client.post_form("/banking_rm/cards/new", card).status_code == 302
+    html = client.get(f"/banking_rm/clients/{w.customers['li']}/holdings/new?kind=wealth").get_data(as_text=True)
+    assert "近 12 期均达业绩基准" in html  # shown when selling
+    client.login("lobby")
+    assert "闲钱三个月有安排" in client.get("/banking_rm/cards").get_data(as_text=True)
