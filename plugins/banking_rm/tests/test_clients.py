@@ -123,3 +123,36 @@ def test_important_date_added(w, client):
     r = client.post_form(f"/banking_rm/clients/{cid}/dates", {"label": "结婚纪念日", "on": "1978-05-20"})
     assert r.status_code == 303
     assert "结婚纪念日" in client.get(f"/banking_rm/clients/{cid}").get_data(as_text=True)
+
+
+def test_overview_per_role_and_widget(w, client, app, make_org, make_user):
+    from core import services
+    from core.models import OrgUnit
+
+    w.contact("wang", 2)
+    client.login("head")
+    html = client.get("/banking_rm/").get_data(as_text=True)
+    assert "Overdue contacts per manager" in html
+    assert "621,000.85" in html  # the branch's AUM: 420000.75 + 200000.10 + 1000
+    client.login("wm1")
+    html = client.get("/banking_rm/").get_data(as_text=True)
+    assert "Contact today" in html and "Overdue contacts per manager" not in html
+    client.login("lobby")
+    html = client.get("/banking_rm/").get_data(as_text=True)
+    assert "Raise-hand census" in html
+    # every link the lobby manager is shown works for them
+    import re
+
+    for href in set(re.findall(r'href="(/banking_rm/[^"]*)"', html)):
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, href
+    # the home widget for the branch, and none for someone outside it
+    make_org("OFF9", "杭州办事处", "office")
+    make_user("office_mgr", "manager", org_code="OFF9")
+    with w.db.session() as s:
+        services.set_plugin_scope(s, "banking_rm", [s.get(OrgUnit, w.branch_id)], reason="test")
+    client.login("head")
+    assert "Branch: retail customers" in client.get("/").get_data(as_text=True)
+    client.login("office_mgr")
+    home = client.get("/").get_data(as_text=True)
+    assert "Branch: retail customers" not in home and "/banking_rm/" not in home
+    assert client.get("/banking_rm/clients").status_code in (403, 404)
