@@ -107,7 +107,7 @@ WITH aum AS (
   LEFT JOIN last l ON l.customer_id = c.id
   WHERE c.kind = 'retail'
 )
-SELECT id, code, name, owner_id, full_name, orientation, aum, cell, last_day FROM m
+SELECT id, code, name, owner_id, full_name, orientation, cell, last_day FROM m
 WHERE last_day IS NULL
    OR last_day < CASE cell WHEN 'hh' THEN {ph('hh')} WHEN 'hl' THEN {ph('hl')}
                            WHEN 'lh' THEN {ph('lh')} ELSE {ph('ll')} END

@@ -21,7 +21,7 @@ from ..models.clients import (AGENCY, CLOSED, CREDIT_CARD, DEPOSIT, EBANKING, FU
                               INVESTMENT_KINDS, OPEN, PRODUCT_KINDS, RISK_LEVELS, TERM_DEPOSIT,
                               WEALTH)
 from ..models.retail import BankCensus
-from .clients import age_on, profile_of, risk_valid_until
+from .clients import age_on, profile_or_blank, risk_valid_until
 
 KIND_LABELS = {
     DEPOSIT: _l("Deposit"), TERM_DEPOSIT: _l("Term deposit"), WEALTH: _l("Wealth product"),
@@ -56,7 +56,7 @@ def suitability(session: Session, customer: Customer, kind: str, risk_level: str
     """What the gate says about selling ``kind`` at ``risk_level`` to the
     customer: ``refusal`` (a message, or None), ``elderly`` (65+), the
     customer's level and its expiry."""
-    p = profile_of(session, customer)
+    p = profile_or_blank(session, customer)
     age = age_on(p.birthday, p.id_number, today)
     elderly = age is not None and age >= int(settings.get(session, "banking_rm.elderly_age"))
     out: dict[str, Any] = {"refusal": None, "elderly": elderly, "age": age,
