@@ -78,7 +78,7 @@ def overdue(session: Session, scope_where, today: date, owner_id: int | None = N
     days = contact_days(session)
     topics = dict(CONTACT_TOPICS)
     default = topics[None]
-    rows = session.execute(stmt).tuples().all()
+    rows = session.execute(stmt).all()
     return [{"id": i, "code": code, "name": name, "owner_id": oid, "owner": owner or "",
              "orientation": orient, "cell": cell, "last_day": last,
              "every": days[cell], "late_days": (today - last).days - days[cell] if last else None,
