@@ -12,6 +12,9 @@ from .models import care as _care
 BY_CUSTOMER: tuple = (BankRetailProfile, BankHolding, BankActivity)
 BY_CUSTOMER += (_care.BankCareTask, _care.BankHoldingWatch, _care.BankSpecialDate, _care.BankCheckup,
                 _care.BankValuePlan, _care.BankGift, _care.BankApproval)
+from .models.retail import BankImportantDate  # noqa: E402  (retail-client area)
+
+BY_CUSTOMER += (BankImportantDate,)
 
 
 def scope_rules(model, user, action) -> list:

@@ -57,7 +57,7 @@ def roles() -> list[RoleSpec]:
 
 def settings() -> list[SettingSpec]:
     """Edited on /admin/settings."""
-    return activity_settings() + care_settings()
+    return activity_settings() + care_settings() + clients_settings()
 
 
 def activity_settings() -> list[SettingSpec]:
@@ -116,6 +116,30 @@ def care_settings() -> list[SettingSpec]:
     ]
 
 
+def clients_settings() -> list[SettingSpec]:
+    """Retail clients: the value matrix (AUM × potential → contact frequency)
+    and the suitability gate."""
+    from decimal import Decimal
+
+    S = SettingSpec
+    return [
+        S("banking_rm.matrix_aum_threshold", "decimal", Decimal("500000"),
+          _l("Value matrix: AUM from which a customer counts as high value (CNY)"), minimum=Decimal("0")),
+        S("banking_rm.contact_days_hh", "int", 7,
+          _l("Contact every … days: high AUM, high potential"), minimum=1, maximum=365),
+        S("banking_rm.contact_days_hl", "int", 14,
+          _l("Contact every … days: high AUM, low potential"), minimum=1, maximum=365),
+        S("banking_rm.contact_days_lh", "int", 14,
+          _l("Contact every … days: low AUM, high potential"), minimum=1, maximum=365),
+        S("banking_rm.contact_days_ll", "int", 30,
+          _l("Contact every … days: low AUM, low potential"), minimum=1, maximum=365),
+        S("banking_rm.risk_valid_days", "int", 365,
+          _l("A risk questionnaire (C1–C5) is valid for … days"), minimum=1, maximum=1095),
+        S("banking_rm.elderly_age", "int", 65,
+          _l("Customers of this age and over are flagged at an investment sale"), minimum=50, maximum=100),
+    ]
+
+
 def sequences() -> list[SequenceSpec]:
     return []
 
@@ -124,7 +148,7 @@ def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Branch"), "banking_rm.index", 30, VIEW)]
     if menu == "banking_rm":  # the section menu beside every page of the plugin
-        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW)] + activity_menu() + care_menus()
+        return [MenuItem(_l("Overview"), "banking_rm.index", 10, VIEW), *clients_menu()] + activity_menu() + care_menus()
     return []
 
 
@@ -149,6 +173,17 @@ def care_menus() -> list[MenuItem]:
         MenuItem(_l("Value plans"), "banking_rm.plans", 64, VIEW),
         MenuItem(_l("Gifts"), "banking_rm.gifts", 65, VIEW),
         MenuItem(_l("Approvals"), "banking_rm.approvals", 66, VIEW),
+    ]
+
+
+def clients_menu() -> list[MenuItem]:
+    """Retail clients, holdings, the value matrix, census and FABE cards."""
+    return [
+        MenuItem(_l("Retail customers"), "banking_rm.clients", 11, VIEW),
+        MenuItem(_l("Value matrix"), "banking_rm.matrix", 12, VIEW),
+        MenuItem(_l("Cross-holding"), "banking_rm.holdings_report", 13, VIEW),
+        MenuItem(_l("Raise-hand census"), "banking_rm.census", 14, VIEW),
+        MenuItem(_l("Product cards"), "banking_rm.cards", 15, VIEW),
     ]
 
 

@@ -14,7 +14,9 @@ def load_clients(session, context) -> list:
     """The branch's people (head, lobby manager, two tellers, three wealth
     managers; in ``context["bank_people"]``) and ~300 retail customers with
     profiles, households and holdings (returns their Customer rows)."""
-    return []
+    from .demo_clients import load_clients as _load
+
+    return _load(session, context)
 
 
 def load_activity(session, context, clients) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def widgets(session, user) -> list:
-    return activity_widgets(session, user) + care_widgets(session, user)
+    return activity_widgets(session, user) + care_widgets(session, user) + clients_widgets(session, user)
 
 
 def activity_widgets(session, user) -> list:
@@ -46,3 +46,23 @@ def care_widgets(session, user) -> list:
         return []
     return [Widget(_l("Maturities and care due"), "banking_rm/care_widget.html",
                    {"counts": counts(session, user, date.today())}, sequence=36)]
+
+
+def clients_widgets(session, user) -> list:
+    """The branch at a glance: retail customers, AUM, overdue contacts and
+    one-product customers (cross-sell targets) of the user's book."""
+    from datetime import date
+
+    from core.access import has_permission, scoped_select
+    from core.i18n import _l
+    from core.registry import Widget
+    from plugins.customers.api import Customer
+
+    from .declarations import VIEW
+    from .services.overview import figures
+
+    if not has_permission(session, user, VIEW):
+        return []
+    scope = scoped_select(session, Customer, user).whereclause
+    return [Widget(_l("Branch: retail customers"), "banking_rm/widget_clients.html",
+                   {"fig": figures(session, scope, date.today())}, sequence=40)]

@@ -10,11 +10,13 @@ from .campaigns import BankCampaign
 from .care import (BankApproval, BankCareTask, BankCheckup, BankGift, BankHoldingWatch,
                    BankSpecialDate, BankValuePlan)
 from .clients import BankActivity, BankHolding, BankHousehold, BankRetailProfile
+from .retail import BankCensus, BankImportantDate, BankProductCard
 
 ALL_MODELS: tuple = (
     BankHousehold, BankRetailProfile, BankHolding, BankActivity, BankCampaign,
     BankSpotCheck, BankStageMove, BankReferral, BankMeeting,
     BankCareTask, BankHoldingWatch, BankSpecialDate, BankCheckup, BankValuePlan, BankGift, BankApproval,
+    BankImportantDate, BankProductCard, BankCensus,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, TimestampMixin, Versioned
@@ -38,6 +38,8 @@ ASSET_KINDS = (DEPOSIT, TERM_DEPOSIT, WEALTH, FUND, INSURANCE, AGENCY)
 #: kinds sold through the suitability gate (risk level R1–R5)
 INVESTMENT_KINDS = (WEALTH, FUND, INSURANCE, AGENCY)
 RISK_LEVELS = ("R1", "R2", "R3", "R4", "R5")
+#: the customer's levels from the risk questionnaire (C1 conservative … C5 aggressive)
+CUSTOMER_RISK_LEVELS = ("C1", "C2", "C3", "C4", "C5")
 
 OPEN, CLOSED = "open", "closed"
 
@@ -72,6 +74,11 @@ class BankRetailProfile(TimestampMixin, Versioned, Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("banking_rm_household.id"), index=True)
     household_role: Mapped[str | None] = mapped_column(String(20))  # self, spouse, child, parent …
     note: Mapped[str | None] = mapped_column(Text)
+    #: resident ID number: personal data, masked (core.privacy)
+    id_number: Mapped[str | None] = mapped_column(String(18), info={"pii": "id_card"})
+    #: suitability (适当性): the risk questionnaire's level C1–C5 and its date (valid one year)
+    risk_level: Mapped[str | None] = mapped_column(String(2))
+    risk_assessed_on: Mapped[date | None]
 
 
 class BankHolding(TimestampMixin, Versioned, Base):
@@ -97,6 +104,9 @@ class BankHolding(TimestampMixin, Versioned, Base):
     recording_ref: Mapped[str | None] = mapped_column(String(60))
     sold_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    #: the customer was 65 or older at the sale (适老化 flag, shown on the holding)
+    elderly: Mapped[bool] = mapped_column(default=False, server_default=false())
+    closed_on: Mapped[date | None]
 
 
 class BankActivity(Base):

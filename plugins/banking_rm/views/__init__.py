@@ -12,5 +12,6 @@ def blueprint() -> Blueprint:
     from . import overview  # noqa: F401  (each area adds its module here)
     from . import activity, campaign_pages, meeting, referrals, stages  # noqa: F401
     from . import care  # noqa: F401
+    from . import cards, clients, holdings, matrix  # noqa: F401  (retail clients, holdings, value matrix)
 
     return bp
