@@ -9,7 +9,13 @@ from plugins.customers.api import customer_ids_for
 BY_CUSTOMER: tuple = ()
 
 
+def _by_customer() -> tuple:
+    from .models.accounts import StoresDemoAccount, StoresDemoContact, StoresDemoStageMove
+
+    return (StoresDemoAccount, StoresDemoStageMove, StoresDemoContact)
+
+
 def scope_rules(model, user, action) -> list:
-    if model in BY_CUSTOMER:
+    if model in BY_CUSTOMER or model in _by_customer():
         return [model.customer_id.in_(customer_ids_for(user, action))]
     return []

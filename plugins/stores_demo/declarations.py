@@ -18,6 +18,7 @@ PIECES = "stores_demo.pieces"          # pieces and the day's gold price
 ORDERS = "stores_demo.orders"          # reserve pieces, custom orders, after-sale services
 EVENTS = "stores_demo.events"          # events, invitations, attendance
 HANDOVER = "stores_demo.handover"      # hand a leaving developer's accounts over
+TEMPLATES = "stores_demo.templates"    # write the first-contact message templates
 
 # -- the department's roles (seed 002 §3.3.3) -------------------------------
 COORDINATOR = "sd_coordinator"         # 大客户部协调人 (department manager)
@@ -50,6 +51,7 @@ def permissions() -> list[Permission]:
         P(ORDERS, _l("Reserve pieces, take custom orders and after-sale services"), SELLERS + (LOGISTICS,)),
         P(EVENTS, _l("Run events: invitations, replies and attendance"), MANAGERS + (EVENT_PLANNER,)),
         P(HANDOVER, _l("Hand a leaving developer's accounts to colleagues"), MANAGERS),
+        P(TEMPLATES, _l("Write first-contact message templates"), MANAGERS),
     ]
 
 
@@ -76,7 +78,13 @@ def menus(menu: str) -> list[MenuItem]:
     if menu == "main":
         return [MenuItem(_l("Key accounts"), "stores_demo.index", 30, VIEW)]
     if menu == "stores_demo":  # the section menu beside every page of the plugin
-        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW)]
+        return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
+                MenuItem(_l("Key accounts"), "stores_demo.accounts", 20, VIEW),
+                MenuItem(_l("Pipeline"), "stores_demo.pipeline", 21, VIEW),
+                MenuItem(_l("Contacts due"), "stores_demo.contacts_due", 22, VIEW),
+                MenuItem(_l("Pipeline reports"), "stores_demo.pipeline_report", 80, VIEW),
+                MenuItem(_l("Message templates"), "stores_demo.templates", 85, VIEW),
+                MenuItem(_l("Handover"), "stores_demo.handover", 90, HANDOVER)]
     return []
 
 

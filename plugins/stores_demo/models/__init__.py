@@ -6,9 +6,13 @@ shared reference data of the store (pieces, gold prices, templates)."""
 from __future__ import annotations
 
 from .pieces import StoresDemoGoldPrice, StoresDemoPiece
+from .accounts import (StoresDemoAccount, StoresDemoContact, StoresDemoContactTemplate,
+                       StoresDemoHandover, StoresDemoStageMove)
 
 ALL_MODELS: tuple = (
     StoresDemoPiece, StoresDemoGoldPrice,
+    StoresDemoAccount, StoresDemoStageMove, StoresDemoContactTemplate, StoresDemoContact,
+    StoresDemoHandover,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

@@ -10,5 +10,6 @@ bp = Blueprint("stores_demo", __name__, url_prefix="/stores_demo",
 def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
     from . import overview  # noqa: F401  (each area adds its module here)
+    from . import accounts, contacts, handover, pipeline  # noqa: F401
 
     return bp
