@@ -3,4 +3,8 @@ from __future__ import annotations
 
 
 def widgets(session, user) -> list:
-    return []
+    from .widgets_accounts import account_widgets
+
+    out: list = []
+    out += account_widgets(session, user)
+    return out
