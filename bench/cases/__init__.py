@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
-         "statement_pdf", "month_end")
+         "statement_pdf", "month_end",
+         "key_accounts")
 
 
 def load(name: str):
