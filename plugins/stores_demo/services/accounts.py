@@ -18,6 +18,7 @@ from plugins.customers import api as customers
 
 from ..declarations import KINDS
 from ..models.accounts import LEAD_SOURCES, LEVELS, STAGES, StoresDemoAccount
+from .pipeline import visible
 
 #: Profile fields a user edits, with their maximum length (None: free text).
 TEXT_FIELDS = ("economy", "health", "family", "work", "social_circle", "hobbies", "culture",
@@ -153,7 +154,7 @@ def list_select(session: Session, user: User, f: ListFilter) -> Select:
                    A.id.label("account_id"), A.stage, A.stage_since, A.mobile, A.next_contact_on)
             .select_from(C).join(A, A.customer_id == C.id)
             .outerjoin(User, User.id == C.owner_id)
-            .where(C.id.in_(customers.customer_ids_for(user))))
+            .where(*visible(session, user)))
     if f.owner_id:
         stmt = stmt.where(C.owner_id == f.owner_id)
     if f.kind in KINDS:

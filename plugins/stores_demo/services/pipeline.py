@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from core.access import has_permission
@@ -83,9 +83,17 @@ class BoardFilter:
     kind: str = ""
 
 
-def _scoped(user: User, f: BoardFilter):
+def visible(session: Session, user: User) -> list:
+    """The WHERE clauses on Customer that every enabled plugin's scope rule
+    gives ``user`` (ANDed), applied to the customer row itself: no
+    ``id IN (SELECT …)`` over the whole customer table."""
+    where = customers.scoped_customers(session, user).whereclause
+    return [] if where is None else [where]
+
+
+def _scoped(session: Session, user: User, f: BoardFilter):
     C, A = customers.Customer, StoresDemoAccount
-    where = [C.id.in_(customers.customer_ids_for(user))]
+    where = visible(session, user)
     if f.owner_id:
         where.append(C.owner_id == f.owner_id)
     if f.kind in KINDS:
@@ -95,17 +103,18 @@ def _scoped(user: User, f: BoardFilter):
 
 def board(session: Session, user: User, f: BoardFilter) -> list[dict]:
     """One column per stage: its count and the ``BOARD_CARDS`` accounts
-    longest in it — two queries, whatever the number of accounts."""
-    C, A, where = _scoped(user, f)
+    longest in it: one GROUP BY, then one LIMIT query per stage (a window
+    over every account would sort them all)."""
+    C, A, where = _scoped(session, user, f)
     counts = dict(session.execute(select(A.stage, func.count()).join(C, C.id == A.customer_id)
                                   .where(*where).group_by(A.stage)).all())
-    rank = func.row_number().over(partition_by=A.stage, order_by=(A.stage_since, A.id)).label("rank")
-    inner = (select(A.stage, A.stage_since, C.id, C.code, C.name, C.kind, C.owner_id, rank)
-             .join(C, C.id == A.customer_id).where(*where).subquery())
-    cards: dict[int, list] = {}
-    for row in session.execute(select(inner).where(inner.c.rank <= BOARD_CARDS)
-                               .order_by(inner.c.stage, inner.c.rank)):
-        cards.setdefault(row.stage, []).append(row)
+    # One statement, run per non-empty stage: each run is an index range
+    # scan on (stage, stage_since) that stops after BOARD_CARDS rows.
+    one_stage = (select(A.stage, A.stage_since, C.id, C.code, C.name, C.kind)
+                 .join(C, C.id == A.customer_id).where(A.stage == bindparam("stage"), *where)
+                 .order_by(A.stage_since, A.id).limit(BOARD_CARDS))
+    cards = {n: session.execute(one_stage, {"stage": n}).all()
+             for n in range(1, len(STAGES) + 1) if counts.get(n)}
     return [{"stage": n, "code": code, "count": int(counts.get(n, 0)), "cards": cards.get(n, [])}
             for n, code in enumerate(STAGES, start=1)]
 
@@ -121,7 +130,7 @@ def conversion(session: Session, user: User, f: BoardFilter) -> list[dict]:
     """Per stage: accounts that reached it (now in it or beyond), how many of
     those went on to the next stage, the rate, and the average days spent
     in the stage by the moves out of it."""
-    C, A, where = _scoped(user, f)
+    C, A, where = _scoped(session, user, f)
     now_in = dict(session.execute(select(A.stage, func.count()).join(C, C.id == A.customer_id)
                                   .where(*where).group_by(A.stage)).all())
     avg_days = dict(session.execute(
@@ -148,7 +157,7 @@ def conversion(session: Session, user: User, f: BoardFilter) -> list[dict]:
 def by_owner(session: Session, user: User, f: BoardFilter) -> tuple[list, list]:
     """Rows ``(owner_id, owner name, {stage: count}, total)`` and the column
     totals, from one GROUP BY owner, stage."""
-    C, A, where = _scoped(user, f)
+    C, A, where = _scoped(session, user, f)
     name = func.coalesce(func.nullif(User.full_name, ""), User.username)
     rows = session.execute(select(C.owner_id, name, A.stage, func.count())
                            .select_from(C).join(A, A.customer_id == C.id)

@@ -39,7 +39,10 @@ def stage_choices() -> list[tuple[str, str]]:
 
 
 def kind_choices(s) -> list[tuple[str, str]]:
-    return [(k, customers.kind_label(s, k)) for k in KINDS]
+    """The key-account kinds with their labels as plain strings (a lazy
+    label is translated again wherever a row shows it)."""
+    labels = dict(customers.kinds(s))
+    return [(k, str(labels.get(k, k))) for k in KINDS]
 
 
 def account_or_404(customer_id: int, action: str = SCOPE_VIEW):
@@ -73,6 +76,7 @@ def accounts():
                            has_next=len(rows) > svc.PAGE, page=f.page, f=f, kinds=kinds,
                            kind_names=dict(kinds), owners=svc.owners_for(s, current_user),
                            stages=stage_choices(), stage_label=svc.stage_label,
+                           stage_names=[""] + [str(STAGE_LABELS[c]) for c in STAGES],
                            days_since=pipe.days_since, today=date.today())
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -33,10 +35,15 @@ def pipeline():
     s = db_session()
     f = _board_filter()
     kinds = kind_choices(s)
+    # Plain strings: a lazy label is translated again at every card.
     return render_template("stores_demo/pipeline_board.html", columns=pipe.board(s, current_user, f),
                            f=f, kinds=kinds, kind_names=dict(kinds),
-                           owners=svc.owners_for(s, current_user), labels=STAGE_LABELS,
+                           owners=svc.owners_for(s, current_user),
+                           labels={k: str(v) for k, v in STAGE_LABELS.items()},
+                           list_query=urlencode({"owner": f.owner_id or "", "kind": f.kind}),
                            days_since=pipe.days_since, stages=stage_choices(),
+                           # "{} days" in the reader's language, formatted per card
+                           days_label=_("%(n)s days", n="{}"),
                            can_develop=can(DEVELOP), can_skip=can(STAGE_SKIP))
 
 
