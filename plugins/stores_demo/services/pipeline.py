@@ -119,6 +119,12 @@ def board(session: Session, user: User, f: BoardFilter) -> list[dict]:
             for n, code in enumerate(STAGES, start=1)]
 
 
+def this_hour() -> datetime:
+    """The current hour: a kept page showing days in stage is drawn afresh
+    at least hourly, so its day counts are never more than an hour late."""
+    return utcnow().replace(minute=0, second=0, microsecond=0)
+
+
 def days_since(when: datetime | None, now: datetime | None = None) -> int | None:
     if when is None:
         return None

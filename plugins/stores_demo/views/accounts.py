@@ -18,6 +18,7 @@ from core.models import User
 from core.services import ServiceError
 from core.web.actions import back, page_arg, run_action
 from core.web.decorators import permission_required
+from core.web.frame import render_kept
 from core.web.privacy import mask_form
 from core.web.request import can, db_session
 from plugins.customers import api as customers
@@ -72,12 +73,18 @@ def accounts():
     f = _filter()
     rows = s.execute(svc.list_select(s, current_user, f)).all()
     kinds = kind_choices(s)
-    return render_template("stores_demo/accounts_list.html", rows=rows[:svc.PAGE],
-                           has_next=len(rows) > svc.PAGE, page=f.page, f=f, kinds=kinds,
-                           kind_names=dict(kinds), owners=svc.owners_for(s, current_user),
-                           stages=stage_choices(), stage_label=svc.stage_label,
-                           stage_names=[""] + [str(STAGE_LABELS[c]) for c in STAGES],
-                           days_since=pipe.days_since, today=date.today())
+    owners = svc.owners_for(s, current_user)
+    today = date.today()
+    # Rendered once per (frame, rows shown, filters, day) and kept, as the
+    # customer list is: the rows are read every time, the HTML only when
+    # they changed.
+    shows = (tuple(rows), tuple(owners), pipe.this_hour(), tuple(sorted(request.args.items(multi=True))))
+    return render_kept("stores_demo/accounts_list.html", shows, rows=rows[:svc.PAGE],
+                       has_next=len(rows) > svc.PAGE, page=f.page, f=f, kinds=kinds,
+                       kind_names=dict(kinds), owners=owners,
+                       stages=stage_choices(), stage_label=svc.stage_label,
+                       stage_names=[""] + [str(STAGE_LABELS[c]) for c in STAGES],
+                       days_since=pipe.days_since, today=today)
 
 
 @bp.route("/accounts/export.csv")

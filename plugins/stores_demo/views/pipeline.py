@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core.models import User
 from core.web.actions import page_arg
 from core.web.decorators import permission_required
+from core.web.frame import render_kept
 from core.web.request import can, db_session
 from plugins.customers import api as customers
 
@@ -35,16 +36,21 @@ def pipeline():
     s = db_session()
     f = _board_filter()
     kinds = kind_choices(s)
+    columns = pipe.board(s, current_user, f)
+    owners = svc.owners_for(s, current_user)
+    # Kept per (frame, cards and counts shown, filters, day), as the
+    # customer list is: the board is read every time, drawn when it changed.
+    shows = (tuple((c["stage"], c["count"], tuple(c["cards"])) for c in columns), tuple(owners),
+             pipe.this_hour(), tuple(sorted(request.args.items(multi=True))))
     # Plain strings: a lazy label is translated again at every card.
-    return render_template("stores_demo/pipeline_board.html", columns=pipe.board(s, current_user, f),
-                           f=f, kinds=kinds, kind_names=dict(kinds),
-                           owners=svc.owners_for(s, current_user),
-                           labels={k: str(v) for k, v in STAGE_LABELS.items()},
-                           list_query=urlencode({"owner": f.owner_id or "", "kind": f.kind}),
-                           days_since=pipe.days_since, stages=stage_choices(),
-                           # "{} days" in the reader's language, formatted per card
-                           days_label=_("%(n)s days", n="{}"),
-                           can_develop=can(DEVELOP), can_skip=can(STAGE_SKIP))
+    return render_kept("stores_demo/pipeline_board.html", shows, columns=columns,
+                       f=f, kinds=kinds, kind_names=dict(kinds), owners=owners,
+                       labels={k: str(v) for k, v in STAGE_LABELS.items()},
+                       list_query=urlencode({"owner": f.owner_id or "", "kind": f.kind}),
+                       days_since=pipe.days_since, stages=stage_choices(),
+                       # "{} days" in the reader's language, formatted per card
+                       days_label=_("%(n)s days", n="{}"),
+                       can_develop=can(DEVELOP), can_skip=can(STAGE_SKIP))
 
 
 @bp.route("/pipeline/report")
