@@ -82,8 +82,9 @@ def accounts():
     return render_kept("stores_demo/accounts_list.html", shows, rows=rows[:svc.PAGE],
                        has_next=len(rows) > svc.PAGE, page=f.page, f=f, kinds=kinds,
                        kind_names=dict(kinds), owners=owners,
-                       stages=stage_choices(), stage_label=svc.stage_label,
-                       stage_names=[""] + [str(STAGE_LABELS[c]) for c in STAGES],
+                       # called only when the page is drawn, not when it is kept
+                       stages=stage_choices, stage_label=svc.stage_label,
+                       stage_names=lambda: [""] + [str(STAGE_LABELS[c]) for c in STAGES],
                        days_since=pipe.days_since, today=today)
 
 

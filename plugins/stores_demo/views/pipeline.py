@@ -47,7 +47,7 @@ def pipeline():
                        f=f, kinds=kinds, kind_names=dict(kinds), owners=owners,
                        labels={k: str(v) for k, v in STAGE_LABELS.items()},
                        list_query=urlencode({"owner": f.owner_id or "", "kind": f.kind}),
-                       days_since=pipe.days_since, stages=stage_choices(),
+                       days_since=pipe.days_since, stages=STAGES,
                        # "{} days" in the reader's language, formatted per card
                        days_label=_("%(n)s days", n="{}"),
                        can_develop=can(DEVELOP), can_skip=can(STAGE_SKIP))
