@@ -16,7 +16,13 @@ BY_CUSTOMER += (StoresDemoImportantDate, StoresDemoFit)
 BY_CUSTOMER += (StoresDemoCustomOrder, StoresDemoService)  # custom orders, after-sale
 
 
+def _by_customer() -> tuple:
+    from .models.accounts import StoresDemoAccount, StoresDemoContact, StoresDemoStageMove
+
+    return (StoresDemoAccount, StoresDemoStageMove, StoresDemoContact)
+
+
 def scope_rules(model, user, action) -> list:
-    if model in BY_CUSTOMER:
+    if model in BY_CUSTOMER or model in _by_customer():
         return [model.customer_id.in_(customer_ids_for(user, action))]
     return []

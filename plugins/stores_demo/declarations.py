@@ -19,6 +19,7 @@ ORDERS = "stores_demo.orders"          # reserve pieces, custom orders, after-sa
 EVENTS = "stores_demo.events"          # events, invitations, attendance
 HANDOVER = "stores_demo.handover"      # hand a leaving developer's accounts over
 PAY_CLAIMS = "stores_demo.pay_claims"  # finance pays approved expense claims
+TEMPLATES = "stores_demo.templates"    # write the first-contact message templates
 
 # -- the department's roles (seed 002 §3.3.3) -------------------------------
 COORDINATOR = "sd_coordinator"         # 大客户部协调人 (department manager)
@@ -52,6 +53,7 @@ def permissions() -> list[Permission]:
         P(EVENTS, _l("Run events: invitations, replies and attendance"), MANAGERS + (EVENT_PLANNER,)),
         P(HANDOVER, _l("Hand a leaving developer's accounts to colleagues"), MANAGERS),
         P(PAY_CLAIMS, _l("Pay approved expense claims of the key-account department"), ("finance",)),
+        P(TEMPLATES, _l("Write first-contact message templates"), MANAGERS),
     ]
 
 
@@ -106,6 +108,12 @@ def menus(menu: str) -> list[MenuItem]:
                 ]
     if menu == "stores_demo":  # the section menu beside every page of the plugin
         return [MenuItem(_l("Overview"), "stores_demo.index", 10, VIEW),
+                MenuItem(_l("Key accounts"), "stores_demo.accounts", 20, VIEW),
+                MenuItem(_l("Pipeline"), "stores_demo.pipeline", 21, VIEW),
+                MenuItem(_l("Contacts due"), "stores_demo.contacts_due", 22, VIEW),
+                MenuItem(_l("Pipeline reports"), "stores_demo.pipeline_report", 80, VIEW),
+                MenuItem(_l("Message templates"), "stores_demo.templates", 85, VIEW),
+                MenuItem(_l("Handover"), "stores_demo.handover", 90, HANDOVER),
                 MenuItem(_l("My tasks"), "stores_demo.tasks", 12, VIEW),
                 MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW),
                 MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW),

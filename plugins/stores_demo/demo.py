@@ -14,7 +14,9 @@ def load(session, context) -> None:
 
 def load_accounts(session, context) -> list:
     """~60 key accounts across kinds and stages (returns their Customer rows)."""
-    return []
+    from .demo_accounts import load_accounts as _load
+
+    return _load(session, context)
 
 
 def load_pieces(session, context, accounts) -> None:

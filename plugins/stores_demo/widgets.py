@@ -3,7 +3,10 @@ from __future__ import annotations
 
 
 def widgets(session, user) -> list:
+    from .widgets_accounts import account_widgets
+
     out: list = []
+    out += account_widgets(session, user)
     out += development_widgets(session, user)
     out += followup_widgets(session, user)
     return out

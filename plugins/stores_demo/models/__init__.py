@@ -12,6 +12,8 @@ from .walkins import StoresDemoWalkin
 from .anniversaries import StoresDemoFit, StoresDemoImportantDate
 from .custom_orders import StoresDemoCustomOrder
 from .after_sale import StoresDemoService
+from .accounts import (StoresDemoAccount, StoresDemoContact, StoresDemoContactTemplate,
+                       StoresDemoHandover, StoresDemoStageMove)
 from .events import StoresDemoEvent, StoresDemoInvitation
 
 ALL_MODELS: tuple = (
@@ -19,6 +21,8 @@ ALL_MODELS: tuple = (
     StoresDemoTask, StoresDemoWalkin, StoresDemoImportantDate, StoresDemoFit,
     StoresDemoEvent, StoresDemoInvitation,
     StoresDemoCustomOrder, StoresDemoService,
+    StoresDemoAccount, StoresDemoStageMove, StoresDemoContactTemplate, StoresDemoContact,
+    StoresDemoHandover,
 ) + DEVELOPMENT_MODELS
 
 

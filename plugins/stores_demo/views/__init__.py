@@ -10,6 +10,7 @@ bp = Blueprint("stores_demo", __name__, url_prefix="/stores_demo",
 def blueprint() -> Blueprint:
     # The route modules attach themselves to ``bp`` on import.
     from . import overview  # noqa: F401  (each area adds its module here)
+    from . import accounts, contacts, handover, pipeline  # noqa: F401
     from . import claims, devreport, plans, receptions, visits  # noqa: F401  (development)
     from . import tasks  # noqa: F401
     from . import walkins  # noqa: F401
