@@ -24,7 +24,7 @@ from ..results import Check, Measured, Row
 from ..servers import Server, running
 from ..stats import Summary
 from ..bulk import bulk_insert
-from .web import compare, p99, platform, rps, signed_in_headers
+from .web import compare, p99, rps, server_env, signed_in_headers
 
 TITLE = "Key accounts and pipeline (stores_demo)"
 RATIO_GOAL = 0.45
@@ -124,7 +124,9 @@ def run(ctx: Context) -> list[Row]:
     for db in ctx.dbs:
         ds = ctx.dataset(db, "sd_accounts", n_accounts)
         n = add_accounts(ds, n_contacts)
-        plat = platform(ctx, db, ds)
+        # its own platform server: the shared one serves the customer-list data set
+        plat = ctx.server(f"platform-sd-{db}", "core.app:create_app()",
+                          server_env(ds.target, ds.data_dir), ready_path="/healthz")
         raw = Server(f"raw-sd-{db}", "bench.apps.raw_key_accounts:create_app()",
                      {"BENCH_RAW_KIND": db, "BENCH_RAW_DSN": ds.target.dsn}, ctx.logs,
                      workers=ctx.mode.server_workers)
