@@ -128,7 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
     db = Database(cfg["DATABASE_URL"])
     ext = Qudao(config=cfg, db=db, host=host)
     ext.state = StateCache(cfg["DATA_DIR"], max_age=float(cfg.get("STATE_CACHE_SECONDS", 60)))
-    db.Session.configure(info={"ext": ext})
+    db.Session.configure(ext=ext)
     audit.install(db.Session)
     events.install(db.Session)
     state_cache.install(db.Session)

@@ -261,7 +261,7 @@ def start_opening_import(session: Session, stream: BinaryIO, user):
         return None
     job = jobs.create(session, OPENING_JOB, user, {"file": "upload.xlsx"},
                       label=str(_l("Opening balances × %(n)s", n=len(raw))))
-    folder = jobs.job_dir(session.info["ext"].config, job.id)
+    folder = jobs.job_dir(session.ext.config, job.id)
     folder.mkdir(parents=True, exist_ok=True)
     spreadsheets.spool(stream, folder / "upload.xlsx", file_limits())
     return job
