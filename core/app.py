@@ -144,7 +144,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     babel = Babel(app, locale_selector=select_locale_parsed, timezone_selector=select_timezone)
     babel.domain_instance = ext.babel_domain = CatalogueDomain()
-    babel.domain_instance.install_jinja(app)
     QudaoCSRFProtect(app)
 
     # Templates get ``current_user`` from core.web.frame's context processor.
