@@ -27,7 +27,7 @@ class AccessDenied(Exception):
 
 def hooks_for(session: Session):
     """Hook callers for the plugins enabled as seen by this session."""
-    ext = session.info["ext"]
+    ext = session.ext
     enabled = session.info.get("enabled")
     if enabled is None:
         enabled = session.info["enabled"] = ext.host.enabled(session)
@@ -115,7 +115,7 @@ def user_plugins(session: Session, user: Any) -> frozenset[str]:
     """The enabled plugins ``user`` uses (``PluginHost.for_user``): those
     scoped to a part of the org tree overlapping their org unit.  From the
     process's cache when ``session`` is the request's own and untouched."""
-    ext = session.info["ext"]
+    ext = session.ext
     enabled = session.info.get("enabled")
     if enabled is None:
         enabled = session.info["enabled"] = ext.host.enabled(session)
@@ -133,7 +133,7 @@ def has_permission(session: Session, user: User, code: str) -> bool:
     enabled and used by the user's part of the org tree."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    ext = session.info["ext"]
+    ext = session.ext
     perm = ext.permissions.get(code)
     if perm is None or ext.host.plugin_of(code) not in user_plugins(session, user):
         return False

@@ -5,7 +5,6 @@ on a module global.
 """
 from __future__ import annotations
 
-import gc
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
     db = Database(cfg["DATABASE_URL"])
     ext = Qudao(config=cfg, db=db, host=host)
     ext.state = StateCache(cfg["DATA_DIR"], max_age=float(cfg.get("STATE_CACHE_SECONDS", 60)))
-    db.Session.configure(info={"ext": ext})
+    db.Session.configure(ext=ext)
     audit.install(db.Session)
     events.install(db.Session)
     state_cache.install(db.Session)
@@ -144,7 +143,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     babel = Babel(app, locale_selector=select_locale_parsed, timezone_selector=select_timezone)
     babel.domain_instance = ext.babel_domain = CatalogueDomain()
-    babel.domain_instance.install_jinja(app)
     QudaoCSRFProtect(app)
 
     # Templates get ``current_user`` from core.web.frame's context processor.
@@ -182,28 +180,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Every installed plugin adds its commands to ``app.cli`` (the ``qudao``
     # command, core.cli, builds the app through this factory).
     host.all_hooks().register_commands(cli=app.cli)
-    if app.config.get("GC_FREEZE", True) and not app.testing:
-        freeze_startup_objects()
     return app
-
-
-_FROZEN = False
-
-
-def freeze_startup_objects() -> None:
-    """Move everything the process holds after building its app (modules,
-    mappers, plugins, templates: ~200,000 objects) out of the garbage
-    collector's reach, once per process.  They live as long as the process
-    anyway, and every full collection walked all of them: a pause of
-    ~0.1 s every few thousand requests, ~8 µs per request on average.
-    Garbage is collected first, so nothing dead is kept.  App config
-    ``GC_FREEZE = False`` turns it off; test apps (``TESTING``) never do it."""
-    global _FROZEN
-    if _FROZEN:
-        return
-    _FROZEN = True
-    gc.collect()
-    gc.freeze()
 
 
 def _check_blueprints(app: Flask, host: PluginHost, core_blueprints: set[str]) -> None:

@@ -59,7 +59,7 @@ def sniff(head: bytes, allowed: Iterable[str]) -> tuple[str, str] | None:
 
 
 def storage_root(session: Session) -> Path:
-    root = Path(session.info["ext"].config["DATA_DIR"]) / "attachments"
+    root = Path(session.ext.config["DATA_DIR"]) / "attachments"
     root.mkdir(parents=True, exist_ok=True)
     return root
 

@@ -52,7 +52,7 @@ def first_setup(session, admin_name: str = "admin", password: str | None = None)
     """Roles, the company root and every installed plugin that offers
     features enabled on a new database; the admin user.  Safe to run again."""
     result = InitResult()
-    ext = session.info["ext"]
+    ext = session.ext
     services.ensure_roles(session)
     if not session.scalar(select(OrgUnit.id).limit(1)):
         services.create_org_unit(session, "HQ", "总公司", "company")
@@ -75,7 +75,7 @@ def load_demo(session) -> list[str]:
     dependency order.  Returns the demo logins to print."""
     if session.get(Setting, DEMO_MARK) is not None:
         return ["demo data already loaded"] + demo_logins()
-    ext = session.info["ext"]
+    ext = session.ext
     root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
     c = services.create_org_unit
     east = c(session, "EAST", "华东分公司", "branch", root)

@@ -11,7 +11,7 @@ import contextvars
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import (
     DateTime,
@@ -124,6 +124,26 @@ class OwnedMixin:
         return mapped_column(ForeignKey("core_user.id"), index=True, nullable=True)
 
 
+class AppSession(Session):
+    """The sessions of a Qudao app: a SQLAlchemy ``Session`` that also
+    carries the app's registries (``app.extensions["qudao"]``) as ``ext``.
+
+    Services read settings, permissions, sequences, the enabled plugins and
+    the data folder through ``session.ext``; it is set by the app factory on
+    the session factory (``Database.Session.configure(ext=...)``), so every
+    session of that app — web, CLI, jobs, tests — has it.  A session made
+    outside an app has ``ext = None``.
+    """
+
+    #: The app's ``core.app.Qudao`` (not imported here: the database layer
+    #: sits below the app factory).
+    ext: Any
+
+    def __init__(self, *args, ext: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ext = ext
+
+
 class Database:
     def __init__(self, url: str, echo: bool = False):
         self.url = url
@@ -140,7 +160,7 @@ class Database:
         self.engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             self._tune_sqlite()
-        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.Session = sessionmaker(self.engine, class_=AppSession, expire_on_commit=False)
 
     def _tune_sqlite(self) -> None:
         @event.listens_for(self.engine, "connect")

@@ -31,7 +31,7 @@ def _dispatch(session: Session) -> None:
         return
     from .access import hooks_for
 
-    ext = session.info["ext"]
+    ext = session.ext
     hooks = hooks_for(session)
     for ev in events:
         ev.ext = ext

@@ -31,10 +31,6 @@ INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def strip_invisible(value: str) -> str:
-    return INVISIBLE.sub("", value)
-
-
 def bounded_int(value: Any) -> int:
     """``int(value)``, refusing (ValueError) what no database integer holds."""
     n = int(value)

@@ -52,7 +52,7 @@ def known_names(session: Session) -> set[str]:
     """Installed plugins and those the database records (version, state)."""
     from .migrate import recorded_versions
 
-    ext = session.info["ext"]
+    ext = session.ext
     names = set(ext.host.manifests)
     names |= set(session.execute(select(PluginState.name)).scalars())
     names |= set(recorded_versions(session.connection()))
@@ -84,7 +84,7 @@ def table_rows(session: Session, names: list[str]) -> list[TableRows]:
 
 def impact(session: Session, name: str, user=None) -> Impact:
     """What ``name`` brings and what depends on it."""
-    ext = session.info["ext"]
+    ext = session.ext
     host = ext.host
     on = host.enabled(session)
     installed = name in host.manifests
@@ -129,7 +129,7 @@ def uninstall_plan(session: Session, name: str) -> UninstallPlan:
     plugin that another installed plugin depends on."""
     from .migrate import recorded_versions
 
-    ext = session.info["ext"]
+    ext = session.ext
     host = ext.host
     if name == CORE:
         raise PluginError("core cannot be uninstalled", [CORE])

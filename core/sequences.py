@@ -47,7 +47,7 @@ def next_value(session: Session, key: str, year: int) -> int:
 
 def next_number(session: Session, key: str, when: date | None = None) -> str:
     """Next number for a sequence declared with ``register_sequences``."""
-    ext = session.info["ext"]
+    ext = session.ext
     spec = ext.sequences.get(key)
     if spec is None:
         raise KeyError(f"no sequence declared with key {key!r}")
@@ -61,7 +61,7 @@ def next_numbers(session: Session, key: str, count: int, when: date | None = Non
     counter moves by ``count`` at once, so the block has no gaps either."""
     if count <= 0:
         return []
-    ext = session.info["ext"]
+    ext = session.ext
     spec = ext.sequences.get(key)
     if spec is None:
         raise KeyError(f"no sequence declared with key {key!r}")

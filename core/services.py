@@ -87,13 +87,9 @@ DEFAULT_ROLES = (
 )
 
 
-def _ext(session: Session):
-    return session.info["ext"]
-
-
 # -- roles ----------------------------------------------------------------
 def ensure_roles(session: Session) -> dict[str, Role]:
-    specs = list(DEFAULT_ROLES) + list(_ext(session).roles.values())
+    specs = list(DEFAULT_ROLES) + list(session.ext.roles.values())
     existing = {r.name: r for r in session.execute(select(Role)).scalars()}
     for spec in specs:
         if spec.name not in existing:
@@ -111,7 +107,7 @@ def grant_defaults(session: Session, plugin: str) -> None:
     Runs once per plugin, when it is first enabled, so an admin's later
     changes to a role are never overwritten.
     """
-    ext = _ext(session)
+    ext = session.ext
     roles = ensure_roles(session)
     for code, perm in ext.permissions.items():
         if ext.host.plugin_of(code) != plugin:
@@ -124,7 +120,7 @@ def grant_defaults(session: Session, plugin: str) -> None:
 
 
 def set_role_permissions(session: Session, role: Role, codes: set[str]) -> None:
-    known = set(_ext(session).permissions)
+    known = set(session.ext.permissions)
     unknown = codes - known
     if unknown:
         raise ServiceError(_l("Unknown permission(s): %(codes)s", codes=", ".join(sorted(unknown))))
@@ -145,7 +141,7 @@ def enable_plugin(session: Session, name: str, *, with_deps: bool = False,
                   user_id: int | None = None, reason: str | None = None) -> list[str]:
     """Switch ``name`` on (and its dependencies with ``with_deps``); the
     switch is in the audit trail with ``reason``."""
-    host = _ext(session).host
+    host = session.ext.host
     if reason:
         audit.set_reason(session, reason)
     known = {r.name for r in session.execute(select(PluginState)).scalars()}
@@ -162,7 +158,7 @@ def disable_plugin(session: Session, name: str, *, user_id: int | None = None,
                    reason: str | None = None) -> None:
     if reason:
         audit.set_reason(session, reason)
-    _ext(session).host.disable(session, name, user_id=user_id)
+    session.ext.host.disable(session, name, user_id=user_id)
     session.flush()
     session.info.pop("enabled", None)
 
@@ -175,7 +171,7 @@ def set_plugin_scope(session: Session, name: str, org_units, *, user_id: int | N
     if reason:
         audit.set_reason(session, reason)
     ids = [u if isinstance(u, int) else u.id for u in org_units]
-    changed = _ext(session).host.set_scope(session, name, ids, user_id=user_id)
+    changed = session.ext.host.set_scope(session, name, ids, user_id=user_id)
     session.info.pop("enabled", None)
     return changed
 

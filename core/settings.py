@@ -69,7 +69,7 @@ def prefetch(session: Session, keys) -> None:
 
 
 def set(session: Session, key: str, raw: Any, user_id: int | None = None) -> Any:
-    spec: SettingSpec = session.info["ext"].settings[key]
+    spec: SettingSpec = session.ext.settings[key]
     value = parse(spec, raw)
     row = session.get(Setting, key)
     if row is None:
@@ -86,7 +86,7 @@ def all_values(session: Session, keys: list[str]) -> dict[str, Any]:
     from the process's cache while settings, users, roles, org units and
     plugins are unchanged (``core.state_cache``: changing a setting moves
     the version every process checks before its request's first query)."""
-    specs = session.info["ext"].settings
+    specs = session.ext.settings
     shared = state_cache.shared(session)
     out: dict[str, Any] = {}
     missing = keys

@@ -343,7 +343,7 @@ def _after_commit(session: Session) -> None:
         return  # a SAVEPOINT released; the change is not committed yet
     session.info.pop(_CHANGED, None)
     session.info[BUMPED] = True
-    ext = session.info.get("ext")
+    ext = getattr(session, "ext", None)
     if ext is not None and getattr(ext, "state", None) is not None:
         ext.state.bump()
 

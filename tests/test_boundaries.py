@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -158,3 +159,28 @@ def test_services_do_not_load_the_web_layer(module):
                        timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]", r.stdout
+
+
+def test_no_session_info_side_door_to_the_app():
+    """The app's registries reach services as ``session.ext`` (a typed
+    attribute of ``core.db.AppSession``), never through ``session.info``."""
+    side_door = re.compile(r"""\.info\s*(\[\s*|\.get\(\s*|\.setdefault\(\s*)["']ext["']""")
+    found = []
+    for top in ("core", "plugins", "bench", "scripts", "tests"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if path == Path(__file__).resolve():
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if side_door.search(line) or re.search(r"info\s*=\s*\{\s*[\"']ext[\"']", line):
+                    found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert found == []
+
+
+def test_sessions_carry_the_app(app):
+    from core.db import AppSession
+
+    ext = app.extensions["qudao"]
+    with ext.db.session() as s:
+        assert isinstance(s, AppSession)
+        assert s.ext is ext
+        assert "ext" not in s.info

@@ -187,30 +187,6 @@ def test_kept_pages_are_bounded(app):
     assert len(state.pages) <= 1000
 
 
-def test_a_serving_process_freezes_its_startup_objects_once(db_template, tmp_path, monkeypatch):
-    """Outside tests the app moves its start-up objects out of the garbage
-    collector's reach once per process (``GC_FREEZE``); a test app never."""
-    import core.app as core_app
-    from conftest import _fresh_url
-
-    calls = []
-    monkeypatch.setattr(core_app.gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(core_app, "_FROZEN", False)
-    url = _fresh_url(db_template, tmp_path)
-
-    def make(**cfg):
-        app = core_app.create_app({"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url,
-                                   "SECRET_KEY": "s", **cfg})
-        app.extensions["qudao"].db.dispose()
-
-    make(TESTING=True)
-    make(GC_FREEZE=False)
-    assert calls == []
-    make()
-    make()
-    assert calls == ["freeze"]
-
-
 def test_login_required_keeps_flask_logins_rules(app, client):
     resp = client.get("/account")
     assert resp.status_code == 302 and "/login?next=%2Faccount" in resp.headers["Location"]

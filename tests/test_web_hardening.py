@@ -16,7 +16,7 @@ from core.app import create_app
 ])
 def test_healthz_answers_503_json_when_the_database_is_down(tmp_path, url):
     app = create_app({"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url,
-                      "SECRET_KEY": "s", "TESTING": False, "GC_FREEZE": False})
+                      "SECRET_KEY": "s", "TESTING": False})
     try:
         resp = app.test_client().get("/healthz")
     finally:

@@ -47,20 +47,16 @@ class RecordNotFound(DocumentError):
     """The record does not exist or the user may not see it (pages answer 404)."""
 
 
-def _ext(session: Session):
-    return session.info["ext"]
-
-
 def _enabled(session: Session) -> frozenset[str]:
     enabled = session.info.get("enabled")
     if enabled is None:
-        enabled = session.info["enabled"] = _ext(session).host.enabled(session)
+        enabled = session.info["enabled"] = session.ext.host.enabled(session)
     return enabled
 
 
 def get_spec(session: Session, name: str) -> DocumentSpec:
     """The spec called ``name`` if its plugin is enabled."""
-    ext = _ext(session)
+    ext = session.ext
     spec = ext.documents.get(name)
     if spec is None or ext.host.plugin_of(spec.name) not in _enabled(session):
         raise UnknownDocument(_l("There is no document called %(name)s.", name=name))
@@ -69,7 +65,7 @@ def get_spec(session: Session, name: str) -> DocumentSpec:
 
 def specs(session: Session) -> list[DocumentSpec]:
     """Specs of the enabled plugins, by name."""
-    ext = _ext(session)
+    ext = session.ext
     on = _enabled(session)
     return [s for n, s in sorted(ext.documents.items()) if ext.host.plugin_of(n) in on]
 
@@ -181,7 +177,7 @@ def _prepare(session: Session, spec_name: str, record_id: Any, user: User,
     if data is None:
         raise RecordNotFound(_l("The record does not exist."))
     locale = locale or getattr(user, "locale", None) or "zh_CN"
-    renderer = _ext(session).pdf
+    renderer = session.ext.pdf
     data = plain(data, lambda t: renderer.gettext(t, locale))
     clash = RESERVED & set(data)
     if clash:
@@ -191,8 +187,8 @@ def _prepare(session: Session, spec_name: str, record_id: Any, user: User,
 
 def _render(session: Session, spec: DocumentSpec, rid: str, data: dict, user: User,
             locale: str, number: str | None, now: datetime) -> Rendered:
-    renderer = _ext(session).pdf
-    local_now = local_time(now, _tz(_ext(session)))
+    renderer = session.ext.pdf
+    local_now = local_time(now, _tz(session.ext))
     title = str(data.get("title") or renderer.gettext(spec.label, locale))
     context = {
         **data,
@@ -226,7 +222,7 @@ def _tz(ext) -> str:
 
 
 def _issued_on(session: Session, now: datetime) -> date:
-    return local_time(now, _tz(_ext(session))).date()
+    return local_time(now, _tz(session.ext)).date()
 
 
 def record(session: Session, doc: Rendered, stored: tuple[str, str] | None = None
@@ -234,7 +230,7 @@ def record(session: Session, doc: Rendered, stored: tuple[str, str] | None = Non
     """Write the archive row of a rendered document (flushed, not
     committed); stores the file first unless ``stored`` (path, SHA-256)
     says where it already is."""
-    rel, digest = stored or archive.store(archive.root_of(_ext(session).config), doc.pdf)
+    rel, digest = stored or archive.store(archive.root_of(session.ext.config), doc.pdf)
     row = IssuedDocument(number=doc.number, spec=doc.spec, title=doc.title[:200],
                          record_id=doc.record_id, locale=doc.locale, filename=doc.filename,
                          size=len(doc.pdf), sha256=digest, storage_path=rel,
@@ -262,7 +258,7 @@ def issue(session: Session, spec_name: str, record_id: Any, user: User, *,
 
 def _peek_number(session: Session, key: str, when: date) -> str:
     """The number ``next_number`` would give now (nothing is taken)."""
-    spec = _ext(session).sequences[key]
+    spec = session.ext.sequences[key]
     last = session.scalar(select(Sequence.last_value).where(Sequence.key == key,
                                                             Sequence.year == when.year))
     return spec.pattern.format(year=when.year, n=(last or 0) + 1)
@@ -298,7 +294,7 @@ def issue_apart(session_scope: Callable[[], ContextManager[Session]], spec_name:
         guess = _peek_number(s, spec.sequence, _issued_on(s, now)) if spec.sequence else None
         doc = render_document(s, spec_name, record_id, user, locale=locale, number=guess,
                               now=now, context=context)
-        root = archive.root_of(_ext(s).config)
+        root = archive.root_of(s.ext.config)
     stored: tuple[str, str] | None = archive.store(root, doc.pdf)
     with session_scope() as s:
         if doc.sequence:
@@ -317,7 +313,7 @@ def issue_apart(session_scope: Callable[[], ContextManager[Session]], spec_name:
 def read_pdf(session: Session, doc: IssuedDocument) -> bytes:
     """The archived bytes, checked against the recorded SHA-256."""
     try:
-        return archive.read(archive.root_of(_ext(session).config), doc.storage_path, doc.sha256)
+        return archive.read(archive.root_of(session.ext.config), doc.storage_path, doc.sha256)
     except archive.ArchiveError:
         raise DocumentError(_l("The archived file of %(name)s is missing or damaged; "
                                "tell your administrator.", name=doc.filename)) from None

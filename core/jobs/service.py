@@ -40,7 +40,7 @@ def create(session: Session, kind: str, owner: User, params: dict[str, Any] | No
            label: str = "") -> Job:
     """A queued job row (flushed).  The caller commits, then hands the id to
     ``dispatch`` — a worker must never see a job that is not committed yet."""
-    ext = session.info["ext"]
+    ext = session.ext
     if kind not in ext.job_handlers:
         raise ServiceError(_l("Unknown job kind: %(kind)s", kind=kind))
     job = Job(kind=kind, owner_id=owner.id, params=dict(params or {}), label=label[:200],

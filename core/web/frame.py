@@ -136,15 +136,12 @@ def link(endpoint: str, **values) -> str:
 
 def template_context():
     # The signed-in user itself rather than Flask-Login's proxy, which
-    # looks it up again on every attribute a template reads; ``_`` bound
-    # to this render's catalogue (core.i18n.template_gettext).  The
+    # looks it up again on every attribute a template reads.  The
     # functions every page calls are Jinja globals (``install``), not
     # context values: no dict of them built per render.
     if not has_request_context():
         return {"current_user": None}  # what Flask-Login's processor gave
-    values = ext().babel_domain.template_gettext()
-    values["current_user"] = signed_in()
-    return values
+    return {"current_user": signed_in()}
 
 
 def csrf_token() -> str:

@@ -26,7 +26,7 @@ IMPORT_JOB = "customers.import"
 
 def upload_path(session: Session, filename: str) -> Path:
     """A fresh file under ``DATA_DIR/uploads`` for an upload to be spooled to."""
-    root = Path(session.info["ext"].config["DATA_DIR"]) / "uploads"
+    root = Path(session.ext.config["DATA_DIR"]) / "uploads"
     root.mkdir(parents=True, exist_ok=True)
     suffix = Path(filename or "").suffix.lower()
     return root / (secrets.token_hex(16) + (suffix if suffix in (".xlsx", ".csv") else ""))
@@ -49,7 +49,7 @@ def start_import(session: Session, path: Path, filename: str, user: User, dry_ru
     job = jobs.create(session, IMPORT_JOB, user, {}, label=str(
         _l("Customer import: %(name)s", name=Path(filename or "").name[:150])))
     name = "upload" + path.suffix
-    dest = jobs.job_dir(session.info["ext"].config, job.id) / name
+    dest = jobs.job_dir(session.ext.config, job.id) / name
     dest.parent.mkdir(parents=True, exist_ok=True)
     path.replace(dest)
     job.params = {"file": name, "filename": Path(filename or "").name, "dry_run": bool(dry_run)}

@@ -151,12 +151,8 @@ def documents() -> list[DocumentSpec]:
 
 
 def kinds() -> list[tuple[str, object]]:
-    """The four dealer kinds this plugin registers into customers (seed 000 §三.1)."""
-    from .models.network import CHAIN_LOCAL, CHAIN_NATIONAL, MEMBER, TRADITIONAL
+    """The four dealer kinds this plugin registers into customers (seed 000
+    §三.1), labelled in ``labels.py`` with the other stored codes."""
+    from .labels import kind_labels
 
-    return [
-        (MEMBER, _l("Member customer")),
-        (TRADITIONAL, _l("Traditional customer")),
-        (CHAIN_NATIONAL, _l("National chain")),
-        (CHAIN_LOCAL, _l("Local chain")),
-    ]
+    return list(kind_labels().items())

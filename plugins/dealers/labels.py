@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from core.i18n import _l
 
-from .declarations import kinds as dealer_kinds
+from .models.network import CHAIN_LOCAL, CHAIN_NATIONAL, MEMBER, TRADITIONAL
+
+
+def kind_labels() -> dict[str, object]:
+    """The dealer kinds' labels, in the order the kind lists show them."""
+    return {
+        MEMBER: _l("Member customer"),
+        TRADITIONAL: _l("Traditional customer"),
+        CHAIN_NATIONAL: _l("National chain"),
+        CHAIN_LOCAL: _l("Local chain"),
+    }
 
 
 def state_labels() -> dict[str, object]:
@@ -37,7 +47,7 @@ def state_labels() -> dict[str, object]:
         "sales_subsidy": _l("Sales subsidy"), "price_drop": _l("Price-drop compensation"),
         "visit": _l("Visit"), "monthly": _l("Monthly"),
         "peak": _l("Peak season"), "off": _l("Off-season"),
-        **dict(dealer_kinds()),
+        **kind_labels(),
     }
 
 

@@ -48,7 +48,7 @@ def import_page():
                 job = import_jobs.start_import(s, path, f.filename, current_user,
                                                dry_run=form.dry_run.data)
                 s.commit()
-                jobs.dispatch(s.info["ext"], job.id)
+                jobs.dispatch(s.ext, job.id)
                 flash(_("The file is large: it is imported in the background."), "success")
                 return back("jobs.detail", job_id=job.id)
             with path.open("rb") as fh:

@@ -28,7 +28,7 @@ from ..models import Invoice, Payment
 from ..models.receivables import OPENING, OPENING_CREDIT
 from .receivables import post_invoice, record_payment
 from . import limits
-from .ledger import atomic, lock_date
+from .ledger import atomic
 from .money import money_str, to_money
 
 COLUMNS = (
@@ -142,7 +142,7 @@ def _text(value):
 def validate(session: Session, raw: list[tuple[int, dict]], user=None) -> tuple[list[Row], list]:
     errors: list[tuple[int, str]] = []
     good: list[Row] = []
-    locked = lock_date(session)
+    locked = limits.lock_date(session)
     first, last = limits.date_window(session, locked)
     ceiling = limits.max_amount(session)
     seen: set[tuple[int, str]] = set()
@@ -261,7 +261,7 @@ def start_opening_import(session: Session, stream: BinaryIO, user):
         return None
     job = jobs.create(session, OPENING_JOB, user, {"file": "upload.xlsx"},
                       label=str(_l("Opening balances × %(n)s", n=len(raw))))
-    folder = jobs.job_dir(session.info["ext"].config, job.id)
+    folder = jobs.job_dir(session.ext.config, job.id)
     folder.mkdir(parents=True, exist_ok=True)
     spreadsheets.spool(stream, folder / "upload.xlsx", file_limits())
     return job

@@ -111,15 +111,11 @@ def lock_ledger(session: Session) -> State:
     return state
 
 
-def lock_date(session: Session) -> date | None:
-    return session.scalar(select(LedgerState.lock_date).where(LedgerState.id == 1))
-
-
 _UNKNOWN = object()
 
 
 def check_open(session: Session, when: date, locked=_UNKNOWN) -> None:
-    locked = lock_date(session) if locked is _UNKNOWN else locked
+    locked = limits.lock_date(session) if locked is _UNKNOWN else locked
     if locked is not None and when <= locked:
         raise LockedPeriod(_l("The books are locked up to %(date)s: nothing can be posted on "
                               "%(when)s.", date=locked.isoformat(), when=when.isoformat()))

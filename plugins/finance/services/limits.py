@@ -16,12 +16,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import datewindow, settings
 from core.i18n import _l
 from core.services import ServiceError
 
+from ..models import LedgerState
 from .money import money_str
 
 DAYS_AHEAD = "finance.post_days_ahead"
@@ -37,17 +39,16 @@ class OutOfRange(ServiceError):
     """A date, amount or quantity the books refuse."""
 
 
-def _lock_date(session: Session) -> date | None:
-    from .ledger import lock_date
-
-    return lock_date(session)
+def lock_date(session: Session) -> date | None:
+    """The last day of the closed books (nothing is posted on or before it)."""
+    return session.scalar(select(LedgerState.lock_date).where(LedgerState.id == 1))
 
 
 def date_window(session: Session, locked=_UNKNOWN) -> tuple[date, date]:
     """(earliest, latest) date a posting may have today, both included."""
     settings.prefetch(session, _KEYS)
     earliest, latest = datewindow.window(session)
-    locked = _lock_date(session) if locked is _UNKNOWN else locked
+    locked = lock_date(session) if locked is _UNKNOWN else locked
     if locked is not None:
         earliest = max(earliest, locked + timedelta(days=1))
     ahead = int(settings.get(session, DAYS_AHEAD))

@@ -317,11 +317,6 @@ def resolve_dispute(session: Session, dispute: StatementDispute, *, resolution: 
     return dispute
 
 
-def open_disputes_count(session: Session, statement_ids) -> int:
-    return session.scalar(select(func.count(StatementDispute.id)).where(
-        StatementDispute.state == OPEN, StatementDispute.statement_id.in_(statement_ids))) or 0
-
-
 __all__ = ["parse_period", "period_of", "previous_period", "movements", "statement_data",
            "issue", "issue_statement", "pdf_context", "NotVisible", "attach_pdf",
            "record_answer", "resolve_dispute", "customers_with_activity",

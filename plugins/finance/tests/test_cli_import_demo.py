@@ -16,7 +16,7 @@ from core.services import ServiceError
 from plugins.customers.api import Customer
 from plugins.finance.models import Entry, Invoice, Payment, Statement
 from plugins.finance.services import receivables
-from plugins.finance.services import imports, ledger
+from plugins.finance.services import imports, ledger, limits
 from plugins.finance.services import statements as st_svc
 
 TODAY = date.today()
@@ -198,7 +198,7 @@ def test_demo_data_is_consistent(app):
         assert s.scalar(select(func.count(Statement.id))) == 16 * 3
         debit, credit = s.execute(text("SELECT SUM(debit), SUM(credit) FROM finance_line")).one()
         assert D(str(debit)).quantize(D("0.01")) == D(str(credit)).quantize(D("0.01"))
-        assert ledger.lock_date(s) is not None
+        assert limits.lock_date(s) is not None
         from plugins.finance.models import RebateClaim
 
         states = set(s.scalars(select(RebateClaim.state)).all())

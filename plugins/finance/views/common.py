@@ -78,7 +78,7 @@ class FieldCheck:
     def date(self, name: str) -> date | None:
         def check():
             when = parse_day(self.form.get(name))
-            locked = ledger.lock_date(self.s)
+            locked = limits.lock_date(self.s)
             ledger.check_open(self.s, when, locked)  # the lock date's own message first
             return limits.check_date(self.s, when, locked)
 

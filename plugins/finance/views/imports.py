@@ -36,7 +36,7 @@ def opening_import():
             job = svc.start_opening_import(s, fh, current_user)
             if job is not None:  # a big file: posted in the background
                 s.commit()
-                jobs.dispatch(s.info["ext"], job.id)
+                jobs.dispatch(s.ext, job.id)
                 flash(_("The file is large: it is imported in the background."), "success")
                 return back("jobs.detail", job_id=job.id)
             result = svc.import_opening(s, fh, user=current_user)

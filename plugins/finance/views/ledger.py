@@ -18,7 +18,7 @@ from core.web.actions import back, page_arg, run_action as run
 
 from ..models import Account, Entry, Journal
 from ..models.ledger import ACCOUNT_KINDS
-from ..services import chart, ledger as svc
+from ..services import chart, ledger as svc, limits
 from . import bp
 from .common import FieldCheck, customer_choices, paged, parse_day
 
@@ -42,7 +42,7 @@ def entries():
     rows, has_next = paged(stmt.order_by(Entry.chain_seq.desc()), page)
     journals = s.execute(select(Journal).order_by(Journal.id)).scalars().all()
     return render_template("finance/entries.html", rows=rows, has_next=has_next, page=page,
-                           journal=journal, journals=journals, q=q, lock_date=svc.lock_date(s),
+                           journal=journal, journals=journals, q=q, lock_date=limits.lock_date(s),
                            can_post=can("finance.journal_entry"), can_lock=can("finance.lock"))
 
 

@@ -220,5 +220,5 @@ def statement_batch():
                   locale=_doc_locale(request.form.get("locale")))
     if not ok:
         return back("finance.statements")
-    jobs.dispatch(s.info["ext"], job.id)
+    jobs.dispatch(s.ext, job.id)
     return back("jobs.detail", job_id=job.id)
