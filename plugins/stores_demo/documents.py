@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core import access, privacy
 from core.access import scoped_get
 from core.i18n import _l
-from core.models import User
+from core.models import SCOPE_ALL, User
 from core.services import ServiceError
 from plugins.customers.api import customer_ids_for
 
@@ -71,14 +71,16 @@ def appraisal_certificate(session, record_id: str, user) -> dict | None:
 
 def report_target(session: Session, user_id, reader) -> User | None:
     """The developer whose report ``reader`` may read: their own, or anyone's
-    for a manager (who still sees only the accounts in their scope)."""
+    for a manager or a company-wide reader such as the auditor (who still see
+    only the accounts in their scope)."""
     try:
         target = session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
     if target is None:
         return None
-    if target.id != reader.id and not access.has_permission(session, reader, APPROVE):
+    if (target.id != reader.id and reader.scope != SCOPE_ALL
+            and not access.has_permission(session, reader, APPROVE)):
         return None
     return target
 

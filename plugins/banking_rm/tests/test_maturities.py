@@ -52,6 +52,11 @@ def test_page_shows_totals_and_manager_sees_only_own(app, branch, client):
     html = client.get("/banking_rm/maturities?days=30").get_data(as_text=True)
     assert "170,000.75" in html and "王芳" in html and "李强" in html
     assert "13912345678" not in html  # the mobile is masked
+    # customers link to the branch's client page, which every branch role may open
+    # (the customers plugin's page answered 403 to the lobby manager)
+    a_id = html.split("/banking_rm/clients/")[1].split('"')[0]
+    assert "/customers/" not in html.split("<main")[-1]
+    assert client.get(f"/banking_rm/clients/{a_id}").status_code == 200
     client.login("rm1")
     html = client.get("/banking_rm/maturities?days=30").get_data(as_text=True)
     assert "150,000.50" in html and "李强" not in html

@@ -157,3 +157,21 @@ def test_pdf_buttons_ask_for_the_chinese_catalogue(world, records, client):
     client.login("sales1")
     html = client.get("/dealers/orders/{order}".format(**records)).get_data(as_text=True)
     assert 'name="locale" value="zh_CN"' in html and "dealers.order_slip" in html
+
+
+def test_the_auditor_is_shown_no_button_it_may_not_use(world, records, client):
+    """Found by crawling the demo as the auditor and finance: 新建订单, 登记进销存
+    and 样机盘点 were shown to them and answered 403."""
+    client.login("aud")
+    pages = [u.format(**records) for u in ("/dealers/d/{customer}", "/dealers/terminals/{terminal}",
+                                           "/customers/{customer}")] + ["/dealers/samples/uncounted"]
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        assert client.get(url).status_code == 200, url
+        for forbidden in ("/dealers/orders/new", "/stock\"", "/count\""):
+            assert forbidden not in html, (url, forbidden)
+    # the buttons are there for the owner, and work
+    client.logout()
+    client.login("sales1")
+    html = client.get("/dealers/d/{customer}".format(**records)).get_data(as_text=True)
+    assert "/dealers/orders/new?customer_id=" in html and "/stock\"" in html

@@ -32,6 +32,7 @@ class DevWorld:
             "dev2": make_user("sd_dev2", "sd_developer", org_unit=store),
             "clerk": make_user("sd_clerk", "sd_logistics", org_unit=store),
             "fin": make_user("sd_fin", "finance", org_unit=store),
+            "aud": make_user("sd_aud", "auditor", org_unit=store),
         }
         w = cls(app, store.id, users)
         with w.db.session() as s:

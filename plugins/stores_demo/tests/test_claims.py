@@ -176,5 +176,12 @@ def test_development_report_page_and_pdf(dev, client):
     assert client.get(f"/stores_demo/development-report/{dev2}").status_code == 404
     assert client.post_form(f"/documents/issue/stores_demo.development_report/{dev2}:{period}",
                             {"locale": "zh_CN"}).status_code == 404
+    # the auditor reads every developer's report: the list links to each one
+    client.login("sd_aud")
+    page = client.get(f"/stores_demo/development-report?period={period}").get_data(as_text=True)
+    assert f"/stores_demo/development-report/{dev1}?period={period}" in page
+    page = client.get(f"/stores_demo/development-report/{dev1}?period={period}").get_data(as_text=True)
+    assert "结婚十周年，想要一克拉钻戒" in page
+    client.login("sd_dev1")
     # bad month: a message, not a 500
     assert client.get("/stores_demo/development-report?period=2026-13").status_code == 200
