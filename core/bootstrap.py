@@ -74,7 +74,7 @@ def load_demo(session) -> list[str]:
     """Core's demo org tree and users, then each enabled plugin's demo data in
     dependency order.  Returns the demo logins to print."""
     if session.get(Setting, DEMO_MARK) is not None:
-        return ["demo data already loaded"] + demo_logins()
+        return ["demo data already loaded"] + demo_logins(session)
     ext = session.ext
     root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
     c = services.create_org_unit
@@ -99,12 +99,17 @@ def load_demo(session) -> list[str]:
         others = [ext.host.modules[n] for n in ext.host.order if n != name]
         ext.host.pm.subset_hook_caller("load_demo_data", others)(session=session, context=context)
     session.add(Setting(key=DEMO_MARK, value=True))
-    return demo_logins()
+    session.flush()
+    return demo_logins(session)
 
 
-def demo_logins() -> list[str]:
-    return [f"demo login: {u:<12} password: {DEMO_PASSWORD}   ({n}, {', '.join(r)})"
-            for u, n, r, _unit in DEMO_PEOPLE]
+def demo_logins(session) -> list[str]:
+    """Every demo user, core's and those the plugins' demo data added (the
+    bank's lobby manager and tellers, the store's cashier …)."""
+    users = session.scalars(select(User).where(User.username != "admin", User.active.is_(True))
+                            .order_by(User.id)).all()
+    return [f"demo login: {u.username:<13} password: {DEMO_PASSWORD}   "
+            f"({u.full_name}, {', '.join(r.name for r in u.roles)})" for u in users]
 
 
 def init(app: Flask, admin_name: str = "admin", password: str | None = None,
