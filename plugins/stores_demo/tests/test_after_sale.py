@@ -83,7 +83,7 @@ def test_buy_back_rates_from_settings_and_our_piece_by_certificate(world, client
     with world.db.session() as s:
         assert s.get(StoresDemoPiece, pid).state == "traded_in"
     history = client.get("/stores_demo/certificates/NGTC-5001").get_data(as_text=True)
-    assert "售出" in history and "回购" in history and "5,225.00" in history and "6,000.00" in history
+    assert "已售" in history and "回购" in history and "5,225.00" in history and "6,000.00" in history
 
 
 def test_someone_elses_service_is_404(world, client):

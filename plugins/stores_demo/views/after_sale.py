@@ -73,7 +73,7 @@ def service(service_id: int):
                            can_act=can(ORDERS))
 
 
-@bp.route("/services/<int:service_id>/<any(approve, ready, returned, finish):step>", methods=["POST"])
+@bp.route("/services/<int:service_id>/<any(approve,ready,returned,finish):step>", methods=["POST"])
 @permission_required(ORDERS)
 def service_step(service_id: int, step: str):
     r = get_or_404(StoresDemoService, service_id, EDIT)
