@@ -79,9 +79,12 @@ def _fill(app, rng: random.Random) -> int:
 def run(ctx: Context) -> list[Row]:
     rows = []
     for db in ctx.dbs:
-        base = ctx.dataset(db, "web", ctx.mode.list_customers, keep=ctx.mode.name != "smoke")
-        target = ctx.clone(base.target, "anniversaries")
-        app = open_app(target, ctx.data_dir(db, "anniversaries"))
+        # Its own data set, not a copy of the customer list's: on PostgreSQL a
+        # copy (CREATE DATABASE … TEMPLATE) fails while the shared platform
+        # server is connected to that one.  Not kept: the dates are added to it.
+        base = ctx.dataset(db, "anniversaries", ctx.mode.list_customers)
+        target = base.target
+        app = open_app(target, base.data_dir)
         ext = app.extensions["qudao"]
         try:
             from core.models import User
