@@ -13,7 +13,7 @@ STAGE_LABELS = {
     "first_talk": _l("First conversation"),
     "needs": _l("Understand needs"),
     "opportunity": _l("Seek the opportunity"),
-    "close": _l("Close"),
+    "close": _l("Closing the sale"),
     "choose": _l("Choose pieces / home presentation"),
     "deal": _l("Deal, follow-up and delivery"),
     "revisit": _l("Periodic revisit"),

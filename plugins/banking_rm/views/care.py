@@ -89,8 +89,8 @@ def care_labels() -> dict:
     from core.i18n import _l
 
     return {
-        "renewed": _l("Renewed"), "moved": _l("Moved to another product"), "withdrawn": _l("Withdrawn"),
-        "unreachable": _l("Unreachable"), "open": _l("Open"), "done": _l("Done"),
+        "renewed": _l("Renewed"), "moved": _l("Moved to another product"), "withdrawn": _l("Withdrawn by the customer"),
+        "unreachable": _l("Unreachable"), "open": _l("Still to do"), "done": _l("Done"),
         "draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved"),
         "returned": _l("Returned"), "pending": _l("Pending"), "rejected": _l("Rejected"),
         "discount": _l("Discount"), "expense": _l("Expense"), "manager": _l("Wealth manager"),
