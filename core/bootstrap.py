@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from . import services
-from .models import OrgUnit, PluginState, Setting, User
+from .models import OrgUnit, PluginState, Role, Setting, User
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_MARK = "core.demo_loaded"
@@ -106,7 +106,8 @@ def load_demo(session) -> list[str]:
 def demo_logins(session) -> list[str]:
     """Every demo user, core's and those the plugins' demo data added (the
     bank's lobby manager and tellers, the store's cashier …)."""
-    users = session.scalars(select(User).where(User.username != "admin", User.active.is_(True))
+    users = session.scalars(select(User).where(User.active.is_(True),
+                                               ~User.roles.any(Role.name == "admin"))
                             .order_by(User.id)).all()
     return [f"demo login: {u.username:<13} password: {DEMO_PASSWORD}   "
             f"({u.full_name}, {', '.join(r.name for r in u.roles)})" for u in users]

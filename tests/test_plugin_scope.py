@@ -238,7 +238,11 @@ def test_enabling_a_plugin_without_features_is_refused(app, client):
 def test_demo_data_scopes_the_plugins_to_their_part_of_the_tree(app):
     ext = app.extensions["qudao"]
     with ext.db.session() as s:
-        bootstrap.load_demo(s)
+        logins = bootstrap.load_demo(s)
+    # every demo login is printed, the plugins' own users too; never the admin
+    names = {line.split()[2] for line in logins}
+    assert {"store_mgr", "store_cashier", "bank_head", "bank_lobby", "bank_teller1"} <= names
+    assert "admin" not in names
     with ext.db.session() as s:
         used = {n: [u.code for u in ext.host.scope_units(s, n)]
                 for n in ("dealers", "stores_demo", "banking_rm", "customers", "finance")}
