@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
+from flask_login import LoginManager
 from sqlalchemy import event as sa_event
 
 from . import audit, events, state_cache
@@ -137,7 +138,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["qudao"] = ext
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_dirs(host)
-    from .auth import QudaoCSRFProtect, QudaoLoginManager
+    from .auth import QudaoCSRFProtect
     from .i18n import CatalogueDomain, select_timezone
     from .web.locale import select_locale_parsed
 
@@ -146,7 +147,7 @@ def create_app(config: dict | None = None) -> Flask:
     QudaoCSRFProtect(app)
 
     # Templates get ``current_user`` from core.web.frame's context processor.
-    login = QudaoLoginManager(app, add_context_processor=False)
+    login = LoginManager(app, add_context_processor=False)
     login.login_view = "auth.login"
     login.session_protection = "strong"
     from .auth import load_user

@@ -15,8 +15,7 @@ from math import ceil
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_login.utils import _create_identifier
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete, func, select
@@ -36,51 +35,6 @@ from .web.user import CachedUser
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 8
-
-
-class QudaoLoginManager(LoginManager):
-    """Flask-Login's manager; the session-protection identifier — a SHA-512
-    of the client's address (``X-Forwarded-For`` as sent, else the remote
-    address) and user agent, compared with the one stored at sign-in — is
-    remembered per (address, user agent) instead of hashed again on every
-    request.  Flask-Login's own function computes it from exactly those two
-    values, so a request from another address or agent gets another
-    identifier and strong protection signs the session out as before."""
-
-    #: Entries kept per process; the memo is emptied when full.
-    MAX_IDENTIFIERS = 4096
-    #: Longer (address, agent) pairs are hashed every time, not kept.
-    MAX_KEPT_LENGTH = 1024
-
-    def __init__(self, app=None, add_context_processor=True):
-        self._identifiers: dict[tuple, str] = {}
-        super().__init__(app, add_context_processor)
-        self._session_identifier_generator = self._identifier
-
-    def _identifier(self) -> str:
-        environ = request.environ
-        # What ``request.headers.get`` reads for the two headers, and the
-        # remote address Flask-Login falls back to.
-        key = (environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"),
-               environ.get("HTTP_USER_AGENT"))
-        memo = self._identifiers
-        ident = memo.get(key)
-        if ident is None:
-            ident = _create_identifier()
-            if len(key[0] or "") + len(key[1] or "") + len(key[2] or "") <= self.MAX_KEPT_LENGTH:
-                if len(memo) >= self.MAX_IDENTIFIERS:
-                    memo.clear()
-                memo[key] = ident
-        return ident
-
-
-    def _update_remember_cookie(self, response):
-        # Flask-Login's after-request step does nothing unless the session
-        # holds a "_remember" order or the cookie is refreshed on every
-        # request; both checked here with one session lookup.
-        if "_remember" in session or current_app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):
-            return super()._update_remember_cookie(response)
-        return response
 
 
 class QudaoCSRFProtect(CSRFProtect):

@@ -1,12 +1,10 @@
 """The per-request shortcuts of core's request pipeline keep their rules:
 strong session protection still signs a session out when the client's
-address or user agent changes (the identifier is remembered per address
-and agent, not hashed per request); CSRF is still checked on every
+address or user agent changes; CSRF is still checked on every
 state-changing method (safe methods skip the lookups); the account page,
 kept whole per user, session, language and token, still shows each user
 their own data, messages once, and a token that works."""
 import pytest
-from flask_login.utils import _create_identifier
 
 from core.models import User
 
@@ -20,32 +18,6 @@ def _signed_in(app, make_user, username, headers=UA, ip="10.1.1.1"):
     c.login(username)
     assert c.get("/account").status_code == 200
     return c
-
-
-def test_identifier_is_flask_logins_own(app):
-    manager = app.login_manager
-    cases = [({}, "10.0.0.1"), (UA, "10.0.0.1"), (UA, "10.0.0.2"),
-             ({"User-Agent": "other/2"}, "10.0.0.1"),
-             ({**UA, "X-Forwarded-For": "203.0.113.9, 10.0.0.1"}, "10.0.0.1")]
-    for _ in range(2):  # the second round is answered from the memo
-        seen = set()
-        for headers, ip in cases:
-            with app.test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": ip}):
-                ident = manager._session_identifier_generator()
-                assert ident == _create_identifier()
-                seen.add(ident)
-        assert len(seen) == len(cases)
-
-
-def test_identifier_memo_is_bounded(app):
-    manager = app.login_manager
-    for i in range(manager.MAX_IDENTIFIERS + 10):
-        with app.test_request_context("/", headers={"User-Agent": f"agent-{i}"}):
-            manager._session_identifier_generator()
-    assert len(manager._identifiers) <= manager.MAX_IDENTIFIERS
-    with app.test_request_context("/", headers={"User-Agent": "x" * 5000}):
-        assert manager._session_identifier_generator() == _create_identifier()
-    assert ("x" * 5000) not in {k[2] for k in manager._identifiers}
 
 
 @pytest.mark.parametrize("change", ["agent", "address", "forwarded"])
