@@ -563,19 +563,20 @@ def check_keyed(session, key: Any, find: Callable[[], Any], lock=None, form=None
 
 
 def run_keyed(key: Any, find: Callable[[], Any], fn: Callable, *args, lock=None, ok: Any = None,
-              fields: Iterable[FieldSpec] | None = None, **kwargs):
+              fields: Iterable[FieldSpec] | None = None, form=None, **kwargs):
     """``run_edit`` for a hand-written create-or-overwrite form: checks the
     row under ``key`` (``check_keyed``) and calls the service; returns
     ``(None, CONFLICT)`` with ``g.edit_conflict`` set (the row as it is now,
     ``fields`` compared with the user's input) when it changed, or was
-    created, since the page was loaded."""
+    created, since the page was loaded.  A WTForms page passes ``form``
+    (its version field and its fields are compared, as for ``conflict``)."""
     s = db_session()
     try:
-        check_keyed(s, key, find, lock=lock)
+        check_keyed(s, key, find, lock=lock, form=form)
         return run_action(fn, *args, ok=ok, **kwargs)
     except (EditConflict, StaleDataError):
         s.rollback()
-        conflict(s, find(), fields=fields)
+        conflict(s, find(), form=form, fields=fields)
         return None, CONFLICT
 
 

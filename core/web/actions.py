@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from flask import flash, redirect, request, url_for
 
@@ -14,14 +14,19 @@ from ..services import ServiceError
 from .request import db_session
 
 
-def run_action(fn, *args, ok: Any = None, **kwargs):
+def run_action(fn, *args, ok: Any = None, keep: Callable[[Any], bool] | None = None, **kwargs):
     """One user action = one transaction: call a service with the request's
     session and commit; on a refusal (ServiceError, AttachmentError) roll
-    back, flash the message and return (None, False).  Returns (result, True)."""
+    back, flash the message and return (None, False).  Returns (result, True).
+    ``keep(result)`` False rolls the work back instead of committing (a
+    check-only run, a file with problems) and still returns (result, True)."""
     s = db_session()
     try:
         result = fn(s, *args, **kwargs)
-        s.commit()
+        if keep is None or keep(result):
+            s.commit()
+        else:
+            s.rollback()
     except (ServiceError, AttachmentError) as e:
         s.rollback()
         flash(str(e), "error")

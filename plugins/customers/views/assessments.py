@@ -11,7 +11,6 @@ from sqlalchemy import select
 from core import versions
 from core.access import EDIT
 from core.models import User
-from core.services import ServiceError
 from core.web.actions import back, run_action
 from core.web.decorators import permission_required
 from core.web.privacy import mask_form
@@ -116,26 +115,18 @@ def evaluate(customer_id):
         def find():
             return s.scalar(select(Evaluation).where(Evaluation.customer_id == c.id,
                                                      Evaluation.period == period))
-        try:
-            versions.check_keyed(
-                s, period, find, form=form,
-                lock=select(Customer.id).where(Customer.id == c.id).with_for_update())
-            ev = evaluation.evaluate(s, c, form.period.data, scores, current_user.id,
-                                     form.notes.data)
-            s.commit()
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        except (versions.EditConflict, versions.StaleDataError):
-            s.rollback()
-            versions.conflict(s, find(), form)
+        ev, ok = versions.run_keyed(
+            period, find, evaluation.evaluate, c, form.period.data, scores, current_user.id,
+            form.notes.data, form=form,
+            lock=select(Customer.id).where(Customer.id == c.id).with_for_update())
+        if ok is versions.CONFLICT:
             versions.set_token(form, _seen_evaluations(s, c))
             return render_template("customers/evaluate.html", c=c, form=form,
                                    weights=evaluation.weights(s),
                                    labels=evaluation.criterion_labels(),
                                    history=evaluation.history(s, c),
                                    actions=evaluation.action_labels()), 409
-        else:
+        if ok:
             flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
                     score=ev.score, action=evaluation.action_labels()[ev.action]), "success")
             return redirect(url_for("customers.detail", customer_id=c.id))

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import jobs, spreadsheets
-from core.services import ServiceError
-from core.web.actions import back
+from core.web.actions import back, run_action
 from core.web.decorators import permission_required
 from core.web.request import db_session
 from core.web.request import scoped_select as web_scoped_select
@@ -40,41 +39,48 @@ def import_page():
         f = form.file.data
         # The upload goes to disk in chunks, is checked by its content and
         # against the limits before anything parses it, and runs as a job
-        # when it has more rows than a page should wait for.
+        # when it has more rows than a page should wait for.  A check-only
+        # run, or a file with problems, imports nothing (rolled back).
         path = import_jobs.upload_path(s, f.filename)
         try:
-            spreadsheets.spool(f.stream, path, exchange.limits(s))
-            if import_jobs.is_big(s, path, f.filename):
-                job = import_jobs.start_import(s, path, f.filename, current_user,
-                                               dry_run=form.dry_run.data)
-                s.commit()
-                jobs.dispatch(s.ext, job.id)
-                flash(_("The file is large: it is imported in the background."), "success")
-                return back("jobs.detail", job_id=job.id)
-            with path.open("rb") as fh:
-                result = exchange.import_file(s, fh, f.filename, current_user,
-                                              dry_run=form.dry_run.data)
-        except ServiceError as e:
-            s.rollback()
-            flash(str(e), "error")
-        else:
-            if result.ok and not result.dry_run:
-                s.commit()
-                flash(_("%(n)s customers imported.", n=result.imported), "success")
-            else:
-                s.rollback()
-                if result.ok:
-                    flash(_("All %(n)s rows are good; nothing was imported (check only).",
-                            n=result.rows), "success")
-                else:
-                    flash(_("Nothing was imported: %(n)s problem(s) in the file.",
-                            n=len(result.errors)), "error")
+            outcome, done = run_action(_upload, f, path, form.dry_run.data, keep=_worth_keeping)
         finally:
             path.unlink(missing_ok=True)
+        if done and not isinstance(outcome, exchange.ImportResult):
+            jobs.dispatch(s.ext, outcome.id)
+            flash(_("The file is large: it is imported in the background."), "success")
+            return back("jobs.detail", job_id=outcome.id)
+        if done:
+            result = outcome
+            if result.ok and not result.dry_run:
+                flash(_("%(n)s customers imported.", n=result.imported), "success")
+            elif result.ok:
+                flash(_("All %(n)s rows are good; nothing was imported (check only).",
+                        n=result.rows), "success")
+            else:
+                flash(_("Nothing was imported: %(n)s problem(s) in the file.",
+                        n=len(result.errors)), "error")
     return render_template("customers/import.html", form=form, result=result,
                            columns=exchange.COLUMNS, export_only=exchange.EXPORT_ONLY,
                            limits=exchange.limits(s),
                            background=spreadsheets.IMPORT_BACKGROUND_ROWS)
+
+
+def _upload(s, f, path, dry_run: bool):
+    """Spool the upload to ``path`` and import it now, or start a job for a
+    big file: returns the ``ImportResult`` or the job."""
+    spreadsheets.spool(f.stream, path, exchange.limits(s))
+    if import_jobs.is_big(s, path, f.filename):
+        return import_jobs.start_import(s, path, f.filename, current_user, dry_run=dry_run)
+    with path.open("rb") as fh:
+        return exchange.import_file(s, fh, f.filename, current_user, dry_run=dry_run)
+
+
+def _worth_keeping(outcome) -> bool:
+    """A started job, or a real import of a file without problems."""
+    if not isinstance(outcome, exchange.ImportResult):
+        return True
+    return outcome.ok and not outcome.dry_run
 
 
 def _send(rows, fmt: str, name: str):
