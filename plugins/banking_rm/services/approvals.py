@@ -15,12 +15,13 @@ from core.access import has_permission
 from core.db import utcnow
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import optional_text, required_text, to_decimal
 from plugins.customers.api import Customer, customer_ids_for
 
 from ..declarations import APPROVE_ABOVE
 from ..models.care import (APPROVED, DISCOUNT, EXPENSE, LEVEL_HEAD, LEVEL_MANAGER, PENDING, REJECTED,
                            BankApproval)
-from .care_inputs import optional_text, required_text, setting, to_decimal, transition
+from .care_inputs import setting, transition
 
 
 def limits(session: Session) -> dict[str, Decimal]:

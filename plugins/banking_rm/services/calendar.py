@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import optional_text, required_text
 from plugins.customers.api import Customer, customer_ids_for
 
 from ..models.care import BIRTHDAY, SPECIAL_DATE, TASK_DONE, TASK_OPEN, BankCareTask, BankSpecialDate
 from ..models.clients import BankRetailProfile
-from .care_inputs import optional_text, required_text, setting, to_date, transition
+from .care_inputs import setting, to_date, transition
 
 #: festivals on fixed days, and the lunar ones by year (Gregorian dates)
 FIXED_FESTIVALS = ((1, 1, _l("New Year's Day")), (3, 8, _l("Women's Day")), (5, 1, _l("Labour Day")),

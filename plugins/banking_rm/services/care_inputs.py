@@ -3,84 +3,32 @@ ServiceError in the reader's language, and nothing has been written yet."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core import datewindow, settings
+from core import datewindow, fields, settings
 from core.i18n import _l
 from core.services import ServiceError
-
-#: beyond what a Numeric(18, 2) column holds
-MAX_AMOUNT = Decimal(10) ** 15
 
 
 def setting(session: Session, name: str) -> Any:
     return settings.get(session, "banking_rm." + name)
 
 
-def to_decimal(raw: Any, label: Any, *, minimum: Decimal | None = Decimal("0"),
-               allow_blank: bool = False, positive: bool = False,
-               maximum: Decimal | None = None) -> Decimal | None:
-    if raw is None or str(raw).strip() == "":
-        if allow_blank:
-            return None
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-        if not value.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ServiceError(_l("%(field)s must be a number.", field=label)) from None
-    if abs(value) >= MAX_AMOUNT:
-        raise ServiceError(_l("%(field)s is too large.", field=label))
-    if positive and value <= 0:
-        raise ServiceError(_l("%(field)s must be more than zero.", field=label))
-    if minimum is not None and value < minimum:
-        raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
-    if maximum is not None and value > maximum:
-        raise ServiceError(_l("%(field)s must be at most %(max)s.", field=label, max=maximum))
-    return value
-
-
 def to_date(session: Session, raw: Any, label: Any, *, allow_blank: bool = False,
             window: bool = True) -> date | None:
-    """A date typed as YYYY-MM-DD inside the business window (``core.datewindow``);
-    ``window=False`` for a life event (a wedding), refused only before 1900."""
-    if isinstance(raw, date):
-        return datewindow.check(session, raw) if window else raw
-    if raw is None or str(raw).strip() == "":
-        if allow_blank:
-            return None
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    try:
-        day = date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ServiceError(_l("%(field)s must be a date (YYYY-MM-DD).", field=label)) from None
+    """A date typed as YYYY-MM-DD (``core.fields.to_date``) inside the business
+    window (``core.datewindow``); ``window=False`` for a life event (a
+    wedding), refused only before 1900."""
+    day = fields.to_date(raw, label, allow_blank=allow_blank)
+    if day is None:
+        return None
     if not window:
         if day.year < 1900:
             raise ServiceError(_l("%(field)s must be a date (YYYY-MM-DD).", field=label))
         return day
     return datewindow.check(session, day)
-
-
-def required_text(raw: Any, label: Any, max_len: int = 255) -> str:
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    if len(text) > max_len:
-        raise ServiceError(_l("%(field)s is too long (at most %(n)s characters).",
-                              field=label, n=max_len))
-    return text
-
-
-def optional_text(raw: Any, label: Any, max_len: int = 2000) -> str | None:
-    text = "" if raw is None else str(raw).strip()
-    if len(text) > max_len:
-        raise ServiceError(_l("%(field)s is too long (at most %(n)s characters).",
-                              field=label, n=max_len))
-    return text or None
 
 
 def transition(session: Session, model, ident: int, from_states: tuple[str, ...], values: dict,

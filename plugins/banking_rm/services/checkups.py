@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import optional_text, required_text
 from plugins.customers.api import Customer, customer_ids_for
 
 from ..models.care import CHECKUP, TASK_OPEN, BankCareTask, BankCheckup
 from ..models.clients import ASSET_KINDS, OPEN, POTENTIAL_HIGH, BankHolding, BankRetailProfile
-from .care_inputs import optional_text, required_text, setting, to_date
+from .care_inputs import setting, to_date
 
 CELLS = ("high_high", "high_low", "low_high", "low_low")
 

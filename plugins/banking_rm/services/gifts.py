@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from core.access import has_permission
 from core.i18n import _l
 from core.services import ServiceError, lock
+from core.fields import optional_text, required_text, to_decimal
 from plugins.customers.api import Customer, customer_ids_for
 
 from ..declarations import APPROVE_ABOVE
 from ..models.campaigns import BankCampaign
 from ..models.care import BankGift
-from .care_inputs import optional_text, required_text, setting, to_date, to_decimal
+from .care_inputs import setting, to_date
 
 
 def year_total(session: Session, customer_id: int, year: int) -> Decimal:

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import optional_text
 from plugins.customers.api import Customer, customer_ids_for
 
 from ..models.care import MATURITY, OUTCOMES, TASK_DONE, TASK_OPEN, BankCareTask
 from ..models.clients import OPEN, BankHolding
-from .care_inputs import optional_text, setting, transition
+from .care_inputs import setting, transition
 
 
 def horizon(session: Session, days=None) -> int:

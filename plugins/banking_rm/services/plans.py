@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.i18n import _l
 from core.services import ServiceError, lock
+from core.fields import optional_text, required_text, to_decimal
 from plugins.customers.api import Customer
 
 from ..models.care import APPROVED, DRAFT, RETURNED, SUBMITTED, BankValuePlan
 from ..models.clients import ASSET_KINDS, OPEN, BankHolding, BankRetailProfile
-from .care_inputs import optional_text, required_text, to_date, to_decimal, transition
+from .care_inputs import to_date, transition
 
 EDITABLE = (DRAFT, RETURNED)
 

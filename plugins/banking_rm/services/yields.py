@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 from core.services import ServiceError, lock
+from core.fields import to_decimal
 from plugins.customers.api import Customer, customer_ids_for
 
 from ..models.care import BankHoldingWatch
 from ..models.clients import FUND, OPEN, WEALTH, BankHolding
-from .care_inputs import setting, to_decimal
+from .care_inputs import setting
 
 WATCHED_KINDS = (WEALTH, FUND)
 HUNDRED = Decimal(100)

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import required_text, to_date, to_decimal
 
 from ..models import DealerPriceList, DealerPriceListItem, DealerProduct
 from ..models.catalog import CATEGORIES, PRODUCT_STATUSES
-from .common import cents, required_text, to_date, to_decimal
+from .common import cents
 
 
 def save_product(session: Session, product: DealerProduct | None, *, model: str, name: str = "",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,10 +13,6 @@ from core.i18n import _l
 from core.services import ServiceError
 
 CENT = Decimal("0.01")
-#: Above what any amount or count column holds (money is Numeric(18, 2);
-#: counts are integers): refused as too large, not an overflow (issue 20).
-MAX_AMOUNT = Decimal(10) ** 15
-MAX_COUNT = 2**31 - 1
 
 
 def cents(value: Decimal) -> Decimal:
@@ -47,65 +43,6 @@ def month_periods(end: date, months: int) -> list[str]:
         if m == 0:
             y, m = y - 1, 12
     return list(reversed(out))
-
-
-def to_decimal(raw: Any, label: Any, *, minimum: Decimal | None = Decimal("0"),
-               allow_blank: bool = False) -> Decimal | None:
-    if raw is None or str(raw).strip() == "":
-        if allow_blank:
-            return None
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-        if not value.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ServiceError(_l("%(field)s must be a number.", field=label)) from None
-    if abs(value) >= MAX_AMOUNT:
-        raise ServiceError(_l("%(field)s is too large.", field=label))
-    if minimum is not None and value < minimum:
-        raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
-    return value
-
-
-def to_int(raw: Any, label: Any, *, minimum: int | None = 0, allow_blank: bool = False,
-           default: int | None = None) -> int | None:
-    if raw is None or str(raw).strip() == "":
-        if allow_blank:
-            return default
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise ServiceError(_l("%(field)s must be a whole number.", field=label)) from None
-    if abs(value) > MAX_COUNT:
-        raise ServiceError(_l("%(field)s is too large.", field=label))
-    if minimum is not None and value < minimum:
-        raise ServiceError(_l("%(field)s must be at least %(min)s.", field=label, min=minimum))
-    return value
-
-
-def to_date(raw: Any, label: Any, *, allow_blank: bool = False) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    if raw is None or str(raw).strip() == "":
-        if allow_blank:
-            return None
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ServiceError(_l("%(field)s must be a date (YYYY-MM-DD).", field=label)) from None
-
-
-def required_text(raw: Any, label: Any, max_len: int = 255) -> str:
-    text = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw).strip()
-    if not text:
-        raise ServiceError(_l("%(field)s is required.", field=label))
-    if len(text) > max_len:
-        raise ServiceError(_l("%(field)s is too long (at most %(n)s characters).",
-                              field=label, n=max_len))
-    return text
 
 
 def setting(session: Session, key: str) -> Any:

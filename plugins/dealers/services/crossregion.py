@@ -12,10 +12,11 @@ from core.access import has_permission
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock
+from core.fields import required_text, to_date, to_decimal
 
 from ..models import CrossRegionIncident, ShipmentSerial
 from ..models.market import INC_DISMISSED, INC_OPEN, INC_PENALISED, INCIDENT_STATES
-from .common import cents, required_text, to_date, to_decimal
+from .common import cents
 
 SEQUENCE = "dealers.incident"
 DECIDE = "dealers.incident_decide"

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from core.access import scoped_select
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import required_text, to_date, to_decimal, to_int
 from plugins.customers.api import ACTIVE, Customer
 
 from ..models import CompetitorSurvey, DealerSurvey, RegionSurvey, DealerTerminal
 from ..models.network import DEALER_KINDS
-from .common import required_text, setting, to_date, to_decimal, to_int
+from .common import setting
 
 SCORE_FIELDS = ("reputation", "scale_capital", "influence", "management", "network", "logistics")
 

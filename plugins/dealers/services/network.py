@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 from core.services import ServiceError, lock
+from core.fields import required_text, to_date, to_decimal, to_int
 from plugins.customers.api import ACTIVE, Customer, scoped_customers
 
 from ..models import DealerProfile, DealerPriceList, DealerPromoter, DealerTerminal
@@ -19,7 +20,7 @@ from ..models.network import (
     PROMOTER_ELIMINATED,
     PROMOTER_LEFT,
 )
-from .common import cents, required_text, to_date, to_decimal, to_int
+from .common import cents
 
 
 def dealer_select(session: Session, user, action: str = "view") -> Select:

@@ -16,13 +16,14 @@ from core.events import emit
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock
+from core.fields import required_text, to_date, to_decimal, to_int
 from plugins.customers.api import Customer
 
 from ..models import DealerOrder, DealerOrderLine, DealerPriceList, DealerProduct, ShipmentSerial
 from ..models.orders import CANCELLED, CONFIRMED, DRAFT
 from . import finance_link
 from .catalog import price_of, valid_lists
-from .common import cents, period_of, required_text, setting, to_date, to_decimal, to_int
+from .common import cents, period_of, setting
 from .network import profile_of, require_active, require_dealer
 
 SEQUENCE = "dealers.order"

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from core.access import scoped_select
 from core.i18n import _l
 from core.services import ServiceError, lock
+from core.fields import to_int
 
 from ..models import DealerPromoter, DealerPromoterMonth
-from .common import month_periods, parse_period, setting, to_int
+from .common import month_periods, parse_period, setting
 
 
 def record_month(session: Session, promoter: DealerPromoter, *, period: str, target_units,

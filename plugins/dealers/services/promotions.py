@@ -13,6 +13,7 @@ from core.db import utcnow
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock
+from core.fields import required_text, to_date, to_decimal
 from plugins.customers.api import Customer
 
 from ..models import DealerOrder, DealerOrderLine, DealerProduct, DealerPromotion, DealerPromotionStep, DealerStockReport, DealerStockReportLine, DealerTerminal
@@ -29,7 +30,7 @@ from ..models.market import (
     TRIGGERS,
 )
 from ..models.orders import CONFIRMED
-from .common import cents, required_text, to_date, to_decimal
+from .common import cents
 from .network import require_dealer
 
 SEQUENCE = "dealers.promotion"

@@ -14,12 +14,13 @@ from core.models import Attachment
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock
+from core.fields import to_decimal, to_int
 from plugins.customers.api import Customer
 
 from ..models import DealerProduct, DealerRebateClaim, DealerRebateClaimLine
 from ..models.market import RC_DRAFT, RC_SUBMITTED, REBATE_KINDS
 from . import finance_link
-from .common import cents, parse_period, to_decimal, to_int
+from .common import cents, parse_period
 from .network import require_active, require_dealer
 
 SEQUENCE = "dealers.rebate"

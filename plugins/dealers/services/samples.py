@@ -13,6 +13,7 @@ from core.access import scoped_select
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock, lock_rows
+from core.fields import required_text, to_date, to_decimal
 from plugins.customers.api import Customer
 
 from ..models import (
@@ -37,7 +38,7 @@ from ..models.samples import (
     WITHDRAWN,
 )
 from . import finance_link
-from .common import cents, period_of, required_text, setting, to_date, to_decimal
+from .common import cents, period_of, setting
 from .network import require_active
 
 TRANSFER_SEQUENCE = "dealers.sample_transfer"

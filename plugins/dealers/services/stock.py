@@ -28,12 +28,13 @@ from sqlalchemy.orm import Session
 
 from core.i18n import _l
 from core.services import ServiceError
+from core.fields import to_date, to_decimal, to_int
 from plugins.customers.api import Customer
 
 from ..models import DealerOrder, DealerOrderLine, DealerProduct, DealerStockReport, DealerStockReportLine
 from ..models.orders import CONFIRMED
 from ..models.stock import SOURCE_MONTHLY, SOURCE_VISIT
-from .common import cents, parse_period, period_of, setting, to_date, to_decimal, to_int
+from .common import cents, parse_period, period_of, setting
 from .network import require_dealer
 
 Key = tuple[int, int]  # (customer_id, product_id)
