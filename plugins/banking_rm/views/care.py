@@ -158,7 +158,8 @@ def care_calendar():
     events = care.upcoming(s, current_user, today, days, manager)
     tasks = s.execute(care.open_tasks(current_user, today, days, manager).limit(300)).all()
     return render_template("banking_rm/care_calendar.html", events=events, days=days, today=today,
-                           festivals=care.festivals(today, days), tasks=tasks, manager=manager,
+                           festivals=care.festival_overview(s, current_user, today, days), tasks=tasks,
+                           manager=manager,
                            managers=managers(), templates=greeting_templates(), can_serve=can(SERVE),
                            customers=customer_choices() if can(SERVE) else [])
 
@@ -173,6 +174,22 @@ def care_tasks_make():
     n, ok = run(care.make_greeting_tasks, current_user, date.today(), days)
     if ok:
         flash(_("%(n)s greeting tasks made.", n=n), "success")
+    return back("banking_rm.care_calendar", days=days)
+
+
+@bp.route("/care/festivals", methods=["POST"])
+@permission_required(SERVE)
+def festival_tasks_make():
+    """A greeting task per customer for one festival, each for the customer's manager."""
+    from ..services import calendar as care
+
+    s = db_session()
+    f = request.form
+    days = care.horizon(s, f.get("days"))
+    n, ok = run(care.make_festival_tasks, current_user, f.get("festival", ""), f.get("on"), date.today(), days)
+    if ok:
+        flash(_("%(n)s festival greeting tasks made.", n=n) if n else
+              _("Every customer already has a greeting task for this festival."), "success")
     return back("banking_rm.care_calendar", days=days)
 
 
