@@ -184,7 +184,9 @@ def make_festival_tasks(session: Session, user, key: str, on, today: date, days:
     stmt = _insert_ignore(session).from_select(
         ["customer_id", "user_id", "kind", "ref", "title", "due_on", "status", "created_at", "updated_at",
          "version"], rows)
-    made = session.execute(stmt).rowcount or 0
+    # RETURNING gives the rows inserted (the skipped ones are not returned),
+    # where a driver's rowcount of INSERT … SELECT may be -1
+    made = len(session.execute(stmt.returning(T.id)).all())
     if made:
         # the bulk INSERT bypasses the ORM's audit listener: one row for the lot
         session.add(AuditLog(at=now, user_id=user.id, table_name=T.__tablename__,
