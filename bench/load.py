@@ -125,15 +125,25 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def run_wrk(url: str, connections: int, seconds: float, headers: dict[str, str]) -> LoadResult:
+def run_wrk(url: str, connections: int, seconds: float, headers: dict[str, str],
+            post: str | None = None, expect: int = 200) -> LoadResult:
+    """``post``: send every request as a POST of this form body; ``expect``:
+    the one status counted as a good answer (a form POST answers 303)."""
+    import os
+
     _split(url)
     headers = {"User-Agent": USER_AGENT, **headers}
+    if post is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
            "--latency", "--timeout", "10s", "-s", str(STATUS_SCRIPT)]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
     cmd.append(url)
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+    env = dict(os.environ, BENCH_EXPECT_STATUS=str(expect))
+    if post is not None:
+        env.update(BENCH_METHOD="POST", BENCH_BODY=post)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, env=env).stdout
     bad = re.search(r"BAD_STATUS (\d+)", out)
     if bad is None or int(bad.group(1)) or "Non-2xx or 3xx responses" in out:
         raise LoadError(f"wrk saw error answers from {url}:\n{out}")
@@ -150,11 +160,14 @@ def run_wrk(url: str, connections: int, seconds: float, headers: dict[str, str])
 
 
 def run_client(url: str, connections: int, seconds: float, headers: dict[str, str],
-               max_requests: int = 20_000) -> LoadResult:
+               max_requests: int = 20_000, post: str | None = None, expect: int = 200) -> LoadResult:
     """``connections`` threads on keep-alive connections until ``seconds``
     pass or ``max_requests`` are sent, whichever comes first."""
     host, port, path = _split(url)
     hdrs = {"User-Agent": USER_AGENT, **headers}
+    if post is not None:
+        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+    method, body = ("POST", post.encode()) if post is not None else ("GET", None)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -175,7 +188,7 @@ def run_client(url: str, connections: int, seconds: float, headers: dict[str, st
                     budget[0] -= 1
                 t0 = time.perf_counter()
                 try:
-                    conn.request("GET", path, headers=hdrs)
+                    conn.request(method, path, body=body, headers=hdrs)
                     resp = conn.getresponse()
                     resp.read()
                 except (OSError, http.client.HTTPException) as e:
@@ -183,7 +196,7 @@ def run_client(url: str, connections: int, seconds: float, headers: dict[str, st
                         errors.append(repr(e))
                     break  # the run is refused anyway
                 mine.append(time.perf_counter() - t0)
-                if resp.status != 200:
+                if resp.status != expect:
                     with lock:
                         errors.append(f"HTTP {resp.status}")
                 if resp.will_close:
@@ -210,9 +223,10 @@ def run_client(url: str, connections: int, seconds: float, headers: dict[str, st
 
 
 def run_load(url: str, connections: int, seconds: float, headers: dict[str, str] | None = None,
-             use_wrk: bool = True, max_requests: int = 20_000) -> LoadResult:
+             use_wrk: bool = True, max_requests: int = 20_000, post: str | None = None,
+             expect: int = 200) -> LoadResult:
     headers = dict(headers or {})
     headers.setdefault("User-Agent", USER_AGENT)
     if use_wrk and wrk_available():
-        return run_wrk(url, connections, seconds, headers)
-    return run_client(url, connections, seconds, headers, max_requests)
+        return run_wrk(url, connections, seconds, headers, post, expect)
+    return run_client(url, connections, seconds, headers, max_requests, post, expect)

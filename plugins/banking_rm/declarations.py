@@ -88,8 +88,6 @@ def care_settings() -> list[SettingSpec]:
         S("banking_rm.yield_floor", "decimal", Decimal("0.0200"), _l("Yield alert below (annual, as a fraction)"),
           _l("Wealth products and funds yielding less get an alert unless their own watch says otherwise."),
           minimum=Decimal("0"), maximum=Decimal("1")),
-        S("banking_rm.checkup_aum_line", "decimal", Decimal("500000.00"), _l("Check-ups: AUM of a high-value customer"),
-          minimum=Decimal("0")),
         S("banking_rm.checkup_months_high_high", "int", 3,
           _l("Check-up every … months: high AUM, high potential"), minimum=1, maximum=36),
         S("banking_rm.checkup_months_high_low", "int", 6,

@@ -66,6 +66,11 @@ def _id_number(rnd: random.Random, born: date) -> str:
     return body + check
 
 
+def _card(customer_id: int) -> str:
+    """A 19-digit debit card number, derived from the id (the random draws stay as they were)."""
+    return f"622202{customer_id * 7919 % 10**13:013d}"
+
+
 def _mobile(rnd: random.Random) -> str:
     return rnd.choice(["138", "139", "135", "137", "158", "159", "186", "187"]) + f"{rnd.randrange(10**8):08d}"
 
@@ -138,7 +143,7 @@ def load_clients(session, context, n: int = 300) -> list:
             temperament=rnd.choice(TEMPERAMENTS) if rnd.random() < .7 else None,
             birthday=born, id_number=_id_number(rnd, born), risk_level=level,
             risk_assessed_on=assessed, household_id=household_id, household_role=role,
-            stage="acquainted"))
+            stage="acquainted", card_number=_card(c.id)))
         if rnd.random() < .15:
             session.add(BankImportantDate(customer_id=c.id, label=rnd.choice(
                 ["结婚纪念日", "孩子高考", "公司周年庆", "乔迁纪念"]),

@@ -23,6 +23,7 @@ class ProfileForm(FlaskForm):
     temperament = SelectField(_l("Temperament"), choices=_none_choice(TEMPERAMENTS))
     birthday = DateField(_l("Birthday"), validators=[Optional()])
     id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=18)])
+    card_number = StringField(_l("Bank-card number"), validators=[Optional(), Length(max=30)])
     risk_level = SelectField(_l("Risk level (questionnaire)"), choices=_none_choice(CUSTOMER_RISK_LEVELS))
     risk_assessed_on = DateField(_l("Questionnaire date"), validators=[Optional()])
     household_id = SelectField(_l("Household"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,

@@ -19,7 +19,8 @@ Rate = Numeric(7, 4)
 
 # -- care tasks ---------------------------------------------------------------
 MATURITY, BIRTHDAY, SPECIAL_DATE, CHECKUP = "maturity", "birthday", "date", "checkup"
-TASK_KINDS = (MATURITY, BIRTHDAY, SPECIAL_DATE, CHECKUP)
+FESTIVAL = "festival"
+TASK_KINDS = (MATURITY, BIRTHDAY, SPECIAL_DATE, CHECKUP, FESTIVAL)
 TASK_OPEN, TASK_DONE = "open", "done"
 #: what the customer does with money that matures (feeds the next sale)
 RENEWED, MOVED, WITHDRAWN, UNREACHABLE = "renewed", "moved", "withdrawn", "unreachable"
@@ -37,8 +38,10 @@ LEVEL_MANAGER, LEVEL_HEAD = "manager", "head"
 
 class BankCareTask(TimestampMixin, Versioned, Base):
     """One thing to do for a customer by a date: a maturity call, a birthday
-    or special-date greeting, a check-up.  ``ref`` names what it is about
-    (``holding:12``, ``birthday``, ``date:3``) so a task is made once."""
+    or special-date greeting, a festival greeting, a check-up.  ``ref`` names
+    what it is about (``holding:12``, ``birthday``, ``date:3``,
+    ``festival:spring``) so a task is made once: the unique constraint below
+    is what makes a second run (or two at once) add nothing."""
     __tablename__ = "banking_rm_care_task"
     __audited__ = True
     __table_args__ = (

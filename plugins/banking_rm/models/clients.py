@@ -76,6 +76,10 @@ class BankRetailProfile(TimestampMixin, Versioned, Base):
     note: Mapped[str | None] = mapped_column(Text)
     #: resident ID number: personal data, masked (core.privacy)
     id_number: Mapped[str | None] = mapped_column(String(18), info={"pii": "id_card"})
+    #: the debit card number the customer hands over at the counter: personal
+    #: data (PIPL art. 28: financial account), masked; the teller finds the
+    #: customer by it to refer them (services/referrals.py: pick_customers)
+    card_number: Mapped[str | None] = mapped_column(String(19), index=True, info={"pii": "bank_card"})
     #: suitability (适当性): the risk questionnaire's level C1–C5 and its date (valid one year)
     risk_level: Mapped[str | None] = mapped_column(String(2))
     risk_assessed_on: Mapped[date | None]

@@ -11,30 +11,40 @@ from __future__ import annotations
 import calendar as cal
 from datetime import date, timedelta
 
-from sqlalchemy import String, case, cast, extract, literal, null, or_, select, union_all
+from sqlalchemy import String, case, cast, extract, func, literal, null, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.access import EDIT
 from core.db import utcnow
 from core.i18n import _l
+from core.models import AuditLog
 from core.services import ServiceError
 from core.fields import optional_text, required_text
-from plugins.customers.api import Customer, customer_ids_for
+from plugins.customers.api import ELIMINATED, Customer, customer_ids_for
 
-from ..models.care import BIRTHDAY, SPECIAL_DATE, TASK_DONE, TASK_OPEN, BankCareTask, BankSpecialDate
+from ..declarations import KIND_RETAIL
+from ..models.care import (BIRTHDAY, FESTIVAL, SPECIAL_DATE, TASK_DONE, TASK_OPEN, BankCareTask,
+                           BankSpecialDate)
 from ..models.clients import BankRetailProfile
 from .care_inputs import setting, to_date, transition
 
+#: the festivals' names by key (the key names the festival in a task's ``ref``)
+FESTIVAL_NAMES = {
+    "new_year": _l("New Year's Day"), "women": _l("Women's Day"), "labour": _l("Labour Day"),
+    "children": _l("Children's Day"), "national": _l("National Day"), "spring": _l("Spring Festival"),
+    "lantern": _l("Lantern Festival"), "dragon_boat": _l("Dragon Boat Festival"),
+    "mid_autumn": _l("Mid-Autumn Festival"), "double_ninth": _l("Double Ninth Festival"),
+}
 #: festivals on fixed days, and the lunar ones by year (Gregorian dates)
-FIXED_FESTIVALS = ((1, 1, _l("New Year's Day")), (3, 8, _l("Women's Day")), (5, 1, _l("Labour Day")),
-                   (6, 1, _l("Children's Day")), (10, 1, _l("National Day")))
+FIXED_FESTIVALS = ((1, 1, "new_year"), (3, 8, "women"), (5, 1, "labour"), (6, 1, "children"), (10, 1, "national"))
 LUNAR_FESTIVALS = {
-    2026: ((2, 17, _l("Spring Festival")), (3, 3, _l("Lantern Festival")), (6, 19, _l("Dragon Boat Festival")),
-           (9, 25, _l("Mid-Autumn Festival")), (10, 18, _l("Double Ninth Festival"))),
-    2027: ((2, 6, _l("Spring Festival")), (2, 20, _l("Lantern Festival")), (6, 9, _l("Dragon Boat Festival")),
-           (9, 15, _l("Mid-Autumn Festival")), (10, 8, _l("Double Ninth Festival"))),
-    2028: ((1, 26, _l("Spring Festival")), (2, 9, _l("Lantern Festival")), (5, 28, _l("Dragon Boat Festival")),
-           (10, 3, _l("Mid-Autumn Festival")), (10, 26, _l("Double Ninth Festival"))),
+    2026: ((2, 17, "spring"), (3, 3, "lantern"), (6, 19, "dragon_boat"), (9, 25, "mid_autumn"),
+           (10, 18, "double_ninth")),
+    2027: ((2, 6, "spring"), (2, 20, "lantern"), (6, 9, "dragon_boat"), (9, 15, "mid_autumn"),
+           (10, 8, "double_ninth")),
+    2028: ((1, 26, "spring"), (2, 9, "lantern"), (5, 28, "dragon_boat"), (10, 3, "mid_autumn"),
+           (10, 26, "double_ninth")),
 }
 
 
@@ -112,15 +122,90 @@ def upcoming(session: Session, user, today: date, days: int, manager_id: int | N
     return out
 
 
-def festivals(today: date, days: int) -> list[tuple[date, object]]:
+def festival_days(today: date, days: int) -> list[tuple[date, str]]:
+    """``(date, key)`` of the festivals in [today, today + days], soonest first."""
     end = today + timedelta(days=days)
     out = []
     for year in {today.year, end.year}:
-        for m, d, name in FIXED_FESTIVALS + LUNAR_FESTIVALS.get(year, ()):
+        for m, d, key in FIXED_FESTIVALS + LUNAR_FESTIVALS.get(year, ()):
             when = date(year, m, d)
             if today <= when <= end:
-                out.append((when, name))
-    return sorted(out, key=lambda x: x[0])
+                out.append((when, key))
+    return sorted(out)
+
+
+def festivals(today: date, days: int) -> list[tuple[date, object]]:
+    return [(when, FESTIVAL_NAMES[key]) for when, key in festival_days(today, days)]
+
+
+def festival_ref(key: str) -> str:
+    return f"festival:{key}"
+
+
+def festival_overview(session: Session, user, today: date, days: int) -> list[dict]:
+    """The festivals in the window, each with its greeting tasks among the
+    customers the user may see: how many were made, how many are done."""
+    out = []
+    days_keys = festival_days(today, days)
+    counts = {}
+    if days_keys:
+        T = BankCareTask
+        rows = session.execute(
+            select(T.ref, T.due_on, func.count(T.id), func.sum(case((T.status == TASK_DONE, 1), else_=0)))
+            .where(T.kind == FESTIVAL, T.due_on >= today, T.due_on <= today + timedelta(days=days),
+                   T.customer_id.in_(customer_ids_for(user)))
+            .group_by(T.ref, T.due_on)).all()
+        counts = {(ref, due): (int(n), int(done or 0)) for ref, due, n, done in rows}
+    for when, key in days_keys:
+        made, done = counts.get((festival_ref(key), when), (0, 0))
+        out.append({"on": when, "key": key, "name": FESTIVAL_NAMES[key], "made": made, "done": done})
+    return out
+
+
+def make_festival_tasks(session: Session, user, key: str, on, today: date, days: int) -> int:
+    """A greeting task for the festival ``key`` on ``on`` for every retail
+    customer the user may serve, assigned to the customer's manager (the
+    maker when the customer has none).  One INSERT … SELECT that skips
+    what exists (``ON CONFLICT DO NOTHING`` on the task's unique key), so
+    running it twice — or two people at the same moment — adds nothing.
+    Returns the number of tasks made."""
+    day = on if isinstance(on, date) else to_date(session, on, _l("Date"), window=False)
+    if (day, key) not in festival_days(today, days):
+        raise ServiceError(_l("Choose a festival of the coming %(n)s days.", n=days))
+    name = FESTIVAL_NAMES[key]
+    title = str(_l("%(festival)s greeting: %(name)s", festival=name, name="\x00"))
+    head, _sep, tail = title.partition("\x00")
+    now = utcnow()
+    C, T = Customer, BankCareTask
+    rows = (select(C.id, func.coalesce(C.owner_id, user.id), literal(FESTIVAL), literal(festival_ref(key)),
+                   func.substr(literal(head) + C.name + literal(tail), 1, 200), literal(day),
+                   literal(TASK_OPEN), literal(now), literal(now), literal(1))
+            .join(BankRetailProfile, BankRetailProfile.customer_id == C.id)
+            .where(C.kind == KIND_RETAIL, C.status != ELIMINATED, C.id.in_(customer_ids_for(user, EDIT))))
+    stmt = _insert_ignore(session).from_select(
+        ["customer_id", "user_id", "kind", "ref", "title", "due_on", "status", "created_at", "updated_at",
+         "version"], rows)
+    # RETURNING gives the rows inserted (the skipped ones are not returned),
+    # where a driver's rowcount of INSERT … SELECT may be -1
+    made = len(session.execute(stmt.returning(T.id)).all())
+    if made:
+        # the bulk INSERT bypasses the ORM's audit listener: one row for the lot
+        session.add(AuditLog(at=now, user_id=user.id, table_name=T.__tablename__,
+                             record_id=f"{festival_ref(key)}:{day.isoformat()}"[:64], action="create",
+                             changes={"kind": [None, FESTIVAL], "due_on": [None, day.isoformat()],
+                                      "tasks": [None, made]},
+                             reason=session.info.get("audit_reason")))
+        session.flush()
+    return made
+
+
+def _insert_ignore(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(BankCareTask).on_conflict_do_nothing(
+        index_elements=["customer_id", "kind", "ref", "due_on"])
 
 
 def make_greeting_tasks(session: Session, user, today: date, days: int) -> int:

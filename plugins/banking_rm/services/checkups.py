@@ -1,5 +1,7 @@
 """Periodic wealth check-ups (seed 004: 定期财富诊断): how often depends on
-the customer's cell of the value matrix (AUM × growth potential, seed 图1);
+the customer's cell of the value matrix (AUM × growth potential, seed 图1) —
+the matrix's own AUM line (``banking_rm.matrix_aum_threshold``), so a
+customer is "high value" for check-ups exactly when the matrix says so;
 the overdue list is one statement, the cell's cut-off dates bound in."""
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from plugins.customers.api import Customer, customer_ids_for
 from ..models.care import CHECKUP, TASK_OPEN, BankCareTask, BankCheckup
 from ..models.clients import ASSET_KINDS, OPEN, POTENTIAL_HIGH, BankHolding, BankRetailProfile
 from .care_inputs import setting, to_date
+from .clients import aum_threshold
 
 CELLS = ("high_high", "high_low", "low_high", "low_low")
 
@@ -40,7 +43,7 @@ def overdue(session: Session, user, today: date, manager_id: int | None = None) 
            .group_by(BankHolding.customer_id).subquery())
     last = (select(BankCheckup.customer_id, func.max(BankCheckup.done_on).label("last_on"))
             .group_by(BankCheckup.customer_id).subquery())
-    line = setting(session, "checkup_aum_line")
+    line = aum_threshold(session)
     amount = func.coalesce(aum.c.aum, 0)
     high = amount >= line
     hp = BankRetailProfile.potential == POTENTIAL_HIGH

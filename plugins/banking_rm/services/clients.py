@@ -235,7 +235,7 @@ def risk_valid_until(session: Session, p: BankRetailProfile) -> date | None:
     return p.risk_assessed_on + timedelta(days=int(settings.get(session, "banking_rm.risk_valid_days")))
 
 
-PROFILE_FIELDS = ("potential", "orientation", "temperament", "birthday", "id_number",
+PROFILE_FIELDS = ("potential", "orientation", "temperament", "birthday", "id_number", "card_number",
                   "risk_level", "risk_assessed_on", "household_id", "household_role", "note")
 
 
@@ -263,6 +263,8 @@ def update_profile(session: Session, customer: Customer, *, today: date | None =
     if idn and (len(idn) != 18 or not idn[:17].isdigit() or not (idn[17].isdigit() or idn[17] == "X")):
         raise ServiceError(_l("An ID number has 18 characters: 17 digits and a digit or X."))
     data["id_number"] = idn or None
+    if "card_number" in data:
+        data["card_number"] = card_digits(data.get("card_number"))
     if new_household and new_household.strip():
         hh = BankHousehold(name=new_household.strip()[:80])
         session.add(hh)
@@ -279,6 +281,16 @@ def update_profile(session: Session, customer: Customer, *, today: date | None =
         p.household_role = None
     session.flush()
     return p
+
+
+def card_digits(raw) -> str | None:
+    """A bank-card number as stored: 12 to 19 digits, spaces and dashes dropped."""
+    text = "".join(ch for ch in str(raw or "") if ch not in " -")
+    if not text:
+        return None
+    if not text.isdigit() or not 12 <= len(text) <= 19:
+        raise ServiceError(_l("A bank-card number has 12 to 19 digits."))
+    return text
 
 
 def add_important_date(session: Session, customer: Customer, label: str, on: date | None):

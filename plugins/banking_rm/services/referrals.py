@@ -17,17 +17,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from core import settings
+from core import access, privacy, settings
 from core.db import utcnow
 from core.i18n import _l
 from core.models import Role, User, user_role
 from core.services import ServiceError, lock
 from plugins.customers.api import Customer
 
-from ..declarations import WEALTH
+from ..declarations import KIND_RETAIL, WEALTH
 from ..models.activity import (
     ACCEPTED,
     DECLINED,
@@ -38,7 +38,7 @@ from ..models.activity import (
     BankReferral,
 )
 from ..models.campaigns import TOUCHPOINTS
-from ..models.clients import PRODUCT_KINDS
+from ..models.clients import PRODUCT_KINDS, BankRetailProfile
 from .activity import branch_customer, branch_users, campaign_or_none
 
 CENT = Decimal("0.01")
@@ -65,6 +65,58 @@ def receivers(session: Session, user) -> list[User]:
                    User.id.in_(branch_users(user)))
             .order_by(User.username).distinct())
     return list(session.execute(stmt).scalars())
+
+
+PICK_LIMIT = 10
+
+
+def pick_customers(session: Session, user, q: str) -> tuple[list[dict], bool]:
+    """The teller's and lobby manager's referral picker: the retail customers
+    of the user's branch matching ``q`` — a name (two characters or more),
+    a customer number, a mobile or bank-card number (whole, or its last four
+    digits or more).  At most :data:`PICK_LIMIT` rows, phone and card masked:
+    the front line finds the customer in front of them, it does not browse
+    the client book (seed 004: the teller's one sentence, then the referral).
+    Returns ``(rows, more)``; a query too short raises ServiceError."""
+    text = (q or "").strip()[:60]
+    digits = "".join(ch for ch in text if ch not in " -")
+    C, P = Customer, BankRetailProfile
+    if digits.isdigit():
+        if len(digits) < 4:
+            raise ServiceError(_l("Type at least 4 digits of the mobile or card number."))
+        tail = f"%{digits}"
+        match = or_(C.phone == digits, C.phone.like(tail), P.card_number == digits,
+                    P.card_number.like(tail), C.code == text)
+    else:
+        if len(text) < 2:
+            raise ServiceError(_l("Type at least 2 characters of the name."))
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        match = or_(C.name.like(like), func.upper(C.code) == text.upper())
+    stmt = (select(C.id, C.code, C.name, C.phone, P.card_number, User.full_name, User.username)
+            .outerjoin(P, P.customer_id == C.id).outerjoin(User, User.id == C.owner_id)
+            .where(C.kind == KIND_RETAIL, match))
+    if user.scope != "all":
+        # the branch's customers (the same rule as the referral itself:
+        # services/activity.branch_customer) — the user's own scope is not widened
+        stmt = stmt.where(or_(C.org_unit_id.in_(access.subtree_ids(user.org_unit_id)),
+                              C.owner_id == user.id))
+    rows = session.execute(stmt.order_by(C.name, C.id).limit(PICK_LIMIT + 1)).all()
+    out = [{"id": cid, "code": code, "name": name,
+            "phone": privacy.mask(phone, "phone"), "card": privacy.mask(card, "bank_card"),
+            "manager": full or uname or ""}
+           for cid, code, name, phone, card, full, uname in rows[:PICK_LIMIT]]
+    return out, len(rows) > PICK_LIMIT
+
+
+def picked(session: Session, user, customer_id) -> dict | None:
+    """One customer of the branch for the referral form, masked like the
+    picker's rows; None when it is not a customer of the user's branch."""
+    c = branch_customer(session, user, customer_id)
+    if c is None or c.kind != KIND_RETAIL:
+        return None
+    card = session.scalar(select(BankRetailProfile.card_number).where(BankRetailProfile.customer_id == c.id))
+    return {"id": c.id, "code": c.code, "name": c.name, "phone": privacy.mask(c.phone, "phone"),
+            "card": privacy.mask(card, "bank_card")}
 
 
 def _money(raw, what) -> Decimal:

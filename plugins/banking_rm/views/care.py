@@ -63,6 +63,60 @@ def maturities():
                            done=mat.outcome_counts(s, current_user, today.replace(day=1)))
 
 
+@bp.route("/maturities.xlsx")
+@permission_required(VIEW)
+def maturities_export():
+    """The maturities list as shown (days ahead, manager), as Excel: the
+    user's customers only, text cells neutralised against formulas
+    (``core.spreadsheets``), the mobile masked unless the user may reveal
+    personal data — then the export is audited as a reveal."""
+    from io import BytesIO
+
+    from flask import send_file
+    from openpyxl import Workbook
+
+    from core import privacy, spreadsheets
+
+    s = db_session()
+    today = date.today()
+    days = mat.horizon(s, request.args.get("days"))
+    manager = _manager_arg()
+    rows = s.execute(mat.maturing(current_user, today, days, manager).limit(EXPORT_MAX)).all()
+    shown = privacy.disclosure(s, current_user, table=Customer.__tablename__, fields=("phone",),
+                               purpose="banking_rm maturities export")
+    names = dict(managers())
+    labels = care_labels()
+    from ..services.holdings import KIND_LABELS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Maturities")[:31]
+    spreadsheets.append(ws, [_("Matures on"), _("Customer number"), _("Customer"), _("Mobile"), _("Manager"),
+                             _("Product kind"), _("Product"), _("Amount"), _("Yield (% a year)"), _("Call"),
+                             _("Outcome")])
+    for r in rows:
+        spreadsheets.append(ws, [
+            r.maturity_on, r.code, r.name, shown(r.phone, "phone"), names.get(r.owner_id, ""),
+            str(KIND_LABELS.get(r.kind, r.kind)), r.product_name, r.amount,
+            r.yield_rate * 100 if r.yield_rate is not None else None,
+            str(labels.get(r.task_status, "")) if r.task_status else "",
+            str(labels.get(r.outcome, "")) if r.outcome else ""])
+    for row in ws.iter_rows(min_row=2):
+        row[0].number_format = "yyyy-mm-dd"
+        row[7].number_format = "#,##0.00"
+        row[8].number_format = "0.00"
+    buf = BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    s.commit()  # the audit row of a clear export
+    return send_file(buf, as_attachment=True, download_name=f"maturities-{today.isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+#: most rows in one export (the page shows 500)
+EXPORT_MAX = 50_000
+
+
 @bp.route("/maturities/tasks", methods=["POST"])
 @permission_required(SERVE)
 def maturity_tasks():
@@ -158,7 +212,8 @@ def care_calendar():
     events = care.upcoming(s, current_user, today, days, manager)
     tasks = s.execute(care.open_tasks(current_user, today, days, manager).limit(300)).all()
     return render_template("banking_rm/care_calendar.html", events=events, days=days, today=today,
-                           festivals=care.festivals(today, days), tasks=tasks, manager=manager,
+                           festivals=care.festival_overview(s, current_user, today, days), tasks=tasks,
+                           manager=manager,
                            managers=managers(), templates=greeting_templates(), can_serve=can(SERVE),
                            customers=customer_choices() if can(SERVE) else [])
 
@@ -173,6 +228,22 @@ def care_tasks_make():
     n, ok = run(care.make_greeting_tasks, current_user, date.today(), days)
     if ok:
         flash(_("%(n)s greeting tasks made.", n=n), "success")
+    return back("banking_rm.care_calendar", days=days)
+
+
+@bp.route("/care/festivals", methods=["POST"])
+@permission_required(SERVE)
+def festival_tasks_make():
+    """A greeting task per customer for one festival, each for the customer's manager."""
+    from ..services import calendar as care
+
+    s = db_session()
+    f = request.form
+    days = care.horizon(s, f.get("days"))
+    n, ok = run(care.make_festival_tasks, current_user, f.get("festival", ""), f.get("on"), date.today(), days)
+    if ok:
+        flash(_("%(n)s festival greeting tasks made.", n=n) if n else
+              _("Every customer already has a greeting task for this festival."), "success")
     return back("banking_rm.care_calendar", days=days)
 
 

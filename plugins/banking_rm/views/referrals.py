@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.models import User
+from core.services import ServiceError
 from core.web.actions import back, day_arg, page_arg, run_action as run
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
@@ -55,22 +56,42 @@ def referrals():
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @permission_required(REFER)
 def referral_new():
+    """Find the customer (``?q=``: name, number, mobile or card — the
+    branch's customers, masked), pick one (``?customer_id=``: someone
+    outside the branch → 404), then refer them."""
     s = db_session()
     if request.method == "POST":
         f = request.form
+        customer = f.get("customer")
+        if f.get("customer_id"):
+            if svc.picked(s, current_user, f.get("customer_id")) is None:
+                abort(404)
+            customer = f.get("customer_id")
         r, ok = run(lambda s_: svc.create_referral(
-            s_, current_user, customer_id=f.get("customer"), receiver_id=f.get("receiver_id"),
+            s_, current_user, customer_id=customer, receiver_id=f.get("receiver_id"),
             product_kind=f.get("product_kind", ""), script=f.get("script", ""),
             touchpoint=f.get("touchpoint", ""), campaign_id=f.get("campaign_id") or None,
             criteria=f.getlist("criteria"), note=f.get("note", "")),
             ok=_("Referral sent to the wealth manager."))
         if ok:
             return back("banking_rm.referral", referral_id=r.id)
-        return back("banking_rm.referral_new")
+        return back("banking_rm.referral_new", customer_id=f.get("customer_id") or None)
+    q = (request.args.get("q") or "").strip()[:60]
+    found, more, problem, chosen = [], False, None, None
+    if request.args.get("customer_id"):
+        chosen = svc.picked(s, current_user, request.args.get("customer_id"))
+        if chosen is None:
+            abort(404)
+    elif q:
+        try:
+            found, more = svc.pick_customers(s, current_user, q)
+        except ServiceError as e:
+            problem = str(e)
     today = date.today()
     campaigns = running_campaigns(s, today)
     lab = _labels()
-    return render_template("banking_rm/referrals_new.html", receivers=svc.receivers(s, current_user),
+    return render_template("banking_rm/referrals_new.html", q=q, found=found, more=more, problem=problem,
+                           chosen=chosen, receivers=svc.receivers(s, current_user),
                            products=PRODUCT_KINDS, touchpoints=TOUCHPOINTS, criteria=PROSPECT_CRITERIA,
                            campaigns=campaigns, products_labels=lab["products"],
                            touchpoint_labels=lab["touchpoints"], criteria_labels=lab["criteria"])
