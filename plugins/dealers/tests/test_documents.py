@@ -73,3 +73,25 @@ def test_agreement_count_sheet_and_promotion_summary_pdfs(world, client):
     text = _text(_issue(client, "dealers.promotion_summary", pid))
     for expected in ("促销活动总结", "国庆黄金周", "市场调查", "海信以旧换新"):
         assert expected in text, expected
+
+
+def _pages(data: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                         check=True, timeout=60).stdout.decode("utf-8")
+    return [re.sub(r"\s+", "", page) for page in out.split("\f") if page.strip()]
+
+
+def test_the_agreement_keeps_the_signature_block_with_the_last_clause(world, client):
+    """Issue 21, item 19: the signature and seal block printed alone on page 2."""
+    with world.db.session() as s:
+        c = world.customer(s, "a")
+        network.save_profile(s, c, agreement_no="JX-2026-002", agreement_start="2026-01-01",
+                             agreement_end="2026-12-31", annual_target_amount="1200000",
+                             annual_target_units="300", main_push_share_pct="40")
+        cid = c.id
+    client.login("sales1")
+    pages = _pages(_issue(client, "dealers.agreement", cid))
+    signed = [i for i, p in enumerate(pages) if "甲方（盖章）" in p]
+    last_clause = [i for i, p in enumerate(pages) if "双方每月对账" in p]
+    # the text runs past one page; the block follows the clause to the last one
+    assert len(pages) >= 2 and signed == last_clause == [len(pages) - 1], (signed, last_clause)
