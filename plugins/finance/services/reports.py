@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, case, cast, literal, or_, select, union_all
+from sqlalchemy import String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from core.db import Money
 from core.i18n import _l
 from core.services import ServiceError
 from plugins.customers.api import Customer
@@ -117,31 +118,45 @@ def _nonzero(mv):
     return or_(mv.c.opening != 0, mv.c.debit != 0, mv.c.credit != 0)
 
 
-def _total(session: Session, mv) -> BalanceRow:
+_TOTALS = ("opening", "debit", "credit", "closing", "opening_debit", "opening_credit",
+           "closing_debit", "closing_credit")
+
+
+def _wsum(expr, name: str):
+    """The column's total over every row of the result, as a window: the
+    totals come with the rows from the same scan of the lines."""
+    return cast(func.coalesce(func.sum(expr).over(), 0), Money).label("t_" + name)
+
+
+def _figures(mv):
     s = _sides(mv)
-    r = session.execute(select(
-        msum(mv.c.opening).label("opening"), msum(mv.c.debit).label("debit"),
-        msum(mv.c.credit).label("credit"), msum(s["closing"]).label("closing"),
-        *(msum(s[k]).label(k) for k in ("opening_debit", "opening_credit",
-                                        "closing_debit", "closing_credit")))).one()
-    return BalanceRow(**r._asdict())
+    cols = {"opening": mv.c.opening, "debit": mv.c.debit, "credit": mv.c.credit, **s}
+    return ([cols[k].label(k) for k in _TOTALS], [_wsum(cols[k], k) for k in _TOTALS])
+
+
+def _split(result) -> tuple[list[dict], BalanceRow]:
+    rows, total = [], BalanceRow()
+    for r in result:
+        d = r._asdict()
+        if not rows:
+            total = BalanceRow(**{k: d["t_" + k] for k in _TOTALS})
+        rows.append({k: v for k, v in d.items() if not k.startswith("t_")})
+    return rows, total
 
 
 def period_trial_balance(session: Session, start: date, end: date, unit_ids=None) -> TrialBalance:
     """The 科目余额表 per account for ``start``–``end``; ``unit_ids`` (a SELECT
-    of org unit ids) limits it to the lines counted for them."""
+    of org unit ids) limits it to the lines counted for them.  One statement:
+    a GROUP BY over the lines, the totals as window sums over its rows."""
     check_period(start, end)
     mv = _movements(start, end, unit_ids, by_customer=False)
-    s = _sides(mv)
-    stmt = (select(Account.code, Account.name, Account.name_en, Account.kind, mv.c.opening, mv.c.debit,
-                   mv.c.credit, s["closing"].label("closing"),
-                   *(s[k].label(k) for k in ("opening_debit", "opening_credit",
-                                             "closing_debit", "closing_credit")))
+    figures, totals = _figures(mv)
+    stmt = (select(Account.code, Account.name, Account.name_en, Account.kind, *figures, *totals)
             .join(mv, mv.c.account_id == Account.id)
             .where(_nonzero(mv))
             .order_by(Account.code))
-    rows = [BalanceRow(**r._asdict()) for r in session.execute(stmt)]
-    return TrialBalance(start, end, rows, _total(session, mv), subledger_codes())
+    rows, total = _split(session.execute(stmt))
+    return TrialBalance(start, end, [BalanceRow(**r) for r in rows], total, subledger_codes())
 
 
 def customer_subledger(session: Session, start: date, end: date, code: str, unit_ids=None,
@@ -152,21 +167,18 @@ def customer_subledger(session: Session, start: date, end: date, code: str, unit
     if code not in subledger_codes():
         raise ServiceError(_l("Account %(code)s is not kept by customer.", code=code))
     mv = _movements(start, end, unit_ids, by_customer=True, account_code=code)
-    s = _sides(mv)
+    figures, totals = _figures(mv)
     acc = session.execute(select(Account.name, Account.name_en, Account.kind)
                           .where(Account.code == code)).one_or_none()
     stmt = (select(Customer.id.label("customer_id"), Customer.code.label("code"),
-                   Customer.name.label("name"), mv.c.opening, mv.c.debit, mv.c.credit,
-                   s["closing"].label("closing"),
-                   *(s[k].label(k) for k in ("opening_debit", "opening_credit",
-                                             "closing_debit", "closing_credit")))
+                   Customer.name.label("name"), *figures, *totals)
             .join(mv, mv.c.customer_id == Customer.id)
             .where(_nonzero(mv))
             .order_by(Customer.code, Customer.id))
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = [BalanceRow(kind=acc.kind if acc else "", **r._asdict()) for r in session.execute(stmt)]
-    total = _total(session, mv)
+    found, total = _split(session.execute(stmt))
+    rows = [BalanceRow(kind=acc.kind if acc else "", **r) for r in found]
     total.code = code
     if acc is not None:
         total.name, total.name_en, total.kind = acc.name, acc.name_en, acc.kind
