@@ -6,7 +6,8 @@ import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
          "statement_pdf", "month_end", "anniversaries", "custom_contract_pdf", "rm_league",
-         "banking_maturities", "bank_overdue", "key_accounts", "rm_activity_post")
+         "banking_maturities", "bank_overdue", "key_accounts", "rm_activity_post",
+         "trial_balance")
 
 
 def load(name: str):

@@ -123,7 +123,10 @@ def _coerce_pk(model: Any, record_id: str):
 
 
 def _filename(spec: DocumentSpec, number: str | None, record_id: str) -> str:
-    base = number or f"{spec.name.rsplit('.', 1)[-1]}-{record_id}"
+    """The document's number — its own, or the record's (``file_name`` in the
+    context: an order's number, an agreement's) for an unnumbered document —
+    never a database id when there is one (issue 21, item 20)."""
+    base = str(number or "").strip() or f"{spec.name.rsplit('.', 1)[-1]}-{record_id}"
     base = re.sub(r"[^\w.-]+", "-", base, flags=re.UNICODE).strip("-.") or "document"
     return base[:120] + ".pdf"
 
@@ -202,7 +205,7 @@ def _render(session: Session, spec: DocumentSpec, rid: str, data: dict, user: Us
     return Rendered(spec=spec.name, record_id=rid, locale=locale, title=title, number=number,
                     sequence=spec.sequence, issued_at=now, owner_id=user.id,
                     org_unit_id=_org_unit_id(session, user), pdf=pdf,
-                    filename=_filename(spec, number, rid))
+                    filename=_filename(spec, number or data.get("file_name"), rid))
 
 
 def render_document(session: Session, spec_name: str, record_id: Any, user: User, *,

@@ -40,6 +40,7 @@ def order_slip(session: Session, record_id: str, user) -> dict | None:
         return None
     return {
         "title": _l("Sales order slip"),
+        "file_name": o.number,
         "order": {"number": o.number, "date": o.order_date, "state": state_label(o.state),
                   "delivery_address": o.delivery_address, "delivery_date": o.delivery_date,
                   "total": o.total, "invoice_number": o.invoice_number or "",
@@ -59,6 +60,7 @@ def agreement(session: Session, record_id: str, user) -> dict | None:
     prof = profile_of(session, c)
     return {
         "title": _l("Dealer agreement"),
+        "file_name": (prof.agreement_no if prof else None) or f"{c.code}-agreement",
         "customer": _customer(c, session),
         "agreement": {
             "number": (prof.agreement_no if prof else None) or "",
@@ -90,6 +92,7 @@ def count_sheet(session: Session, record_id: str, user) -> dict | None:
             select(SampleCountLine).where(SampleCountLine.count_id == last.id)).scalars()}
     return {
         "title": _l("Sample count sheet"),
+        "file_name": f"{t.customer.code}-{t.name}-{period}",
         "terminal": {"name": t.name, "address": t.address,
                      "region": f"{t.province}{t.city}{t.county}{t.town}"},
         "customer": _customer(t.customer, session),
@@ -119,6 +122,7 @@ def promotion_summary(session: Session, record_id: str, user) -> dict | None:
 
     return {
         "title": _l("Promotion summary"),
+        "file_name": p.number,
         "promotion": {"number": p.number, "title": p.title, "start": p.start_date, "end": p.end_date,
                       "budget": p.budget, "cost": p.cost,
                       "triggers": "、".join(str(trig.get(t, t)) for t in p.triggers),

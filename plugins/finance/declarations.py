@@ -86,6 +86,7 @@ def menus(menu_name: str) -> list[MenuItem]:
             MenuItem(_l("Aged receivables"), "finance.aging", 80, "finance.view"),
             MenuItem(_l("Budgets"), "finance.budgets", 90, "finance.view"),
             MenuItem(_l("Ledger"), "finance.entries", 100, "finance.ledger"),
+            MenuItem(_l("Financial reports"), "finance.trial_balance", 110, "finance.ledger"),
         ]
     return []
 
@@ -95,10 +96,13 @@ def documents() -> list[DocumentSpec]:
         AGING_PAGING,
         STATEMENT_PAGING,
         aging_context,
+        balance_sheet_context,
+        income_statement_context,
         invoice_context,
         rebate_notice_context,
         receipt_context,
         statement_context,
+        trial_balance_context,
     )
     from .models import Invoice, Payment, RebateClaim, Statement
 
@@ -115,6 +119,13 @@ def documents() -> list[DocumentSpec]:
                      model=RebateClaim),
         DocumentSpec("finance.aging_report", _l("Aged receivables"), "finance/pdf/aging.html",
                      aging_context, "finance.view", paging=AGING_PAGING),
+        # Reports from the ledger: record id = the period or the day (issue 21, item 16).
+        DocumentSpec("finance.trial_balance", _l("Trial balance"), "finance/pdf/trial_balance.html",
+                     trial_balance_context, "finance.ledger"),
+        DocumentSpec("finance.balance_sheet", _l("Balance sheet"), "finance/pdf/statement_report.html",
+                     balance_sheet_context, "finance.ledger"),
+        DocumentSpec("finance.income_statement", _l("Income statement"),
+                     "finance/pdf/statement_report.html", income_statement_context, "finance.ledger"),
     ]
 
 

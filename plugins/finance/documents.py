@@ -110,3 +110,56 @@ STATEMENT_PAGING = Paging("movements", first_page=28, per_page=36, extra_line=0.
 #: 163 cells; measured the same way (19 rows on the first page, 23 after).
 AGING_GRID = Grid(Column(44, key="label"), *(Column(15, "right") for _col in range(7)))
 AGING_PAGING = Paging("rows", first_page=18, per_page=22, extra_line=0.7, grid=AGING_GRID)
+
+
+# -- reports from the ledger (issue 21, item 16) --------------------------------
+def _tb_row(r) -> dict:
+    return {"code": r.code, "name": r.name, "name_en": r.name_en,
+            "opening_debit": r.opening_debit, "opening_credit": r.opening_credit,
+            "debit": r.debit, "credit": r.credit,
+            "closing_debit": r.closing_debit, "closing_credit": r.closing_credit}
+
+
+def trial_balance_context(session: Session, record_id: str, user) -> dict | None:
+    """``record_id`` is the period, ``2026-03-01_2026-03-31``; the lines are
+    those of the user's org units, as on the page."""
+    from core.services import ServiceError
+
+    from .services import reports as rep
+
+    try:
+        start, end = rep.parse_range(record_id)
+        tb = rep.period_trial_balance(session, start, end, rep.unit_scope(user))
+    except ServiceError:
+        return None
+    return {"title": _l("Trial balance"), "start": start, "end": end,
+            "rows": [_tb_row(r) for r in tb.rows], "total": _tb_row(tb.total)}
+
+
+def _statement_context(st) -> dict:
+    return {"title": st.title, "day": st.day, "start": st.start, "end": st.end,
+            "columns": [{"key": k, "label": label} for k, label in st.columns],
+            "rows": [{"label": label, "key": key, "values": values, "bold": bold, "indent": indent}
+                     for label, key, values, bold, indent in st.rows]}
+
+
+def balance_sheet_context(session: Session, record_id: str, user) -> dict | None:
+    from .services import reports as rep
+
+    try:
+        day = date.fromisoformat(record_id)
+    except ValueError:
+        return None
+    return _statement_context(rep.balance_sheet(session, day, rep.unit_scope(user)))
+
+
+def income_statement_context(session: Session, record_id: str, user) -> dict | None:
+    from core.services import ServiceError
+
+    from .services import reports as rep
+
+    try:
+        start, end = rep.parse_range(record_id)
+        return _statement_context(rep.income_statement(session, start, end, rep.unit_scope(user)))
+    except ServiceError:
+        return None

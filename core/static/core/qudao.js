@@ -12,6 +12,16 @@
     var el = ev.target;
     if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) { el.form.submit(); }
   });
+  // A checkbox with data-check-all="NAME" ticks or clears every checkbox
+  // named NAME in its form (choosing records from a list, e.g. batch PDFs).
+  document.addEventListener("change", function (ev) {
+    var box = ev.target;
+    var name = box.getAttribute && box.getAttribute("data-check-all");
+    if (!name || !box.form) { return; }
+    box.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (c) {
+      c.checked = box.checked;
+    });
+  });
   // Progress bars: <div data-progress-url="..."> polls a JSON {progress, status, message}.
   function poll(el) {
     var url = el.getAttribute("data-progress-url");

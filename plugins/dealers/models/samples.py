@@ -2,7 +2,7 @@
 monthly on-site counts; returned and repair units (商返机 / 库存待修机)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -39,6 +39,14 @@ class SampleUnit(TimestampMixin, Base):
     invoice_ref: Mapped[str | None] = mapped_column(String(40))
     invoice_number: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+    # A sale below the floor price waits here for the same approval as an
+    # order's below-floor lines (issue 21, item 18); nothing is invoiced yet.
+    pending_price: Mapped[Decimal | None]
+    pending_on: Mapped[date | None]
+    pending_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    floor_approved_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    floor_approved_at: Mapped[datetime | None]
+    floor_approval_reason: Mapped[str | None] = mapped_column(Text)
 
     product: Mapped[DealerProduct] = relationship(lazy="joined")
     terminal: Mapped[DealerTerminal] = relationship(lazy="joined")
@@ -56,6 +64,11 @@ class SampleUnit(TimestampMixin, Base):
     @property
     def on_register(self) -> bool:
         return self.state in ON_REGISTER
+
+    @property
+    def sale_pending(self) -> bool:
+        """A below-floor sale is waiting for a manager's approval."""
+        return self.pending_price is not None
 
 
 class SampleTransfer(Base):

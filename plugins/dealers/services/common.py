@@ -23,6 +23,23 @@ def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def today() -> date:
+    """The business day the dealers' pages stand at (one place, so a company
+    time zone reaches every page at once)."""
+    return date.today()
+
+
+def month_as_of(today: date, period: str | None = None, day: date | None = None) -> tuple[date, date]:
+    """``(first day of the month, the day its stock and sell-out stand at)``:
+    the month's last day for a past month, ``day`` when given, and never a
+    day after ``today``.  The volumes page and the pressing page both take
+    "this month" from here (issue 21, item 17: the volumes page took the
+    month's last day, in the future, and its weeks of cover disagreed with
+    the pressing page's for the same dealer, model and day)."""
+    first, last = parse_period(period or period_of(day or today))
+    return first, min(last, today, day or last)
+
+
 def parse_period(text: str) -> tuple[date, date]:
     """"2026-03" → (first day, last day); refuses anything else."""
     try:

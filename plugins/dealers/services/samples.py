@@ -9,7 +9,8 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import scoped_select
+from core.access import has_permission, scoped_select
+from core.db import utcnow
 from core.i18n import _l
 from core.sequences import next_number
 from core.services import ServiceError, lock, lock_rows
@@ -37,6 +38,7 @@ from ..models.samples import (
     SOLD,
     WITHDRAWN,
 )
+from ..declarations import PRICE_APPROVE
 from . import finance_link
 from .common import cents, period_of, setting
 from .network import require_active
@@ -162,10 +164,14 @@ def uncounted_terminals(session: Session, user, period: str) -> Select:
 
 def sell_sample(session: Session, sample: SampleUnit, user, *, price, sold_on=None) -> SampleUnit:
     """The dealer buys the display unit: finance invoices it and the unit
-    leaves the register, in the caller's one transaction."""
+    leaves the register, in the caller's one transaction.  Below the floor
+    price the sale waits for the same approval as an order's lines
+    (``approve_sample_sale``) and nothing is invoiced yet (issue 21, item 18)."""
     sample = lock(session, sample)
     if sample.state not in ON_REGISTER:
         raise ServiceError(_l("This unit is no longer on the register."))
+    if sample.sale_pending:
+        raise ServiceError(_l("A sale of this unit below the floor price is already waiting for approval."))
     amount = cents(to_decimal(price, _l("Price")))
     if amount <= 0:
         raise ServiceError(_l("The price must be above zero."))
@@ -173,6 +179,53 @@ def sell_sample(session: Session, sample: SampleUnit, user, *, price, sold_on=No
     require_active(customer)
     day = to_date(sold_on, _l("Sold on"), allow_blank=True) or date.today()
     _not_future(day)
+    if amount < sample.product.floor_price:
+        sample.pending_price, sample.pending_on = amount, day
+        sample.pending_by = user.id if user else None
+        session.flush()
+        return sample
+    return _complete_sale(session, sample, customer, amount, day, user)
+
+
+def _require_pending(session: Session, sample: SampleUnit, user) -> None:
+    if sample.state not in ON_REGISTER:
+        raise ServiceError(_l("This unit is no longer on the register."))
+    if not sample.sale_pending:
+        raise ServiceError(_l("No sale of this unit is waiting for approval."))
+    if not has_permission(session, user, PRICE_APPROVE):
+        raise ServiceError(_l("Only a manager may approve prices below the floor."))
+
+
+def approve_sample_sale(session: Session, sample: SampleUnit, user, *, reason: str) -> SampleUnit:
+    """A manager lets the below-floor sale through with a reason (audit
+    trail, as for orders); the unit is invoiced at the price asked."""
+    sample = lock(session, sample)
+    _require_pending(session, sample, user)
+    reason = required_text(reason, _l("Reason"), 2000)
+    audit.set_reason(session, reason)
+    customer = session.get(Customer, sample.customer_id)
+    require_active(customer)
+    amount, day = sample.pending_price, sample.pending_on
+    sample.pending_price = sample.pending_on = sample.pending_by = None
+    sample.floor_approved_by = user.id
+    sample.floor_approved_at = utcnow()
+    sample.floor_approval_reason = reason
+    return _complete_sale(session, sample, customer, amount, day, user)
+
+
+def refuse_sample_sale(session: Session, sample: SampleUnit, user, *, reason: str) -> SampleUnit:
+    """The manager says no: the unit stays on display, nothing invoiced."""
+    sample = lock(session, sample)
+    _require_pending(session, sample, user)
+    reason = required_text(reason, _l("Reason"), 2000)
+    audit.set_reason(session, reason)
+    sample.pending_price = sample.pending_on = sample.pending_by = None
+    session.flush()
+    return sample
+
+
+def _complete_sale(session: Session, sample: SampleUnit, customer: Customer, amount, day: date,
+                   user) -> SampleUnit:
     sample.state, sample.sold_on, sample.sale_price = SOLD, day, amount
     session.flush()
     ref, number = finance_link.invoice_sample(session, sample, customer, amount, user, day)
@@ -193,6 +246,7 @@ def withdraw_sample(session: Session, sample: SampleUnit, *, reason: str) -> Non
     reason = required_text(reason, _l("Reason"), 2000)
     audit.set_reason(session, reason)
     sample.state = WITHDRAWN
+    sample.pending_price = sample.pending_on = sample.pending_by = None
     sample.note = ((sample.note or "") + "\n" + reason).strip()
     session.flush()
 

@@ -34,7 +34,7 @@ from plugins.customers.api import Customer
 from ..models import DealerOrder, DealerOrderLine, DealerProduct, DealerStockReport, DealerStockReportLine
 from ..models.orders import CONFIRMED
 from ..models.stock import SOURCE_MONTHLY, SOURCE_VISIT
-from .common import cents, parse_period, period_of, setting
+from .common import cents, month_as_of, parse_period, period_of, setting
 from .network import require_dealer
 
 Key = tuple[int, int]  # (customer_id, product_id)
@@ -216,9 +216,11 @@ def slow_moving(session: Session, customer_ids, at: date, on_hand: dict[Key, int
     return {k: max(0, q - recent.get(k, 0)) for k, q in on_hand.items()}
 
 
-def volumes(session: Session, customer_ids, period: str, product_ids=None) -> list[VolumeRow]:
-    """The four volumes per dealer and model for one month, plus cover."""
-    first, last = parse_period(period)
+def volumes(session: Session, customer_ids, period: str, product_ids=None, *,
+            today: date | None = None) -> list[VolumeRow]:
+    """The four volumes per dealer and model for one month, plus cover, as
+    of the month's last day or ``today``, whichever comes first."""
+    first, last = month_as_of(today or date.today(), period)
     before = first - timedelta(days=1)
     gross = shipped(session, customer_ids, before, last, product_ids)
     net = sold(session, customer_ids, before, last, product_ids)

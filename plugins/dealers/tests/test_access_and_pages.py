@@ -175,3 +175,23 @@ def test_the_auditor_is_shown_no_button_it_may_not_use(world, records, client):
     client.login("sales1")
     html = client.get("/dealers/d/{customer}".format(**records)).get_data(as_text=True)
     assert "/dealers/orders/new?customer_id=" in html and "/stock\"" in html
+
+
+def test_the_three_monthly_forms_are_tables_not_core_grids(world, records, client):
+    """Issue 21, item 21: 登记进销存, 样机现场盘点 and the dealer survey carry the
+    dealers' own ``table.grid`` class; core's CSS laid any ``.grid`` out with
+    display:grid, which broke the rows apart.  Core's layout classes are now
+    ``qd-``; the tables must carry none of them."""
+    import re
+
+    from tests.test_css_namespace import CSS, layout_classes
+
+    core_layout = layout_classes(CSS.read_text(encoding="utf-8"))
+    client.login("sales1")
+    for url in ("/dealers/d/{customer}/stock", "/dealers/terminals/{terminal}/count", "/dealers/surveys"):
+        html = client.get(url.format(**records)).get_data(as_text=True)
+        tables = re.findall(r'<table class="([^"]*)"', html)
+        assert any("grid" in t.split() for t in tables), url  # the dealers' own input table
+        for t in tables:
+            assert not set(t.split()) & core_layout, (url, t)
+    assert "table.grid" in (CSS.parents[3] / "plugins/dealers/static/dealers/dealers.css").read_text(encoding="utf-8")

@@ -73,3 +73,71 @@ def test_agreement_count_sheet_and_promotion_summary_pdfs(world, client):
     text = _text(_issue(client, "dealers.promotion_summary", pid))
     for expected in ("促销活动总结", "国庆黄金周", "市场调查", "海信以旧换新"):
         assert expected in text, expected
+
+
+def _pages(data: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                         check=True, timeout=60).stdout.decode("utf-8")
+    return [re.sub(r"\s+", "", page) for page in out.split("\f") if page.strip()]
+
+
+def test_the_agreement_keeps_the_signature_block_with_the_last_clause(world, client):
+    """Issue 21, item 19: the signature and seal block printed alone on page 2."""
+    with world.db.session() as s:
+        c = world.customer(s, "a")
+        network.save_profile(s, c, agreement_no="JX-2026-002", agreement_start="2026-01-01",
+                             agreement_end="2026-12-31", annual_target_amount="1200000",
+                             annual_target_units="300", main_push_share_pct="40")
+        cid = c.id
+    client.login("sales1")
+    pages = _pages(_issue(client, "dealers.agreement", cid))
+    signed = [i for i, p in enumerate(pages) if "甲方（盖章）" in p]
+    last_clause = [i for i, p in enumerate(pages) if "双方每月对账" in p]
+    # the text runs past one page; the block follows the clause to the last one
+    assert len(pages) >= 2 and signed == last_clause == [len(pages) - 1], (signed, last_clause)
+
+
+def test_batch_pdfs_are_chosen_from_the_list_and_named_by_number(world, client):
+    """Issue 21, item 20: batch PDFs were chosen by typing record ids and the
+    ZIP named its files by id.  The order list has a checkbox per order and a
+    select-all box; the ZIP's files carry the orders' numbers."""
+    import io
+    import time
+    import zipfile
+
+    from core.jobs.models import Job
+
+    world.prepay("a", "20000")
+    numbers = {}
+    with world.db.session() as s:
+        for _i in range(2):
+            o = order_svc.create_order(s, world.customer(s, "a"), world.user(s, "sales1"))
+            order_svc.add_line(s, o, world.product(s, "tv55"), 1)
+            order_svc.confirm_order(s, o, world.user(s, "sales1"))
+            s.flush()
+            numbers[o.id] = o.number
+    client.login("sales1")
+    html = client.get(f"/dealers/orders?customer_id={world.dealers['a']}").get_data(as_text=True)
+    assert 'data-check-all="record_id"' in html and 'action="/documents/batch"' in html
+    for oid in numbers:
+        assert f'name="record_id" value="{oid}"' in html
+    resp = client.post_form("/documents/batch", {"spec": "dealers.order_slip", "locale": "zh_CN",
+                                                 "record_id": [str(i) for i in numbers]})
+    assert resp.status_code == 303, resp.status_code
+    job_id = int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    deadline = time.monotonic() + 120
+    while True:
+        with world.db.session() as s:
+            job = s.get(Job, job_id)
+            finished, status = job.finished, job.status
+        if finished or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert status == "done", status
+    data = client.get(f"/jobs/{job_id}/result").get_data()
+    names = sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    expected = sorted(re.sub(r"[^\w.-]+", "-", n).strip("-.") + ".pdf" for n in numbers.values())
+    assert names == expected and not any(f"-{oid}.pdf" in "".join(names) for oid in numbers)
+    # the dealers list offers the agreements the same way
+    html = client.get("/dealers/list").get_data(as_text=True)
+    assert 'value="dealers.agreement"' in html and f'name="record_id" value="{world.dealers["a"]}"' in html

@@ -127,12 +127,12 @@ def test_confirming_twice_at_once_posts_one_invoice(world, race):
     assert world.balance("a") == Decimal("3200.00") - Decimal("100000")
 
 
-def _sample(world) -> int:
+def _sample(world, serial="SN-R1") -> int:
     with world.db.session() as s:
         t = s.get(DealerTerminal, world.terminals["a"])
         from datetime import date, timedelta
 
-        return samples_svc.register_sample(s, t, world.product(s, "tv55"), serial_no="SN-R1",
+        return samples_svc.register_sample(s, t, world.product(s, "tv55"), serial_no=serial,
                                            placed_on=date.today() - timedelta(days=30)).id
 
 
@@ -142,12 +142,12 @@ def test_a_sample_sold_twice_at_once_is_sold_and_invoiced_once(world, race):
 
     def sell(s):
         return samples_svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"),
-                                       price="2599.00").invoice_number
+                                       price="3099.00").invoice_number
 
     results = race(sell, sell)
     assert len([r for r in results if not isinstance(r, ServiceError)]) == 1, results
     assert any(refused(r, "no longer on the register") for r in results), results
-    assert world.balance("a") == Decimal("2599.00") - Decimal("10000")
+    assert world.balance("a") == Decimal("3099.00") - Decimal("10000")
 
 
 def test_a_sample_sold_while_withdrawn_one_wins(world, race):
@@ -155,7 +155,7 @@ def test_a_sample_sold_while_withdrawn_one_wins(world, race):
     sid = _sample(world)
 
     def sell(s):
-        samples_svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"), price="2599.00")
+        samples_svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"), price="3099.00")
         return "sold"
 
     def withdraw(s):
@@ -168,7 +168,7 @@ def test_a_sample_sold_while_withdrawn_one_wins(world, race):
     with world.db.session() as s:
         unit = s.get(SampleUnit, sid)
         assert unit.state == wins[0]
-        billed = Decimal("2599.00") if unit.state == "sold" else Decimal("0")
+        billed = Decimal("3099.00") if unit.state == "sold" else Decimal("0")
     assert world.balance("a") == billed - Decimal("10000")
 
 
@@ -202,3 +202,36 @@ def test_one_sighting_reported_twice_at_once_is_one_incident(world, race):
     assert any(refused(r, "was already reported outside its region") for r in results), results
     with world.db.session() as s:
         assert s.scalar(select(func.count(CrossRegionIncident.id))) == 1
+
+
+def test_a_below_floor_sample_sale_approved_twice_at_once_is_invoiced_once(world, race):
+    """Issue 21, item 18: two managers approve (or one approves, one refuses)
+    the same waiting sale at once: one wins, the unit is invoiced at most once."""
+    sid = _sample(world)  # 55E3, floor 3,000.00
+    with world.db.session() as s:
+        samples_svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"), price="1500.00")
+
+    def approve(s):
+        return samples_svc.approve_sample_sale(s, s.get(SampleUnit, sid), world.user(s, "manager"),
+                                               reason="清仓").invoice_number
+
+    def refuse(s):
+        samples_svc.refuse_sample_sale(s, s.get(SampleUnit, sid), world.user(s, "manager"), reason="太低")
+        return "refused"
+
+    results = race(approve, approve)
+    assert len([r for r in results if not isinstance(r, ServiceError)]) == 1, results
+    assert any(refused(r, "no longer on the register") for r in results), results
+    assert world.balance("a") == Decimal("1500.00")
+
+    sid2 = _sample(world, "SN-R2")
+    with world.db.session() as s:
+        samples_svc.sell_sample(s, s.get(SampleUnit, sid2), world.user(s, "manager"), price="1500.00")
+    sid = sid2
+    results = race(approve, refuse)
+    wins = [r for r in results if not isinstance(r, ServiceError)]
+    assert len(wins) == 1, results
+    with world.db.session() as s:
+        unit = s.get(SampleUnit, sid2)
+        assert (unit.state == "sold") == (wins[0] != "refused") and not unit.sale_pending
+    assert world.balance("a") == Decimal("1500.00") * (2 if wins[0] != "refused" else 1)

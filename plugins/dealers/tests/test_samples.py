@@ -87,14 +87,14 @@ def test_selling_a_sample_invoices_it_and_removes_it_from_the_register(world):
     with world.db.session() as s:
         sid = _sample(world, s).id
     with world.db.session() as s:
-        unit = svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"), price="2599.00")
+        unit = svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"), price="3099.00")
         number = unit.invoice_number
     with world.db.session() as s:
         unit = s.get(SampleUnit, sid)
         assert unit.state == "sold" and not unit.on_register
         info = finance.invoice_info(s, number)
-        assert info["amount"] == Decimal("2599.00") and info["source"] == f"dealers.sample:{sid}"
-        assert world.balance("a") == Decimal("2599.00")
+        assert info["amount"] == Decimal("3099.00") and info["source"] == f"dealers.sample:{sid}"
+        assert world.balance("a") == Decimal("3099.00")
         with pytest.raises(ServiceError):  # sold once only
             svc.sell_sample(s, unit, world.user(s, "manager"), price="100")
 
@@ -108,7 +108,7 @@ def test_sample_sale_is_atomic_when_finance_refuses(world, client, monkeypatch):
 
     monkeypatch.setattr(finance, "post_invoice", refuse)
     client.login("mgr")
-    resp = client.post_form(f"/dealers/samples/{sid}/sell", {"price": "2599.00"}, follow_redirects=True)
+    resp = client.post_form(f"/dealers/samples/{sid}/sell", {"price": "3099.00"}, follow_redirects=True)
     assert "账期已关闭" in resp.get_data(as_text=True)
     with world.db.session() as s:
         unit = s.get(SampleUnit, sid)
@@ -130,3 +130,70 @@ def test_returned_units_waiting_too_long_are_flagged(world):
         rows = svc.returned_aging(s, world.user(s, "manager"), TODAY)
         assert [(r["unit"].id == old.id, r["age"], r["overdue"]) for r in rows] == \
             [(True, 16, True), (False, 15, False)]
+
+
+def _floor_5600_sample(w, serial="SN-F1") -> int:
+    from plugins.dealers.services import catalog
+
+    with w.db.session() as s:
+        p = catalog.save_product(s, None, model="BCD-470", name="海尔 470 升十字对开门冰箱",
+                                 category="fridge", list_price="6999.00", floor_price="5600.00",
+                                 status="main_push")
+        t = s.get(DealerTerminal, w.terminals["a"])
+        return svc.register_sample(s, t, p, serial_no=serial, placed_on=TODAY - timedelta(days=40)).id
+
+
+def test_a_sample_sold_below_the_floor_waits_for_approval_and_is_not_invoiced(world, client):
+    """Issue 21, item 18: a manager sold a sample for 1,500 against a floor of
+    5,600 and it was invoiced at once.  It now waits for the same approval as
+    an order's below-floor lines."""
+    sid = _floor_5600_sample(world)
+    client.login("mgr")
+    resp = client.post_form(f"/dealers/samples/{sid}/sell", {"price": "1500.00"}, follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert "低于最低价（5,600.00）：该销售待经理审批，尚未开票。" in html
+    assert 'id="pending-sale"' in html and "1,500.00" in html
+    with world.db.session() as s:
+        unit = s.get(SampleUnit, sid)
+        assert unit.state == "display" and unit.on_register and unit.sale_pending
+        assert unit.invoice_number is None and unit.sale_price is None and unit.sold_on is None
+    assert world.balance("a") == Decimal("0.00")
+    # a second sale is refused while the first waits
+    resp = client.post_form(f"/dealers/samples/{sid}/sell", {"price": "5800.00"}, follow_redirects=True)
+    assert "已在等待审批" in resp.get_data(as_text=True)
+    # approval needs a reason, like an order's
+    resp = client.post_form(f"/dealers/samples/{sid}/approve-sale", {"reason": ""}, follow_redirects=True)
+    with world.db.session() as s:
+        assert s.get(SampleUnit, sid).invoice_number is None
+    # a salesperson may not approve
+    client.logout()
+    client.login("sales1")
+    assert client.post_form(f"/dealers/samples/{sid}/approve-sale", {"reason": "清仓"}).status_code == 403
+    client.logout()
+    client.login("mgr")
+    resp = client.post_form(f"/dealers/samples/{sid}/approve-sale", {"reason": "样机外观有划痕，清仓处理"},
+                            follow_redirects=True)
+    assert "低于最低价的销售已批准" in resp.get_data(as_text=True)
+    with world.db.session() as s:
+        unit = s.get(SampleUnit, sid)
+        assert unit.state == "sold" and not unit.sale_pending and unit.sale_price == Decimal("1500.00")
+        assert unit.floor_approval_reason == "样机外观有划痕，清仓处理"
+        assert finance.invoice_info(s, unit.invoice_number)["amount"] == Decimal("1500.00")
+    assert world.balance("a") == Decimal("1500.00")
+
+
+def test_a_refused_below_floor_sale_leaves_the_unit_on_display(world):
+    sid = _floor_5600_sample(world)
+    with world.db.session() as s:
+        svc.sell_sample(s, s.get(SampleUnit, sid), world.user(s, "manager"), price="1500")
+    with world.db.session() as s:
+        with pytest.raises(ServiceError, match="manager"):
+            svc.refuse_sample_sale(s, s.get(SampleUnit, sid), world.user(s, "sales1"), reason="不行")
+        svc.refuse_sample_sale(s, s.get(SampleUnit, sid), world.user(s, "manager"), reason="价格太低")
+    with world.db.session() as s:
+        unit = s.get(SampleUnit, sid)
+        assert unit.state == "display" and not unit.sale_pending and unit.invoice_number is None
+        # at or above the floor it sells and invoices at once
+        unit = svc.sell_sample(s, unit, world.user(s, "manager"), price="5600.00")
+        assert unit.state == "sold" and unit.invoice_number
+    assert world.balance("a") == Decimal("5600.00")

@@ -138,3 +138,40 @@ def test_a_mistyped_date_in_a_report_filter_is_explained_not_a_bare_400(world, c
         assert 'class="flash error"' in html and "2026-13-45 不是有效日期（格式：YYYY-MM-DD）。" in html
     # The dates that were understood still count: profit from 1 January to the end given.
     assert "2026-03-31" in html
+
+
+def _cover_cells(html: str, model: str, column: int) -> str:
+    """The weeks-of-cover cell of the row for ``model`` (0-based column)."""
+    import re
+
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S) if f"<td>{model}</td>" in r)
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[column]
+
+
+def test_volumes_and_pressing_pages_agree_on_weeks_of_cover(world, client, monkeypatch):
+    """Issue 21, item 17: the same dealer, model and day showed 2.7 weeks on
+    one page and 0.7 on the other — the volumes page took "this month" as
+    of the month's last day, still to come."""
+    from datetime import timedelta
+
+    from plugins.dealers.services import common
+
+    back = date.today() - timedelta(days=40)
+    day = date(back.year, back.month, 10)  # well before its month's end
+    monkeypatch.setattr(common, "today", lambda: day)
+    with world.db.session() as s:
+        _ship(world, s, "a", "tv55", 20, day - timedelta(days=70))
+        _report(world, s, "a", day - timedelta(days=50), [("tv55", 8, 12)])
+        _report(world, s, "a", day - timedelta(days=1), [("tv55", 2, 10)])
+    client.login("mgr")
+    volumes = client.get(f"/dealers/volumes?customer_id={world.dealers['a']}").get_data(as_text=True)
+    press = client.get(f"/dealers/pressing?customer_id={world.dealers['a']}").get_data(as_text=True)
+    # 10 sold in the 8 weeks to the 10th → 1.25 a week; 10 on hand ÷ 1.25 = 8.0
+    # weeks on both pages (as of the month's end the first report fell out of
+    # the window: 10 ÷ 0.25 = 40.0).
+    assert _cover_cells(volumes, "55E3", 8) == "8.0"
+    assert _cover_cells(press, "55E3", 4) == "8.0"
+    assert day.strftime("%Y") in volumes.split('id="as-of"')[1].split("</p>")[0]
+    # a day still to come on the pressing page is read as today
+    later = client.get(f"/dealers/pressing?customer_id={world.dealers['a']}&day={day + timedelta(days=15)}")
+    assert _cover_cells(later.get_data(as_text=True), "55E3", 4) == "8.0"

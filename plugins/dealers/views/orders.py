@@ -39,7 +39,8 @@ def orders():
     rows = s.execute(stmt.order_by(DealerOrder.order_date.desc(), DealerOrder.id.desc())
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     return render_template("dealers/orders.html", orders=rows[:PAGE], has_next=len(rows) > PAGE,
-                           page=page, state=state, states=ORDER_STATES, can_order=can(ORDER))
+                           page=page, state=state, states=ORDER_STATES, can_order=can(ORDER),
+                           dealers=dealer_choices(), customer_id=cid)
 
 
 @bp.route("/orders/new", methods=["GET", "POST"])

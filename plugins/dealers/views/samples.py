@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import EDIT
+from core.money import figures
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404
 from core.web.request import scoped_select as web_scoped_select
@@ -17,7 +18,7 @@ from core.web.actions import back, page_arg, run_action as run
 
 from ..models import ReturnedUnit, SampleCount, SampleCountLine, SampleTransfer, SampleUnit, DealerTerminal
 from ..models.samples import COUNT_RESULTS, ON_REGISTER, RETURN_KINDS, RU_STATES, SAMPLE_STATES
-from ..declarations import SAMPLE, SAMPLE_SELL, VIEW
+from ..declarations import PRICE_APPROVE, SAMPLE, SAMPLE_SELL, VIEW
 from ..services import samples as svc
 from ..services.common import period_of
 from . import bp
@@ -74,7 +75,7 @@ def sample(sample_id: int):
     terminals = s.execute(web_scoped_select(DealerTerminal, EDIT).where(
         DealerTerminal.active.is_(True), DealerTerminal.id != u.terminal_id).order_by(DealerTerminal.name)).scalars().all()
     return render_template("dealers/sample.html", u=u, transfers=transfers, counts=counts,
-                           terminals=terminals, can_edit=can(SAMPLE), can_sell=can(SAMPLE_SELL),
+                           terminals=terminals, can_edit=can(SAMPLE), can_sell=can(SAMPLE_SELL), can_approve=can(PRICE_APPROVE),
                            today=date.today())
 
 
@@ -92,8 +93,32 @@ def sample_transfer(sample_id: int):
 @permission_required(SAMPLE_SELL)
 def sample_sell(sample_id: int):
     u = get_or_404(SampleUnit, sample_id, EDIT)
-    run(svc.sell_sample, u, current_user, price=request.form.get("price"),
-        sold_on=request.form.get("sold_on"), ok=_("Sample sold and invoiced."))
+    unit, done = run(svc.sell_sample, u, current_user, price=request.form.get("price"),
+                     sold_on=request.form.get("sold_on"))
+    if done:
+        if unit.sale_pending:
+            flash(_("Below the floor price (%(floor)s): the sale waits for a manager's approval; "
+                    "nothing is invoiced yet.", floor=figures(unit.product.floor_price)), "warning")
+        else:
+            flash(_("Sample sold and invoiced."), "success")
+    return back("dealers.sample", sample_id=u.id)
+
+
+@bp.route("/samples/<int:sample_id>/approve-sale", methods=["POST"])
+@permission_required(PRICE_APPROVE)
+def sample_approve_sale(sample_id: int):
+    u = get_or_404(SampleUnit, sample_id, EDIT)
+    run(svc.approve_sample_sale, u, current_user, reason=request.form.get("reason", ""),
+        ok=_("Below-floor sale approved; the unit is sold and invoiced."))
+    return back("dealers.sample", sample_id=u.id)
+
+
+@bp.route("/samples/<int:sample_id>/refuse-sale", methods=["POST"])
+@permission_required(PRICE_APPROVE)
+def sample_refuse_sale(sample_id: int):
+    u = get_or_404(SampleUnit, sample_id, EDIT)
+    run(svc.refuse_sample_sale, u, current_user, reason=request.form.get("reason", ""),
+        ok=_("Below-floor sale refused; the unit stays on display."))
     return back("dealers.sample", sample_id=u.id)
 
 

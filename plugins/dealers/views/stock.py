@@ -23,7 +23,8 @@ from ..declarations import STOCK, VIEW
 from ..services import pressing as pressing_svc
 from ..services import profit as profit_svc
 from ..services import stock as svc
-from ..services.common import parse_period, period_of
+from ..services import common
+from ..services.common import period_of
 from ..services.network import dealer_ids
 from . import bp
 from .common import dealer_choices, dealer_or_404
@@ -74,19 +75,22 @@ def _filters():
 @permission_required(VIEW)
 def volumes():
     s, cid, ids = _filters()
-    period = request.args.get("period") or period_of(date.today())
+    today = common.today()
+    period = request.args.get("period") or period_of(today)
     try:
-        parse_period(period)
-        rows = svc.volumes(s, ids, period)
+        _first, at = common.month_as_of(today, period)
+        rows = svc.volumes(s, ids, period, today=today)
     except ServiceError as e:
         from flask import flash
 
         flash(str(e), "error")
-        period, rows = period_of(date.today()), svc.volumes(s, ids, period_of(date.today()))
+        period = period_of(today)
+        _first, at = common.month_as_of(today, period)
+        rows = svc.volumes(s, ids, period, today=today)
     names, products = _names(s, rows)
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("gross", "net", "stock", "slow")}
     reports = s.execute(svc.reports_for(web_scoped_select(DealerStockReport), cid).limit(20)).scalars().all()
-    return render_template("dealers/volumes.html", rows=rows, period=period, names=names,
+    return render_template("dealers/volumes.html", rows=rows, period=period, at=at, names=names,
                            products=products, totals=totals, dealers=dealer_choices(), customer_id=cid,
                            reports=reports, can_stock=can(STOCK))
 
@@ -95,7 +99,10 @@ def volumes():
 @permission_required(VIEW)
 def pressing():
     s, cid, ids = _filters()
-    day = day_arg("day")
+    today = common.today()
+    # The same "this month as of today" as the volumes page: a day to come
+    # is read as today (issue 21, item 17).
+    _first, day = common.month_as_of(today, day=day_arg("day", today))
     try:
         advice = pressing_svc.advise(s, ids, day)
         season = pressing_svc.season_of(s, day)

@@ -145,12 +145,14 @@ def test_trial_balance_of_an_office_clerk_covers_only_their_office(ids, client, 
     with app.extensions["qudao"].db.session() as s:
         docs_.post_invoice(s, _c_of_other_office(app), [{"description": "TV",
                                                           "unit_price": "777.00"}])
+    # the 科目余额表 of a period from last month to today (issue 21, item 16)
+    url = f"/finance/ledger/trial-balance?start={LAST_MONTH.isoformat()}"
     _login(client, "fin2")
-    html = client.get("/finance/ledger/trial-balance").get_data(True)
+    html = client.get(url).get_data(True)
     assert "777.00" in html and "100.00" not in html
     _login(client, "aud")
-    html = client.get("/finance/ledger/trial-balance").get_data(True)
-    assert "877.00" in html  # revenue of both offices: 100 + 777
+    html = client.get(url).get_data(True)
+    assert "877.00" in html  # revenue of both offices in the period: 100 + 777
 
 
 def _c_of_other_office(app):

@@ -19,6 +19,7 @@ def blueprint() -> Blueprint:
         overview,
         payments,
         rebates,
+        reports,
         statements,
         widgets,
     )

@@ -1,5 +1,6 @@
 """The general ledger: entries, a general entry form, reversals, the chart
-of accounts, the lock date, the trial balance and the hash-chain check."""
+of accounts, the lock date and the hash-chain check (the reports from the
+ledger are in ``reports.py``)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.access import subtree_ids
 from core.services import ServiceError
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
@@ -138,23 +138,6 @@ def verify():
     if request.method == "POST":
         report = svc.verify_chain(db_session())
     return render_template("finance/verify.html", report=report)
-
-
-@bp.route("/ledger/trial-balance")
-@permission_required("finance.ledger")
-def trial_balance():
-    try:
-        as_of = date.fromisoformat(request.args.get("as_of") or "")
-    except ValueError:
-        as_of = date.today()
-    # Company-wide for company-wide roles; otherwise the lines counted for
-    # the user's org unit and below.
-    units = None if current_user.scope == "all" else subtree_ids(current_user.org_unit_id)
-    rows = svc.trial_balance(db_session(), as_of, units)
-    total_d = sum((r["debit"] for r in rows), 0)
-    total_c = sum((r["credit"] for r in rows), 0)
-    return render_template("finance/trial_balance.html", rows=rows, as_of=as_of,
-                           total_d=total_d, total_c=total_c)
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
