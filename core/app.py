@@ -44,6 +44,8 @@ class Qudao:
     documents: dict[str, Any] = field(default_factory=dict)
     job_handlers: dict[str, Any] = field(default_factory=dict)
     models: dict[str, list] = field(default_factory=dict)
+    #: ``{table: AuditLabels}``: the change history's names (core.auditview).
+    audit_labels: dict[str, Any] = field(default_factory=dict)
     jobs: Any = None  # the job runner, set by core.jobs
     pdf: Any = None  # the PDF renderer, set by core.documents
     #: Per-process cache of users and the enabled set (core.state_cache).
@@ -83,6 +85,8 @@ def _collect_registries(ext: Qudao) -> None:
             if kind in ext.job_handlers:
                 raise PluginError(f"job handler {kind!r} declared twice")
             ext.job_handlers[kind] = fn
+    for spec in hooks.flat("register_audit_labels"):
+        ext.audit_labels[spec.table] = spec
     for spec in hooks.flat("register_documents"):
         if spec.name in ext.documents:
             raise PluginError(f"document {spec.name!r} declared twice")

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from . import versions
 from .db import utcnow
-from .models import LoginAttempt, User
+from .models import LoginAttempt, SignIn, User
 from .security import hash_password, needs_rehash, safe_next, verify_password
 from .versions import VersionField
 from .web.decorators import login_required
@@ -172,6 +172,7 @@ def login():
             s.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
                                                  LoginAttempt.ip == ip))
             user.last_login_at = utcnow()
+            s.add(SignIn(user_id=user.id, at=user.last_login_at, ip=ip))
             s.commit()
             target = safe_next(request.args.get("next"), url_for("core.home"))
             session.clear()  # no fixation: a fresh session at every login

@@ -17,7 +17,17 @@ def fmt_date(value, style: str = "short") -> str:
     return format_date(value, str(get_locale() or "zh_CN"), style)
 
 
+def role_label(role) -> str:
+    """``{{ r|role_label }}``: a role's name in the reader's language."""
+    from flask import current_app
+
+    from .services import role_label as label
+
+    return label(current_app.extensions["qudao"], role, str(get_locale() or "zh_CN"))
+
+
 def install(app: Flask) -> None:
+    app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["capitals"] = capitals
     app.jinja_env.filters["date"] = fmt_date

@@ -61,6 +61,13 @@ def register_settings():
 
 
 @hookspec
+def register_audit_labels():
+    """Return ``AuditLabels`` objects: how the change history names the
+    plugin's audited tables, their fields and stored codes (concatenated;
+    called once at start-up for every installed plugin)."""
+
+
+@hookspec
 def register_job_handlers():
     """Return a dict ``{kind: callable(ctx, **params)}`` of background job handlers (merged)."""
 

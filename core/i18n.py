@@ -58,5 +58,6 @@ def select_timezone() -> str:
 # language; outside a request they fall back to the English source text.
 from flask_babel import gettext as _  # noqa: E402
 from flask_babel import lazy_gettext as _l  # noqa: E402
+from flask_babel import lazy_pgettext as _lp  # noqa: E402 - a word with its context: _lp("customer status", "Active")
 
-__all__ = ["LOCALES", "CatalogueDomain", "request_locale", "select_timezone", "_", "_l"]
+__all__ = ["LOCALES", "CatalogueDomain", "request_locale", "select_timezone", "_", "_l", "_lp"]

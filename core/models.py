@@ -82,7 +82,8 @@ class RolePermission(Base):
 class User(UserMixin, Versioned, TimestampMixin, Base):
     __tablename__ = "core_user"
     __audited__ = True
-    __audit_exclude__ = ("password_hash", "session_token")
+    # A sign-in is not a change of the account: it goes to ``SignIn``.
+    __audit_exclude__ = ("password_hash", "session_token", "last_login_at")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -225,6 +226,21 @@ class Attachment(Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("core_org_unit.id"))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignIn(Base):
+    """The sign-in log: one row per successful sign-in (the change history
+    records changes, not sign-ins; issue 21, item 25)."""
+
+    __tablename__ = "core_sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"),
+                                         index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class LoginAttempt(Base):

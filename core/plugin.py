@@ -15,6 +15,7 @@ MANIFEST = Manifest(
     label_en="Core",
     version="0.1.0",
     description="Users, roles, org tree, access, audit, numbering, settings, documents, jobs.",
+    description_zh="用户、角色、组织架构、权限、审计、编号、设置、单据、后台任务。",
 )
 
 
@@ -26,7 +27,7 @@ def register_models():
 
     return [models.OrgUnit, models.Role, models.RolePermission, models.User,
             models.PluginState, models.PluginScope, models.Setting, models.Sequence, models.AuditLog,
-            models.Attachment, models.LoginAttempt, IssuedDocument, Job]
+            models.Attachment, models.LoginAttempt, models.SignIn, IssuedDocument, Job]
 
 
 @hookimpl
@@ -53,6 +54,7 @@ def menu_items(menu, user):
             MenuItem(_l("Settings"), "admin.settings", 50, "core.admin"),
             MenuItem(_l("Letterhead"), "documents.letterhead", 55, "core.admin"),
             MenuItem(_l("Audit trail"), "admin.audit", 60, "core.audit_view"),
+            MenuItem(_l("Sign-ins"), "admin.sign_ins", 65, "core.admin"),
         ]
     if menu == "main":
         return [MenuItem(_l("Documents"), "documents.index", 900)]
@@ -62,6 +64,29 @@ def menu_items(menu, user):
 @hookimpl
 def scope_query(model, user, action):
     return default_rule(model, user, action)
+
+
+@hookimpl
+def register_audit_labels():
+    from .registry import AuditLabels
+
+    kinds = {"company": _l("Company"), "branch": _l("Branch company"), "office": _l("Office"),
+             "store": _l("Store"), "bank_branch": _l("Bank branch")}
+    return [
+        AuditLabels("core_user", _l("User"), {
+            "username": _l("Username"), "full_name": _l("Full name"), "email": _l("Email"),
+            "locale": _l("Language"), "active": _l("Active"), "org_unit_id": _l("Org unit")},
+            {"locale": {"zh_CN": "中文", "en": "English"}}),
+        AuditLabels("core_org_unit", _l("Org unit"), {
+            "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent_id": _l("Parent"),
+            "active": _l("Active")}, {"kind": kinds}),
+        AuditLabels("core_role", _l("Role"), {"name": _l("Name"), "label": _l("Name")}),
+        AuditLabels("core_plugin_state", _l("Plugin"), {
+            "name": _l("Plugin"), "enabled": _l("Enabled"), "changed_by": _l("Who")}),
+        AuditLabels("core_plugin_scope", _l("Plugin"), {
+            "plugin": _l("Plugin"), "org_unit_id": _l("Org unit"), "changed_by": _l("Who")}),
+        AuditLabels("core_setting", _l("Settings"), {"key": _l("Setting"), "value": _l("Value")}),
+    ]
 
 
 @hookimpl

@@ -73,6 +73,9 @@ class Manifest:
     version: str
     depends: tuple[str, ...] = ()
     description: str = ""
+    #: The description in Chinese (the UI's default language); the English
+    #: ``description`` is shown to users reading English.
+    description_zh: str = ""
     #: Does the plugin offer anything yet?  ``None`` (the default): it does
     #: when it implements at least one hook.  A plugin that is not ready is
     #: never enabled, listed as available or shown as enabled (its features
@@ -81,6 +84,12 @@ class Manifest:
 
     def label(self, locale: str | None) -> str:
         return self.label_en if (locale or "").startswith("en") else self.label_zh
+
+    def describe(self, locale: str | None) -> str:
+        """The one-line description in ``locale`` (English when no Chinese one)."""
+        if (locale or "").startswith("en"):
+            return self.description
+        return self.description_zh or self.description
 
 
 @dataclass(frozen=True)
@@ -133,3 +142,19 @@ class Paging:
 
 
 JobHandler = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class AuditLabels:
+    """How the change history names one audited table's records, fields and
+    stored codes (``register_audit_labels``).
+
+    ``title``: what a record of the table is ("Customer"); ``fields``:
+    ``{column: label}``; ``values``: ``{column: {code: label}}`` (or a
+    callable ``code -> label``) for columns that store codes (a state, a
+    list of objectives).  Columns holding another record's id are shown as
+    that record's name without any declaration."""
+    table: str
+    title: Any
+    fields: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)

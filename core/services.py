@@ -87,6 +87,30 @@ DEFAULT_ROLES = (
 )
 
 
+def _builtin_role_labels() -> dict[str, Any]:
+    return {"admin": _l("Administrator"), "manager": _l("Manager"),
+            "salesperson": _l("Salesperson"), "finance": _l("Finance"),
+            "auditor": _l("Auditor")}
+
+
+def role_label(ext, role, locale: str | None) -> str:
+    """A role's name in the reader's language: a built-in role whose label
+    nobody changed and a plugin's role read as declared, translated (the stored
+    "业务员 / Salesperson" was shown to every user); a label an admin gave
+    it in the form "中文 / English" shows the half of the reader's language."""
+    label = role.label or role.name
+    default = {spec.name: spec.label for spec in DEFAULT_ROLES}.get(role.name)
+    if default is not None and label == default:
+        return str(_builtin_role_labels()[role.name])
+    spec = ext.roles.get(role.name)
+    if spec is not None:  # a plugin's role: stored in whichever language created it
+        return str(spec.label)
+    if " / " in label:
+        zh, en = label.split(" / ", 1)
+        return en if (locale or "").startswith("en") else zh
+    return label
+
+
 # -- roles ----------------------------------------------------------------
 def ensure_roles(session: Session) -> dict[str, Role]:
     specs = list(DEFAULT_ROLES) + list(session.ext.roles.values())

@@ -21,7 +21,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = "zh_CN"
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None,
-            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+            "ngettext": (1, 2), "lazy_ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "_lp": ((1, "c"), 2)}
 METHODS = [("**/tests/**", "ignore"), ("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 
@@ -78,16 +79,16 @@ def compile_all() -> None:
 def missing() -> dict[str, list[str]]:
     """msgids used in a package without a zh_CN translation in that package's
     catalogue (or core's, which plugins share)."""
-    core = {m.id: m.string for m in load(ROOT / "core") if m.id and m.string}
+    core = {(m.context, m.id) for m in load(ROOT / "core") if m.id and m.string}
     out: dict[str, list[str]] = {}
     for pkg in packages():
-        own = {m.id: m.string for m in load(pkg) if m.id and m.string}
+        own = {(m.context, m.id) for m in load(pkg) if m.id and m.string}
         lacking = []
         for msg in extract(pkg):
             if not msg.id:
                 continue
             key = msg.id
-            if key not in own and key not in core:
+            if (msg.context, key) not in own and (msg.context, key) not in core:
                 lacking.append(key if isinstance(key, str) else key[0])
         if lacking:
             out[pkg.name] = sorted(set(lacking))

@@ -1,7 +1,7 @@
 """Every change to an audited record is in the trail: who, which field,
 from what to what, when and why."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core import audit
 from core.models import AuditLog, OrgUnit, Role, User
@@ -39,7 +39,9 @@ def test_admin_page_change_records_field_diffs_and_the_admin(app, client, db, ma
     assert update[0].user_id == admin.id
     assert update[0].at is not None
     html = client.get(f"/admin/audit?table=core_user&record={user.id}").get_data(as_text=True)
-    assert "full_name" in html and "李明" in html and "系统管理员" in html
+    assert "full_name" not in html and "org_unit_id" not in html
+    assert "姓名" in html and "李明" in html and "系统管理员" in html
+    assert "杭州办事处" in html  # the org unit by name, not by id
 
 
 def test_secrets_are_not_written_to_the_trail(app, client, db, make_user):
@@ -155,3 +157,53 @@ def test_a_change_for_another_reason_before_the_commit_keeps_its_own_row(app, db
     rows = _rows(db, "qdtest_note", note.id)
     assert [(r.action, r.reason) for r in rows] == [("create", None), ("update", "客户要求修改")]
     assert rows[0].changes["title"] == [None, "初稿"] and rows[1].changes == {"title": ["初稿", "定稿"]}
+
+
+def test_the_history_shows_labels_names_the_person_and_the_reason(app, client, db, make_user):
+    """Issue 21, item 25: the history showed ``customer_id``, ``objectives:
+    ['reconcile', …]``, ``user_id: 3``, a blank person, and a row credited to
+    the system for every sign-in."""
+    from datetime import date
+
+    from core.models import SignIn
+    from plugins.customers.models import Customer, Visit
+
+    sales = make_user("hist_sales", "salesperson")
+    admin = db.scalar(select(User).where(User.username == "admin"))
+    audit.set_actor(db, admin.id)
+    audit.set_reason(db, "客户要求改期")
+    c = Customer(code="H-001", name="历史测试商行", kind="retail", org_unit_id=sales.org_unit_id,
+                 owner_id=sales.id)
+    db.add(c)
+    db.flush()
+    db.add(Visit(customer_id=c.id, user_id=sales.id, visit_date=date(2026, 11, 3),
+                 objectives=["reconcile", "collect_payment"]))
+    db.commit()
+    before = db.scalar(select(func.count()).select_from(AuditLog))
+    db.commit()  # end the read: the requests' writes are seen afterwards
+    client.login("admin")
+    client.login("hist_sales")
+    # Signing in changes no record: it is in the sign-in log, not the history.
+    assert db.scalar(select(func.count()).select_from(AuditLog)) == before
+    assert [s.user.username for s in db.scalars(select(SignIn).order_by(SignIn.id))] == [
+        "admin", "hist_sales"]
+    client.login("admin")
+    html = client.get("/admin/audit?table=customers_visit").get_data(as_text=True)
+    for raw in ("customer_id", "objectives", "user_id", "reconcile", "collect_payment"):
+        assert raw not in html, raw
+    assert "H-001 历史测试商行" in html and "hist_sales" in html
+    assert "对帐" in html and "回款" in html  # the objectives' labels
+    assert "系统管理员" in html and "客户要求改期" in html
+    page = client.get(f"/customers/{c.id}").get_data(as_text=True)
+    assert "user_id" not in page and "对帐" in page and "客户要求改期" in page
+    log = client.get("/admin/sign-ins").get_data(as_text=True)
+    assert "hist_sales" in log
+
+
+def test_a_change_without_a_person_is_credited_to_the_system(app, client, db):
+    org = OrgUnit(code="SYS-1", name="命令行建的单位", kind="office")
+    db.add(org)
+    db.commit()
+    client.login("admin")
+    html = client.get(f"/admin/audit?table=core_org_unit&record={org.id}").get_data(as_text=True)
+    assert "系统" in html and "命令行建的单位" in html and "办事处" in html

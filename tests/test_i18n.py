@@ -115,3 +115,75 @@ def test_forbidden_page_is_translated(client, make_user):
     client.login("i18n_sales")
     resp = client.get("/admin/users")
     assert resp.status_code == 403 and "您没有执行此操作的权限" in resp.get_data(as_text=True)
+
+
+# -- issue 21, item 22 ---------------------------------------------------------------
+#: A half-width , : ; ? ! ( or ) with a Chinese character on either side.
+import re  # noqa: E402
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HALF_WIDTH = re.compile(rf"[{CJK}][,:;?!()]|[,:;?!()][{CJK}]")
+
+
+def _half_width(text: str) -> list[str]:
+    # "%(name)s" placeholders carry parentheses of their own, and text quoted
+    # “like this” is what a user types (a setting's format), kept as is.
+    bare = re.sub(r"%\(\w+\)[sd]|“[^”]*”", "X", text)
+    return HALF_WIDTH.findall(bare)
+
+
+def test_the_half_width_check_sees_what_it_should():
+    assert _half_width("未核销(预收)") and _half_width("客户:签字") and _half_width("确定?")
+    assert not _half_width("客户：签字") and not _half_width("金额 %(amount)s 超过上限")
+    assert not _half_width("Bank (branch): ok") and not _half_width("5-20-30")
+    assert not _half_width("每组为“台数:金额”，例如 10:20,20:30")
+
+
+def test_chinese_translations_use_full_width_punctuation():
+    tool = _tool()
+    found = []
+    for pkg in tool.packages():
+        for m in tool.load(pkg):
+            if not m.id or not m.string:
+                continue
+            for s in (m.string if isinstance(m.string, (list, tuple)) else [m.string]):
+                if _half_width(s):
+                    found.append(f"{pkg.name}: {s}")
+    assert found == [], "\n".join(found)
+
+
+def test_active_reads_by_what_it_is_about(app, client, make_user):
+    """正式客户 is a customer's status; a user, an org unit, a price list is 启用."""
+    from flask_babel import force_locale, gettext
+
+    from plugins.customers.services.master import status_labels
+
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert str(status_labels()["active"]) == "正式客户"
+            assert gettext("Active") == "启用"
+        with force_locale("en"):
+            assert str(status_labels()["active"]) == "Active"
+    make_user("plain_sales", "salesperson")
+    client.login("admin")
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert "正式客户" not in users
+
+
+def test_role_names_and_plugin_descriptions_in_the_readers_language(app, client, db, make_user):
+    """"业务员 / Salesperson" was shown to every user; plugin descriptions
+    were English in the Chinese UI."""
+    make_user("role_reader", "salesperson")
+    client.login("admin")
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert ">业务员<" in users and "Salesperson" not in users
+    plugins = client.get("/admin/plugins").get_data(as_text=True)
+    assert "客户主数据" in plugins and "Customer master" not in plugins
+    admin = db.scalar(select(User).where(User.username == "admin"))
+    admin.locale = "en"
+    db.commit()
+    client.login("admin")
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert ">Salesperson<" in users and "业务员" not in users
+    plugins = client.get("/admin/plugins").get_data(as_text=True)
+    assert "Customer master" in plugins and "客户主数据" not in plugins

@@ -425,3 +425,39 @@ def test_a_disabled_plugins_batch_zip_cannot_be_downloaded(app, client, db):
     services.enable_plugin(db, "qddocs")
     db.commit()
     assert client.get(f"/jobs/{job_id}/result").status_code == 200
+
+
+def test_a_job_with_parts_is_one_row_and_a_finished_bar_is_full(app, client):
+    """Issue 21, item 24: one month-end batch added 14 rows to the job list
+    (the batch and each of its parts), and a finished job showed 100 % over
+    an empty bar (``.progress > span {width:0}`` outranked ``.w-100``)."""
+    import re
+
+    from core.jobs import service
+    from core.models import User
+
+    with app.extensions["qudao"].db.session() as s:
+        owner = s.scalars(select(User).where(User.username == "admin")).one()
+        batch = service.create(s, "core.render_batch", owner, label="对账单 2026-11 × 41")
+        parts = [service.create(s, "core.render_batch", owner, label=f"2026-11 {n}/3",
+                                parent_id=batch.id) for n in (2, 3)]
+        for job in (batch, *parts):
+            service.finish(s, job.id, "done")
+        batch_id, part_ids = batch.id, [p.id for p in parts]
+    client.login("admin")
+    listing = client.get("/jobs/").get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td><a href=\"/jobs/(\d+)\">", listing)
+    assert rows == [str(batch_id)]  # one row; its parts inside it
+    assert "2 个部分，2 个已完成" in listing
+    for part_id in part_ids:
+        assert f'href="/jobs/{part_id}"' in listing
+    page = client.get(f"/jobs/{batch_id}").get_data(as_text=True)
+    assert 'class="w-100"' in page and "100%" in page
+    assert page.count("2026-11 2/3") == 1 and "2026-11 3/3" in page
+    part_page = client.get(f"/jobs/{part_ids[0]}").get_data(as_text=True)
+    assert "所属任务" in part_page and f'href="/jobs/{batch_id}"' in part_page
+    # The bar's width is the class's: no rule for the bar itself sets one.
+    css = client.get("/static/core/qudao.css").get_data(as_text=True)
+    bar_rule = re.search(r"\.progress > span \{([^}]*)\}", css).group(1)
+    assert "width" not in bar_rule.replace("transition:width", "")
+    assert ".w-100{width:100%}" in css

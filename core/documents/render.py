@@ -116,7 +116,11 @@ class PdfRenderer:
         """Translate a source string, or a Flask-Babel lazy string by its msgid."""
         args = getattr(text, "_args", None)
         if args and isinstance(args[0], str) and hasattr(text, "_func"):
-            translated = self.translations(locale).gettext(args[0])
+            if getattr(getattr(text, "_func", None), "__name__", "") == "pgettext" and len(args) > 1:
+                # _lp(context, msgid): the word in its own context
+                translated = self.translations(locale).pgettext(args[0], args[1])
+            else:
+                translated = self.translations(locale).gettext(args[0])
             kwargs = getattr(text, "_kwargs", None)
             return translated % kwargs if kwargs else translated
         if isinstance(text, str):

@@ -24,6 +24,9 @@ class Job(Base):
     #: What the owner sees in lists, e.g. "对账单 × 120".
     label: Mapped[str] = mapped_column(String(200), default="")
     owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    #: The job this one is a part of (a chunk of the month-end batch); the
+    #: job list shows parts inside their job, not as rows of their own.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("core_job.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=QUEUED, index=True)
     progress: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(500), default="")

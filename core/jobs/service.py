@@ -37,13 +37,15 @@ def job_dir(config: dict, job_id: int) -> Path:
 
 
 def create(session: Session, kind: str, owner: User, params: dict[str, Any] | None = None,
-           label: str = "") -> Job:
+           label: str = "", parent_id: int | None = None) -> Job:
     """A queued job row (flushed).  The caller commits, then hands the id to
-    ``dispatch`` — a worker must never see a job that is not committed yet."""
+    ``dispatch`` — a worker must never see a job that is not committed yet.
+    ``parent_id``: the job this one is a part of (listed inside it)."""
     ext = session.ext
     if kind not in ext.job_handlers:
         raise ServiceError(_l("Unknown job kind: %(kind)s", kind=kind))
     job = Job(kind=kind, owner_id=owner.id, params=dict(params or {}), label=label[:200],
+              parent_id=parent_id,
               status=QUEUED, progress=0, message="",
               runner=process_token() if getattr(ext.jobs, "in_process", False) else None)
     session.add(job)
@@ -82,10 +84,22 @@ def visible(session: Session, job_id: int, user: User) -> Job | None:
 
 
 def listing(session: Session, user: User, limit: int = 100) -> list[Job]:
-    stmt = select(Job).order_by(Job.id.desc()).limit(limit)
+    """The user's jobs (every job for an administrator), newest first; a
+    job's parts are not rows of their own (see ``parts``)."""
+    stmt = select(Job).where(Job.parent_id.is_(None)).order_by(Job.id.desc()).limit(limit)
     if not user.is_admin:
         stmt = stmt.where(Job.owner_id == user.id)
     return list(session.scalars(stmt))
+
+
+def parts(session: Session, job_ids: list[int]) -> dict[int, list[Job]]:
+    """The parts of each job of ``job_ids`` (one query), in the order they were made."""
+    found: dict[int, list[Job]] = {}
+    if not job_ids:
+        return found
+    for part in session.scalars(select(Job).where(Job.parent_id.in_(job_ids)).order_by(Job.id)):
+        found.setdefault(part.parent_id, []).append(part)
+    return found
 
 
 def claim(session: Session, job_id: int) -> bool:

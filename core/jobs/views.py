@@ -43,7 +43,10 @@ def _job_or_404(job_id: int):
 @bp.route("/")
 @login_required
 def index():
-    return render_template("jobs/index.html", jobs=service.listing(_reaped(), current_user))
+    s = _reaped()
+    jobs = service.listing(s, current_user)
+    return render_template("jobs/index.html", jobs=jobs,
+                           parts=service.parts(s, [j.id for j in jobs]))
 
 
 @bp.route("/<int:job_id>")
@@ -51,7 +54,10 @@ def index():
 def detail(job_id):
     job = _job_or_404(job_id)
     has_result = service.result_file(ext().config, job) is not None
-    return render_template("jobs/detail.html", job=job, has_result=has_result,
+    s = db_session()
+    parent = service.visible(s, job.parent_id, current_user) if job.parent_id else None
+    return render_template("jobs/detail.html", job=job, has_result=has_result, parent=parent,
+                           parts=service.parts(s, [job.id]).get(job.id, []),
                            message=service.shown(job.message), error=service.shown(job.error))
 
 

@@ -10,7 +10,8 @@ from .request import can, signed_in
 
 
 def permission_required(code: str):
-    """Login plus one permission; 403 otherwise."""
+    """Login plus one permission; 403 otherwise.  The code is kept on the
+    view as ``required_permission``."""
 
     def deco(view):
         @wraps(view)
@@ -21,6 +22,9 @@ def permission_required(code: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        # What the route demands, for the pages that show its buttons (and the
+        # test that checks every POST form shown is one its user may send).
+        wrapped.required_permission = code
         return wrapped
 
     return deco

@@ -16,6 +16,7 @@ MANIFEST = Manifest(
     version="0.2.0",
     depends=('customers',),
     description="A bank branch's relationship managers: 5-20-30, stages, referrals, maturities.",
+    description_zh="银行支行的客户经理：5-20-30、客户阶段、转介、产品到期。",
 )
 
 

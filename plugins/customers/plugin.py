@@ -15,6 +15,7 @@ MANIFEST = Manifest(
     version="0.1.0",
     depends=(),
     description="Customer master: account opening, MAN rule, ABC grading, evaluation, loyalty, visits.",
+    description_zh="客户主数据：立户申请、MAN 法则、ABC 分级、客户评价、忠诚度、拜访。",
 )
 
 #: Published hooks (customer_kinds, customer_purchase_amounts, customer_panels).
@@ -40,6 +41,13 @@ def register_permissions():
     from .declarations import permissions
 
     return permissions()
+
+
+@hookimpl
+def register_audit_labels():
+    from .audit_labels import audit_labels
+
+    return audit_labels()
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.access import scoped_get
 from core.i18n import _l
-from plugins.customers.api import Customer, kind_label
+from plugins.customers.api import Customer, kinds
 
 from .labels import state_label
 from .models import DealerOrder, DealerPromotion, SampleCount, SampleCountLine, SampleUnit, DealerTerminal
@@ -28,7 +28,9 @@ from .services.promotions import (
 
 
 def _customer(c: Customer, session: Session) -> dict:
-    return {"code": c.code, "name": c.name, "kind": kind_label(session, c.kind),
+    # The kind's label as a lazy string: the document service translates it
+    # into the PDF's language, not the reader's.
+    return {"code": c.code, "name": c.name, "kind": dict(kinds(session)).get(c.kind, c.kind),
             "address": c.address, "phone": c.phone, "legal_person": c.legal_person,
             "licence_no": c.licence_no or "", "tax_no": c.tax_no or "",
             "region": f"{c.province}{c.city}{c.county}{c.town}"}

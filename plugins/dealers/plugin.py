@@ -14,6 +14,7 @@ MANIFEST = Manifest(
     version="0.1.0",
     depends=('customers', 'finance'),
     description="An appliance office and its dealers: orders, stock, samples, promotions.",
+    description_zh="家电办事处及其经销商：指令单、进销存、样机、促销。",
 )
 
 

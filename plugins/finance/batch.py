@@ -203,7 +203,7 @@ def statement_batch(ctx, period: str, customer_ids: list, locale: str | None = N
             made = [jobs.create(s, STATEMENT_CHUNK, owner,
                                 {"period": period, "customer_ids": ids, "locale": locale,
                                  "parent": ctx.job_id},
-                                label=f"{period} {n}/{len(chunks)}")
+                                label=f"{period} {n}/{len(chunks)}", parent_id=ctx.job_id)
                     for n, ids in enumerate(chunks[1:], start=2)]
             order = [job.id for job in made]
             for job, ids in zip(made, chunks[1:]):

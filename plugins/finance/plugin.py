@@ -15,6 +15,7 @@ MANIFEST = Manifest(
     version="0.1.0",
     depends=('customers',),
     description="Double-entry ledgers, credit lines, rebates, statements, aging, budgets.",
+    description_zh="复式记账、信用额度、返利、对账单、账龄、预算。",
 )
 
 #: Published hooks (finance_source_documents).

@@ -16,6 +16,7 @@ MANIFEST = Manifest(
     version="0.2.0",
     depends=('customers', 'finance'),
     description="A jewelry boutique's key-account team.",
+    description_zh="珠宝门店的大客户团队。",
 )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.access import has_permission, hooks_for, subtree_ids
-from core.i18n import _l
+from core.i18n import _l, _lp
 from core.models import OrgUnit, User
 from core.sequences import next_number
 from core.services import ServiceError, lock
@@ -58,7 +58,8 @@ def status_labels() -> dict[str, Any]:
     return {
         PROSPECT: _l("Prospect"),
         APPLYING: _l("Applying"),
-        ACTIVE: _l("Active"),
+        # Its own context: "Active" elsewhere (users, price lists) is 启用, not 正式客户.
+        ACTIVE: _lp("customer status", "Active"),
         SUSPENDED: _l("Suspended"),
         ELIMINATED: _l("Eliminated"),
     }

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, desc, func, literal, or_, select
 
-from core import privacy, versions
+from core import auditview, privacy, versions
 from core.access import subtree_ids
 from core.filters import fmt_date
 from core.models import AuditLog, OrgUnit, User
@@ -187,33 +187,9 @@ def _audit_rows(s, c: Customer, limit: int = 50):
         conds.append((AuditLog.table_name == t) & AuditLog.record_id.in_(ids))
     rows = s.scalars(select(AuditLog).where(or_(*conds))
                      .order_by(desc(AuditLog.at), desc(AuditLog.id)).limit(limit)).all()
-    what = {"customers_customer": _("Customer"), "customers_contact": _("Contact"),
-            "customers_application": _("Account opening"), "customers_man_check": _("MAN check"),
-            "customers_evaluation": _("Evaluation"), "customers_visit": _("Visit"),
-            "customers_followup": _("Follow-up task")}
-    actions = {"create": _("created"), "update": _("changed"), "delete": _("deleted"),
-               privacy.ACTION: _("revealed")}
-    # Old and new personal data masked like the fields above (issue 18).
-    pii = {m.__tablename__: privacy.pii_fields(m) for m in (Customer, *CHILD_MODELS)}
-    out = []
-    for a in rows:
-        kinds = pii.get(a.table_name, {})
-
-        def shown(k, v):
-            return privacy.mask(v, kinds[k]) if k in kinds and v is not None else v
-
-        if a.action == privacy.ACTION:
-            changes = [(k, None, "、".join(map(str, v)) if isinstance(v, list) else v)
-                       for k, v in (a.changes or {}).items()]
-        else:
-            changes = [(k, shown(k, v[0]), shown(k, v[1])) for k, v in (a.changes or {}).items()
-                       if k != "id"
-                       and not (a.action == "create" and v[1] in (None, "", [], False))]
-        out.append({"at": a.at, "who": a.user.display_name if a.user else "",
-                    "what": what.get(a.table_name, a.table_name),
-                    "action": actions.get(a.action, a.action), "changes": changes,
-                    "reason": a.reason or ""})
-    return out
+    # Labels, codes and names from the declarations (issue 21, item 25).
+    return [{"at": e.at, "who": e.who, "what": e.what, "action": e.action,
+             "changes": e.changes, "reason": e.reason} for e in auditview.describe(s, rows)]
 
 
 def _panels(c: Customer):

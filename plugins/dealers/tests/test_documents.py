@@ -141,3 +141,26 @@ def test_batch_pdfs_are_chosen_from_the_list_and_named_by_number(world, client):
     # the dealers list offers the agreements the same way
     html = client.get("/dealers/list").get_data(as_text=True)
     assert 'value="dealers.agreement"' in html and f'name="record_id" value="{world.dealers["a"]}"' in html
+
+
+def test_an_english_agreement_names_the_dealer_kind_in_english(world, client):
+    """Issue 21, item 22: English PDFs printed 传统客户 (the kind was turned
+    into text in the reader's language before the PDF's was chosen)."""
+    from flask_babel import force_locale
+
+    from plugins.customers.api import kinds
+
+    with world.db.session() as s:
+        c = world.customer(s, "a")
+        cid, label = c.id, dict(kinds(s))[c.kind]
+    with client.application.test_request_context():
+        with force_locale("en"):
+            english = str(label)
+        with force_locale("zh_CN"):
+            chinese = str(label)
+    assert english != chinese
+    client.login("sales1")  # reads Chinese
+    resp = client.post_form(f"/documents/issue/dealers.agreement/{cid}", {"locale": "en"})
+    assert resp.status_code == 303
+    text = _text(client.get(resp.headers["Location"]).data)
+    assert english.replace(" ", "") in text and chinese not in text

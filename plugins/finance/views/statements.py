@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from io import BytesIO
 
-from flask import abort, flash, render_template, request, send_file
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from core.i18n import current_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -70,6 +70,9 @@ def statements():
 @bp.route("/statements/preview")
 @permission_required("finance.view")
 def statement_preview():
+    if not (request.args.get("customer_id") or "").strip():
+        flash(_("Choose a customer."), "error")
+        return redirect(url_for("finance.statements", period=request.args.get("period") or None))
     c = customer_or_404(request.args.get("customer_id"))
     period = request.args.get("period") or svc.previous_period()
     try:
