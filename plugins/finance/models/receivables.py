@@ -62,8 +62,10 @@ class FinanceInvoice(Base):
     #: The buyer's tax details as invoiced (a special invoice needs all four).
     buyer_name: Mapped[str] = mapped_column(String(200), default="")
     buyer_tax_id: Mapped[str] = mapped_column(String(20), default="")
-    buyer_address_phone: Mapped[str] = mapped_column(String(255), default="")
-    buyer_bank_account: Mapped[str] = mapped_column(String(255), default="")
+    buyer_address_phone: Mapped[str] = mapped_column(String(255), default="",
+                                                     info={"pii": "address"})
+    buyer_bank_account: Mapped[str] = mapped_column(String(255), default="",
+                                                    info={"pii": "bank_card"})
     description: Mapped[str] = mapped_column(String(255), default="")
     #: The order (or other document) it bills, e.g. "dealers.order:17".
     source: Mapped[str | None] = mapped_column(String(80), index=True)

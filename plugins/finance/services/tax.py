@@ -133,9 +133,9 @@ def check_buyer(invoice_type: str, buyer: Buyer) -> Buyer:
             (buyer.tax_id, _l("taxpayer identification number")),
             (buyer.address_phone, _l("address and phone")),
             (buyer.bank_account, _l("bank and account number"))) if not value]
-        if missing:
+        if missing:  # the first one missing; the form shows all four
             raise ServiceError(_l("A special VAT invoice needs the buyer's %(missing)s.",
-                                  missing=str(_l(", ")).join(missing)))
+                                  missing=missing[0]))
     if invoice_type == GENERAL and not buyer.name:
         raise ServiceError(_l("A VAT invoice needs the buyer's name."))
     for value, size in ((buyer.name, 200), (buyer.address_phone, 255), (buyer.bank_account, 255)):

@@ -4,6 +4,9 @@ VAT on 222101, invoice types and the buyer's tax details, credit notes
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -202,3 +205,100 @@ def test_verify_finds_an_invoice_whose_tax_disagrees_with_its_lines(world, db):
     db.flush()
     problems = sources.check_tax(db)
     assert len(problems) == 1 and inv.number in problems[0]
+
+
+# -- the pages ---------------------------------------------------------------
+@pytest.fixture
+def fin(client, world):
+    client.login("fin")
+    return client
+
+
+def _invoice_form(world, **extra):
+    return {"customer_id": world.customers["a"], "date": TODAY.isoformat(),
+            "desc_0": "55寸电视", "qty_0": "1", "price_0": "1130.00", "rate_0": "13", **extra}
+
+
+def test_invoice_form_posts_tax_and_shows_it(fin, world, app):
+    resp = fin.post_form("/finance/invoices/new", _invoice_form(
+        world, invoice_type="special", prices_include_tax="1",
+        **{f"buyer_{k}": v for k, v in BUYER.items()}))
+    assert resp.status_code in (302, 303)
+    with app.extensions["qudao"].db.session() as s:
+        inv = s.scalar(select(Invoice))
+        assert (inv.invoice_type, inv.net_amount, inv.tax_amount) == ("special", D("1000.00"),
+                                                                       D("130.00"))
+        inv_id = inv.id
+    html = fin.get(f"/finance/invoices/{inv_id}").get_data(True)
+    assert "增值税专用发票" in html and "价税合计" in html and "1,000.00" in html
+    assert "130.00" in html and "13%" in html and BUYER["tax_id"] in html
+    # The bank account is personal data: masked for a clerk without the right to reveal it.
+    assert "**** **** **** 2345" in html and BUYER["bank_account"] not in html
+
+
+def test_invoice_form_refuses_a_special_invoice_without_buyer_details(fin, world, app):
+    with app.extensions["qudao"].db.session() as s:
+        settings.set(s, "finance.default_invoice_type", "special")
+    resp = fin.post_form("/finance/invoices/new", _invoice_form(world))
+    assert resp.status_code == 422
+    html = resp.get_data(True)
+    assert 'id="buyer_tax_id-error"' in html and "专用发票须填写购买方的" in html
+    with app.extensions["qudao"].db.session() as s:
+        assert s.scalar(select(Invoice.id)) is None and s.scalar(select(Entry.id)) is None
+
+
+def test_invoice_form_prices_without_tax_and_an_unknown_rate(fin, world, app):
+    resp = fin.post_form("/finance/invoices/new", _invoice_form(world, rate_0="17"))
+    assert resp.status_code == 422 and 'id="rate_0-error"' in resp.get_data(True)
+    resp = fin.post_form("/finance/invoices/new", _invoice_form(
+        world, prices_include_tax="0", price_0="1000.00", rate_0="6"))
+    assert resp.status_code in (302, 303)
+    with app.extensions["qudao"].db.session() as s:
+        inv = s.scalar(select(Invoice))
+        assert (inv.amount, inv.tax_amount, inv.invoice_type) == (D("1060.00"), D("60.00"), "slip")
+
+
+def test_credit_note_form_takes_a_rate_and_is_named_as_the_desk_does(fin, world, app):
+    with app.extensions["qudao"].db.session() as s:
+        receivables.post_invoice(s, world.customers["a"], [
+            {"description": "电视", "unit_price": "1130.00"}])
+    html = fin.get("/finance/credit-notes/new").get_data(True)
+    assert "新开红字发票" in html
+    resp = fin.post_form("/finance/credit-notes/new", {
+        "customer_id": world.customers["a"], "kind": "offset", "amount": "106.00",
+        "tax_rate": "6", "date": TODAY.isoformat(), "reason": "冲差"})
+    assert resp.status_code in (302, 303)
+    with app.extensions["qudao"].db.session() as s:
+        assert ledger.account_balance(s, OUTPUT_VAT) == D("-124.00")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+def test_sales_slip_pdf_shows_the_tax(fin, world, app):
+    with app.extensions["qudao"].db.session() as s:
+        inv_id = receivables.post_invoice(s, world.customers["a"], [
+            {"description": "55寸电视", "unit_price": "1130.00", "tax_rate": "13"}]).id
+    resp = fin.post_form(f"/documents/issue/finance.invoice/{inv_id}", {"locale": "zh_CN"})
+    assert resp.status_code == 303
+    text = re.sub(r"\s+", "", subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=fin.get(resp.headers["Location"]).data,
+        capture_output=True, check=True, timeout=60).stdout.decode("utf-8"))
+    assert "销售单" in text and "本销售单不是增值税发票" in text
+    assert "1,000.00" in text and "130.00" in text and "13%" in text
+    assert "价税合计" in text and "壹仟壹佰叁拾元整" in text
+
+
+def test_statement_shows_the_output_vat_of_the_month(world, db):
+    from plugins.finance.services import statements
+
+    cid = world.customers["a"]
+    last = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    inv = receivables.post_invoice(db, cid, [{"description": "电视", "unit_price": "2260.00"}],
+                                   when=last + timedelta(days=2))
+    receivables.post_credit_note(db, cid, "return", "226.00", reason="退货", invoice_id=inv.id,
+                                 when=last + timedelta(days=3))
+    receivables.post_invoice(db, world.customers["b"], [{"description": "冰箱",
+                                                         "unit_price": "1130.00"}],
+                             when=last + timedelta(days=2))
+    data = statements.statement_data(db, cid, statements.period_of(last))
+    assert data["vat"] == D("234.00")          # 260.00 − 26.00, customer a only
+    assert data["closing"] == D("2034.00")
