@@ -96,7 +96,7 @@ def check_tax(session: Session) -> list[str]:
                    | (mround(lines.c.net) != Invoice.net_amount)
                    | (mround(lines.c.tax) != Invoice.tax_amount)
                    | (mround(lines.c.off) != 0)
-                   | (Invoice.amount != Invoice.net_amount + Invoice.tax_amount)
+                   | (mround(Invoice.net_amount + Invoice.tax_amount) != Invoice.amount)
                    | (mround(func.coalesce(posted.c.vat, 0)) != Invoice.tax_amount))
             .order_by(Invoice.id)):
         problems.append(f"invoice {number}: total {amount} = net {net} + tax {tax_amt}, but its "
@@ -107,7 +107,7 @@ def check_tax(session: Session) -> list[str]:
             select(CreditNote.number, CreditNote.tax_amount,
                    func.coalesce(posted.c.vat, 0))
             .outerjoin(posted, posted.c.entry_id == CreditNote.entry_id)
-            .where((CreditNote.amount != CreditNote.net_amount + CreditNote.tax_amount)
+            .where((mround(CreditNote.net_amount + CreditNote.tax_amount) != CreditNote.amount)
                    | (mround(-func.coalesce(posted.c.vat, 0)) != CreditNote.tax_amount))
             .order_by(CreditNote.id)):
         problems.append(f"credit note {number}: tax {tax_amt}, but its entry takes "
