@@ -77,14 +77,25 @@ def release_credit(session: Session, source: str) -> bool:
 
 def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: date | None = None,
                  due_date: date | None = None, source: str | None = None, description: str = "",
-                 user=None, apply_prepayment: bool | None = None):
-    """Post a sales invoice (Dr 1122 / Cr 6001) and return it (``.number``,
-    ``.amount``, ``.due_date``).  ``lines``: ``InvoiceLineSpec`` or dicts
-    ``{description, unit_price, quantity}``.  One invoice per ``source``."""
+                 user=None, apply_prepayment: bool | None = None,
+                 prices_include_tax: bool | None = None, invoice_type: str | None = None,
+                 buyer: dict | None = None):
+    """Post a sales invoice (Dr 1122 net + tax / Cr 6001 net / Cr 222101
+    output VAT) and return it (``.number``, ``.amount`` including tax,
+    ``.net_amount``, ``.tax_amount``, ``.due_date``).  ``lines``:
+    ``InvoiceLineSpec`` or dicts ``{description, unit_price, quantity,
+    tax_rate}`` (rate "13", "9", "6", "3", "0" or "exempt"; default the
+    setting ``finance.default_tax_rate``).  A plugin whose document already
+    states what the customer pays passes ``prices_include_tax=True`` so the
+    invoice totals that amount whatever the setting.  ``invoice_type``:
+    "slip" (销售单), "general" (普通发票) or "special" (专用发票, needs the
+    buyer's tax details: ``buyer={name, tax_id, address_phone,
+    bank_account}``).  One invoice per ``source``."""
     from .services.receivables import post_invoice as _post
 
     return _post(session, customer_id, lines, when=when, due_date=due_date, source=source,
-                 description=description, user=user, apply_prepayment=apply_prepayment)
+                 description=description, user=user, apply_prepayment=apply_prepayment,
+                 prices_include_tax=prices_include_tax, invoice_type=invoice_type, buyer=buyer)
 
 
 def reverse_invoice(session: Session, invoice_number: str, *, reason: str, user=None):
@@ -115,6 +126,8 @@ def invoice_info(session: Session, invoice_number: str) -> dict | None:
         return None
     return {"id": inv.id, "number": inv.number, "customer_id": inv.customer_id,
             "date": inv.date, "due_date": inv.due_date, "amount": inv.amount,
+            "net_amount": inv.net_amount, "tax_amount": inv.tax_amount,
+            "invoice_type": inv.invoice_type,
             "open": invoice_open(session, inv.id), "state": inv.state, "source": inv.source}
 
 
@@ -130,9 +143,11 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
 
 def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, reason: str,
                      when: date | None = None, invoice_number: str | None = None,
-                     source: str | None = None, user=None):
-    """A credit note of one of ``CREDIT_NOTE_KINDS`` except "rebate" (rebates
-    are redeemed through their approved claim)."""
+                     source: str | None = None, user=None, tax_rate: str | None = None):
+    """A credit note (红字发票) of one of ``CREDIT_NOTE_KINDS`` except "rebate"
+    (rebates are redeemed through their approved claim).  ``amount``
+    includes tax; its tax at ``tax_rate`` (default: the invoice's rate)
+    reverses output VAT."""
     from sqlalchemy import select
 
     from .models import Invoice
@@ -142,7 +157,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
     if invoice_number:
         invoice_id = session.scalar(select(Invoice.id).where(Invoice.number == invoice_number))
     return _cn(session, customer_id, kind, amount, reason=reason, when=when,
-               invoice_id=invoice_id, source=source, user=user)
+               invoice_id=invoice_id, source=source, user=user, tax_rate=tax_rate)
 
 
 def post_entry(session: Session, journal: str, when: date, lines: list[LineSpec], *,

@@ -23,8 +23,9 @@ def finance_group():
 @finance_group.command("verify")
 @with_appcontext
 def verify_cmd():
-    """Recompute the hash chain of posted entries and check every posted
-    invoice against the document it was posted for; exit 1 naming what is broken."""
+    """Recompute the hash chain of posted entries, check every posted
+    invoice against the document it was posted for and every invoice's and
+    credit note's VAT against its lines and entry; exit 1 naming what is broken."""
     from .services import sources
     from .services.ledger import verify_chain
 
@@ -32,6 +33,7 @@ def verify_cmd():
     with ext.db.session() as s:
         report = verify_chain(s)
         problems = sources.check(s)
+        tax_problems = sources.check_tax(s)
     broken = False
     if report.ok:
         _verify_dimensions(ext)
@@ -47,6 +49,11 @@ def verify_cmd():
         broken = True
     else:
         click.echo("OK: every posted invoice matches the document it was posted for")
+    for line in tax_problems:
+        click.echo(f"BROKEN: {line}", err=True)
+        broken = True
+    if not tax_problems:
+        click.echo("OK: every invoice's and credit note's VAT agrees with its lines and entry")
     if broken:
         sys.exit(1)
 

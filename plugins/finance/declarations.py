@@ -47,6 +47,18 @@ SETTINGS = (
                 _l("Rebates should be redeemed within (days of approval)"), minimum=1, maximum=365),
     SettingSpec("finance.statement_locale", "choice", "zh_CN", _l("Statement language"),
                 choices=(("zh_CN", "中文"), ("en", "English"))),
+    # services/tax.py: VAT (issue 21 §15).
+    SettingSpec("finance.default_tax_rate", "choice", "13",
+                _l("VAT rate of a new invoice line unless chosen"),
+                choices=(("13", "13%"), ("9", "9%"), ("6", "6%"), ("3", "3%"), ("0", "0%"),
+                         ("exempt", _l("Tax exempt")))),
+    SettingSpec("finance.prices_include_tax", "bool", True,
+                _l("Unit prices are entered including VAT (each invoice may say otherwise)")),
+    SettingSpec("finance.default_invoice_type", "choice", "slip",
+                _l("Invoice type of a new invoice unless chosen"),
+                choices=(("slip", _l("Sales slip (not a tax invoice)")),
+                         ("general", _l("General VAT invoice")),
+                         ("special", _l("Special VAT invoice")))),
     # services/limits.py: the sanity bounds of what reaches the books (issue 20).
     SettingSpec("finance.post_days_ahead", "int", 31,
                 _l("Latest posting date accepted (days after today)"), minimum=0, maximum=366),

@@ -21,6 +21,7 @@ from .labels import LABELS
 from .models import Invoice, Payment, RebateClaim, Statement
 from .services import aging as aging_svc
 from .services import statements as st_svc
+from .services.tax import rate_label
 
 
 def _customer(c) -> dict:
@@ -45,13 +46,24 @@ def invoice_context(session: Session, record_id: str, user) -> dict | None:
     inv = scoped_get(session, Invoice, int(record_id), user)
     if inv is None:
         return None
+    # Issue 21 §15: a 销售单 (sales slip) is not a tax invoice; the tax is
+    # shown on it all the same.  Totals as posted (the lines' SQL sums are
+    # checked by ``qudao finance verify``).
     return {
-        "title": _l("Sales slip"), "number": inv.number, "customer": _customer(inv.customer),
+        "title": LABELS.get(inv.invoice_type, LABELS["slip"]), "number": inv.number,
+        "customer": _customer(inv.customer), "invoice_type": inv.invoice_type,
         "date": inv.date, "due_date": inv.due_date, "amount": inv.amount,
+        "net_amount": inv.net_amount, "tax_amount": inv.tax_amount,
+        "prices_include_tax": inv.prices_include_tax,
+        "buyer": {"name": inv.buyer_name, "tax_id": inv.buyer_tax_id,
+                  "address_phone": inv.buyer_address_phone,
+                  "bank_account": inv.buyer_bank_account},
         "description": inv.description or "", "source": inv.source or "",
         "reversed": inv.state != "posted",
         "lines": [{"description": ln.description, "quantity": ln.quantity.normalize(),
-                   "unit_price": ln.unit_price, "amount": ln.amount} for ln in inv.lines],
+                   "unit_price": ln.unit_price, "amount": ln.amount,
+                   "net_amount": ln.net_amount, "tax_amount": ln.tax_amount,
+                   "rate": rate_label(ln.tax_rate)} for ln in inv.lines],
     }
 
 

@@ -9,6 +9,9 @@ LABELS = {
     # invoice kinds, payment methods
     "sale": _l("Sale"), "opening": _l("Opening balance"), "bank": _l("Bank transfer"),
     "cash": _l("Cash"),
+    # invoice types (issue 21 §15: a 销售单 is not a tax invoice)
+    "slip": _l("Sales slip"), "general": _l("General VAT invoice"),
+    "special": _l("Special VAT invoice"),
     # credit note kinds
     "rebate": _l("Rebate redemption"), "price_drop": _l("Price-drop compensation"),
     "price_adjust": _l("Price-adjustment compensation"), "offset": _l("Offset"),

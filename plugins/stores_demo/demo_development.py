@@ -53,7 +53,7 @@ def load(session, context, accounts) -> None:
     finance.post_invoice(session, pick[0].id, [{"description": "一克拉钻戒 (结婚十周年)",
                                                 "unit_price": "52800.00", "quantity": 1}],
                          when=today - timedelta(days=3), source="stores_demo.demo:dev-sale",
-                         user=mgr)
+                         user=mgr, prices_include_tax=True)
 
     def visit(acc, upto, visited_days_ago=2):
         v = visits.plan_visit(session, acc, dev, planned_on=(today - timedelta(days=visited_days_ago)).isoformat(),

@@ -35,7 +35,8 @@ def invoice_order(session: Session, order: DealerOrder, user, day: date) -> tupl
               "unit_price": ln.net_price, "quantity": ln.quantity} for ln in order.lines]
     inv = finance.post_invoice(session, order.customer_id, lines, when=day,
                                source=f"{ORDER_SOURCE}{order.id}",
-                               description=f"销售指令单 {order.number}", user=user)
+                               description=f"销售指令单 {order.number}", user=user,
+                               prices_include_tax=True)
     return str(inv.id), inv.number
 
 
@@ -45,7 +46,8 @@ def invoice_sample(session: Session, sample: SampleUnit, customer: Customer, amo
               "unit_price": amount, "quantity": 1}]
     inv = finance.post_invoice(session, customer.id, lines, when=day,
                                source=f"{SAMPLE_SOURCE}{sample.id}",
-                               description=f"样机销售 {sample.serial_no}", user=user)
+                               description=f"样机销售 {sample.serial_no}", user=user,
+                               prices_include_tax=True)
     return str(inv.id), inv.number
 
 

@@ -50,7 +50,22 @@ class FinanceInvoice(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
     date: Mapped[date] = mapped_column(Date, index=True)
     due_date: Mapped[date] = mapped_column(Date)
+    #: What the customer owes: net + tax (价税合计).
     amount: Mapped[Decimal]
+    #: Sum of the lines' net amounts and taxes (issue 21 §15: VAT).
+    net_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    tax_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    #: slip (销售单, not a tax invoice), general (普通发票), special (专用发票).
+    invoice_type: Mapped[str] = mapped_column(String(10), default="slip")
+    #: Whether the unit prices were entered including tax (含税).
+    prices_include_tax: Mapped[bool] = mapped_column(default=True)
+    #: The buyer's tax details as invoiced (a special invoice needs all four).
+    buyer_name: Mapped[str] = mapped_column(String(200), default="")
+    buyer_tax_id: Mapped[str] = mapped_column(String(20), default="")
+    buyer_address_phone: Mapped[str] = mapped_column(String(255), default="",
+                                                     info={"pii": "address"})
+    buyer_bank_account: Mapped[str] = mapped_column(String(255), default="",
+                                                    info={"pii": "bank_card"})
     description: Mapped[str] = mapped_column(String(255), default="")
     #: The order (or other document) it bills, e.g. "dealers.order:17".
     source: Mapped[str | None] = mapped_column(String(80), index=True)
@@ -76,8 +91,14 @@ class FinanceInvoiceLine(Base):
         ForeignKey("finance_invoice.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(String(255))
     quantity: Mapped[Decimal] = mapped_column(Numeric(18, 3), default=Decimal("1"))
+    #: As entered: including tax when the invoice's ``prices_include_tax``.
     unit_price: Mapped[Decimal]
+    #: net + tax, to the fen.
     amount: Mapped[Decimal]
+    #: "13", "9", "6", "3", "0" or "exempt" (services/tax.py).
+    tax_rate: Mapped[str] = mapped_column(String(8), default="exempt")
+    net_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    tax_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
 
     invoice: Mapped[FinanceInvoice] = relationship(back_populates="lines")
 
@@ -109,8 +130,9 @@ class FinancePayment(Base):
 
 
 class FinanceCreditNote(Base):
-    """A credit to the customer (贷项通知/红字): rebate redemption, 降价补差,
-    调价补差, 冲差 or a return."""
+    """A credit to the customer (红字发票): rebate redemption, 降价补差,
+    调价补差, 冲差 or a return.  ``amount`` includes tax; the tax part at
+    ``tax_rate`` reverses output VAT."""
 
     __tablename__ = "finance_credit_note"
     __audited__ = True
@@ -122,6 +144,9 @@ class FinanceCreditNote(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers_customer.id"), index=True)
     date: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal]
+    tax_rate: Mapped[str] = mapped_column(String(8), default="exempt")
+    net_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    tax_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     reason: Mapped[str] = mapped_column(Text, default="")
     #: The invoice it corrects (returns, price adjustments), applied to first.
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("finance_invoice.id"))

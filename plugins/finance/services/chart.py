@@ -14,6 +14,7 @@ CASH, BANK = "1001", "1002"
 RECEIVABLE, PREPAID_OUT = "1122", "1123"
 ADVANCES = "2203"  # 预收账款: customers' prepayments and unapplied credits
 SALARIES_PAYABLE, TAXES = "2211", "2221"
+OUTPUT_VAT = "222101"  # 应交税费-应交增值税(销项税额): VAT on what we sell (issue 21 §15)
 OTHER_PAYABLE = "2241"  # 其他应付款: approved rebates, accrued expenses
 OPENING_OFFSET = "4104"
 REVENUE_MAIN = "6001"
@@ -44,6 +45,7 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
     ("2203", "预收账款", "Advances from customers", LIABILITY),
     ("2211", "应付职工薪酬", "Employee benefits payable", LIABILITY),
     ("2221", "应交税费", "Taxes payable", LIABILITY),
+    ("222101", "应交税费-应交增值税（销项税额）", "Taxes payable - VAT (output tax)", LIABILITY),
     ("2241", "其他应付款", "Other payables (rebates, accruals)", LIABILITY),
     ("4001", "实收资本", "Paid-in capital", EQUITY),
     ("4103", "本年利润", "Profit for the year", EQUITY),
@@ -66,7 +68,7 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
 JOURNALS: tuple[tuple[str, str, str], ...] = (
     ("INV", "销售发票", "Sales invoices"),
     ("REC", "收款", "Receipts"),
-    ("CRN", "贷项通知单", "Credit notes"),
+    ("CRN", "红字发票", "Credit notes"),
     ("ALC", "核销", "Allocations"),
     ("RBT", "返利", "Rebates"),
     ("ACR", "预提", "Accruals"),
@@ -74,6 +76,7 @@ JOURNALS: tuple[tuple[str, str, str], ...] = (
     ("GEN", "通用凭证", "General entries"),
 )
 JOURNAL_CODES = tuple(j[0] for j in JOURNALS)
+_BUILTIN = frozenset(c[0] for c in CHART)
 
 
 def _insert_ignore(session: Session, model):
@@ -142,7 +145,9 @@ def accounts_by_code(session: Session, codes: set[str]) -> dict[str, tuple[int, 
     if missing:
         rows = session.execute(select(Account.code, Account.id, Account.active)
                                .where(Account.code.in_(missing))).all()
-        if len(rows) < len(missing) and not session.scalar(select(Account.id).limit(1)):
+        if len(rows) < len(missing) and (
+                not session.scalar(select(Account.id).limit(1))
+                or any(c in _BUILTIN for c in set(missing) - {r[0] for r in rows})):
             ensure_setup(session)
             rows = session.execute(select(Account.code, Account.id, Account.active)
                                    .where(Account.code.in_(missing))).all()

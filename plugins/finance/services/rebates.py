@@ -199,9 +199,11 @@ def _four_eyes(session: Session, claim: RebateClaim, user) -> None:
 
 
 def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None,
-                 when: date | None = None, reference: str = "") -> RebateClaim:
-    """Pay out an approved rebate: a rebate credit note against the
-    receivable, or a bank payment to the customer."""
+                 when: date | None = None, reference: str = "",
+                 tax_rate: str | None = None) -> RebateClaim:
+    """Pay out an approved rebate: a rebate credit note (红字发票, whose tax
+    part at ``tax_rate`` reverses output VAT) against the receivable, or a
+    bank payment to the customer."""
     claim = lock(session, claim)  # settled twice at once: one payout, the other refused
     if claim.state != APPROVED:
         raise ServiceError(_l("Only an approved claim can be redeemed."))
@@ -215,7 +217,8 @@ def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None
         if method == BY_CREDIT_NOTE:
             cn = post_credit_note(session, claim.customer_id, CN_REBATE, claim.amount,
                                   reason=text, when=when, rebate_claim_id=claim.id,
-                                  source=f"finance.rebate_claim:{claim.id}", user=user)
+                                  source=f"finance.rebate_claim:{claim.id}", user=user,
+                                  tax_rate=tax_rate)
             entry_id = cn.entry_id
         elif method == BY_PAYMENT:
             entry = post_entry(session, "RBT", when, [

@@ -42,7 +42,7 @@ from ..models.receivables import (
     REVERSED,
     SALE,
 )
-from . import chart, limits, settings_of
+from . import chart, limits, settings_of, tax
 from .allocations import _reversal_date, allocate, invoice_open, live_allocations, settle, unallocate
 from .common import _customer, _dims, _require, _user_id
 from .ledger import LineSpec, atomic, lock_ledger, post_entry, reverse_entry
@@ -63,6 +63,9 @@ class InvoiceLineSpec:
     description: str
     unit_price: Decimal | int | str
     quantity: Decimal | int | str = 1
+    #: "13", "9", "6", "3", "0" or "exempt"; None: the setting
+    #: ``finance.default_tax_rate``.
+    tax_rate: str | None = None
 
 
 def due_date_for(session: Session, customer_id: int, when: date) -> date:
@@ -79,30 +82,53 @@ def due_date_for(session: Session, customer_id: int, when: date) -> date:
 def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: date | None = None,
                  due_date: date | None = None, source: str | None = None, description: str = "",
                  user=None, apply_prepayment: bool | None = None, kind: str = SALE,
-                 external_ref: str | None = None) -> Invoice:
-    """Post a sales invoice: Dr 1122 应收账款 / Cr 6001 主营业务收入 per line.
+                 external_ref: str | None = None, invoice_type: str | None = None,
+                 prices_include_tax: bool | None = None, buyer=None) -> Invoice:
+    """Post a sales invoice: Dr 1122 应收账款 (net + tax) / Cr 6001 主营业务收入
+    (net, per line) / Cr 222101 销项税额 (the tax, per rate).
     ``lines`` are ``InvoiceLineSpec`` or dicts with description, unit_price,
-    quantity.  Closes the credit commitment of ``source``; applies the
-    customer's prepayments unless ``apply_prepayment`` is False."""
+    quantity and optionally tax_rate.  Prices include tax unless
+    ``prices_include_tax`` (default: the setting) says otherwise.
+    ``invoice_type``: slip / general / special (default: the setting);
+    ``buyer``: the buyer's tax details (``tax.Buyer`` or a dict), taken from
+    the customer and their last invoice when not given.  Closes the credit
+    commitment of ``source``; applies the customer's prepayments unless
+    ``apply_prepayment`` is False."""
     cust = _customer(session, customer_id)
     when = limits.check_date(session, when or date.today())
     specs = [InvoiceLineSpec(**ln) if isinstance(ln, dict) else ln for ln in lines]
     if not specs:
         raise ServiceError(_l("An invoice needs at least one line."))
+    if kind == OPENING:  # a balance carried over, not a sale: no tax of ours
+        inclusive, invoice_type, default_rate = True, tax.SLIP, tax.EXEMPT
+    else:
+        inclusive = tax.prices_include_tax(session, prices_include_tax)
+        invoice_type = invoice_type or tax.default_invoice_type(session)
+        default_rate = tax.default_rate(session)
+    buyer = tax.check_buyer(invoice_type, _buyer_for(session, cust, invoice_type, buyer))
     inv_lines = []
     ceiling = limits.max_amount(session)
     for s in specs:
         desc = (s.description or "").strip()
         if not desc:
             raise ServiceError(_l("Every invoice line needs a description."))
+        rate = (default_rate if kind == OPENING or s.tax_rate in (None, "")
+                else tax.check_rate(s.tax_rate))
         qty = limits.check_quantity(session, to_quantity(s.quantity))
         price = limits.check_amount(session, to_money(s.unit_price), ceiling)
-        amount = limits.check_amount(session, round_money(qty * price), ceiling)
+        split = tax.split_amount(qty * price, rate, inclusive=inclusive)
+        limits.check_amount(session, split.gross, ceiling)
         inv_lines.append(InvoiceLine(description=desc[:255], quantity=qty, unit_price=price,
-                                     amount=amount))
+                                     amount=split.gross, tax_rate=rate, net_amount=split.net,
+                                     tax_amount=split.tax))
     total = limits.check_amount(session, sum((ln.amount for ln in inv_lines), ZERO), ceiling)
     if total <= 0:
         raise ServiceError(_l("The invoice total must be positive."))
+    net_total = sum((ln.net_amount for ln in inv_lines), ZERO)
+    tax_by_rate: dict[str, Decimal] = {}
+    for ln in inv_lines:
+        if ln.tax_amount:
+            tax_by_rate[ln.tax_rate] = tax_by_rate.get(ln.tax_rate, ZERO) + ln.tax_amount
     with atomic(session):
         lock_ledger(session)
         if source:
@@ -119,11 +145,19 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
         memo = description or (inv_lines[0].description if len(inv_lines) == 1 else "")
         entry = post_entry(session, journal, when, [
             LineSpec(chart.RECEIVABLE, debit=total, customer_id=customer_id, memo=memo),
-            *[LineSpec(counter, credit=ln.amount, customer_id=customer_id, memo=ln.description)
+            *[LineSpec(counter, credit=ln.net_amount, customer_id=customer_id, memo=ln.description)
               for ln in inv_lines],
+            *[LineSpec(chart.OUTPUT_VAT, credit=amt, customer_id=customer_id,
+                       memo=str(_l("Output VAT %(rate)s", rate=tax.rate_label(rate))))
+              for rate, amt in tax_by_rate.items()],
         ], memo=memo, customer_id=customer_id, source=source, user_id=_user_id(user), **_dims(cust))
         inv = Invoice(number=entry.number, kind=kind, customer_id=customer_id, date=when,
-                      due_date=due, amount=total, description=(description or memo)[:255],
+                      due_date=due, amount=total, net_amount=net_total,
+                      tax_amount=total - net_total, invoice_type=invoice_type,
+                      prices_include_tax=inclusive, buyer_name=buyer.name,
+                      buyer_tax_id=buyer.tax_id, buyer_address_phone=buyer.address_phone,
+                      buyer_bank_account=buyer.bank_account,
+                      description=(description or memo)[:255],
                       source=source, external_ref=external_ref, entry_id=entry.id,
                       created_by=_user_id(user), lines=inv_lines)
         session.add(inv)
@@ -140,6 +174,30 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
     events.emit(session, "finance.invoice_posted", invoice_id=inv.id, customer_id=customer_id,
                 source=source, amount=str(total))
     return inv
+
+
+def buyer_defaults(session: Session, customer) -> tax.Buyer:
+    """The buyer's tax details we would print for ``customer``: the latest
+    details invoiced to them (the desk's 开票资料), else the customer record
+    (name, tax number, address and phone)."""
+    last = session.execute(
+        select(Invoice.buyer_name, Invoice.buyer_tax_id, Invoice.buyer_address_phone,
+               Invoice.buyer_bank_account)
+        .where(Invoice.customer_id == customer.id, Invoice.buyer_tax_id != "")
+        .order_by(Invoice.id.desc()).limit(1)).first()
+    if last is not None:
+        return tax.Buyer(*last)
+    address_phone = " ".join(p for p in ((customer.address or "").strip(),
+                                         (customer.phone or "").strip()) if p)
+    return tax.Buyer(customer.name or "", customer.tax_no or "", address_phone, "")
+
+
+def _buyer_for(session: Session, customer, invoice_type: str, given) -> tax.Buyer:
+    if given is not None:
+        return tax.Buyer.of(given)
+    if invoice_type == tax.SLIP:
+        return tax.Buyer()
+    return buyer_defaults(session, customer)
 
 
 def reverse_invoice(session: Session, inv: Invoice, *, reason: str, when: date | None = None,
@@ -235,8 +293,14 @@ def reverse_payment(session: Session, pay: Payment, *, reason: str, when: date |
 def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, reason: str,
                      when: date | None = None, invoice_id: int | None = None,
                      rebate_claim_id: int | None = None, source: str | None = None,
-                     user=None, apply: bool | None = None) -> CreditNote:
-    """A credit to the customer: Dr (per kind) / Cr 2203.  Applied to
+                     user=None, apply: bool | None = None,
+                     tax_rate: str | None = None) -> CreditNote:
+    """A credit to the customer (红字发票): Dr (per kind) / Cr 2203.
+    ``amount`` includes tax; its tax part at ``tax_rate`` (default: the
+    corrected invoice's one rate, else the setting) reverses output VAT:
+    returns and price corrections post Dr 6001 net + Dr 222101 tax; 降价补差
+    Dr 660105 net + Dr 222101 tax; a rebate clears 2241 in full and moves
+    the tax from the rebate expense back off 222101.  Applied to
     ``invoice_id`` first when given, then oldest invoices (setting)."""
     cust = _customer(session, customer_id)
     if kind not in CREDIT_NOTE_KINDS:
@@ -256,15 +320,31 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
             raise ServiceError(_l("Unknown invoice."))
         if kind == CN_RETURN and amount > inv.amount:
             raise ServiceError(_l("A return cannot credit more than the invoice."))
+    rate = (tax.check_rate(tax_rate) if tax_rate not in (None, "")
+            else _invoice_rate(session, inv) or tax.default_rate(session))
+    split = tax.split_amount(amount, rate, inclusive=True)
+    memo = reason[:255]
+    vat_memo = str(_l("Output VAT %(rate)s reversed", rate=tax.rate_label(rate)))
+    if kind == CN_REBATE:
+        lines = [LineSpec(chart.OTHER_PAYABLE, debit=amount, customer_id=customer_id, memo=memo)]
+        if split.tax:
+            lines += [LineSpec(chart.OUTPUT_VAT, debit=split.tax, customer_id=customer_id,
+                               memo=vat_memo),
+                      LineSpec(chart.REBATE_EXPENSE, credit=split.tax, memo=vat_memo)]
+    else:
+        lines = [LineSpec(CREDIT_NOTE_ACCOUNTS[kind], debit=split.net, memo=memo)]
+        if split.tax:
+            lines.append(LineSpec(chart.OUTPUT_VAT, debit=split.tax, customer_id=customer_id,
+                                  memo=vat_memo))
     with atomic(session):
         entry = post_entry(session, "CRN", when, [
-            LineSpec(CREDIT_NOTE_ACCOUNTS[kind], debit=amount,
-                     customer_id=customer_id if kind == CN_REBATE else None, memo=reason[:255]),
-            LineSpec(chart.ADVANCES, credit=amount, customer_id=customer_id, memo=reason[:255]),
+            *lines,
+            LineSpec(chart.ADVANCES, credit=amount, customer_id=customer_id, memo=memo),
         ], memo=reason, customer_id=customer_id, source=source, user_id=_user_id(user),
             **_dims(cust))
         cn = CreditNote(number=entry.number, kind=kind, customer_id=customer_id, date=when,
-                        amount=amount, reason=reason, invoice_id=inv.id if inv else None,
+                        amount=amount, tax_rate=rate, net_amount=split.net,
+                        tax_amount=split.tax, reason=reason, invoice_id=inv.id if inv else None,
                         rebate_claim_id=rebate_claim_id, source=source, entry_id=entry.id,
                         created_by=_user_id(user))
         session.add(cn)
@@ -280,6 +360,15 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
     events.emit(session, "finance.credit_note_posted", credit_note_id=cn.id,
                 customer_id=customer_id, kind=kind, amount=str(amount))
     return cn
+
+
+def _invoice_rate(session: Session, inv: Invoice | None) -> str | None:
+    """The invoice's rate when all its lines share one."""
+    if inv is None:
+        return None
+    rates = session.execute(select(InvoiceLine.tax_rate).where(InvoiceLine.invoice_id == inv.id)
+                            .group_by(InvoiceLine.tax_rate)).scalars().all()
+    return rates[0] if len(rates) == 1 else None
 
 
 def reverse_credit_note(session: Session, cn: CreditNote, *, reason: str,

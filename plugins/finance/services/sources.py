@@ -65,3 +65,51 @@ def check(session: Session, batch: int = 500) -> list[str]:
             elif doc.amount is not None and doc.amount != r.amount:
                 problems.append(f"{doc.label} ({r.source}) totals {doc.amount} but its invoice "
                                 f"{r.number} is {r.amount}")
+
+
+def check_tax(session: Session) -> list[str]:
+    """VAT (issue 21 §15): each invoice's net, tax and total equal the sums
+    of its lines, each line's total is its net plus its tax, and the
+    invoice's entry credits exactly its tax to 222101; each credit note's
+    entry debits its tax.  Grouped in SQL; one line per document that
+    disagrees."""
+    from ..models import Account, CreditNote, InvoiceLine, Line
+    from . import chart
+    from .money import mround, msum
+
+    L = InvoiceLine
+    vat = select(Account.id).where(Account.code == chart.OUTPUT_VAT).scalar_subquery()
+    lines = (select(L.invoice_id, msum(L.amount).label("amount"), msum(L.net_amount).label("net"),
+                    msum(L.tax_amount).label("tax"),
+                    msum(L.amount - L.net_amount - L.tax_amount).label("off"))
+             .group_by(L.invoice_id).subquery())
+    posted = (select(Line.entry_id, msum(Line.credit - Line.debit).label("vat"))
+              .where(Line.account_id == vat).group_by(Line.entry_id).subquery())
+    problems = []
+    for number, amount, net, tax_amt, l_amount, l_net, l_tax, off, on_vat in session.execute(
+            select(Invoice.number, Invoice.amount, Invoice.net_amount, Invoice.tax_amount,
+                   lines.c.amount, lines.c.net, lines.c.tax, lines.c.off,
+                   func.coalesce(posted.c.vat, 0))
+            .join(lines, lines.c.invoice_id == Invoice.id)
+            .outerjoin(posted, posted.c.entry_id == Invoice.entry_id)
+            .where((mround(lines.c.amount) != Invoice.amount)
+                   | (mround(lines.c.net) != Invoice.net_amount)
+                   | (mround(lines.c.tax) != Invoice.tax_amount)
+                   | (mround(lines.c.off) != 0)
+                   | (mround(Invoice.net_amount + Invoice.tax_amount) != Invoice.amount)
+                   | (mround(func.coalesce(posted.c.vat, 0)) != Invoice.tax_amount))
+            .order_by(Invoice.id)):
+        problems.append(f"invoice {number}: total {amount} = net {net} + tax {tax_amt}, but its "
+                        f"lines say {Decimal(l_amount):.2f} = {Decimal(l_net):.2f} + "
+                        f"{Decimal(l_tax):.2f} and its entry posts {Decimal(on_vat):.2f} to "
+                        f"{chart.OUTPUT_VAT}")
+    for number, tax_amt, on_vat in session.execute(
+            select(CreditNote.number, CreditNote.tax_amount,
+                   func.coalesce(posted.c.vat, 0))
+            .outerjoin(posted, posted.c.entry_id == CreditNote.entry_id)
+            .where((mround(CreditNote.net_amount + CreditNote.tax_amount) != CreditNote.amount)
+                   | (mround(-func.coalesce(posted.c.vat, 0)) != CreditNote.tax_amount))
+            .order_by(CreditNote.id)):
+        problems.append(f"credit note {number}: tax {tax_amt}, but its entry takes "
+                        f"{-Decimal(on_vat):.2f} off {chart.OUTPUT_VAT}")
+    return problems

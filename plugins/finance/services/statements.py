@@ -117,9 +117,19 @@ def statement_data(session: Session, customer_id: int, period: str, *, locale: s
                   "d61_90": aging.d61_90, "over_90": aging.over_90,
                   "unapplied": aging.unapplied, "total": aging.balance},
         "rebates_pending": pending_liability(session, customer_id),
+        "vat": period_vat(session, customer_id, start, end),
         "number": statement.number if statement else None,
         "answer": statement.answer if statement else None,
     }
+
+
+def period_vat(session: Session, customer_id: int, start: date, end: date) -> Decimal:
+    """Output VAT in the month's movements (issue 21 §15): what the
+    customer's invoices put on 222101 less what their credit notes took off."""
+    vat = select(Account.id).where(Account.code == chart.OUTPUT_VAT).scalar_subquery()
+    return session.scalar(select(msum(Line.credit - Line.debit)).where(
+        Line.account_id == vat, Line.customer_id == customer_id, Line.date >= start,
+        Line.date <= end))
 
 
 def customers_with_activity(session: Session, customer_ids, start: date, end: date) -> list[int]:

@@ -29,8 +29,11 @@ def test_invoice_posts_receivable_and_revenue(world, db):
     ], source="test.order:1")
     assert inv.amount == D("8296.50")
     assert ledger.account_balance(db, RECEIVABLE, cid) == D("8296.50")
-    assert ledger.account_balance(db, "6001") == D("-8296.50")
+    # Prices include 13 % VAT by default: 7,998.00 = 7,077.88 + 920.12; 298.50 = 264.16 + 34.34.
+    assert ledger.account_balance(db, "6001") == D("-7342.04")
+    assert ledger.account_balance(db, "222101") == D("-954.46")
     assert [ln.amount for ln in inv.lines] == [D("7998.00"), D("298.50")]
+    assert [ln.tax_amount for ln in inv.lines] == [D("920.12"), D("34.34")]
     with pytest.raises(ServiceError, match="already invoiced"):
         _inv(db, cid, source="test.order:1")
 
@@ -112,8 +115,10 @@ def test_credit_notes_of_each_kind_reduce_what_the_customer_owes(world, db, kind
     cn = receivables.post_credit_note(db, cid, kind, "120.00", reason="补差", invoice_id=inv.id)
     assert allocations.invoice_open(db, inv.id) == D("880.00")
     assert ledger.customer_balance(db, cid) == D("880.00")
+    # 1,000.00 at 13 % is 884.96 + 115.04; the 120.00 credit is 106.19 + 13.81.
     assert ledger.account_balance(db, debit_account) == (
-        D("-880.00") if debit_account == "6001" else D("120.00"))
+        D("-778.77") if debit_account == "6001" else D("106.19"))
+    assert ledger.account_balance(db, "222101") == D("-101.23")
     assert cn.number.startswith("CRN/")
 
 

@@ -38,3 +38,10 @@ def _tag(code) -> str:
     from ..labels import tag
 
     return tag(code)
+
+
+@bp.app_template_filter("vat_rate")
+def _vat_rate(code) -> str:
+    from ..services.tax import rate_label
+
+    return rate_label(code)

@@ -75,6 +75,10 @@ class FieldCheck:
             self.errors.setdefault(name, str(e))
             return None
 
+    def run(self, name: str, fn):
+        """``fn()``, or None with its refusal recorded under ``name``."""
+        return self._run(name, fn)
+
     def date(self, name: str) -> date | None:
         def check():
             when = parse_day(self.form.get(name))

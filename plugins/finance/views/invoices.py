@@ -15,7 +15,7 @@ from plugins.customers.api import Customer
 
 from ..models import Allocation, CreditNote, Invoice
 from ..models.receivables import CREDIT_NOTE_KINDS, CN_REBATE, POSTED
-from ..services import allocations, receivables
+from ..services import allocations, receivables, tax
 from ..services.money import mround
 from . import bp
 from .common import (
@@ -58,6 +58,31 @@ def invoices():
                            customer_id=cid, today=date.today())
 
 
+BUYER_FIELDS = ("name", "tax_id", "address_phone", "bank_account")
+
+
+def _rates() -> list[tuple[str, str]]:
+    return [(code, tax.rate_label(code)) for code in tax.RATE_CODES]
+
+
+def _vat_choices(s) -> dict:
+    """What the VAT fields of the new-invoice form offer and preselect."""
+    return {"rates": _rates(),
+            "invoice_types": tax.INVOICE_TYPES, "default_rate": tax.default_rate(s),
+            "default_type": tax.default_invoice_type(s),
+            "default_inclusive": tax.prices_include_tax(s)}
+
+
+def _invoice_form(customer_id, form, errors, status=200):
+    s = db_session()
+    buyer = None
+    if customer_id:  # someone else's customer: 404
+        buyer = receivables.buyer_defaults(s, customer_or_404(customer_id))
+    return render_template("finance/invoice_new.html", customers=customer_choices(),
+                           customer_id=customer_id, rows=range(LINE_ROWS), today=date.today(),
+                           form=form, errors=errors, buyer=buyer, **_vat_choices(s)), status
+
+
 @bp.route("/invoices/new", methods=["GET", "POST"])
 @permission_required("finance.post_invoice")
 def invoice_new():
@@ -66,6 +91,10 @@ def invoice_new():
         c = customer_or_404(f.get("customer_id"))
         check = FieldCheck(f)
         check.date("date")
+        invoice_type = f.get("invoice_type") or tax.default_invoice_type(db_session())
+        if invoice_type not in tax.INVOICE_TYPES:
+            abort(400)
+        inclusive = f.get("prices_include_tax") != "0"
         lines = []
         for i in range(LINE_ROWS):
             desc = (f.get(f"desc_{i}") or "").strip()
@@ -73,26 +102,35 @@ def invoice_new():
             if not desc and not price:
                 continue
             check.line_amount(f"price_{i}", check.quantity(f"qty_{i}"), check.amount(f"price_{i}"))
+            raw_rate = (f.get(f"rate_{i}") or "").strip()
+            rate = check.run(f"rate_{i}", lambda r=raw_rate: tax.check_rate(r)) if raw_rate else None
             lines.append({"description": desc, "unit_price": price or "0",
-                          "quantity": (f.get(f"qty_{i}") or "1").strip() or "1"})
+                          "quantity": (f.get(f"qty_{i}") or "1").strip() or "1",
+                          "tax_rate": rate})
+        # Empty buyer fields: the details on record (the customer's last tax
+        # invoice, else the customer card).
+        given = {k: (f.get(f"buyer_{k}") or "").strip() for k in BUYER_FIELDS}
+        buyer = given if any(given.values()) else None
+        check.run("buyer_tax_id", lambda: tax.check_buyer(
+            invoice_type, tax.Buyer.of(buyer) if buyer else
+            (tax.Buyer() if invoice_type == tax.SLIP
+             else receivables.buyer_defaults(db_session(), c))))
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
-            return render_template("finance/invoice_new.html", customers=customer_choices(),
-                                   customer_id=c.id, rows=range(LINE_ROWS), today=date.today(),
-                                   form=f, errors=check.errors), 422
+            return _invoice_form(c.id, f, check.errors, 422)
 
         def post(s):
             return receivables.post_invoice(s, c.id, lines, when=parse_day(f.get("date")),
                                      due_date=optional_day(f.get("due_date")),
-                                     description=f.get("description", "").strip(), user=current_user)
+                                     description=f.get("description", "").strip(), user=current_user,
+                                     invoice_type=invoice_type, prices_include_tax=inclusive,
+                                     buyer=buyer)
 
         inv, ok = run(post)
         if ok:
             return back("finance.invoice", invoice_id=inv.id)
         return back("finance.invoice_new", customer_id=c.id)
-    return render_template("finance/invoice_new.html", customers=customer_choices(),
-                           customer_id=int_arg("customer_id"), rows=range(LINE_ROWS),
-                           today=date.today(), form={}, errors={})
+    return _invoice_form(int_arg("customer_id"), {}, {})
 
 
 @bp.route("/invoices/<int:invoice_id>")
@@ -155,21 +193,25 @@ def credit_note_new():
         check = FieldCheck(f)
         check.amount("amount")
         check.date("date")
+        rate = (f.get("tax_rate") or "").strip() or None
+        if rate:
+            check.run("tax_rate", lambda: tax.check_rate(rate))
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
             return render_template("finance/credit_note_new.html", customers=customer_choices(),
                                    customer_id=c.id, kinds=kinds, today=date.today(),
                                    invoice_number=f.get("invoice_number", ""), form=f,
-                                   errors=check.errors), 422
+                                   errors=check.errors, rates=_rates()), 422
         cn, ok = run(receivables.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
                      reason=f.get("reason", ""), when=parse_day(f.get("date")),
-                     invoice_id=invoice_id, user=current_user)
+                     invoice_id=invoice_id, user=current_user, tax_rate=rate)
         if ok:
             return back("finance.credit_note", credit_note_id=cn.id)
         return back("finance.credit_note_new", customer_id=c.id)
     return render_template("finance/credit_note_new.html", customers=customer_choices(),
                            customer_id=int_arg("customer_id"), kinds=kinds, today=date.today(),
-                           invoice_number=request.args.get("invoice", ""), form={}, errors={})
+                           invoice_number=request.args.get("invoice", ""), form={}, errors={},
+                           rates=_rates())
 
 
 @bp.route("/credit-notes/<int:credit_note_id>")

@@ -183,7 +183,8 @@ def account_toggle(account_id: int):
         abort(404)
     if acc.builtin and acc.code in (chart.RECEIVABLE, chart.ADVANCES, chart.OTHER_PAYABLE,
                                     chart.REVENUE_MAIN, chart.BANK, chart.CASH,
-                                    chart.REBATE_EXPENSE, chart.OPENING_OFFSET):
+                                    chart.REBATE_EXPENSE, chart.OPENING_OFFSET,
+                                    chart.OUTPUT_VAT):
         flash(_("Account %(code)s is used by the postings themselves and stays open.",
                 code=acc.code), "error")
         return back("finance.accounts")

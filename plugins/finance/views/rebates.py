@@ -17,6 +17,7 @@ from ..labels import label as fin_label
 from ..models import RebateClaim
 from ..models.rebates import REBATE_KINDS, REBATE_STATES
 from ..services import rebates as svc
+from ..services.tax import RATE_CODES, default_rate, rate_label
 from . import bp
 from .common import customer_choices, customer_or_404, int_arg, paged, parse_day
 
@@ -82,7 +83,9 @@ def rebate(claim_id: int):
                            kinds=REBATE_KINDS, rows=range(LINE_ROWS),
                            can_claim=can("finance.rebate_claim"),
                            can_approve=can("finance.rebate_approve"),
-                           can_redeem=can("finance.rebate_redeem"), today=date.today())
+                           can_redeem=can("finance.rebate_redeem"), today=date.today(),
+                           rates=[(c, rate_label(c)) for c in RATE_CODES],
+                           default_rate=default_rate(s))
 
 
 @bp.route("/rebates/<int:claim_id>/edit", methods=["POST"])
@@ -165,7 +168,8 @@ def rebate_redeem(claim_id: int):
     claim = get_or_404(RebateClaim, claim_id)
     f = request.form
     run(lambda s: svc.redeem_claim(s, claim, method=f.get("method", ""), user=current_user,
-                                   when=parse_day(f.get("date")), reference=f.get("reference", "")),
+                                   when=parse_day(f.get("date")), reference=f.get("reference", ""),
+                                   tax_rate=(f.get("tax_rate") or "").strip() or None),
         ok=_("Rebate redeemed."))
     return back("finance.rebate", claim_id=claim.id)
 

@@ -123,7 +123,8 @@ def give_back(session: Session, row: StoresDemoService, user=None, *, today: dat
                                    [{"description": f"售后 {row.number} {row.description}",
                                      "unit_price": row.estimate, "quantity": 1}],
                                    when=on, source=f"{SOURCE}{row.id}",
-                                   description=f"售后服务 {row.number}", user=user)
+                                   description=f"售后服务 {row.number}", user=user,
+                                   prices_include_tax=True)
         transition(session, S, row.id, S.id == row.id, {"invoice_number": inv.number}, user)
     session.refresh(row)
     return row

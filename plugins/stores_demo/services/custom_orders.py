@@ -151,7 +151,7 @@ def deliver(session: Session, order: StoresDemoCustomOrder, actual_weight_raw: A
                       "unit_price": order.stones_price, "quantity": 1})
     inv = finance.post_invoice(session, order.customer_id, lines, when=on,
                                source=f"{SOURCE}{order.id}", description=f"定制交付 {order.number}",
-                               user=user, apply_prepayment=True)
+                               user=user, apply_prepayment=True, prices_include_tax=True)
     transition(session, M, order.id, M.id == order.id, {"invoice_number": inv.number}, user)
     session.refresh(order)
     return order

@@ -296,7 +296,7 @@ def sell(session: Session, piece: StoresDemoPiece | int, customer_id: int, user,
     inv = finance.post_invoice(session, customer_id, [{"description": desc, "unit_price": price,
                                                        "quantity": 1}],
                                when=on, source=f"{SALE_SOURCE}{row.id}",
-                               description=f"珠宝销售 {row.sku}", user=user)
+                               description=f"珠宝销售 {row.sku}", user=user, prices_include_tax=True)
     transition(session, P, ident, P.state == SOLD, user=user, values={"invoice_number": inv.number})
     return session.get(StoresDemoPiece, ident, populate_existing=True)
 
