@@ -23,6 +23,7 @@ from plugins.customers.api import Customer, customer_ids_for
 from ..models.care import BIRTHDAY, SPECIAL_DATE, TASK_DONE, TASK_OPEN, BankCareTask, BankSpecialDate
 from ..models.clients import BankRetailProfile
 from .care_inputs import optional_text, required_text, setting, to_date, transition
+from core import clock
 
 #: festivals on fixed days, and the lunar ones by year (Gregorian dates)
 FIXED_FESTIVALS = ((1, 1, _l("New Year's Day")), (3, 8, _l("Women's Day")), (5, 1, _l("Labour Day")),
@@ -150,7 +151,7 @@ def complete_task(session: Session, task: BankCareTask, user, *, note=None) -> N
 def add_special_date(session: Session, customer: Customer, *, label, on) -> BankSpecialDate:
     label = required_text(label, _l("What the date is"), 80)
     day = to_date(session, on, _l("Date"), window=False)
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A special date is one that has happened (a wedding, a birth)."))
     row = BankSpecialDate(customer_id=customer.id, label=label, on=day)
     session.add(row)

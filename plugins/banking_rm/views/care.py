@@ -21,6 +21,7 @@ from ..declarations import APPROVE_ABOVE, SERVE, SUPERVISE, VIEW
 from ..models.care import OUTCOMES, BankCareTask
 from ..services import maturities as mat
 from . import bp
+from core import clock
 
 
 def _manager_arg() -> int | None:
@@ -50,7 +51,7 @@ def customer_choices(action: str = EDIT) -> list[tuple[int, str]]:
 @permission_required(VIEW)
 def maturities():
     s = db_session()
-    today = date.today()
+    today = clock.today()
     days = mat.horizon(s, request.args.get("days"))
     manager = _manager_arg()
     rows = s.execute(mat.maturing(current_user, today, days, manager).limit(500)).all()
@@ -68,7 +69,7 @@ def maturities():
 def maturity_tasks():
     s = db_session()
     days = mat.horizon(s, request.form.get("days"))
-    n, ok = run(mat.make_call_tasks, current_user, date.today(), days)
+    n, ok = run(mat.make_call_tasks, current_user, clock.today(), days)
     if ok:
         flash(_("%(n)s call tasks made.", n=n), "success")
     return back("banking_rm.maturities", days=days)
@@ -152,7 +153,7 @@ def care_calendar():
     from ..services import calendar as care
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     days = care.horizon(s, request.args.get("days"))
     manager = _manager_arg()
     events = care.upcoming(s, current_user, today, days, manager)
@@ -170,7 +171,7 @@ def care_tasks_make():
 
     s = db_session()
     days = care.horizon(s, request.form.get("days"))
-    n, ok = run(care.make_greeting_tasks, current_user, date.today(), days)
+    n, ok = run(care.make_greeting_tasks, current_user, clock.today(), days)
     if ok:
         flash(_("%(n)s greeting tasks made.", n=n), "success")
     return back("banking_rm.care_calendar", days=days)
@@ -213,7 +214,7 @@ def checkups():
     from ..services import checkups as svc
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     manager = _manager_arg()
     rows = s.execute(svc.overdue(s, current_user, today, manager).limit(300)).all()
     recent = s.execute(svc.recent(current_user)).all()
@@ -251,7 +252,7 @@ def plans():
     rows = s.execute(stmt.order_by(BankValuePlan.due_on, BankValuePlan.id).limit(300)).all()
     return render_template("banking_rm/care_plans.html", rows=rows, status=status, states=PLAN_STATES,
                            can_serve=can(SERVE), customers=customer_choices() if can(SERVE) else [],
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/plans/new", methods=["POST"])
@@ -326,7 +327,7 @@ def gifts():
     from ..services.care_inputs import setting
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     campaigns = s.execute(select(BankCampaign.id, BankCampaign.name)
                           .where(BankCampaign.end_on >= today).order_by(BankCampaign.start_on)).all()
     return render_template("banking_rm/care_gifts.html", year=today.year, today=today,

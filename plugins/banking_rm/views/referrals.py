@@ -24,6 +24,7 @@ from ..models.clients import PRODUCT_KINDS
 from ..services import referrals as svc
 from . import bp
 from .activity import running_campaigns
+from core import clock
 
 PAGE = 50
 
@@ -67,7 +68,7 @@ def referral_new():
         if ok:
             return back("banking_rm.referral", referral_id=r.id)
         return back("banking_rm.referral_new")
-    today = date.today()
+    today = clock.today()
     campaigns = running_campaigns(s, today)
     lab = _labels()
     return render_template("banking_rm/referrals_new.html", receivers=svc.receivers(s, current_user),
@@ -114,7 +115,7 @@ def referral_conversion():
     by = request.args.get("by", "referrer")
     if by not in ("referrer", "touchpoint", "campaign"):
         by = "referrer"
-    today = date.today()
+    today = clock.today()
     start = day_arg("start", today.replace(day=1))
     end = day_arg("end", today)
     rows = svc.conversion(s, current_user, start, end, by)

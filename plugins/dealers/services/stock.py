@@ -35,6 +35,7 @@ from ..models.orders import CONFIRMED
 from ..models.stock import SOURCE_MONTHLY, SOURCE_VISIT
 from .common import cents, parse_period, period_of, setting, to_date, to_decimal, to_int
 from .network import require_dealer
+from core import clock
 
 Key = tuple[int, int]  # (customer_id, product_id)
 
@@ -46,7 +47,7 @@ def record_report(session: Session, customer: Customer, user, *, report_date, so
     report (left blank = derived from the stock count) and units on hand."""
     require_dealer(customer)
     day = to_date(report_date, _l("Report date"))
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A date in the future is not accepted."))
     if source not in (SOURCE_VISIT, SOURCE_MONTHLY):
         raise ServiceError(_l("Unknown report source."))

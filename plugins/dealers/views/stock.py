@@ -27,6 +27,7 @@ from ..services.common import parse_period, period_of
 from ..services.network import dealer_ids
 from . import bp
 from .common import dealer_choices, dealer_or_404
+from core import clock
 
 
 @bp.route("/d/<int:customer_id>/stock", methods=["GET", "POST"])
@@ -46,7 +47,7 @@ def stock_new(customer_id: int):
         if ok:
             return back("dealers.stock_report", report_id=report.id)
         return back("dealers.stock_new", customer_id=customer.id)
-    today = date.today()
+    today = clock.today()
     on_hand = svc.stock_on_hand(s, [customer.id], today)
     return render_template("dealers/stock_new.html", c=customer, products=products,
                            expected={pid: q for (_c, pid), q in on_hand.items()}, today=today,
@@ -74,7 +75,7 @@ def _filters():
 @permission_required(VIEW)
 def volumes():
     s, cid, ids = _filters()
-    period = request.args.get("period") or period_of(date.today())
+    period = request.args.get("period") or period_of(clock.today())
     try:
         parse_period(period)
         rows = svc.volumes(s, ids, period)
@@ -82,7 +83,7 @@ def volumes():
         from flask import flash
 
         flash(str(e), "error")
-        period, rows = period_of(date.today()), svc.volumes(s, ids, period_of(date.today()))
+        period, rows = period_of(clock.today()), svc.volumes(s, ids, period_of(clock.today()))
     names, products = _names(s, rows)
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("gross", "net", "stock", "slow")}
     reports = s.execute(svc.reports_for(web_scoped_select(DealerStockReport), cid).limit(20)).scalars().all()
@@ -114,7 +115,7 @@ def pressing():
 def profit(customer_id: int):
     s = db_session()
     customer = dealer_or_404(customer_id)
-    today = date.today()
+    today = clock.today()
     start = day_arg("start", date(today.year, 1, 1))
     end = day_arg("end", today)
     if end < start:

@@ -47,6 +47,7 @@ from .allocations import _reversal_date, allocate, invoice_open, live_allocation
 from .common import _customer, _dims, _require, _user_id
 from .ledger import LineSpec, atomic, lock_ledger, post_entry, reverse_entry
 from .money import ZERO, money_str, round_money, to_money, to_quantity
+from core import clock
 
 #: Where the debit of a credit note goes, per kind.
 CREDIT_NOTE_ACCOUNTS = {
@@ -85,7 +86,7 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
     quantity.  Closes the credit commitment of ``source``; applies the
     customer's prepayments unless ``apply_prepayment`` is False."""
     cust = _customer(session, customer_id)
-    when = limits.check_date(session, when or date.today())
+    when = limits.check_date(session, when or clock.today())
     specs = [InvoiceLineSpec(**ln) if isinstance(ln, dict) else ln for ln in lines]
     if not specs:
         raise ServiceError(_l("An invoice needs at least one line."))
@@ -211,7 +212,7 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
         _require(session, user, "finance.post_payment")
     cust = _customer(session, customer_id)
     amount = limits.check_amount(session, to_money(amount))
-    when = limits.check_date(session, when or date.today())
+    when = limits.check_date(session, when or clock.today())
     if method not in PAYMENT_METHODS + (OPENING_CREDIT,):
         raise ServiceError(_l("Unknown payment method."))
     reference = " ".join((reference or "").split())[:80]
@@ -291,7 +292,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the credit note."))
-    when = limits.check_date(session, when or date.today())
+    when = limits.check_date(session, when or clock.today())
     inv = None
     if invoice_id:
         inv = session.get(Invoice, int(invoice_id))

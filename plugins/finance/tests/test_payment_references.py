@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from core.services import ServiceError
 from plugins.finance.models import Allocation, Entry, Payment
 from plugins.finance.services import ledger, receivables
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _payments(db) -> list[tuple[str, Decimal]]:

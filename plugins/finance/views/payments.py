@@ -18,6 +18,7 @@ from ..models.receivables import PAYMENT_METHODS, POSTED
 from ..services import allocations, receivables
 from . import bp
 from .common import FieldCheck, customer_choices, customer_or_404, int_arg, paged, parse_day
+from core import clock
 
 
 @bp.route("/payments")
@@ -62,7 +63,7 @@ def payment_new():
             flash(_("Nothing was recorded: correct the marked fields."), "error")
             return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
                                    open_invoices=allocations.open_invoices(s, c.id),
-                                   methods=PAYMENT_METHODS, today=date.today(), form=f,
+                                   methods=PAYMENT_METHODS, today=clock.today(), form=f,
                                    errors=check.errors, twin=twin), 422
         mode = f.get("allocation") or "none"
         apply_to = None
@@ -82,7 +83,7 @@ def payment_new():
     c = customer_or_404(cid) if cid else None
     return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
                            open_invoices=allocations.open_invoices(s, c.id) if c else [],
-                           methods=PAYMENT_METHODS, today=date.today(), form={}, errors={},
+                           methods=PAYMENT_METHODS, today=clock.today(), form={}, errors={},
                            twin=None)
 
 
