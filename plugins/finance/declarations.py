@@ -47,6 +47,13 @@ SETTINGS = (
                 _l("Rebates should be redeemed within (days of approval)"), minimum=1, maximum=365),
     SettingSpec("finance.statement_locale", "choice", "zh_CN", _l("Statement language"),
                 choices=(("zh_CN", "中文"), ("en", "English"))),
+    # The statement's payment details and seal line (issue 21).
+    SettingSpec("finance.bank_name", "str", "", _l("Bank for customer payments"),
+                _l("Printed on statements with the account below, e.g. 中国工商银行杭州分行营业部.")),
+    SettingSpec("finance.bank_account_name", "str", "",
+                _l("Account name for customer payments"),
+                _l("Blank: the company name.")),
+    SettingSpec("finance.bank_account", "str", "", _l("Account number for customer payments")),
     # services/limits.py: the sanity bounds of what reaches the books (issue 20).
     SettingSpec("finance.post_days_ahead", "int", 31,
                 _l("Latest posting date accepted (days after today)"), minimum=0, maximum=366),
