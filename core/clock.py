@@ -11,7 +11,7 @@ it reasons with — whatever the server's own time zone.
   zone, so on a UTC server a payment recorded at 07:30 Beijing time is
   dated that day, not the day before.
 - ``date.today()`` and ``datetime.now()`` are the server's zone: code calls
-  ``clock.today()`` / ``clock.now()`` instead (``tests/test_boundaries.py``
+  ``clock.today()`` / ``clock.now()`` instead (``tests/test_clock.py``
   refuses them outside this module).
 
 The zone is read from the settings once per request (from the process's

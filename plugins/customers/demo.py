@@ -163,7 +163,7 @@ def _grades(session, graded, rnd) -> None:
         amounts.append((c.id, c.code, Decimal(int(min(base, 5_000_000)))))
     result = grading.compute(amounts, Decimal(60), Decimal(90))
     by_id = {cid: a for cid, _code, a in amounts}
-    now = clock.now().replace(microsecond=0)
+    now = clock.utcnow().replace(microsecond=0)
     for c in graded:
         g, share = result[c.id]
         c.grade_computed = c.grade = g
@@ -254,7 +254,7 @@ def _applications(session, applying, rnd, users) -> None:
         if not c.licence_no:
             c.licence_no = c.tax_no = _uscc(rnd, "330106")
         app = Application(customer_id=c.id, state=SUBMITTED, submitted_by=c.owner_id,
-                          submitted_at=clock.now().replace(microsecond=0)
+                          submitted_at=clock.utcnow().replace(microsecond=0)
                           - timedelta(days=rnd.randrange(0, 5)))
         session.add(app)
         session.flush()

@@ -220,7 +220,7 @@ def _statements(session, customers, rnd, today, users) -> None:
         for c in customers:
             st = statements.issue(session, c.id, period, user=fin)
             # Sent two days after the month closed, as the office would have.
-            st.issued_at = datetime.combine(st.end + timedelta(days=2), time(9, 0))
+            st.issued_at = datetime.combine(st.end + timedelta(days=2), time(1, 0))  # 09:00 in Beijing, stored in UTC
             if back == 1 and pdfs < 4:
                 statements.attach_pdf(session, st, fin)  # archived copies to download
                 pdfs += 1
