@@ -185,7 +185,20 @@ def create_app(config: dict | None = None) -> Flask:
     # Every installed plugin adds its commands to ``app.cli`` (the ``qudao``
     # command, core.cli, builds the app through this factory).
     host.all_hooks().register_commands(cli=app.cli)
+    _load_zone(db)
     return app
+
+
+def _load_zone(db: Database) -> None:
+    """The company's time zone for code without a request (the CLI, job
+    workers); requests read it again (``core.clock``)."""
+    from . import clock, settings
+
+    try:
+        with db.session() as s:
+            settings.load_zone(s)
+    except Exception:  # noqa: BLE001 - a database not set up yet: the default
+        clock.set_zone(clock.DEFAULT_ZONE)
 
 
 def _check_blueprints(app: Flask, host: PluginHost, core_blueprints: set[str]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from . import settings
 from .i18n import _l
 from .services import ServiceError
+from . import clock
 
 YEARS_BACK = "core.date_years_back"
 DAYS_AHEAD = "core.date_days_ahead"
@@ -31,7 +32,7 @@ def _years_before(day: date, years: int) -> date:
 
 def window(session: Session, today: date | None = None) -> tuple[date, date]:
     """(earliest, latest) business date accepted today, both included."""
-    today = today or date.today()
+    today = today or clock.today()
     settings.prefetch(session, (YEARS_BACK, DAYS_AHEAD))
     back = int(settings.get(session, YEARS_BACK))
     ahead = int(settings.get(session, DAYS_AHEAD))

@@ -74,7 +74,10 @@ def reading() -> Iterator[None]:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Now in UTC, naive, as timestamps are stored (``core.clock``: frozen in tests)."""
+    from .clock import utcnow as now
+
+    return now()
 
 
 class Base(DeclarativeBase):

@@ -51,7 +51,10 @@ def current_locale() -> str:
 
 
 def select_timezone() -> str:
-    return "Asia/Shanghai"
+    """Flask-Babel's zone: the company's (``core.clock``)."""
+    from .clock import zone
+
+    return zone()
 
 
 # Services raise messages through these so a user reads them in their own

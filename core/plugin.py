@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .access import default_rule
+from .clock import ZONES
 from .hookspecs import hookimpl
 from .registry import Manifest, MenuItem, Permission, SettingSpec, Widget
 
@@ -96,6 +97,11 @@ def register_settings():
         SettingSpec("core.company_address", "str", "", _l("Company address")),
         SettingSpec("core.company_tax_number", "str", "", _l("Company tax number")),
         SettingSpec("core.company_phone", "str", "", _l("Company phone")),
+        # core.clock: the zone of every date and time shown and of "today".
+        SettingSpec("core.timezone", "choice", "Asia/Shanghai", _l("Company time zone"),
+                    _l("Every date and time is shown in it, and business dates (today, this "
+                       "month) follow its calendar, whatever the server's zone."),
+                    choices=ZONES),
         SettingSpec("core.attachment_max_mb", "int", 10, _l("Largest upload (MB)"),
                     minimum=1, maximum=100),
         # core.datewindow: the outer bounds of any business date and numbering year.

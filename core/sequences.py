@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .datewindow import check_year
 from .models import Sequence
+from . import clock
 
 
 def _insert_ignore(session: Session):
@@ -51,7 +52,7 @@ def next_number(session: Session, key: str, when: date | None = None) -> str:
     spec = ext.sequences.get(key)
     if spec is None:
         raise KeyError(f"no sequence declared with key {key!r}")
-    year = (when or date.today()).year
+    year = (when or clock.today()).year
     n = next_value(session, key, year)
     return spec.pattern.format(year=year, n=n)
 
@@ -65,7 +66,7 @@ def next_numbers(session: Session, key: str, count: int, when: date | None = Non
     spec = ext.sequences.get(key)
     if spec is None:
         raise KeyError(f"no sequence declared with key {key!r}")
-    year = check_year(session, (when or date.today()).year)
+    year = check_year(session, (when or clock.today()).year)
     stmt = (
         update(Sequence)
         .where(Sequence.key == key, Sequence.year == year)

@@ -108,3 +108,11 @@ def all_values(session: Session, keys: list[str]) -> dict[str, Any]:
             if shared is not None:
                 shared.state.put(shared.version, ("setting", k), out[k])
     return out
+
+
+def load_zone(session: Session) -> str:
+    """The company's time zone (``core.timezone``), kept as the process's
+    (``core.clock``) for code without a request: app start, jobs, the CLI."""
+    from . import clock
+
+    return clock.keep(get(session, clock.ZONE_KEY))

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .dates import local_time
 from .web.request import db_session
+from . import clock
 
 CACHE_KEY = "qudao.widget_cache"
 MAX_ENTRIES = 1000
@@ -66,11 +67,11 @@ def serve(fragments: dict[str, Fragment], name: str):
     frag = fragments.get(name)
     if frag is None:
         abort(404)
-    today = date.today()
+    today = clock.today()
 
     def build():
         ctx = frag.build(db_session(), current_user, today)
-        as_of = local_time(datetime.now(timezone.utc)).strftime("%H:%M:%S")
+        as_of = clock.now().strftime("%H:%M:%S")
         return Markup(render_template("core/widget_fragment.html", template=frag.template,
                                       ctx=ctx, as_of=as_of))
 

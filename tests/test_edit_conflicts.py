@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from conftest import PASSWORD
+from core import clock
 
 CONFLICT_ZH = "该记录已被他人修改"
 
@@ -144,7 +145,7 @@ def case_visit(s):
 
     c = _customer(s)
     admin = s.scalar(select(User).where(User.username == "admin"))
-    v = visits.plan(s, c, admin, date.today(), note="回访")
+    v = visits.plan(s, c, admin, clock.today(), note="回访")
     s.flush()
     return Case(f"/customers/visits/{v.id}/record", None, "agreed_actions",
                 lambda s2: s2.get(Visit, v.id).agreed_actions, lambda s2: s2.get(Visit, v.id))
@@ -167,7 +168,7 @@ def case_rebate_claim(s):
     from plugins.finance.services import rebates
 
     c = _customer(s)
-    today = date.today()
+    today = clock.today()
     claim = rebates.create_claim(s, c.id, REBATE_KINDS[0], period_start=today - timedelta(days=30),
                                  period_end=today, lines=[{"product": "电视", "quantity": "2",
                                                            "unit_amount": "50"}], note="草稿")
@@ -190,7 +191,7 @@ def case_price_list(s):
     from plugins.dealers.models import DealerPriceList
     from plugins.dealers.services import catalog
 
-    pl = catalog.save_price_list(s, None, name="2026 春季", valid_from=date.today().isoformat())
+    pl = catalog.save_price_list(s, None, name="2026 春季", valid_from=clock.today().isoformat())
     return Case(f"/dealers/price-lists/{pl.id}", f"/dealers/price-lists/{pl.id}", "name",
                 lambda s2: s2.get(DealerPriceList, pl.id).name,
                 lambda s2: s2.get(DealerPriceList, pl.id))

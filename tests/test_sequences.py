@@ -7,6 +7,7 @@ import pytest
 
 from core.sequences import next_number, next_value
 from qdtest.models import Note  # noqa: F401  (its table must exist)
+from core import clock
 
 THREADS = 16
 CALLS = 8
@@ -89,7 +90,7 @@ def test_no_sequence_is_opened_for_a_year_outside_the_date_window(app):
     from core.sequences import next_numbers
 
     db = app.extensions["qudao"].db
-    this_year = date.today().year
+    this_year = clock.today().year
     with db.session() as s:
         with pytest.raises(DateOutOfRange, match="9999"):
             next_number(s, "qdtest.note", date(9999, 12, 31))

@@ -17,6 +17,7 @@ from ..generate import open_app
 from ..results import Check, Measured, Row
 from ..stats import Summary, interleave
 from .statement_pdf import Chromium
+from core import clock
 
 TITLE = "Custom order contract PDF"
 GOAL = 1.0
@@ -40,7 +41,7 @@ def _prepare(ctx: Context, db: str):
             raise Skip("the stores_demo plugin is not enabled in the data set")
         admin = s.get(User, ds.people.admin_id)
         cid = s.scalar(select(Customer.id).order_by(Customer.id).limit(1))
-        today = date.today()
+        today = clock.today()
         if pieces.gold_price(s, "Au999", today) is None:
             pieces.set_gold_price(s, day_raw=today, metal_raw="Au999", price_raw="552.00", user=admin)
         o = custom_orders.create_order(s, cid, {

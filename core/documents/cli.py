@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .. import settings as settings_svc
 from ..dates import local_time
 
 
@@ -93,7 +94,7 @@ def verify_cmd(file):
         if doc is None:
             _fail(f"NOT GENUINE: no document with sha256 {digest} was issued here")
         issuer = doc.issuer.username if doc.issuer else "-"
-        tz = ext.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+        tz = settings_svc.load_zone(s)
         when = local_time(doc.issued_at, tz)
         click.echo(f"GENUINE: {doc.title} {doc.number or '(unnumbered)'}\n"
                    f"  spec:      {doc.spec}\n  record:    {doc.record_id}\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.support import NullTranslations, Translations
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from ..dates import format_date
@@ -137,7 +137,9 @@ class PdfRenderer:
                 env.filters.update(
                     money=figures,
                     capitals=capitals,
-                    date=lambda v, style="short": format_date(v, locale, style),
+                    date=pass_context(lambda ctx, v, style="short": format_date(
+                        v, locale, style, tz=(ctx.get("doc") or {}).get("tz"))),
+                    wallclock=lambda v, style="short": format_date(v, locale, style, wall=True),
                     css_string=css_string,
                 )
                 env.globals.update(asset_url=asset_url, css_page_counter=css_page_counter,

@@ -16,6 +16,8 @@ from typing import Any, Callable, ContextManager
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zoneinfo import ZoneInfo
+
 from .. import access
 from .. import settings as settings_svc
 from ..dates import is_chinese, local_time
@@ -191,12 +193,14 @@ def _prepare(session: Session, spec_name: str, record_id: Any, user: User,
 def _render(session: Session, spec: DocumentSpec, rid: str, data: dict, user: User,
             locale: str, number: str | None, now: datetime) -> Rendered:
     renderer = session.ext.pdf
-    local_now = local_time(now, _tz(session.ext))
+    zone = _tz(session.ext)
+    # Aware: a template's |date shows it in the zone again, not shifted twice.
+    local_now = local_time(now, zone).replace(tzinfo=ZoneInfo(zone))
     title = str(data.get("title") or renderer.gettext(spec.label, locale))
     context = {
         **data,
         "doc": {"spec": spec.name, "number": number, "title": title, "issued_at": local_now,
-                "issued_on": local_now.date(),
+                "issued_on": local_now.date(), "tz": zone,
                 "issuer": user.display_name, "record_id": rid},
         "company": company(session),
         "lang": "zh-CN" if is_chinese(locale) else "en",
@@ -221,7 +225,10 @@ def render_document(session: Session, spec_name: str, record_id: Any, user: User
 
 
 def _tz(ext) -> str:
-    return ext.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    """The company's zone (``core.clock``): the same in a page, the CLI or a job."""
+    from ..clock import zone
+
+    return zone()
 
 
 def _issued_on(session: Session, now: datetime) -> date:

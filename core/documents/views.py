@@ -14,7 +14,7 @@ from sqlalchemy import or_
 
 from .. import attachments
 from ..access import AccessDenied
-from ..dates import local_time
+from .. import clock
 from ..forms import ReasonForm
 from ..i18n import LOCALES, current_locale
 from ..services import ServiceError
@@ -181,9 +181,8 @@ def verify():
         else:
             doc = service.find_by_sha256(db_session(), digest)
             spec = ext().documents.get(doc.spec) if doc else None
-            tz = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
-            result = {"sha256": digest, "doc": doc, "tz": tz,
-                      "issued_at": local_time(doc.issued_at, tz) if doc else None,
+            result = {"sha256": digest, "doc": doc, "tz": clock.zone(),
+                      "issued_at": doc.issued_at if doc else None,  # |date shows it in the zone
                       "label": str(spec.label) if spec else (doc.spec if doc else "")}
     elif request.method == "POST":
         status = 400

@@ -12,6 +12,7 @@ from ..attachments import AttachmentError
 from ..dates import parse_day
 from ..services import ServiceError
 from .request import db_session
+from .. import clock
 
 
 def run_action(fn, *args, ok: Any = None, keep: Callable[[Any], bool] | None = None, **kwargs):
@@ -58,4 +59,4 @@ def day_arg(name: str, default: date | None = None) -> date:
         return parse_day(request.args.get(name), default)
     except ServiceError as e:
         flash(str(e), "error")
-        return default or date.today()
+        return default or clock.today()

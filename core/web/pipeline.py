@@ -216,6 +216,10 @@ def _server_error(e):
 def install(app: Flask) -> None:
     """Wire the request's life into ``app`` (core's pages are mounted by
     ``core.app.create_app``)."""
+    from .. import clock
+    from .request import company_zone
+
+    clock.read_with(company_zone)  # the company's zone, per request
     app.session_interface = _SessionInterface()
     app.before_request(_before_request)
     app.after_request(_after_request)

@@ -62,6 +62,29 @@ def db_session():
     return s
 
 
+def company_zone() -> str | None:
+    """The company's time zone for this request, read once (from the
+    process's settings cache); ``core.clock`` asks through it.  None
+    outside a request."""
+    if not has_request_context():
+        return None
+    gd = g_dict()
+    name = gd.get("_qudao_zone")
+    if name is None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from .. import settings
+
+        s = db_session()
+        try:
+            name = settings.load_zone(s)
+        except SQLAlchemyError:  # no settings table yet (first set-up)
+            s.rollback()
+            name = ""
+        gd["_qudao_zone"] = name
+    return name
+
+
 def enabled_plugins(session=None) -> frozenset[str]:
     """The enabled plugin set, from the per-process cache when the shared
     state did not change (no query), else read once for this request."""

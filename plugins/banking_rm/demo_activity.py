@@ -20,6 +20,7 @@ from .services import meeting as meet
 from .services import referrals as refs
 from .services import stages as stg
 from .services import touchpoints as tp
+from core import clock
 
 DAYS = 91
 SCRIPTS = ("您这笔定期快到期了，我们理财经理可以给您做个免费的财富诊断。",
@@ -69,7 +70,7 @@ def load(session, context, clients) -> None:
     if not people:
         return
     rnd = random.Random(4)
-    today = date.today()
+    today = clock.today()
     roles = {u.id: {r.name for r in u.roles} for u in people}
     heads = [u for u in people if roles[u.id] & {BRANCH_HEAD, "manager"}]
     front = [u for u in people if roles[u.id] & {LOBBY, TELLER} and WEALTH not in roles[u.id]]

@@ -13,6 +13,7 @@ from core.models import Role, User
 from core.services import ServiceError
 
 from .models.clients import FUND, OPEN, WEALTH, BankHolding
+from core import clock
 
 
 def load_care(session, context, clients) -> None:
@@ -21,7 +22,7 @@ def load_care(session, context, clients) -> None:
     from .services import approvals, calendar, checkups, gifts, maturities, plans, yields
 
     rnd = random.Random(20261206)
-    today = date.today()
+    today = clock.today()
     owners = sorted({c.owner_id for c in clients if c.owner_id})
     managers = [session.get(User, i) for i in owners]
     head = (context.get("bank_people") or {}).get("head") if isinstance(context.get("bank_people"), dict) else None

@@ -17,6 +17,7 @@ from .models import BankHolding, BankHousehold, BankRetailProfile
 from .models.clients import (AGENCY, CREDIT_CARD, DEPOSIT, EBANKING, FUND, INSURANCE, ORIENTATIONS,
                              TEMPERAMENTS, TERM_DEPOSIT, WEALTH)
 from .models.retail import BankCensus, BankImportantDate, BankProductCard
+from core import clock
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
@@ -106,7 +107,7 @@ def branch_people(session, context) -> dict:
 
 def load_clients(session, context, n: int = 300) -> list:
     rnd = random.Random(20261206)
-    today = date.today()
+    today = clock.today()
     people = branch_people(session, context)
     bank = context["bank"]
     wealth = people["wealth"]

@@ -1,5 +1,6 @@
 """Home-page widgets of the branch."""
 from __future__ import annotations
+from core import clock
 
 
 def widgets(session, user) -> list:
@@ -19,7 +20,7 @@ def activity_widgets(session, user) -> list:
 
     if not (has_permission(session, user, SERVE) or has_permission(session, user, REFER)):
         return []
-    today = date.today()
+    today = clock.today()
     start, end = act.period_bounds("week", today)
     tgt = act.targets(session)
     day_counts = act.my_counts(session, user, today)
@@ -45,7 +46,7 @@ def care_widgets(session, user) -> list:
     if not has_permission(session, user, VIEW):
         return []
     return [Widget(_l("Maturities and care due"), "banking_rm/care_widget.html",
-                   {"counts": counts(session, user, date.today())}, sequence=36)]
+                   {"counts": counts(session, user, clock.today())}, sequence=36)]
 
 
 def clients_widgets(session, user) -> list:
@@ -65,4 +66,4 @@ def clients_widgets(session, user) -> list:
         return []
     scope = scoped_select(session, Customer, user).whereclause
     return [Widget(_l("Branch: retail customers"), "banking_rm/widget_clients.html",
-                   {"fig": figures(session, scope, date.today())}, sequence=40)]
+                   {"fig": figures(session, scope, clock.today())}, sequence=40)]

@@ -30,6 +30,7 @@ from .models import (
     FollowUp,
     Visit,
 )
+from core import clock
 
 # province, city, county, towns
 REGIONS = [
@@ -95,7 +96,7 @@ def load(session, context: dict) -> None:
     rnd = random.Random(2026)
     users = context["users"]
     office = context["office"]
-    today = date.today()
+    today = clock.today()
     kinds = _kind_plan(session)
     owners = [users["sales1"]] * 9 + [users["sales2"]] * 9 + [users["manager"]] * 2
     statuses = [ACTIVE] * 150 + [PROSPECT] * 22 + [APPLYING] * 6 + [SUSPENDED] * 7 + \
@@ -162,7 +163,7 @@ def _grades(session, graded, rnd) -> None:
         amounts.append((c.id, c.code, Decimal(int(min(base, 5_000_000)))))
     result = grading.compute(amounts, Decimal(60), Decimal(90))
     by_id = {cid: a for cid, _code, a in amounts}
-    now = datetime.now().replace(microsecond=0)
+    now = clock.utcnow().replace(microsecond=0)
     for c in graded:
         g, share = result[c.id]
         c.grade_computed = c.grade = g
@@ -253,7 +254,7 @@ def _applications(session, applying, rnd, users) -> None:
         if not c.licence_no:
             c.licence_no = c.tax_no = _uscc(rnd, "330106")
         app = Application(customer_id=c.id, state=SUBMITTED, submitted_by=c.owner_id,
-                          submitted_at=datetime.now().replace(microsecond=0)
+                          submitted_at=clock.utcnow().replace(microsecond=0)
                           - timedelta(days=rnd.randrange(0, 5)))
         session.add(app)
         session.flush()

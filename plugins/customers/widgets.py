@@ -16,6 +16,7 @@ from core.registry import Widget
 
 from .services import visits
 from .models import Customer
+from core import clock
 
 FREQUENCY_SETTINGS = ("customers.visits_a_per_week", "customers.visits_b_per_week",
                       "customers.visits_c_per_month")
@@ -33,7 +34,7 @@ def _load_customers(session, ids) -> None:
 def for_user(session, user) -> list[Widget]:
     if not has_permission(session, user, "customers.view"):
         return []
-    today = date.today()
+    today = clock.today()
     settings.prefetch(session, FREQUENCY_SETTINGS)
     late = visits.overdue(session, user, today, limit=8)
     planned = visits.day_route(session, user, today)

@@ -22,6 +22,7 @@ from .models.network import DEALER_KINDS
 from .services import catalog, network, stock
 from .services import orders as order_svc
 from .services.common import period_of
+from core import clock
 
 PRODUCTS = [  # model, name, category, list price, floor price, dealer price, status
     ("43E2", "43英寸 全高清智能电视", "tv", "1599", "1250", "1320", "normal"),
@@ -40,7 +41,7 @@ PDF = b"%PDF-1.4\n% Qudao demo evidence\n%%EOF\n"
 
 def load(session, context: dict) -> None:
     rnd = random.Random(6006)
-    today = date.today()
+    today = clock.today()
     users = context["users"]
     products = _catalog(session, today)
     dealers = _dealers(session, context)
@@ -84,9 +85,9 @@ def _network(session, dealers, rnd) -> list:
         network.save_profile(
             session, c, multi_brand="on" if rnd.random() < .45 else "",
             member_fee="20000" if c.kind == "member" else "0",
-            agreement_no=f"JX{date.today().year}-{i + 1:03d}",
-            agreement_start=date(date.today().year, 1, 1).isoformat(),
-            agreement_end=date(date.today().year, 12, 31).isoformat(),
+            agreement_no=f"JX{clock.today().year}-{i + 1:03d}",
+            agreement_start=date(clock.today().year, 1, 1).isoformat(),
+            agreement_end=date(clock.today().year, 12, 31).isoformat(),
             annual_target_amount=str(rnd.choice([300000, 500000, 800000, 1200000])),
             annual_target_units=str(rnd.choice([120, 200, 300, 450])),
             main_push_share_pct=str(rnd.choice([30, 40, 50])))

@@ -25,6 +25,7 @@ from .services.promotions import (
     step_labels,
     trigger_labels,
 )
+from core import clock
 
 
 def _customer(c: Customer, session: Session) -> dict:
@@ -82,7 +83,7 @@ def count_sheet(session: Session, record_id: str, user) -> dict | None:
     t = scoped_get(session, DealerTerminal, int(record_id), user)
     if t is None:
         return None
-    period = period_of(date.today())
+    period = period_of(clock.today())
     units = session.execute(select(SampleUnit).where(SampleUnit.terminal_id == t.id,
                                                      SampleUnit.state.in_(ON_REGISTER))
                             .order_by(SampleUnit.serial_no)).scalars().all()

@@ -25,6 +25,7 @@ from .declarations import VIEW
 from .models import DealerOrder, DealerTerminal, SampleUnit
 from .models.samples import ON_REGISTER
 from .services.network import is_dealer
+from core import clock
 
 
 
@@ -58,7 +59,7 @@ def widgets(s, user) -> list[Widget]:
     out = [Widget(f.title, "dealers/widget_lazy.html", {"name": name}, sequence=f.sequence)
            for name, f in FRAGMENTS.items()]
     out.append(Widget(_l("Dealer to-dos"), "dealers/widget_todo.html",
-                      {"counts": dashboard.counts(s, user, date.today())}, sequence=32))
+                      {"counts": dashboard.counts(s, user, clock.today())}, sequence=32))
     return out
 
 

@@ -133,12 +133,15 @@ def invoice_info(session: Session, invoice_number: str) -> dict | None:
 
 def record_payment(session: Session, customer_id: int, amount, *, when: date | None = None,
                    method: str = "bank", reference: str = "", memo: str = "", user=None,
-                   allocations=None):
-    """Money received; only users with ``finance.post_payment``."""
+                   allocations=None, allow_duplicate_reference: bool = False):
+    """Money received; only users with ``finance.post_payment``.  A reference
+    already on a posted payment of the same method is refused (a
+    ``ServiceError``) unless ``allow_duplicate_reference``."""
     from .services.receivables import record_payment as _rec
 
     return _rec(session, customer_id, amount, when=when, method=method, reference=reference,
-                memo=memo, user=user, allocations=allocations)
+                memo=memo, user=user, allocations=allocations,
+                allow_duplicate_reference=allow_duplicate_reference)
 
 
 def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, reason: str,

@@ -33,6 +33,7 @@ from plugins.customers.api import Customer
 
 from .models import Statement
 from .services import statements as st_svc
+from core import clock
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def batch_targets(session: Session, period: str, org_unit_id: int, user) -> list
     """Customers of the org unit (and below) that ``user`` sees, with a
     balance or a movement in the month."""
     start, end = st_svc.parse_period(period)
-    if end >= date.today():
+    if end >= clock.today():
         raise ServiceError(_l("A month can be stated once it has ended."))
     ids = select(Customer.id).where(Customer.org_unit_id.in_(subtree_ids(org_unit_id)),
                                     Customer.id.in_(customers.customer_ids_for(user)))
@@ -78,6 +79,15 @@ def issue_one(session_scope, customer_id: int, period: str, owner_id: int, local
                            keep_answered=True)
 
 
+def customer_name(session_scope, customer_id: int) -> str:
+    """``C2026-00014 杭州华联电器有限公司`` for a problem line: customers are
+    named by code and name, not by database id (issue 21)."""
+    with reading(), session_scope() as s:
+        row = s.execute(select(Customer.code, Customer.name)
+                        .where(Customer.id == customer_id)).first()
+    return f"{row.code} {row.name}" if row is not None else str(customer_id)
+
+
 def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, locale: str,
                on_each: Callable[[], None] | None = None) -> list[str]:
     """Issue each customer's statement in its own transactions; returns the
@@ -87,10 +97,12 @@ def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, lo
         try:
             issue_one(session_scope, int(cid), period, owner_id, locale)
         except (ServiceError, AccessDenied) as exc:
-            problems.append(_("Customer %(id)s: %(reason)s", id=cid, reason=str(exc)))
+            problems.append(_("Customer %(customer)s: %(reason)s",
+                              customer=customer_name(session_scope, int(cid)), reason=str(exc)))
         except Exception as exc:  # noqa: BLE001 - one bad statement must not sink the batch
             log.exception("statement batch: customer %s failed", cid)
-            problems.append(_("Customer %(id)s: unexpected error (%(kind)s)", id=cid,
+            problems.append(_("Customer %(customer)s: unexpected error (%(kind)s)",
+                              customer=customer_name(session_scope, int(cid)),
                               kind=type(exc).__name__))
         if on_each is not None:
             on_each()
@@ -98,19 +110,21 @@ def issue_many(session_scope, owner_id: int, period: str, customer_ids: list, lo
 
 
 def write_zip(session_scope, period: str, customer_ids: list, path, problems: list[str]) -> int:
-    """Put the archived PDF of each customer's statement into one ZIP
-    (plus ``errors.txt``); returns how many PDFs it holds."""
+    """Put the archived PDF of each customer's statement — answered ones
+    too, as they were sent — into one ZIP (plus ``errors.txt``, each problem
+    once, in ``problems`` too); returns how many PDFs it holds."""
     from core import documents
 
     count = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         with reading(), session_scope() as s:
             rows = s.execute(
-                select(Statement, Customer.code).join(Customer, Customer.id == Statement.customer_id)
+                select(Statement, Customer.code, Customer.name)
+                .join(Customer, Customer.id == Statement.customer_id)
                 .where(Statement.period == period, Statement.customer_id.in_(customer_ids),
                        Statement.document_id.is_not(None))
                 .order_by(Customer.code)).all()
-            for st, code in rows:
+            for st, code, name in rows:
                 doc = s.get(documents.IssuedDocument, st.document_id)
                 try:
                     # PDFs are compressed already: stored, not deflated again.
@@ -118,8 +132,11 @@ def write_zip(session_scope, period: str, customer_ids: list, path, problems: li
                                 compress_type=zipfile.ZIP_STORED)
                     count += 1
                 except documents.DocumentError as exc:
-                    problems.append(_("Customer %(id)s: %(reason)s", id=st.customer_id,
-                                      reason=str(exc)))
+                    problems.append(_("Customer %(customer)s: %(reason)s",
+                                      customer=f"{code} {name}", reason=str(exc)))
+        # A chunk's problems reach the batch from its job and from the worker
+        # that took it: each line once.
+        problems[:] = dict.fromkeys(problems)
         if problems:
             zf.writestr("errors.txt", "\n".join(problems) + "\n")
     return count

@@ -59,6 +59,13 @@ SETTINGS = (
                 choices=(("slip", _l("Sales slip (not a tax invoice)")),
                          ("general", _l("General VAT invoice")),
                          ("special", _l("Special VAT invoice")))),
+    # The statement's payment details and seal line (issue 21).
+    SettingSpec("finance.bank_name", "str", "", _l("Bank for customer payments"),
+                _l("Printed on statements with the account below, e.g. 中国工商银行杭州分行营业部.")),
+    SettingSpec("finance.bank_account_name", "str", "",
+                _l("Account name for customer payments"),
+                _l("Blank: the company name.")),
+    SettingSpec("finance.bank_account", "str", "", _l("Account number for customer payments")),
     # services/limits.py: the sanity bounds of what reaches the books (issue 20).
     SettingSpec("finance.post_days_ahead", "int", 31,
                 _l("Latest posting date accepted (days after today)"), minimum=0, maximum=366),

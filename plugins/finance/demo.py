@@ -24,6 +24,7 @@ from plugins.customers.api import ACTIVE, Customer
 from .models import Invoice
 from .services import budgets, chart, credit, receivables, ledger, rebates, statements
 from .services.ledger import LineSpec
+from core import clock
 
 PDF = b"%PDF-1.4\n% Qudao demo rebate evidence\n%%EOF\n"
 PRODUCTS = [("55寸 4K 液晶电视", "3299.00"), ("65寸 智能电视", "4999.00"),
@@ -49,7 +50,7 @@ def load(session, context: dict) -> None:
     users = context["users"]
     fin = users["finance"]
     office = context["office"]
-    today = date.today()
+    today = clock.today()
     chart.ensure_setup(session)
     ids = context.get("customers", {}).get("office", [])
     active = session.execute(select(Customer).where(Customer.id.in_(ids), Customer.status == ACTIVE)
@@ -219,7 +220,7 @@ def _statements(session, customers, rnd, today, users) -> None:
         for c in customers:
             st = statements.issue(session, c.id, period, user=fin)
             # Sent two days after the month closed, as the office would have.
-            st.issued_at = datetime.combine(st.end + timedelta(days=2), time(9, 0))
+            st.issued_at = datetime.combine(st.end + timedelta(days=2), time(1, 0))  # 09:00 in Beijing, stored in UTC
             if back == 1 and pdfs < 4:
                 statements.attach_pdf(session, st, fin)  # archived copies to download
                 pdfs += 1

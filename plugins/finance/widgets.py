@@ -20,6 +20,7 @@ from core.widgets import Fragment
 
 from .models import Budget, Statement
 from .services import credit as credit_svc
+from core import clock
 
 VIEW = "finance.view"
 
@@ -61,7 +62,7 @@ def widgets(s, user) -> list[Widget]:
     if not has_permission(s, user, VIEW):
         return []
     names = ["receivables"]
-    today = date.today()
+    today = clock.today()
 
     def any_budget():
         budgets = scoped_select(s, Budget, user).where(Budget.year == today.year,

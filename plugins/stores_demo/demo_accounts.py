@@ -12,6 +12,7 @@ from sqlalchemy import update
 from .declarations import KINDS, KIND_GROUP, KIND_IMPORTANT, KIND_STRATEGIC
 from .models.accounts import (CHANNELS, LEAD_SOURCES, LEVELS, STAGES, StoresDemoAccount,
                               StoresDemoStageMove)
+from core import clock
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
 GIVEN = ["女士", "先生", "太太", "总"]
@@ -65,7 +66,7 @@ def load_accounts(session, context) -> list:
     users = context["users"]
     owners = [users["store_mgr"], users["store_sales"]]
     store = context["store"]
-    today = date.today()
+    today = clock.today()
     for channel, name, subject, body in TEMPLATES:
         contact_svc.save_template(session, None, channel=channel, name=name, subject=subject or "",
                                   body=body)

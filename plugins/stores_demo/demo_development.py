@@ -14,6 +14,7 @@ from core.bootstrap import DEMO_PASSWORD
 from plugins.finance import api as finance
 
 from .services import claims, plans, receptions, visits
+from core import clock
 
 
 def load(session, context, accounts) -> None:
@@ -28,7 +29,7 @@ def load(session, context, accounts) -> None:
     # the developer's own accounts first: they are the ones the developer sees
     mine = [a for a in accounts if a.owner_id == dev.id] or list(accounts)
     pick = (mine * 4)[:16]
-    today = date.today()
+    today = clock.today()
     day = today.isoformat
 
     def plan(acc, i, status):

@@ -13,6 +13,7 @@ from plugins.customers.api import Customer
 
 from .models.events import MAYBE, NO, YES, StoresDemoInvitation
 from .services import anniversaries, events, tasks, walkins
+from core import clock
 
 WALKINS = [  # name, interest, budget band, note
     ("王女士", "wedding", "b3", "看了1克拉钻戒，想和先生一起再来"),
@@ -39,7 +40,7 @@ def _invitations(session, event) -> list:
 
 def load_followups(session, context, accounts) -> None:
     rnd = random.Random(1802)
-    today = date.today()
+    today = clock.today()
     users = context["users"]
     mgr, sales = users["store_mgr"], users["store_sales"]
     accts = _accounts(session, context, accounts)

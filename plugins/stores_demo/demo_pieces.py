@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .services import after_sale, custom_orders, pieces
+from core import clock
 
 BASE = {"Au999": Decimal("548.00"), "18K": Decimal("418.00"), "Pt950": Decimal("236.00")}
 
@@ -35,7 +36,7 @@ def _user(context, name):
 
 
 def load_pieces(session, context, accounts) -> None:
-    today = date.today()
+    today = clock.today()
     for i in range(30, -1, -1):
         day = today - timedelta(days=i)
         for metal, base in BASE.items():

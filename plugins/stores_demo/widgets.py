@@ -1,5 +1,6 @@
 """Home-page widgets of the key-account department."""
 from __future__ import annotations
+from core import clock
 
 
 def widgets(session, user) -> list:
@@ -27,7 +28,7 @@ def development_widgets(session, user) -> list:
     if not has_permission(session, user, VIEW):
         return []
     approver = has_permission(session, user, APPROVE)
-    counts = todo_counts(session, user, date.today(), approver=approver)
+    counts = todo_counts(session, user, clock.today(), approver=approver)
     return [Widget(_l("Key-account follow-ups and approvals"), "stores_demo/widget_development.html",
                    {"counts": counts, "approver": approver}, sequence=35)]
 
@@ -50,7 +51,7 @@ def followup_widgets(session, user) -> list:
 
     if not has_permission(session, user, VIEW):
         return []
-    today = date.today()
+    today = clock.today()
     T = StoresDemoTask
     overdue, due_today, open_ = session.execute(
         select(func.coalesce(func.sum(case((T.due_on < today, 1), else_=0)), 0),

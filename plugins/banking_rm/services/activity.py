@@ -26,6 +26,7 @@ from ..declarations import BRANCH_HEAD, LOBBY, TELLER, WEALTH
 from ..models import BankActivity, BankCampaign
 from ..models.activity import ALL_KINDS, CHECK_RESULTS, FALSE, FRONT_KINDS, BankSpotCheck
 from ..models.clients import ACTIVITY_KINDS, MESSAGE
+from core import clock
 
 #: roles shown in the league, in this order; front-line roles follow the front kinds
 LEAGUE_ROLES = (WEALTH, LOBBY, TELLER, BRANCH_HEAD, "salesperson", "manager")
@@ -116,8 +117,8 @@ def log_activity(session: Session, user, kind: str, *, customer_id=None, count=1
     if n > 1 and kind != MESSAGE:
         raise ServiceError(_l("Only a message can go to several recipients at once."))
     now = now or utcnow()
-    day = day or date.today()
-    if day > date.today():
+    day = day or clock.today()
+    if day > clock.today():
         raise ServiceError(_l("An activity cannot be logged for a day in the future."))
     cid = None
     if customer_id not in (None, ""):
@@ -141,7 +142,7 @@ def undo_last(session: Session, user, day: date | None = None) -> BankActivity:
     message goes back whole.  A spot-checked activity stays."""
     from sqlalchemy import delete
 
-    day = day or date.today()
+    day = day or clock.today()
     A = BankActivity
     last = session.execute(select(A).where(A.user_id == user.id, A.day == day)
                            .order_by(A.id.desc()).limit(1)).scalar_one_or_none()
@@ -242,7 +243,7 @@ def _score(counts: dict, kinds: tuple, tgt: dict, days: int) -> int:
 
 def league(session: Session, user, period: str = "day", day: date | None = None) -> dict:
     """Per person and per role for the day, week or month containing ``day``."""
-    day = day or date.today()
+    day = day or clock.today()
     period = period if period in PERIODS else "day"
     start, end = period_bounds(period, day)
     days = working_days(start, end)
@@ -286,7 +287,7 @@ def sample(session: Session, user, *, days: int = 7, size: int | None = None,
            today: date | None = None) -> list[BankActivity]:
     """A random sample of the branch's unchecked activities of the last ``days``
     days (never the checker's own)."""
-    today = today or date.today()
+    today = today or clock.today()
     size = size or int(settings.get(session, "banking_rm.spot_sample"))
     A = BankActivity
     stmt = (select(A).where(A.user_id.in_(branch_users(user)), A.user_id != user.id,

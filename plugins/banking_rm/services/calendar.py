@@ -28,6 +28,7 @@ from ..models.care import (BIRTHDAY, FESTIVAL, SPECIAL_DATE, TASK_DONE, TASK_OPE
                            BankSpecialDate)
 from ..models.clients import BankRetailProfile
 from .care_inputs import setting, to_date, transition
+from core import clock
 
 #: the festivals' names by key (the key names the festival in a task's ``ref``)
 FESTIVAL_NAMES = {
@@ -236,7 +237,7 @@ def complete_task(session: Session, task: BankCareTask, user, *, note=None) -> N
 def add_special_date(session: Session, customer: Customer, *, label, on) -> BankSpecialDate:
     label = required_text(label, _l("What the date is"), 80)
     day = to_date(session, on, _l("Date"), window=False)
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A special date is one that has happened (a wedding, a birth)."))
     row = BankSpecialDate(customer_id=customer.id, label=label, on=day)
     session.add(row)

@@ -19,6 +19,7 @@ from ..models.care import CHECKUP, TASK_OPEN, BankCareTask, BankCheckup
 from ..models.clients import ASSET_KINDS, OPEN, POTENTIAL_HIGH, BankHolding, BankRetailProfile
 from .care_inputs import setting, to_date
 from .clients import aum_threshold
+from core import clock
 
 CELLS = ("high_high", "high_low", "low_high", "low_low")
 
@@ -68,7 +69,7 @@ def record(session: Session, customer: Customer, user, *, done_on, findings, pla
            follow_up_on=None) -> BankCheckup:
     """A check-up; its follow-up date becomes a care task for the manager."""
     day = to_date(session, done_on, _l("Done on"))
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A check-up cannot be dated in the future."))
     follow = to_date(session, follow_up_on, _l("Follow up on"), allow_blank=True)
     if follow is not None and follow <= day:

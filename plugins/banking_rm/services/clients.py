@@ -23,6 +23,7 @@ from ..models.clients import (ASSET_KINDS, CUSTOMER_RISK_LEVELS, OPEN, ORIENT_RE
                               ORIENT_SERVICE, ORIENT_VALUE, ORIENTATIONS, POTENTIAL_HIGH,
                               POTENTIALS, TEMPERAMENTS)
 from ..models.retail import BankImportantDate
+from core import clock
 
 # -- the value matrix (seed 004 图1): AUM × growth potential → four cells ------
 HH, HL, LH, LL = "hh", "hl", "lh", "ll"
@@ -244,7 +245,7 @@ def update_profile(session: Session, customer: Customer, *, today: date | None =
     """Save the profile (audited by the ORM with readable field names).
     ``new_household`` creates a household with that name and puts the
     customer in it."""
-    today = today or date.today()
+    today = today or clock.today()
     p = profile_of(session, customer)
     if data.get("potential") not in POTENTIALS:
         raise ServiceError(_l("Choose a growth potential."))

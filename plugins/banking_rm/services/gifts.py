@@ -24,6 +24,7 @@ from ..declarations import APPROVE_ABOVE
 from ..models.campaigns import BankCampaign
 from ..models.care import BankGift
 from .care_inputs import setting, to_date
+from core import clock
 
 
 def year_total(session: Session, customer_id: int, year: int) -> Decimal:
@@ -36,8 +37,8 @@ def give(session: Session, customer: Customer, user, *, item, value, given_on=No
          note=None) -> BankGift:
     item = required_text(item, _l("Gift"), 120)
     amount = to_decimal(value, _l("Value"), positive=True)
-    day = to_date(session, given_on, _l("Given on"), allow_blank=True) or date.today()
-    if day > date.today():
+    day = to_date(session, given_on, _l("Given on"), allow_blank=True) or clock.today()
+    if day > clock.today():
         raise ServiceError(_l("A gift cannot be dated in the future."))
     campaign = None
     if campaign_id not in (None, ""):

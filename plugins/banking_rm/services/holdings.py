@@ -22,6 +22,7 @@ from ..models.clients import (AGENCY, CLOSED, CREDIT_CARD, DEPOSIT, EBANKING, FU
                               WEALTH)
 from ..models.retail import BankCensus
 from .clients import age_on, profile_or_blank, risk_valid_until
+from core import clock
 
 KIND_LABELS = {
     DEPOSIT: _l("Deposit"), TERM_DEPOSIT: _l("Term deposit"), WEALTH: _l("Wealth product"),
@@ -84,7 +85,7 @@ def sell(session: Session, user, customer: Customer, *, kind: str, product_name:
          today: date | None = None) -> BankHolding:
     """Record a holding (a sale) after the suitability gate.  Raises
     ``ServiceError`` with the reason; nothing is written then."""
-    today = today or date.today()
+    today = today or clock.today()
     if kind not in PRODUCT_KINDS:
         raise ServiceError(_l("Choose a product kind."))
     name = (product_name or "").strip()
@@ -132,7 +133,7 @@ def close(session: Session, holding: BankHolding, closed_on: date | None = None)
     """Close an open holding (withdrawn, redeemed, cancelled).  The row is
     locked first (``core.services.lock``) and its state checked afterwards,
     so two closes at once close it once; the ORM change is audited."""
-    closed_on = closed_on or date.today()
+    closed_on = closed_on or clock.today()
     holding = lock(session, holding)
     if holding.status != OPEN:
         raise ServiceError(_l("This holding is already closed."))
@@ -198,7 +199,7 @@ def record_census(session: Session, user, *, day: date | None, kind: str, presen
                   holders: Any, note: str | None = None) -> BankCensus:
     if kind not in PRODUCT_KINDS:
         raise ServiceError(_l("Choose a product kind."))
-    if day is None or day > date.today():
+    if day is None or day > clock.today():
         raise ServiceError(_l("Give the day of the census (not in the future)."))
     try:
         p, h = int(present), int(holders)

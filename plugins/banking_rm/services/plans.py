@@ -19,6 +19,7 @@ from plugins.customers.api import Customer
 from ..models.care import APPROVED, DRAFT, RETURNED, SUBMITTED, BankValuePlan
 from ..models.clients import ASSET_KINDS, OPEN, BankHolding, BankRetailProfile
 from .care_inputs import to_date, transition
+from core import clock
 
 EDITABLE = (DRAFT, RETURNED)
 
@@ -32,7 +33,7 @@ def current_aum(session: Session, customer_id: int) -> Decimal:
 
 def _fields(session: Session, aum_target, products, goals, due_on) -> dict:
     due = to_date(session, due_on, _l("Due on"))
-    if due < date.today():
+    if due < clock.today():
         raise ServiceError(_l("A plan's due date cannot be in the past."))
     return {"aum_target": to_decimal(aum_target, _l("AUM target"), positive=True),
             "products": optional_text(products, _l("Products to add"), 200),

@@ -40,6 +40,7 @@ from ..models.activity import (
 from ..models.campaigns import TOUCHPOINTS
 from ..models.clients import PRODUCT_KINDS, BankRetailProfile
 from .activity import branch_customer, branch_users, campaign_or_none
+from core import clock
 
 CENT = Decimal("0.01")
 RECEIVER_ROLES = (WEALTH, "salesperson")
@@ -151,7 +152,7 @@ def create_referral(session: Session, user, *, customer_id, receiver_id, product
     bad = [k for k in criteria if k not in PROSPECT_CRITERIA]
     if bad:
         raise ServiceError(_l("Unknown prospect criterion."))
-    camp = campaign_or_none(session, campaign_id, date.today())
+    camp = campaign_or_none(session, campaign_id, clock.today())
     # One referral per customer per window: lock the customer so two
     # referrals of the same customer at the same moment are serialised.
     lock(session, Customer, c.id)

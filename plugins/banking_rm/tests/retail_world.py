@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from plugins.banking_rm.models import BankActivity, BankHolding, BankHousehold, BankRetailProfile
 from plugins.customers import api as customers
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @dataclass

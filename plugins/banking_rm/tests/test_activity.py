@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from core.services import ServiceError
 from plugins.banking_rm.models import BankActivity
 from plugins.banking_rm.services import activity as svc
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _log(branch, key, kind, n=1, **kw):

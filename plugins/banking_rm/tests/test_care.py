@@ -12,6 +12,7 @@ from plugins.banking_rm.models import BankCareTask
 from plugins.banking_rm.services import calendar as care
 
 from .care_helpers import Branch
+from core import clock
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_feb_29_birthday_is_greeted_on_the_28th_in_a_common_year(app, branch, db
 
 
 def test_special_dates_and_greeting_tasks_once(app, branch, client, db):
-    today = date.today()
+    today = clock.today()
     soon = today + timedelta(days=3)
     a = branch.customer("王芳", "rm1", birthday=date(1980, soon.month, min(soon.day, 28)))
     branch.customer("李强", "rm2", birthday=date(1980, soon.month, min(soon.day, 28)))
@@ -89,26 +90,26 @@ def test_checkup_overdue_by_matrix_cell(app, branch, client, db):
     branch.holding(rich, "600000.00", None, kind="deposit")
     small = branch.customer("普通客户", "rm1")
     branch.holding(small, "1000.00", None, kind="deposit")
-    four_months = checkups.months_back(date.today(), 4)
+    four_months = checkups.months_back(clock.today(), 4)
     with branch.db.session() as s:
         for cid in (rich, small):
             s.add(BankCheckup(customer_id=cid, done_on=four_months, findings="x"))
     head = db.get(User, branch.users["head"].id)
-    rows = db.execute(checkups.overdue(db, head, date.today())).all()
+    rows = db.execute(checkups.overdue(db, head, clock.today())).all()
     # every 3 months for the rich one: overdue; every 12 for the small one: not
     assert [(r.name, r.cell, r.aum) for r in rows] == [("高净值", "high_high", 600000)]
     client.login("rm1")
     html = client.get("/banking_rm/checkups").get_data(as_text=True)
     assert "高净值" in html
-    r = client.post_form("/banking_rm/checkups/new", {"customer_id": rich, "done_on": date.today().isoformat(),
+    r = client.post_form("/banking_rm/checkups/new", {"customer_id": rich, "done_on": clock.today().isoformat(),
                                                       "findings": "配置偏保守", "plan": "增配基金",
-                                                      "follow_up_on": (date.today() + timedelta(days=30)).isoformat()},
+                                                      "follow_up_on": (clock.today() + timedelta(days=30)).isoformat()},
                          follow_redirects=True)
     assert "Check-up recorded" in r.get_data(as_text=True) or "已记录" in r.get_data(as_text=True)
     db.rollback()
-    assert db.execute(checkups.overdue(db, head, date.today())).all() == []
+    assert db.execute(checkups.overdue(db, head, clock.today())).all() == []
     assert db.scalar(select(BankCareTask.kind).where(BankCareTask.customer_id == rich)) == "checkup"
-    r = client.post_form("/banking_rm/checkups/new", {"customer_id": rich, "done_on": date.today().isoformat(),
+    r = client.post_form("/banking_rm/checkups/new", {"customer_id": rich, "done_on": clock.today().isoformat(),
                                                       "findings": "x", "follow_up_on": "2020-01-01"},
                          follow_redirects=True)
     assert "follow-up comes after" in r.get_data(as_text=True) or "回访" in r.get_data(as_text=True)
@@ -119,7 +120,7 @@ def test_demo_care_data_runs_on_a_few_customers(app, branch, db):
     from plugins.banking_rm.models import BankApproval, BankGift, BankValuePlan
     from plugins.customers.api import Customer
 
-    today = date.today()
+    today = clock.today()
     ids = [branch.customer(f"客户{i}", "rm1" if i % 2 else "rm2",
                            birthday=date(1970 + i, (today + timedelta(days=i + 1)).month,
                                          min((today + timedelta(days=i + 1)).day, 28))) for i in range(6)]
@@ -137,8 +138,8 @@ def test_demo_care_data_runs_on_a_few_customers(app, branch, db):
 
 @pytest.mark.parametrize("role", ["br_head", "br_wealth", "br_lobby", "br_teller", "auditor"])
 def test_every_care_page_opens_for_every_branch_role(app, branch, client, make_user, role):
-    a = branch.customer("王芳", "rm1", birthday=date.today() + timedelta(days=1) - timedelta(days=365 * 40))
-    branch.holding(a, "1000", date.today() + timedelta(days=3), kind="wealth", yield_rate="0.01")
+    a = branch.customer("王芳", "rm1", birthday=clock.today() + timedelta(days=1) - timedelta(days=365 * 40))
+    branch.holding(a, "1000", clock.today() + timedelta(days=3), kind="wealth", yield_rate="0.01")
     make_user("someone", role, org_code="BR1")
     client.login("someone")
     for path in ("/banking_rm/maturities", "/banking_rm/yields", "/banking_rm/yields?all=1", "/banking_rm/care",

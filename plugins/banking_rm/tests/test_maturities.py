@@ -13,6 +13,7 @@ from plugins.banking_rm.models import BankCareTask
 from plugins.banking_rm.services import maturities as mat
 
 from .care_helpers import Branch
+from core import clock
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def branch(app, make_user, make_org):
 
 
 def _setup(branch):
-    today = date.today()
+    today = clock.today()
     a = branch.customer("王芳", "rm1")
     b = branch.customer("李强", "rm2")
     branch.holding(a, "100000.00", today + timedelta(days=2))
@@ -34,7 +35,7 @@ def _setup(branch):
 
 def test_maturing_sum_and_weeks_are_exact(app, branch, db):
     _setup(branch)
-    today = date.today()
+    today = clock.today()
     head = db.get(type(branch.users["head"]), branch.users["head"].id)
     n, total = mat.total(db, head, today, 30)
     assert (n, total) == (3, Decimal("170000.75"))
@@ -119,7 +120,7 @@ def test_yield_alerts_below_floor_or_expected(app, branch, client, db):
 
 
 def test_home_widget_counts_maturities_and_care(app, branch, client):
-    today = date.today()
+    today = clock.today()
     a = branch.customer("王芳", "rm1", birthday=date(1980, (today + timedelta(days=2)).month,
                                                    min((today + timedelta(days=2)).day, 28)))
     branch.holding(a, "12345.67", today + timedelta(days=3))

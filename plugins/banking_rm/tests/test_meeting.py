@@ -10,8 +10,9 @@ from sqlalchemy import select
 from plugins.banking_rm.models import BankCampaign
 from plugins.banking_rm.services import activity as act
 from plugins.banking_rm.services import referrals as refs
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _campaign(client, **kw):

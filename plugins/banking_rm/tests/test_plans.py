@@ -11,6 +11,7 @@ from plugins.banking_rm.models import BankValuePlan
 from plugins.banking_rm.services import plans as svc
 
 from .care_helpers import Branch
+from core import clock
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def branch(app, make_user, make_org):
 
 def _form(**kw):
     data = {"aum_target": "800000", "products": "基金, 保险", "goals": "提升至金卡",
-            "due_on": (date.today() + timedelta(days=90)).isoformat()}
+            "due_on": (clock.today() + timedelta(days=90)).isoformat()}
     data.update(kw)
     return data
 
@@ -85,7 +86,7 @@ def test_two_reviews_at_once_one_wins(app, branch, race, db, make_user):
     with branch.db.session() as s:
         p = svc.create(s, s.get(Customer, a),
             s.get(User, branch.users["rm1"].id), aum_target="500000", goals="x",
-            due_on=date.today() + timedelta(days=30))
+            due_on=clock.today() + timedelta(days=30))
         svc.submit(s, p, None)
         pid = p.id
 

@@ -17,6 +17,7 @@ from ..models import BankCampaign
 from ..models.activity import ALL_KINDS
 from ..services import activity as svc
 from . import bp
+from core import clock
 
 
 def can_log() -> bool:
@@ -48,7 +49,7 @@ def activity_log():
             from flask import flash
             flash(_("Logged: %(kind)s × %(n)s.", kind=svc.KIND_LABELS[kind], n=len(rows)), "success")
         return back("banking_rm.activity_log", campaign_id=f.get("campaign_id") or None)
-    today = date.today()
+    today = clock.today()
     show_all = request.args.get("all") == "1"
     kinds = ALL_KINDS if show_all else svc.kinds_for(current_user)
     counts = svc.my_counts(s, current_user, today)
@@ -91,7 +92,7 @@ def spot_checks():
         run(lambda s_: svc.spot_check(s_, current_user, act, f.get("result", ""), f.get("note", "")),
             ok=_("Spot check recorded."))
         return back("banking_rm.spot_checks")
-    today = date.today()
+    today = clock.today()
     start, end = svc.period_bounds("month", today)
     return render_template("banking_rm/activity_spot.html", rows=svc.sample(s, current_user),
                            labels=svc.KIND_LABELS, checks=svc.recent_checks(s, current_user, start, today),

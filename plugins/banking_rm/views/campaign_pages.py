@@ -19,6 +19,7 @@ from ..models.campaigns import TOUCHPOINTS
 from ..services import activity as act_svc
 from ..services import touchpoints as svc
 from . import bp
+from core import clock
 
 
 @bp.route("/campaigns")
@@ -28,7 +29,7 @@ def campaigns():
     rows = svc.campaigns(s)
     return render_template("banking_rm/campaigns_list.html", rows=rows,
                            results=svc.results(s, [c.id for c in rows]),
-                           labels=svc.TOUCHPOINT_LABELS, can_edit=can(SUPERVISE), today=date.today())
+                           labels=svc.TOUCHPOINT_LABELS, can_edit=can(SUPERVISE), today=clock.today())
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -68,7 +69,7 @@ def campaign_new():
             return back("banking_rm.campaign", campaign_id=c.id)
         return render_template("banking_rm/campaigns_form.html", c=None, f=request.form,
                                touchpoints=TOUCHPOINTS, labels=svc.TOUCHPOINT_LABELS), 422
-    today = date.today()
+    today = clock.today()
     return render_template("banking_rm/campaigns_form.html", c=None,
                            f={"start_on": today.isoformat(),
                               "end_on": (today + timedelta(days=30)).isoformat()},

@@ -21,6 +21,7 @@ from ..declarations import APPROVE_ABOVE, SERVE, SUPERVISE, VIEW
 from ..models.care import OUTCOMES, BankCareTask
 from ..services import maturities as mat
 from . import bp
+from core import clock
 
 
 def _manager_arg() -> int | None:
@@ -50,7 +51,7 @@ def customer_choices(action: str = EDIT) -> list[tuple[int, str]]:
 @permission_required(VIEW)
 def maturities():
     s = db_session()
-    today = date.today()
+    today = clock.today()
     days = mat.horizon(s, request.args.get("days"))
     manager = _manager_arg()
     rows = s.execute(mat.maturing(current_user, today, days, manager).limit(500)).all()
@@ -78,7 +79,7 @@ def maturities_export():
     from core import privacy, spreadsheets
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     days = mat.horizon(s, request.args.get("days"))
     manager = _manager_arg()
     rows = s.execute(mat.maturing(current_user, today, days, manager).limit(EXPORT_MAX)).all()
@@ -122,7 +123,7 @@ EXPORT_MAX = 50_000
 def maturity_tasks():
     s = db_session()
     days = mat.horizon(s, request.form.get("days"))
-    n, ok = run(mat.make_call_tasks, current_user, date.today(), days)
+    n, ok = run(mat.make_call_tasks, current_user, clock.today(), days)
     if ok:
         flash(_("%(n)s call tasks made.", n=n), "success")
     return back("banking_rm.maturities", days=days)
@@ -206,7 +207,7 @@ def care_calendar():
     from ..services import calendar as care
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     days = care.horizon(s, request.args.get("days"))
     manager = _manager_arg()
     events = care.upcoming(s, current_user, today, days, manager)
@@ -225,7 +226,7 @@ def care_tasks_make():
 
     s = db_session()
     days = care.horizon(s, request.form.get("days"))
-    n, ok = run(care.make_greeting_tasks, current_user, date.today(), days)
+    n, ok = run(care.make_greeting_tasks, current_user, clock.today(), days)
     if ok:
         flash(_("%(n)s greeting tasks made.", n=n), "success")
     return back("banking_rm.care_calendar", days=days)
@@ -240,7 +241,7 @@ def festival_tasks_make():
     s = db_session()
     f = request.form
     days = care.horizon(s, f.get("days"))
-    n, ok = run(care.make_festival_tasks, current_user, f.get("festival", ""), f.get("on"), date.today(), days)
+    n, ok = run(care.make_festival_tasks, current_user, f.get("festival", ""), f.get("on"), clock.today(), days)
     if ok:
         flash(_("%(n)s festival greeting tasks made.", n=n) if n else
               _("Every customer already has a greeting task for this festival."), "success")
@@ -284,7 +285,7 @@ def checkups():
     from ..services import checkups as svc
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     manager = _manager_arg()
     rows = s.execute(svc.overdue(s, current_user, today, manager).limit(300)).all()
     recent = s.execute(svc.recent(current_user)).all()
@@ -322,7 +323,7 @@ def plans():
     rows = s.execute(stmt.order_by(BankValuePlan.due_on, BankValuePlan.id).limit(300)).all()
     return render_template("banking_rm/care_plans.html", rows=rows, status=status, states=PLAN_STATES,
                            can_serve=can(SERVE), customers=customer_choices() if can(SERVE) else [],
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/plans/new", methods=["POST"])
@@ -397,7 +398,7 @@ def gifts():
     from ..services.care_inputs import setting
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     campaigns = s.execute(select(BankCampaign.id, BankCampaign.name)
                           .where(BankCampaign.end_on >= today).order_by(BankCampaign.start_on)).all()
     return render_template("banking_rm/care_gifts.html", year=today.year, today=today,

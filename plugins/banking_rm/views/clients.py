@@ -27,6 +27,7 @@ from ..models.retail import BankImportantDate
 from ..services import clients as svc
 from ..services.holdings import KIND_LABELS, propensity
 from . import bp
+from core import clock
 
 PAGE = 50
 
@@ -97,7 +98,7 @@ def client(customer_id):
     s = db_session()
     c = retail_or_404(customer_id)
     p = svc.profile_or_blank(s, c)
-    today = date.today()
+    today = clock.today()
     aum = svc.customer_aum(s, c.id)
     threshold = svc.aum_threshold(s)
     cell = svc.cell_of(aum, p.potential, threshold)

@@ -26,6 +26,7 @@ from ..services import holdings as svc
 from ..services.clients import profile_or_blank, risk_valid_until
 from . import bp
 from .clients import retail_or_404
+from core import clock
 
 
 def _kind_choices():
@@ -44,7 +45,7 @@ def holding_new(customer_id):
     form = SaleForm()
     form.kind.choices = _kind_choices()
     if request.method == "GET":
-        form.start_on.data = date.today()
+        form.start_on.data = clock.today()
         if request.args.get("kind") in PRODUCT_KINDS:
             form.kind.data = request.args["kind"]
     status = 200
@@ -62,7 +63,7 @@ def holding_new(customer_id):
     elif request.method == "POST":
         status = 422
     p = profile_or_blank(s, c)
-    gate = svc.suitability(s, c, form.kind.data or "deposit", None, date.today())
+    gate = svc.suitability(s, c, form.kind.data or "deposit", None, clock.today())
     cards = s.scalars(select(BankProductCard).order_by(BankProductCard.kind, BankProductCard.title)).all()
     return render_template("banking_rm/holding_new.html", form=form, c=c, p=p, gate=gate,
                            valid_until=risk_valid_until(s, p), cards=cards,
@@ -118,7 +119,7 @@ def census():
     form = CensusForm()
     form.kind.choices = _kind_choices()
     if request.method == "GET":
-        form.day.data = date.today()
+        form.day.data = clock.today()
     if request.method == "POST":
         if not can(REFER):
             return render_template("banking_rm/census.html", form=form, rows=[], kind_labels={}), 403

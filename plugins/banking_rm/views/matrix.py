@@ -15,6 +15,7 @@ from ..declarations import VIEW
 from ..services import clients as csvc
 from ..services import matrix as svc
 from . import bp
+from core import clock
 
 LIMIT = 300
 
@@ -24,7 +25,7 @@ LIMIT = 300
 def matrix():
     s = db_session()
     scope = web_scoped_select(Customer).whereclause
-    today = date.today()
+    today = clock.today()
     owner = request.args.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and len(owner) < 10 else None
     rows = svc.overdue(s, scope, today, owner_id, limit=LIMIT + 1)

@@ -19,6 +19,7 @@ from ..services import clients as csvc
 from ..services import matrix, overview as svc
 from ..services.holdings import KIND_LABELS
 from . import bp
+from core import clock
 
 
 @bp.route("/")
@@ -26,7 +27,7 @@ from . import bp
 def index():
     s = db_session()
     scope = web_scoped_select(Customer).whereclause
-    today = date.today()
+    today = clock.today()
     head = can(SUPERVISE)
     manager = can(SELL) and not head
     return render_template(

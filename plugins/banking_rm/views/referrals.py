@@ -25,6 +25,7 @@ from ..models.clients import PRODUCT_KINDS
 from ..services import referrals as svc
 from . import bp
 from .activity import running_campaigns
+from core import clock
 
 PAGE = 50
 
@@ -87,7 +88,7 @@ def referral_new():
             found, more = svc.pick_customers(s, current_user, q)
         except ServiceError as e:
             problem = str(e)
-    today = date.today()
+    today = clock.today()
     campaigns = running_campaigns(s, today)
     lab = _labels()
     return render_template("banking_rm/referrals_new.html", q=q, found=found, more=more, problem=problem,
@@ -135,7 +136,7 @@ def referral_conversion():
     by = request.args.get("by", "referrer")
     if by not in ("referrer", "touchpoint", "campaign"):
         by = "referrer"
-    today = date.today()
+    today = clock.today()
     start = day_arg("start", today.replace(day=1))
     end = day_arg("end", today)
     rows = svc.conversion(s, current_user, start, end, by)

@@ -34,6 +34,7 @@ from core.i18n import _l
 from core.services import ServiceError, lock
 
 from ..models import ACTIVE, GRADES, SUSPENDED, Customer
+from core import clock
 
 #: Only customers that buy are graded.
 GRADED_STATUSES = (ACTIVE, SUSPENDED)
@@ -81,7 +82,7 @@ def compute(amounts: list[tuple[int, str, Decimal]], a_share: Decimal,
 
 def window(session: Session, today: date | None = None) -> tuple[date, date]:
     """``[start, end)``: the last N months up to and including today."""
-    today = today or date.today()
+    today = today or clock.today()
     months = int(settings.get(session, "customers.grade_window_months"))
     y, m = divmod(today.year * 12 + (today.month - 1) - months, 12)
     day = min(today.day, calendar.monthrange(y, m + 1)[1])

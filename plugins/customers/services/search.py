@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import array
 
 from . import searchindex
 from ..models import Customer
+from core import clock
 
 _fts = table(searchindex.FTS, column("rowid"))
 _vocab = table(searchindex.VOCAB, column("term"))
@@ -130,10 +131,10 @@ def plan(f: dict, dialect: str, many: bool = False, ordered: bool = True,
         shape.append(("never_visited",))
     elif lv == "within7":
         shape.append(("visited_since",))
-        params["cu_visit_cutoff"] = (today or date.today()) - timedelta(days=7)
+        params["cu_visit_cutoff"] = (today or clock.today()) - timedelta(days=7)
     elif lv in ("7", "30", "90"):
         shape.append(("not_visited_since",))
-        params["cu_visit_cutoff"] = (today or date.today()) - timedelta(days=int(lv))
+        params["cu_visit_cutoff"] = (today or clock.today()) - timedelta(days=int(lv))
     return tuple(shape), params
 
 

@@ -21,6 +21,7 @@ from core.models import User
 from core.services import ServiceError, lock
 
 from ..models import ACTIVE, CANCELLED, DONE, PLANNED, Customer, FollowUp, Visit
+from core import clock
 
 SERVICE, SPECIAL = "service", "special"
 OBJECTIVES = ("collect_payment", "press_stock", "check_usage", "recommend_new",
@@ -225,7 +226,7 @@ def overdue(session: Session, user: User, today: date | None = None,
             limit: int | None = None) -> list[Overdue]:
     """Every active customer whose last visit is older than its grade allows —
     "when did you last visit this customer?"."""
-    today = today or date.today()
+    today = today or clock.today()
     limits = allowed_days(session)
 
     def build():

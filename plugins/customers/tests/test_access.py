@@ -12,6 +12,7 @@ from plugins.customers.services import opening, master, visits
 from plugins.customers.models import Contact, Customer, FollowUp
 
 from .conftest import uscc_code, login
+from core import clock
 
 
 
@@ -22,8 +23,8 @@ def theirs(app, db, people, new_customer):
                                       licence_no=uscc_code(42)).id)
     contact = master.save_contact(db, c, name="赵老板", phone="13800000000")
     s2 = db.merge(people["sales2"])
-    v = visits.plan(db, c, s2, date.today(), "service", ["collect_payment"])
-    task = visits.add_followup(db, c, s2.id, "回款", date.today())
+    v = visits.plan(db, c, s2, clock.today(), "service", ["collect_payment"])
+    task = visits.add_followup(db, c, s2.id, "回款", clock.today())
     a = opening.start(db, c)
     att = opening.upload(db, a, opening.LICENCE, io.BytesIO(b"%PDF-1.4 x"), "l.pdf", s2.id)
     db.commit()

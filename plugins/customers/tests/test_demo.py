@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from core import bootstrap
 from plugins.customers.models import Contact, Customer, Visit
+from core import clock
 
 
 def test_demo_data(app, db):
@@ -20,8 +21,8 @@ def test_demo_data(app, db):
     assert {"prospect", "applying", "active", "suspended", "eliminated"} <= statuses
     assert db.scalar(select(func.count()).select_from(Contact)) >= n
     first = db.scalar(select(func.min(Visit.visit_date)).where(Visit.state == "done"))
-    assert date.today() - timedelta(days=95) <= first <= date.today() - timedelta(days=80)
-    assert db.scalar(select(func.count()).select_from(Visit).where(Visit.visit_date == date.today(),
+    assert clock.today() - timedelta(days=95) <= first <= clock.today() - timedelta(days=80)
+    assert db.scalar(select(func.count()).select_from(Visit).where(Visit.visit_date == clock.today(),
                                                                   Visit.state == "planned")) > 0
     name = db.scalar(select(Customer.name).limit(1))
     assert any("\u4e00" <= ch <= "\u9fff" for ch in name)

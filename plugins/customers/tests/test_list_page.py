@@ -9,6 +9,7 @@ from plugins.customers.models import Customer
 from plugins.customers.services.master import create_customer
 
 from .conftest import login
+from core import clock
 
 
 def _make(db, owner, name, kind="general", **fields):
@@ -130,7 +131,7 @@ def test_kept_statements_give_each_user_and_search_their_own_rows(app, db, clien
     nb1 = _make(db, s1, "宁波永利电器商行", kind="member", province="浙江省")
     hz2 = _make(db, s2, "杭州恒通家电城", province="安徽省")
     nb2 = _make(db, s2, "宁波恒通家电城", kind="member", province="安徽省")
-    nb2.last_visit_on = date.today()
+    nb2.last_visit_on = clock.today()
     db.commit()
     everyone = {c.code for c in (hz1, nb1, hz2, nb2)}
     for _ in range(2):  # the second round runs on kept statements

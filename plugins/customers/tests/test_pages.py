@@ -9,6 +9,7 @@ import pytest
 from plugins.customers.models import Customer
 
 from .conftest import uscc_code, login
+from core import clock
 
 
 
@@ -82,7 +83,7 @@ def test_visit_pages(app, client, db, people, new_customer):
     c = new_customer(people["sales1"], status="active")
     login(client, "sales1")
     r = client.post_form(f"/customers/{c.id}/visits/new",
-                         {"visit_date": date.today().isoformat(), "purpose": "service",
+                         {"visit_date": clock.today().isoformat(), "purpose": "service",
                           "objectives": ["collect_payment", "count_stock"]})
     assert r.status_code == 302
     html = client.get("/customers/visits").get_data(as_text=True)
@@ -90,7 +91,7 @@ def test_visit_pages(app, client, db, people, new_customer):
     from plugins.customers.models import Visit
 
     v = db.query(Visit).filter_by(customer_id=c.id).one()
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     r = client.post_form(f"/customers/visits/{v.id}/record",
                          {"time_in": f"{today}T09:00", "time_out": f"{today}T09:40",
                           "objective_met": "1", "competitor_notes": "美的年返 3 个点",

@@ -9,6 +9,7 @@ from plugins.customers.models import Customer
 from plugins.customers.services.master import create_customer, set_status, update_customer
 
 from .conftest import uscc_code
+from core import clock
 
 
 
@@ -86,7 +87,7 @@ def test_code_comes_from_the_sequence(app, people, new_customer):
 
     a = new_customer(people["sales1"], name="甲")
     b = new_customer(people["sales1"], name="乙")
-    y = date.today().year
+    y = clock.today().year
     assert (a.code, b.code) == (f"C{y}-00001", f"C{y}-00002")
 
 

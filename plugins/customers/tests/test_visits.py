@@ -10,6 +10,7 @@ from plugins.customers.services import visits
 from plugins.customers.models import Customer, Visit
 
 from .conftest import login
+from core import clock
 
 TODAY = date(2026, 3, 16)  # a Monday
 
@@ -119,8 +120,8 @@ def test_first_visit_records_stock_samples_issues_and_sales(app, db, people, new
 def test_follow_ups_on_the_owners_home_page(app, db, client, people, new_customer):
     s1 = db.merge(people["sales1"])
     c = _c(db, new_customer, s1, name="永利电器")
-    visits.add_followup(db, c, s1.id, "催收上月货款", date.today())
-    visits.plan(db, c, s1, date.today(), "service", ["collect_payment"])
+    visits.add_followup(db, c, s1.id, "催收上月货款", clock.today())
+    visits.plan(db, c, s1, clock.today(), "service", ["collect_payment"])
     db.commit()
     login(client, "sales1")
     html = client.get("/").get_data(as_text=True)
@@ -180,7 +181,7 @@ def test_home_page_follows_a_frequency_saved_by_another_process(app, db, client,
     from core.app import create_app
 
     s1 = db.merge(people["sales1"])
-    _c(db, new_customer, s1, "A", date.today() - timedelta(days=5), name="五天前去过")
+    _c(db, new_customer, s1, "A", clock.today() - timedelta(days=5), name="五天前去过")
     settings.set(db, "customers.visits_a_per_week", "1")  # every 7 days: not late
     db.commit()
     login(client, "sales1")

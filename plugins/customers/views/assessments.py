@@ -22,6 +22,7 @@ from ..models import Contact, Customer, Evaluation, ManCheck
 from ..declarations import EDIT as P_EDIT, EVALUATE, VIEW
 from . import bp
 from .common import child_or_404, customer_or_404, writable
+from core import clock
 
 
 # -- contacts ---------------------------------------------------------------------
@@ -103,7 +104,7 @@ def evaluate(customer_id):
     c = writable(customer_id)
     form = EvaluationForm()
     if request.method == "GET":
-        form.period.data = evaluation.period_of(s, date.today())
+        form.period.data = evaluation.period_of(s, clock.today())
     # Recording a period that exists revises it: the form carries the
     # versions of the periods the page lists (core.versions.check_keyed).
     if not form.version.raw_data:

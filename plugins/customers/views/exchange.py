@@ -23,6 +23,7 @@ from ..declarations import EXPORT, IMPORT
 from ..services.search import FILTER_KEYS, apply_filters
 from . import bp
 from .common import customer_or_404
+from core import clock
 
 #: Flask adds "; charset=utf-8" to text types itself.
 MIMES = {"csv": "text/csv",
@@ -90,7 +91,7 @@ def _send(rows, fmt: str, name: str):
     exporting.write(rows, buf, fmt)
     buf.seek(0)
     return send_file(buf, mimetype=MIMES[fmt], as_attachment=True,
-                     download_name=f"{name}-{date.today().isoformat()}.{fmt}")
+                     download_name=f"{name}-{clock.today().isoformat()}.{fmt}")
 
 
 @bp.route("/export.<fmt>")

@@ -3,7 +3,6 @@ the weekly report."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -24,6 +23,7 @@ from ..models import PLANNED, Customer, FollowUp, Visit
 from ..declarations import EDIT as P_EDIT, REPORTS, VIEW
 from . import bp
 from .common import child_or_404, form_errors, writable
+from core import clock
 
 
 def _plan_form() -> VisitPlanForm:
@@ -60,7 +60,7 @@ def visit_plan(customer_id):
     c = writable(customer_id)
     form = _plan_form()
     if request.method == "GET":
-        form.visit_date.data = date.today()
+        form.visit_date.data = clock.today()
     if form.validate_on_submit():
         v, ok = run_action(visits.plan, c, current_user, form.visit_date.data, form.purpose.data,
                            form.objectives.data, form.note.data)
@@ -95,7 +95,7 @@ def visit_record(visit_id):
     writable(v.customer_id)
     form = VisitRecordForm(obj=v)
     if request.method == "GET" and v.time_in is None:
-        now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)  # wall clock
+        now = clock.now()  # wall clock
         form.time_in.data = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
         form.time_out.data = now.replace(second=0, microsecond=0)
     versions.load(form, v, current=_visit_current)
@@ -141,7 +141,7 @@ def visit_cancel(visit_id):
 def followups():
     s = db_session()
     return render_template("customers/followups.html",
-                           tasks=visits.open_followups(s, current_user), today=date.today(),
+                           tasks=visits.open_followups(s, current_user), today=clock.today(),
                            form=EmptyForm())
 
 

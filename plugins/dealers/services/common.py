@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core import settings
 from core.i18n import _l
 from core.services import ServiceError
+from core import clock
 
 CENT = Decimal("0.01")
 
@@ -26,7 +27,7 @@ def period_of(day: date) -> str:
 def today() -> date:
     """The business day the dealers' pages stand at (one place, so a company
     time zone reaches every page at once)."""
-    return date.today()
+    return clock.today()
 
 
 def month_as_of(today: date, period: str | None = None, day: date | None = None) -> tuple[date, date]:

@@ -17,6 +17,7 @@ from core.fields import required_text, to_date, to_decimal
 from ..models import CrossRegionIncident, ShipmentSerial
 from ..models.market import INC_DISMISSED, INC_OPEN, INC_PENALISED, INCIDENT_STATES
 from .common import cents
+from core import clock
 
 SEQUENCE = "dealers.incident"
 DECIDE = "dealers.incident_decide"
@@ -44,8 +45,8 @@ def report_found_unit(session: Session, user, *, serial_no: str, province: str =
         raise ServiceError(_l("No shipment carries serial number %(sn)s.", sn=serial))
     if same_region(shipment, province, city, county):
         return None
-    day = to_date(found_on, _l("Found on"), allow_blank=True) or date.today()
-    if day > date.today():
+    day = to_date(found_on, _l("Found on"), allow_blank=True) or clock.today()
+    if day > clock.today():
         raise ServiceError(_l("A date in the future is not accepted."))
     # One unit found on one day is one incident: the shipment's row, locked,
     # so that two people reporting the same sighting at once make one
@@ -85,7 +86,7 @@ def decide_incident(session: Session, inc: CrossRegionIncident, user, *, status:
     inc.status = status
     inc.penalty = amount if status == INC_PENALISED else inc.penalty
     inc.note = ((inc.note or "") + "\n" + reason).strip()
-    inc.closed_on = date.today() if status in (INC_PENALISED, INC_DISMISSED) else None
+    inc.closed_on = clock.today() if status in (INC_PENALISED, INC_DISMISSED) else None
     session.flush()
 
 

@@ -21,6 +21,7 @@ from ..models.network import (
     PROMOTER_LEFT,
 )
 from .common import cents
+from core import clock
 
 
 def dealer_select(session: Session, user, action: str = "view") -> Select:
@@ -139,7 +140,7 @@ def set_promoter_status(session: Session, promoter: DealerPromoter, status: str,
     audit.set_reason(session, reason)
     promoter.status = status
     promoter.status_reason = reason
-    promoter.left_on = None if status == PROMOTER_ACTIVE else (on or date.today())
+    promoter.left_on = None if status == PROMOTER_ACTIVE else (on or clock.today())
     session.flush()
 
 

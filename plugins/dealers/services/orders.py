@@ -25,6 +25,7 @@ from . import finance_link
 from .catalog import price_of, valid_lists
 from .common import cents, period_of, setting
 from .network import profile_of, require_active, require_dealer
+from core import clock
 
 SEQUENCE = "dealers.order"
 PRICE_APPROVE = "dealers.price_approve"
@@ -51,7 +52,7 @@ def create_order(session: Session, customer: Customer, user, *, order_date=None,
                  note: str | None = None) -> DealerOrder:
     require_dealer(customer)
     require_active(customer)
-    day = to_date(order_date, _l("Order date"), allow_blank=True) or date.today()
+    day = to_date(order_date, _l("Order date"), allow_blank=True) or clock.today()
     if price_list_id:
         pl = session.get(DealerPriceList, int(price_list_id))
         if pl is None or not pl.active:
@@ -161,7 +162,7 @@ def confirm_order(session: Session, order: DealerOrder, user, *, override_reason
         raise ServiceError(_l("Below the floor price without a manager's approval: %(lines)s.",
                               lines="; ".join(floor_problems(order))))
     _refresh_total(session, order)
-    day = on or date.today()
+    day = on or clock.today()
     finance_link.check_credit(session, customer, order.total, user,
                               override_reason=(override_reason or "").strip() or None,
                               reference=f"dealers.order:{order.id}")
@@ -203,7 +204,7 @@ def check_signature(order: DealerOrder, *, signer: str, signed_on, stamped: bool
     day = to_date(signed_on, _l("Signed on"))
     if day < order.confirmed_on:
         raise ServiceError(_l("The slip cannot be signed before the order was confirmed."))
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A date in the future is not accepted."))
     if not stamped:
         raise ServiceError(_l("The slip needs the dealer's company stamp as well as the signature."))
@@ -226,7 +227,7 @@ def record_invoice_delivered(session: Session, order: DealerOrder, delivered_on)
     order = lock(session, order)
     _require_confirmed(order)
     day = to_date(delivered_on, _l("Delivered on"))
-    if day < order.confirmed_on or day > date.today():
+    if day < order.confirmed_on or day > clock.today():
         raise ServiceError(_l("The delivery date must lie between confirmation and today."))
     order.invoice_delivered_on = day
     session.flush()
@@ -235,7 +236,7 @@ def record_invoice_delivered(session: Session, order: DealerOrder, delivered_on)
 def check_receipt(order: DealerOrder, *, returned_on) -> date:
     _require_confirmed(order)
     day = to_date(returned_on, _l("Returned on"))
-    if day < order.confirmed_on or day > date.today():
+    if day < order.confirmed_on or day > clock.today():
         raise ServiceError(_l("The return date must lie between confirmation and today."))
     return day
 
@@ -254,7 +255,7 @@ def record_receipt(session: Session, order: DealerOrder, *, returned_on, scan_id
 
 def overdue_signatures(session: Session, user, today: date | None = None) -> Select:
     days = int(setting(session, "signed_slip_overdue_days"))
-    limit = (today or date.today()) - timedelta(days=days)
+    limit = (today or clock.today()) - timedelta(days=days)
     return (scoped_select(session, DealerOrder, user)
             .where(DealerOrder.state == CONFIRMED, DealerOrder.signed_on.is_(None), DealerOrder.confirmed_on <= limit)
             .order_by(DealerOrder.confirmed_on, DealerOrder.id))
@@ -262,7 +263,7 @@ def overdue_signatures(session: Session, user, today: date | None = None) -> Sel
 
 def overdue_receipts(session: Session, user, today: date | None = None) -> Select:
     days = int(setting(session, "receipt_slip_overdue_days"))
-    limit = (today or date.today()) - timedelta(days=days)
+    limit = (today or clock.today()) - timedelta(days=days)
     since = func.coalesce(DealerOrder.invoice_delivered_on, DealerOrder.confirmed_on)
     return (scoped_select(session, DealerOrder, user)
             .where(DealerOrder.state == CONFIRMED, DealerOrder.receipt_returned_on.is_(None), since <= limit)
@@ -275,7 +276,7 @@ def record_shipment(session: Session, order: DealerOrder, serials: dict[int, lis
     """Serial numbers shipped per line; the region is the dealer's assigned one."""
     order = lock(session, order)  # two shipments at once: the second counts the first's serials
     _require_confirmed(order)
-    day = to_date(shipped_on, _l("Shipped on"), allow_blank=True) or date.today()
+    day = to_date(shipped_on, _l("Shipped on"), allow_blank=True) or clock.today()
     prof = profile_of(session, order.customer)
     cust = order.customer
     region = ((prof.region_province, prof.region_city, prof.region_county) if prof

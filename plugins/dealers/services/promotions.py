@@ -32,6 +32,7 @@ from ..models.market import (
 from ..models.orders import CONFIRMED
 from .common import cents
 from .network import require_dealer
+from core import clock
 
 SEQUENCE = "dealers.promotion"
 
@@ -111,7 +112,7 @@ def record_step(session: Session, promo: DealerPromotion, step: str, user, *, do
     if step != expected:
         raise ServiceError(_l("Record “%(expected)s” first.", expected=labels[expected]))
     data = dict(data or {})
-    day = to_date(done_on, _l("Date"), allow_blank=True) or date.today()
+    day = to_date(done_on, _l("Date"), allow_blank=True) or clock.today()
     notes = (notes or "").strip()
     clean: dict = {}
     if step == STEP_SURVEY:

@@ -42,12 +42,13 @@ from ..declarations import PRICE_APPROVE
 from . import finance_link
 from .common import cents, period_of, setting
 from .network import require_active
+from core import clock
 
 TRANSFER_SEQUENCE = "dealers.sample_transfer"
 
 
 def _not_future(day: date) -> None:
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A date in the future is not accepted."))
 
 
@@ -78,7 +79,7 @@ def transfer_sample(session: Session, sample: SampleUnit, to_terminal: DealerTer
         raise ServiceError(_l("The unit is already at %(name)s.", name=to_terminal.name))
     if not to_terminal.active:
         raise ServiceError(_l("%(name)s is closed.", name=to_terminal.name))
-    day = to_date(transferred_on, _l("Transferred on"), allow_blank=True) or date.today()
+    day = to_date(transferred_on, _l("Transferred on"), allow_blank=True) or clock.today()
     _not_future(day)
     transfer = SampleTransfer(number=next_number(session, TRANSFER_SEQUENCE, day),
                               sample_id=sample.id, from_terminal_id=sample.terminal_id,
@@ -146,7 +147,7 @@ def resolve_discrepancy(session: Session, line: SampleCountLine, user, *, resolu
     if line.result == FOUND or line.resolved_on is not None:
         raise ServiceError(_l("Nothing to resolve on this line."))
     line.resolution = required_text(resolution, _l("Resolution"), 2000)
-    line.resolved_on = to_date(resolved_on, _l("Resolved on"), allow_blank=True) or date.today()
+    line.resolved_on = to_date(resolved_on, _l("Resolved on"), allow_blank=True) or clock.today()
     line.resolved_by = user.id if user else None
     session.flush()
 
@@ -177,7 +178,7 @@ def sell_sample(session: Session, sample: SampleUnit, user, *, price, sold_on=No
         raise ServiceError(_l("The price must be above zero."))
     customer = session.get(Customer, sample.customer_id)
     require_active(customer)
-    day = to_date(sold_on, _l("Sold on"), allow_blank=True) or date.today()
+    day = to_date(sold_on, _l("Sold on"), allow_blank=True) or clock.today()
     _not_future(day)
     if amount < sample.product.floor_price:
         sample.pending_price, sample.pending_on = amount, day
@@ -274,7 +275,7 @@ def advance_returned(session: Session, unit: ReturnedUnit, state: str, *, on=Non
     unit = lock(session, unit)
     if unit.state in RU_CLOSED:
         raise ServiceError(_l("This unit is already closed."))
-    day = to_date(on, _l("Date"), allow_blank=True) or date.today()
+    day = to_date(on, _l("Date"), allow_blank=True) or clock.today()
     if day < unit.received_on:
         raise ServiceError(_l("A date before the unit was received is not accepted."))
     unit.state = state
@@ -286,7 +287,7 @@ def advance_returned(session: Session, unit: ReturnedUnit, state: str, *, on=Non
 
 def returned_aging(session: Session, user, today: date | None = None) -> list[dict]:
     """Open units, oldest first, with their age and whether they waited too long."""
-    today = today or date.today()
+    today = today or clock.today()
     limit = int(setting(session, "returned_unit_max_days"))
     rows = session.execute(scoped_select(session, ReturnedUnit, user)
                            .where(ReturnedUnit.state.not_in(RU_CLOSED))

@@ -36,6 +36,7 @@ from ..models.orders import CONFIRMED
 from ..models.stock import SOURCE_MONTHLY, SOURCE_VISIT
 from .common import cents, month_as_of, parse_period, period_of, setting
 from .network import require_dealer
+from core import clock
 
 Key = tuple[int, int]  # (customer_id, product_id)
 
@@ -47,7 +48,7 @@ def record_report(session: Session, customer: Customer, user, *, report_date, so
     report (left blank = derived from the stock count) and units on hand."""
     require_dealer(customer)
     day = to_date(report_date, _l("Report date"))
-    if day > date.today():
+    if day > clock.today():
         raise ServiceError(_l("A date in the future is not accepted."))
     if source not in (SOURCE_VISIT, SOURCE_MONTHLY):
         raise ServiceError(_l("Unknown report source."))
@@ -220,7 +221,7 @@ def volumes(session: Session, customer_ids, period: str, product_ids=None, *,
             today: date | None = None) -> list[VolumeRow]:
     """The four volumes per dealer and model for one month, plus cover, as
     of the month's last day or ``today``, whichever comes first."""
-    first, last = month_as_of(today or date.today(), period)
+    first, last = month_as_of(today or clock.today(), period)
     before = first - timedelta(days=1)
     gross = shipped(session, customer_ids, before, last, product_ids)
     net = sold(session, customer_ids, before, last, product_ids)

@@ -10,6 +10,7 @@ import pytest
 from plugins.dealers.models import DealerTerminal
 from plugins.dealers.services import crossregion, network, promoters, promotions, rebates, samples, stock
 from plugins.dealers.services import orders as order_svc
+from core import clock
 
 
 @pytest.fixture
@@ -25,13 +26,13 @@ def records(world):
         order_svc.record_shipment(s, o, {o.lines[0].id: ["X-1"]})
         draft = order_svc.create_order(s, c, u)
         line = order_svc.add_line(s, draft, world.product(s, "tv55"), 1)
-        r = stock.record_report(s, c, u, report_date=date.today(), source="visit",
+        r = stock.record_report(s, c, u, report_date=clock.today(), source="visit",
                                 rows=[{"product": world.product(s, "tv55"), "sold": 0, "stock": 1}])
         t = s.get(DealerTerminal, world.terminals["a"])
         unit = samples.register_sample(s, t, world.product(s, "tv65"), serial_no="S-1",
-                                       placed_on=date.today())
+                                       placed_on=clock.today())
         p = promotions.create_promotion(s, c, u, title="店庆", triggers=["anniversary"],
-                                        start_date=date.today(), end_date=date.today())
+                                        start_date=clock.today(), end_date=clock.today())
         for code, data in (("survey", {}), ("plan", {"when_where": "店内", "form": "特价", "benefit_points": "直降",
                                                         "staffing": "2 人", "budget": "100"}),
                            ("communication", {"agreement_signed": True, "dealer_contact": "老板"}),
@@ -39,7 +40,7 @@ def records(world):
             promotions.record_step(s, p, code, u, notes="记录", data=data)
         claim = rebates.create_claim(s, c, u, kind="sales_subsidy", period="2025-03")
         ru = samples.register_returned(s, c, world.product(s, "tv55"), kind="repair",
-                                       received_on=date.today())
+                                       received_on=clock.today())
         prom = network.save_promoter(s, t, None, name="小王")
         promoters.record_month(s, prom, period="2025-03", target_units=10, sold_units=5,
                                main_push_units=1)
@@ -64,17 +65,17 @@ POSTS = [
     ("/dealers/orders/{draft}/lines/{line}/delete", {}),
     ("/dealers/orders/{draft}/confirm", {}),
     ("/dealers/orders/{draft}/cancel", {"reason": "x"}),
-    ("/dealers/orders/{order}/invoice-delivered", {"delivered_on": date.today().isoformat()}),
+    ("/dealers/orders/{order}/invoice-delivered", {"delivered_on": clock.today().isoformat()}),
     ("/dealers/orders/{order}/shipment", {}),
     ("/dealers/d/{customer}/profile", {"multi_brand": "on"}),
     ("/dealers/d/{customer}/terminals", {"name": "偷偷开的店"}),
-    ("/dealers/d/{customer}/stock", {"report_date": date.today().isoformat()}),
+    ("/dealers/d/{customer}/stock", {"report_date": clock.today().isoformat()}),
     ("/dealers/terminals/{terminal}", {"name": "改名"}),
     ("/dealers/terminals/{terminal}/promoters", {"name": "x"}),
     ("/dealers/promoters/{promoter}/status", {"status": "left", "reason": "x"}),
     ("/dealers/samples/{sample}/transfer", {"to_terminal_id": "2", "reason": "x"}),
     ("/dealers/samples/{sample}/withdraw", {"reason": "x"}),
-    ("/dealers/terminals/{terminal}/count", {"count_date": date.today().isoformat()}),
+    ("/dealers/terminals/{terminal}/count", {"count_date": clock.today().isoformat()}),
     ("/dealers/returns/{returned}/state", {"state": "scrapped"}),
     ("/dealers/promotions/{promotion}/step", {"step": "survey", "notes": "x"}),
     ("/dealers/rebates/{claim}/lines", {"product_id": "1", "quantity": "1", "unit_amount": "10"}),

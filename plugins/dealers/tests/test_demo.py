@@ -22,13 +22,14 @@ from plugins.dealers.models import (
 from plugins.dealers.services import market, stock
 from plugins.dealers.services.common import period_of
 from plugins.finance import api as finance
+from core import clock
 
 
 def test_demo_office(app):
     db = app.extensions["qudao"].db
     with db.session() as s:
         bootstrap.load_demo(s)
-    today = date.today()
+    today = clock.today()
     with db.session() as s:
         orders = s.execute(select(DealerOrder).where(DealerOrder.state == "confirmed")).scalars().all()
         assert len(orders) >= 60

@@ -13,6 +13,7 @@ import pytest
 from plugins.dealers.models import DealerTerminal
 from plugins.dealers.services import network, promotions, samples
 from plugins.dealers.services import orders as order_svc
+from core import clock
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 
@@ -56,7 +57,7 @@ def test_agreement_count_sheet_and_promotion_summary_pdfs(world, client):
                              annual_target_units="300", main_push_share_pct="40")
         t = s.get(DealerTerminal, world.terminals["a"])
         samples.register_sample(s, t, world.product(s, "tv65"), serial_no="YJ-65-0001",
-                                placed_on=date.today())
+                                placed_on=clock.today())
         p = promotions.create_promotion(s, c, world.user(s, "sales1"), title="国庆黄金周",
                                         triggers=["holiday"], start_date="2025-10-01",
                                         end_date="2025-10-07")

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from plugins.dealers.models import DealerOrder, DealerTerminal
 from plugins.dealers.services import orders as svc
 from plugins.dealers.services import samples as samples_svc
+from core import clock
 
 
 def _confirmed(world) -> tuple[int, str]:
@@ -59,7 +60,7 @@ def test_verify_names_a_sold_sample_whose_price_no_longer_matches(world, app):
     with world.db.session() as s:
         t = s.get(DealerTerminal, world.terminals["a"])
         unit = samples_svc.register_sample(s, t, world.product(s, "tv55"), serial_no="SN-V1",
-                                           placed_on=date.today() - timedelta(days=9))
+                                           placed_on=clock.today() - timedelta(days=9))
         samples_svc.sell_sample(s, unit, world.user(s, "manager"), price="3099.00")
         sid = unit.id
     assert _verify(app).exit_code == 0

@@ -17,8 +17,9 @@ from plugins.customers.services import visits
 from plugins.dealers.services import network, samples, stock
 from plugins.dealers.services import orders as order_svc
 from plugins.finance.services import budgets as budget_svc
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from plugins.customers import api as customers
 from plugins.dealers.models import DealerOrder
 from plugins.dealers.services import orders as svc
 from plugins.finance import api as finance
+from core import clock
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -89,7 +90,7 @@ def test_credit_blocked_order_leaves_no_invoice_and_no_confirmation(world, clien
         assert o.state == "draft"
         assert o.confirmed_at is None and o.invoice_number is None and o.confirmed_period is None
         assert finance.customer_balance(s, world.dealers["a"]) == Decimal("0.00")
-        assert finance.invoice_info(s, "INV/%d/00001" % date.today().year) is None
+        assert finance.invoice_info(s, "INV/%d/00001" % clock.today().year) is None
         assert finance.credit_status(s, world.dealers["a"]).committed == Decimal("0.00")
 
 
@@ -134,7 +135,7 @@ def test_confirmed_orders_feed_the_abc_grading(world):
         svc.confirm_order(s, _draft(world, s, qty=3), world.user(s, "sales1"))
         _draft(world, s, qty=5)  # a draft counts for nothing
     with world.db.session() as s:
-        today = date.today()
+        today = clock.today()
         amounts = customers.purchase_amounts(s, [world.dealers["a"], world.dealers["b"]],
                                              today - timedelta(days=365), today + timedelta(days=1))
         assert amounts.get(world.dealers["a"]) == Decimal("9600.00")
@@ -145,7 +146,7 @@ def _confirmed(world, days_ago=0):
     world.prepay("a", "3200")
     with world.db.session() as s:
         o = _draft(world, s, qty=1)
-        svc.confirm_order(s, o, world.user(s, "sales1"), on=date.today() - timedelta(days=days_ago))
+        svc.confirm_order(s, o, world.user(s, "sales1"), on=clock.today() - timedelta(days=days_ago))
         return o.id
 
 
@@ -156,12 +157,12 @@ def test_signed_slip_needs_stamp_and_scan_and_leaves_the_overdue_list(world, cli
         assert [o.id for o in overdue] == [oid]
         o = s.get(DealerOrder, oid)
         with pytest.raises(ServiceError):
-            svc.record_signature(s, o, signer="王老板", signed_on=date.today(), stamped=False, scan_id=1)
+            svc.record_signature(s, o, signer="王老板", signed_on=clock.today(), stamped=False, scan_id=1)
         with pytest.raises(ServiceError):
-            svc.record_signature(s, o, signer="王老板", signed_on=date.today(), stamped=True, scan_id=None)
+            svc.record_signature(s, o, signer="王老板", signed_on=clock.today(), stamped=True, scan_id=None)
     client.login("sales1")
     resp = client.post_form(f"/dealers/orders/{oid}/signature",
-                            {"signer": "王老板", "signed_on": date.today().isoformat(), "stamped": "on",
+                            {"signer": "王老板", "signed_on": clock.today().isoformat(), "stamped": "on",
                              "scan": (io.BytesIO(PNG), "slip.png")},
                             content_type="multipart/form-data")
     assert resp.status_code == 303
@@ -182,11 +183,11 @@ def test_receipt_slip_overdue_list(world):
         u = world.user(s, "manager")
         assert [o.id for o in s.execute(svc.overdue_receipts(s, u)).scalars()] == [oid]
         with pytest.raises(ServiceError):
-            svc.record_receipt(s, s.get(DealerOrder, oid), returned_on=date.today(), scan_id=None)
+            svc.record_receipt(s, s.get(DealerOrder, oid), returned_on=clock.today(), scan_id=None)
     with world.db.session() as s:
         from core.attachments import save
 
         att = save(s, io.BytesIO(PNG), "receipt.png", res_table="dealers_order", res_id=oid)
-        svc.record_receipt(s, s.get(DealerOrder, oid), returned_on=date.today(), scan_id=att.id)
+        svc.record_receipt(s, s.get(DealerOrder, oid), returned_on=clock.today(), scan_id=att.id)
     with world.db.session() as s:
         assert not s.execute(svc.overdue_receipts(s, world.user(s, "manager"))).scalars().all()

@@ -16,6 +16,7 @@ from plugins.dealers.models import DealerOrder, DealerTerminal, SampleUnit
 from plugins.dealers.services import orders as svc
 from plugins.dealers.services import samples as samples_svc
 from plugins.finance import api as finance
+from core import clock
 
 ROUNDS = 3
 
@@ -133,7 +134,7 @@ def _sample(world, serial="SN-R1") -> int:
         from datetime import date, timedelta
 
         return samples_svc.register_sample(s, t, world.product(s, "tv55"), serial_no=serial,
-                                           placed_on=date.today() - timedelta(days=30)).id
+                                           placed_on=clock.today() - timedelta(days=30)).id
 
 
 def test_a_sample_sold_twice_at_once_is_sold_and_invoiced_once(world, race):

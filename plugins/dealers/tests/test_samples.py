@@ -14,8 +14,9 @@ from plugins.dealers.models import DealerTerminal, SampleTransfer, SampleUnit
 from plugins.dealers.services import network
 from plugins.dealers.services import samples as svc
 from plugins.finance import api as finance
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _sample(w, s, key="a", serial="SN-0001"):

@@ -27,13 +27,14 @@ from ..services import promoters as promoter_svc
 from ..services.common import period_of
 from . import bp
 from .common import PAGE, dealer_choices
+from core import clock
 
 
 # -- promoters -------------------------------------------------------------------
 @bp.route("/promoters")
 @permission_required(VIEW)
 def promoter_assessment():
-    return _promoters_page(request.args.get("period") or period_of(date.today()))
+    return _promoters_page(request.args.get("period") or period_of(clock.today()))
 
 
 def _promoters_page(period: str):
@@ -42,7 +43,7 @@ def _promoters_page(period: str):
         rows = promoter_svc.assessment(s, current_user, period)
     except ServiceError as e:
         flash(str(e), "error")
-        period, rows = period_of(date.today()), []
+        period, rows = period_of(clock.today()), []
     promoters = s.execute(web_scoped_select(DealerPromoter, EDIT).where(DealerPromoter.status == PROMOTER_ACTIVE)
                           .order_by(DealerPromoter.name)).scalars().all()
     # "Record a month" writes the month its promoter and period name: the
@@ -95,7 +96,7 @@ def surveys():
                            competitors=competitors, weights=svc.selection_weights(s),
                            score_fields=svc.SCORE_FIELDS, score_labels=svc.score_labels(),
                            dealers=dealer_choices(),
-                           can_edit=can(SURVEY), today=date.today())
+                           can_edit=can(SURVEY), today=clock.today())
 
 
 @bp.route("/surveys/region", methods=["POST"])
@@ -162,7 +163,7 @@ def incidents():
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     return render_template("dealers/incidents.html", incidents=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, status=status, states=INCIDENT_STATES, can_report=can(INCIDENT),
-                           can_decide=can(INCIDENT_DECIDE), today=date.today())
+                           can_decide=can(INCIDENT_DECIDE), today=clock.today())
 
 
 @bp.route("/cross-region/report", methods=["POST"])

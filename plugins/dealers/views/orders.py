@@ -22,6 +22,7 @@ from ..services import orders as svc
 from ..services import pressing
 from . import bp
 from .common import PAGE, dealer_choices, dealer_or_404, product_or_404, upload
+from core import clock
 
 
 @bp.route("/orders")
@@ -62,7 +63,7 @@ def order_new():
                       .order_by(DealerPriceList.valid_from.desc())).scalars().all()
     return render_template("dealers/order_new.html", dealers=dealer_choices(EDIT),
                            customer_id=request.args.get("customer_id", type=int),
-                           price_lists=lists, today=date.today())
+                           price_lists=lists, today=clock.today())
 
 
 @bp.route("/orders/<int:order_id>")
@@ -194,7 +195,7 @@ def order_shipment(order_id: int):
 @permission_required(VIEW)
 def paper_trail():
     s = db_session()
-    today = date.today()
+    today = clock.today()
     return render_template("dealers/paper_trail.html",
                            unsigned=s.execute(svc.overdue_signatures(s, current_user, today)).scalars().all(),
                            no_receipt=s.execute(svc.overdue_receipts(s, current_user, today)).scalars().all(),

@@ -19,6 +19,7 @@ from ..declarations import PROMOTION, VIEW
 from ..services import promotions as svc
 from . import bp
 from .common import PAGE, dealer_choices, dealer_or_404
+from core import clock
 
 
 def _labels():
@@ -39,7 +40,7 @@ def promotions():
     return render_template("dealers/promotions.html", promotions=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, dealers=dealer_choices(EDIT), terminals=terminals,
                            triggers=TRIGGERS, labels=_labels(), can_edit=can(PROMOTION),
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/promotions/new", methods=["POST"])
@@ -66,7 +67,7 @@ def promotion(promotion_id: int):
     comparison = svc.sales_comparison(s, p)
     return render_template("dealers/promotion.html", p=p, steps=PROMOTION_STEPS, labels=_labels(),
                            channels=CHANNELS, items=EXECUTION_ITEMS, comparison=comparison,
-                           can_edit=can(PROMOTION), today=date.today())
+                           can_edit=can(PROMOTION), today=clock.today())
 
 
 @bp.route("/promotions/<int:promotion_id>/step", methods=["POST"])

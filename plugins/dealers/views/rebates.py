@@ -21,6 +21,7 @@ from ..services import rebates as svc
 from ..services.common import period_of
 from . import bp
 from .common import PAGE, dealer_choices, dealer_or_404, product_choices, product_or_404
+from core import clock
 
 
 @bp.route("/rebates")
@@ -33,7 +34,7 @@ def rebates():
     states = {c.id: finance_link.rebate_state(s, c.finance_ref) for c in rows[:PAGE]}
     return render_template("dealers/rebates.html", claims=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, states=states, kinds=REBATE_KINDS, dealers=dealer_choices(EDIT),
-                           can_edit=can(REBATE), period=period_of(date.today()))
+                           can_edit=can(REBATE), period=period_of(clock.today()))
 
 
 @bp.route("/rebates/new", methods=["POST"])

@@ -30,6 +30,7 @@ from .common import (
     product_or_404,
     terminal_or_404,
 )
+from core import clock
 
 
 @bp.route("/samples")
@@ -49,7 +50,7 @@ def samples():
                           .order_by(DealerTerminal.name)).scalars().all()
     return render_template("dealers/samples.html", samples=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, state=state, states=SAMPLE_STATES, terminals=terminals,
-                           products=product_choices(), can_edit=can(SAMPLE), today=date.today())
+                           products=product_choices(), can_edit=can(SAMPLE), today=clock.today())
 
 
 @bp.route("/samples/new", methods=["POST"])
@@ -76,7 +77,7 @@ def sample(sample_id: int):
         DealerTerminal.active.is_(True), DealerTerminal.id != u.terminal_id).order_by(DealerTerminal.name)).scalars().all()
     return render_template("dealers/sample.html", u=u, transfers=transfers, counts=counts,
                            terminals=terminals, can_edit=can(SAMPLE), can_sell=can(SAMPLE_SELL), can_approve=can(PRICE_APPROVE),
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/samples/<int:sample_id>/transfer", methods=["POST"])
@@ -147,7 +148,7 @@ def sample_count_new(terminal_id: int):
         return back("dealers.terminal", terminal_id=t.id) if ok else back(
             "dealers.sample_count_new", terminal_id=t.id)
     return render_template("dealers/sample_count.html", t=t, units=units, results=COUNT_RESULTS,
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/samples/discrepancies")
@@ -171,7 +172,7 @@ def sample_resolve(line_id: int):
 @permission_required(VIEW)
 def sample_uncounted():
     s = db_session()
-    period = request.args.get("period") or period_of(date.today())
+    period = request.args.get("period") or period_of(clock.today())
     if len(period) != 7:
         abort(400)
     rows = s.execute(svc.uncounted_terminals(s, current_user, period)).scalars().all()
@@ -183,7 +184,7 @@ def sample_uncounted():
 @permission_required(VIEW)
 def returns():
     s = db_session()
-    today = date.today()
+    today = clock.today()
     aging = svc.returned_aging(s, current_user, today)
     closed = s.execute(web_scoped_select(ReturnedUnit).where(ReturnedUnit.closed_on.is_not(None))
                        .order_by(ReturnedUnit.closed_on.desc()).limit(30)).scalars().all()

@@ -28,6 +28,7 @@ from ..services.common import period_of
 from ..services.network import dealer_ids
 from . import bp
 from .common import dealer_choices, dealer_or_404
+from core import clock
 
 
 @bp.route("/d/<int:customer_id>/stock", methods=["GET", "POST"])
@@ -47,7 +48,7 @@ def stock_new(customer_id: int):
         if ok:
             return back("dealers.stock_report", report_id=report.id)
         return back("dealers.stock_new", customer_id=customer.id)
-    today = date.today()
+    today = clock.today()
     on_hand = svc.stock_on_hand(s, [customer.id], today)
     return render_template("dealers/stock_new.html", c=customer, products=products,
                            expected={pid: q for (_c, pid), q in on_hand.items()}, today=today,
@@ -75,7 +76,7 @@ def _filters():
 @permission_required(VIEW)
 def volumes():
     s, cid, ids = _filters()
-    today = common.today()
+    today = clock.today()
     period = request.args.get("period") or period_of(today)
     try:
         _first, at = common.month_as_of(today, period)
@@ -121,7 +122,7 @@ def pressing():
 def profit(customer_id: int):
     s = db_session()
     customer = dealer_or_404(customer_id)
-    today = date.today()
+    today = clock.today()
     start = day_arg("start", date(today.year, 1, 1))
     end = day_arg("end", today)
     if end < start:

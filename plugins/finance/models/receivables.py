@@ -119,6 +119,9 @@ class FinancePayment(Base):
     method: Mapped[str] = mapped_column(String(10), default=BANK)
     #: Bank slip number, cash receipt number, old-system reference …
     reference: Mapped[str] = mapped_column(String(80), default="")
+    #: The reference as compared for duplicates (issue 21): without spaces,
+    #: upper case ("工行回单 123 ab" and "工行回单123AB" are one transfer).
+    reference_key: Mapped[str] = mapped_column(String(80), default="", index=True)
     memo: Mapped[str] = mapped_column(String(255), default="")
     state: Mapped[str] = mapped_column(String(10), default=POSTED)
     entry_id: Mapped[int] = mapped_column(ForeignKey("finance_entry.id"), unique=True)

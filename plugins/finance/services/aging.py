@@ -23,6 +23,7 @@ from plugins.customers.api import Customer
 from ..models import Account, Allocation, Balance, Entry, Invoice, Line
 from . import chart
 from .money import ZERO, mround, msum
+from core import clock
 
 BUCKETS = ("current", "d1_30", "d31_60", "d61_90", "over_90")
 GROUPS = ("customer", "salesperson", "org_unit")
@@ -130,7 +131,7 @@ def aging(session: Session, customer_ids: Select, as_of: date | None = None,
     """Rows per ``group`` and the total row (``few``: see ``open_invoices_sq``)."""
     if group not in GROUPS:
         raise ValueError(group)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     inv = open_invoices_sq(as_of, customer_ids, few)
     gcols = _group_cols(group)
     cols = [msum(case((_in_bucket(inv.c.due_date, lo, hi), inv.c.open), else_=0)).label(b)
@@ -209,7 +210,7 @@ def _label(session: Session, group: str, rows: dict) -> None:
 def customer_invoices(session: Session, customer_id: int, as_of: date | None = None,
                       open_only: bool = True) -> list[dict]:
     """Drill-down: the customer's invoices as of a date with days past due."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     inv = open_invoices_sq(as_of, select(Customer.id).where(Customer.id == customer_id), True)
     stmt = select(inv, bucket_case(inv.c.due_date, as_of).label("bucket")).order_by(
         inv.c.due_date, inv.c.id)

@@ -17,6 +17,7 @@ from . import chart
 from .common import _dims, _user_id
 from .ledger import LineSpec, lock_ledger, post_entry, reverse_entry
 from .money import ZERO, mround, msum, round_money, to_money
+from core import clock
 
 
 # -- open amounts ----------------------------------------------------------
@@ -95,7 +96,7 @@ def allocate(session: Session, invoice: Invoice, credit, amount, *, when: date |
         raise ServiceError(_l("%(number)s has only %(open)s left to allocate.",
                               number=credit.number, open=cr_open))
     # Never before either document exists: aging "as of" stays truthful.
-    when = max(when or date.today(), invoice.date, credit.date)
+    when = max(when or clock.today(), invoice.date, credit.date)
     cust = invoice.customer_id
     entry = post_entry(session, "ALC", when, [
         LineSpec(chart.ADVANCES, debit=amount, customer_id=cust, memo=credit.number),
@@ -136,7 +137,7 @@ def unallocate(session: Session, alloc: Allocation, *, when: date | None = None,
 def _reversal_date(when: date | None, doc, allocs: list[Allocation]) -> date:
     """A document and its allocations are undone on one date, never before
     the document or any of its allocations."""
-    return max([when or date.today(), doc.date] + [a.date for a in allocs])
+    return max([when or clock.today(), doc.date] + [a.date for a in allocs])
 
 
 def live_allocations(session: Session, **where) -> list[Allocation]:

@@ -37,6 +37,7 @@ from . import chart
 from .common import _user_id
 from .ledger import LineSpec, atomic, post_entry, reverse_entry
 from .money import msum, to_money
+from core import clock
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -159,7 +160,7 @@ def post_accrual(session: Session, *, org_unit_id: int, owner_id: int | None, ac
         raise ServiceError(_l("The accrual's counter account must be a liability (e.g. 2241)."))
     if session.get(OrgUnit, org_unit_id) is None:
         raise ServiceError(_l("Unknown org unit."))
-    today = date.today()
+    today = clock.today()
     when = when or (today.replace(day=1) - timedelta(days=1))
     month_end = date(when.year, when.month, monthrange(when.year, when.month)[1])
     if when != month_end:

@@ -41,6 +41,7 @@ from .allocations import allocated_sq
 from .common import _customer
 from .ledger import customer_balance
 from .money import ZERO, mround, msum, to_money
+from core import clock
 
 
 class CreditBlocked(ServiceError):
@@ -123,7 +124,7 @@ def status(session: Session, customer_id: int, amount: Decimal = ZERO, *,
            profile: CreditProfile | None = None) -> CreditStatus:
     """The customer's credit position, and why an order of ``amount`` would
     be blocked (``blocks`` empty = allowed)."""
-    today = today or date.today()
+    today = today or clock.today()
     if profile is None:
         profile = session.get(CreditProfile, customer_id)
     terms = profile.effective_terms(today) if profile else PREPAYMENT

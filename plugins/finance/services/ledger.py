@@ -36,6 +36,7 @@ from core.services import ServiceError
 from ..models import Account, Balance, Entry, LedgerState, Line
 from . import chart, limits
 from .money import ZERO, money_str, mround, msum, to_money
+from core import clock
 
 GENESIS = "0" * 64
 
@@ -127,7 +128,7 @@ def set_lock_date(session: Session, new: date, user_id: int | None = None) -> da
     if state.lock_date is not None and new <= state.lock_date:
         raise ServiceError(_l("The lock date only moves forward: it is %(date)s now.",
                               date=state.lock_date.isoformat()))
-    if new >= date.today():
+    if new >= clock.today():
         raise ServiceError(_l("The lock date must be in the past."))
     _state_update(session, lock_date=new, lock_moved_by=user_id, lock_moved_at=utcnow())
     return new
@@ -253,7 +254,7 @@ def reverse_entry(session: Session, entry: Entry, when: date | None = None, *,
                               number=entry.number))
     if session.scalar(select(Entry.id).where(Entry.reversal_of_id == entry.id)):
         raise ServiceError(_l("%(number)s has already been reversed.", number=entry.number))
-    when = when or max(date.today(), entry.date)
+    when = when or max(clock.today(), entry.date)
     if when < entry.date:
         raise ServiceError(_l("A reversal cannot be dated before the entry it reverses."))
     specs = [LineSpec(account=ln.account.code, debit=ln.credit, credit=ln.debit,

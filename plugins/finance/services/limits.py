@@ -25,6 +25,7 @@ from core.services import ServiceError
 
 from ..models import LedgerState
 from .money import money_str
+from core import clock
 
 DAYS_AHEAD = "finance.post_days_ahead"
 MAX_AMOUNT = "finance.max_amount"
@@ -52,7 +53,7 @@ def date_window(session: Session, locked=_UNKNOWN) -> tuple[date, date]:
     if locked is not None:
         earliest = max(earliest, locked + timedelta(days=1))
     ahead = int(settings.get(session, DAYS_AHEAD))
-    return earliest, min(latest, date.today() + timedelta(days=ahead))
+    return earliest, min(latest, clock.today() + timedelta(days=ahead))
 
 
 def check_date(session: Session, when: date, locked=_UNKNOWN) -> date:

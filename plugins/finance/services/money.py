@@ -19,9 +19,12 @@ MAX = Decimal("9999999999999999.99")
 
 
 #: What a person types as an amount: digits (thousands commas allowed), at
-#: most two decimals.  No exponent ("1e6"), no NaN or Infinity (issue 20).
-_AMOUNT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
-_QUANTITY = re.compile(r"\+?(?:\d+\.?\d{0,3}|\.\d{1,3})")
+#: most two decimals.  No exponent ("1e6"), no NaN or Infinity (issue 20),
+#: no digits of other scripts (Decimal reads "١٠٠" as 100; issue 21) but the
+#: full-width ones a Chinese input method types, read as ASCII.
+_AMOUNT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)", re.ASCII)
+_QUANTITY = re.compile(r"\+?(?:\d+\.?\d{0,3}|\.\d{1,3})", re.ASCII)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
 
 
 def _parse(value, what, pattern=None, message=None) -> Decimal:
@@ -35,7 +38,7 @@ def _parse(value, what, pattern=None, message=None) -> Decimal:
     elif isinstance(value, int) and not isinstance(value, bool):
         d = Decimal(value)
     else:
-        text = str(value).strip().replace(",", "")
+        text = str(value).strip().translate(_FULL_WIDTH).replace(",", "")
         if not (pattern or _AMOUNT).fullmatch(text):
             raise ServiceError(message)
         d = Decimal(text)

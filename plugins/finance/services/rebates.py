@@ -44,6 +44,7 @@ from .common import _customer, _dims, _user_id
 from .receivables import post_credit_note
 from .ledger import LineSpec, atomic, post_entry
 from .money import ZERO, round_money, to_money, to_quantity
+from core import clock
 
 RES_TABLE = "finance_rebate_claim"
 EVIDENCE = "evidence"
@@ -156,7 +157,7 @@ def approve_claim(session: Session, claim: RebateClaim, *, user, note: str = "",
     if claim.state != SUBMITTED:
         raise ServiceError(_l("Only a submitted claim can be approved."))
     _four_eyes(session, claim, user)
-    when = when or date.today()
+    when = when or clock.today()
     cust = claim.customer
     with atomic(session):
         entry = post_entry(session, "RBT", when, [
@@ -209,7 +210,7 @@ def redeem_claim(session: Session, claim: RebateClaim, *, method: str, user=None
         raise ServiceError(_l("Only an approved claim can be redeemed."))
     if user is not None and not access.has_permission(session, user, "finance.rebate_redeem"):
         raise ServiceError(_l("You do not have permission to do this."))
-    when = when or date.today()
+    when = when or clock.today()
     if claim.approved_on and when < claim.approved_on:
         raise ServiceError(_l("A rebate cannot be redeemed before it was approved."))
     text = str(_l("Rebate %(number)s", number=claim.number))
@@ -269,7 +270,7 @@ class TimelinessRow:
 def timeliness(session: Session, stmt, today: date | None = None) -> tuple[list[TimelinessRow], dict]:
     """Days from approval to redemption (or to today while unpaid) per
     approved/redeemed claim of ``stmt`` (a scoped select of claims)."""
-    today = today or date.today()
+    today = today or clock.today()
     limit = int(settings_of(session, "finance.rebate_redeem_days"))
     claims = session.execute(stmt.where(RebateClaim.state.in_((APPROVED, REDEEMED)))
                              .order_by(RebateClaim.approved_on, RebateClaim.id)).scalars().all()

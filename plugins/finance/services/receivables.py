@@ -46,7 +46,8 @@ from . import chart, limits, settings_of, tax
 from .allocations import _reversal_date, allocate, invoice_open, live_allocations, settle, unallocate
 from .common import _customer, _dims, _require, _user_id
 from .ledger import LineSpec, atomic, lock_ledger, post_entry, reverse_entry
-from .money import ZERO, round_money, to_money, to_quantity
+from .money import ZERO, money_str, round_money, to_money, to_quantity
+from core import clock
 
 #: Where the debit of a credit note goes, per kind.
 CREDIT_NOTE_ACCOUNTS = {
@@ -95,7 +96,7 @@ def post_invoice(session: Session, customer_id: int, lines: Iterable, *, when: d
     commitment of ``source``; applies the customer's prepayments unless
     ``apply_prepayment`` is False."""
     cust = _customer(session, customer_id)
-    when = limits.check_date(session, when or date.today())
+    when = limits.check_date(session, when or clock.today())
     specs = [InvoiceLineSpec(**ln) if isinstance(ln, dict) else ln for ln in lines]
     if not specs:
         raise ServiceError(_l("An invoice needs at least one line."))
@@ -226,28 +227,71 @@ def reverse_invoice(session: Session, inv: Invoice, *, reason: str, when: date |
 
 
 # -- payments --------------------------------------------------------------
+class DuplicateReference(ServiceError):
+    """The bank slip / receipt number is already on a posted payment
+    (issue 21): one transfer recorded twice counts the money twice.  The
+    person recording may confirm it (``allow_duplicate_reference``)."""
+
+    def __init__(self, message, payment: Payment):
+        super().__init__(message)
+        self.payment_number = payment.number
+
+
+def reference_key(reference: str | None) -> str:
+    """A reference as compared for duplicates: no whitespace (full-width
+    spaces included), upper case."""
+    return "".join((reference or "").split()).upper()[:80]
+
+
+def duplicate_reference(session: Session, method: str, reference: str | None) -> Payment | None:
+    """The posted payment of the same method that already carries this
+    reference, if any (reversed ones do not count: a bounced transfer may
+    come again under its number)."""
+    key = reference_key(reference)
+    if not key:
+        return None
+    return session.scalars(select(Payment).where(
+        Payment.reference_key == key, Payment.method == method, Payment.state == POSTED)
+        .order_by(Payment.id).limit(1)).first()
+
+
 def record_payment(session: Session, customer_id: int, amount, *, when: date | None = None,
                    method: str = BANK, reference: str = "", memo: str = "", user=None,
-                   allocations: str | list | None = None) -> Payment:
+                   allocations: str | list | None = None,
+                   allow_duplicate_reference: bool = False) -> Payment:
     """Money received (回款), finance only.  Posts Dr 1002/1001 / Cr 2203.
     ``allocations``: None (keep as prepayment), "auto" (first in, first out
-    over all open items) or ``[(invoice_id, amount), ...]``."""
+    over all open items) or ``[(invoice_id, amount), ...]``.  A bank slip or
+    receipt number already on a posted payment of the same method is
+    refused (``DuplicateReference``) unless ``allow_duplicate_reference``;
+    the check runs under the ledger lock, so two clerks recording the same
+    slip at once post it once."""
     if method != OPENING_CREDIT:  # opening credits come from the import, with its own permission
         _require(session, user, "finance.post_payment")
     cust = _customer(session, customer_id)
     amount = limits.check_amount(session, to_money(amount))
-    when = limits.check_date(session, when or date.today())
+    when = limits.check_date(session, when or clock.today())
     if method not in PAYMENT_METHODS + (OPENING_CREDIT,):
         raise ServiceError(_l("Unknown payment method."))
+    reference = " ".join((reference or "").split())[:80]
     debit_acc = {BANK: chart.BANK, CASH: chart.CASH, OPENING_CREDIT: chart.OPENING_OFFSET}[method]
     journal = "OPN" if method == OPENING_CREDIT else "REC"
     with atomic(session):
+        lock_ledger(session)  # every payment checks for its twin after the one before committed
+        twin = None if allow_duplicate_reference else duplicate_reference(session, method, reference)
+        if twin is not None:
+            raise DuplicateReference(_l(
+                "The reference %(reference)s is already recorded on payment %(number)s "
+                "(%(date)s, %(amount)s). Check the bank statement; if it really is a second "
+                "transfer, confirm to record it again.", reference=reference, number=twin.number,
+                date=twin.date.isoformat(), amount=money_str(twin.amount)), twin)
         entry = post_entry(session, journal, when, [
             LineSpec(debit_acc, debit=amount, memo=reference or memo),
             LineSpec(chart.ADVANCES, credit=amount, customer_id=customer_id, memo=memo),
         ], memo=memo or reference, customer_id=customer_id, user_id=_user_id(user), **_dims(cust))
         pay = Payment(number=entry.number, customer_id=customer_id, date=when, amount=amount,
-                      method=method, reference=(reference or "")[:80], memo=(memo or "")[:255],
+                      method=method, reference=reference, reference_key=reference_key(reference),
+                      memo=(memo or "")[:255],
                       entry_id=entry.id, created_by=_user_id(user))
         session.add(pay)
         session.flush()
@@ -312,7 +356,7 @@ def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, r
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason for the credit note."))
-    when = limits.check_date(session, when or date.today())
+    when = limits.check_date(session, when or clock.today())
     inv = None
     if invoice_id:
         inv = session.get(Invoice, int(invoice_id))
@@ -413,5 +457,6 @@ def _reopen_rebate_claim(session: Session, claim_id: int) -> None:
 
 __all__ = [
     "post_invoice", "reverse_invoice", "record_payment", "reverse_payment", "post_credit_note",
-    "reverse_credit_note", "InvoiceLineSpec", "due_date_for",
+    "reverse_credit_note", "InvoiceLineSpec", "due_date_for", "DuplicateReference",
+    "duplicate_reference", "reference_key",
 ]

@@ -38,6 +38,7 @@ from .common import _customer, _user_id
 from .ledger import customer_balance
 from .money import ZERO, mround, msum
 from .rebates import pending_liability
+from core import clock
 
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -55,7 +56,7 @@ def period_of(d: date) -> str:
 
 
 def previous_period(today: date | None = None) -> str:
-    today = today or date.today()
+    today = today or clock.today()
     return period_of(today.replace(day=1) - timedelta(days=1))
 
 
@@ -118,6 +119,7 @@ def statement_data(session: Session, customer_id: int, period: str, *, locale: s
                   "unapplied": aging.unapplied, "total": aging.balance},
         "rebates_pending": pending_liability(session, customer_id),
         "vat": period_vat(session, customer_id, start, end),
+        "payee": payee(session),
         "number": statement.number if statement else None,
         "answer": statement.answer if statement else None,
     }
@@ -130,6 +132,19 @@ def period_vat(session: Session, customer_id: int, start: date, end: date) -> De
     return session.scalar(select(msum(Line.credit - Line.debit)).where(
         Line.account_id == vat, Line.customer_id == customer_id, Line.date >= start,
         Line.date <= end))
+
+
+def payee(session: Session) -> dict:
+    """Where customers pay (settings ``finance.bank_*``): the statement prints
+    it, and the company's name for the seal line (issue 21)."""
+    from core import settings
+
+    keys = ("core.company_name", "finance.bank_name", "finance.bank_account_name",
+            "finance.bank_account")
+    settings.prefetch(session, keys)
+    company, bank, name, account = (str(settings.get(session, k) or "").strip() for k in keys)
+    return {"company": company, "bank": bank, "account_name": name or company,
+            "account": account}
 
 
 def customers_with_activity(session: Session, customer_ids, start: date, end: date) -> list[int]:
@@ -156,7 +171,7 @@ def pdf_context(data: dict) -> dict:
 def ended_period(period: str) -> tuple[date, date]:
     """``parse_period``, refusing a month that has not ended."""
     start, end = parse_period(period)
-    if end >= date.today():
+    if end >= clock.today():
         raise ServiceError(_l("A month can be stated once it has ended."))
     return start, end
 
@@ -216,7 +231,10 @@ def issue_statement(session_scope, customer_id: int, period: str, user_id: int, 
     fails leaves the numbered statement without a PDF; issuing it again
     renders it with the same number, so numbers stay gapless.  An answered
     statement is refused — or, with ``keep_answered`` (the batch), skipped
-    when it has its PDF (returns None): it keeps the copy that was sent.
+    when it has its PDF (returns None): it keeps the copy that was sent; one
+    answered without an archived copy (issue 21: issued before its PDF was
+    archived, or its render failed) gets one now, under its number, its
+    totals and answer unchanged.
     ``session_scope`` opens a unit of work (``Database.session``, a job's
     ``ctx.session``, or the request's session for a page)."""
     from core.db import reading
@@ -231,13 +249,20 @@ def issue_statement(session_scope, customer_id: int, period: str, user_id: int, 
         ended_period(period)
         st = s.execute(select(Statement).where(
             Statement.customer_id == customer_id, Statement.period == period)).scalar_one_or_none()
-        if keep_answered and st is not None and st.answer != PENDING and st.document_id:
+        answered = keep_answered and st is not None and st.answer != PENDING
+        if answered and st.document_id:
             return None
+        if answered:
+            st_id, number, answer = st.id, st.number, st.answer
         data = statement_data(s, customer_id, period, locale=locale)
-    with session_scope() as s:
-        st = issue(s, customer_id, period, user=s.get(User, user_id), locale=locale, data=data)
-        st_id = st.id
-        data["number"], data["answer"] = st.number, st.answer
+    if answered:  # its archived copy, made now: the row stays as answered
+        data["number"], data["answer"] = number, answer
+    else:
+        with session_scope() as s:
+            st = issue(s, customer_id, period, user=s.get(User, user_id), locale=locale,
+                       data=data)
+            st_id = st.id
+            data["number"], data["answer"] = st.number, st.answer
 
     def attach(s: Session, doc) -> None:
         st = lock(s, Statement, st_id)  # an answer being recorded now: wait for it
@@ -270,7 +295,7 @@ def record_answer(session: Session, st: Statement, *, answer: str, note: str = "
     st = lock(session, st)
     if st.answer != PENDING:
         raise ServiceError(_l("The customer's answer is already recorded."))
-    answered_on = answered_on or date.today()
+    answered_on = answered_on or clock.today()
     if answered_on < st.issued_at.date():
         raise ServiceError(_l("The answer cannot be dated before the statement was issued."))
     note = (note or "").strip()

@@ -12,8 +12,9 @@ from plugins.finance.models import Allocation, Statement
 from plugins.finance.services import allocations, receivables
 from plugins.finance.services import rebates
 from plugins.finance.services import statements as st_svc
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
 PERIOD = st_svc.period_of(LAST_MONTH)
 PDF = b"%PDF-1.4\n% evidence\n"

@@ -13,9 +13,10 @@ from core.services import ServiceError
 from plugins.finance.models import Budget, Entry
 from plugins.finance.services import budgets, chart, receivables, ledger
 from plugins.finance.services.ledger import LineSpec
+from core import clock
 
 D = Decimal
-TODAY = date.today()
+TODAY = clock.today()
 MONTH = TODAY.replace(day=1)
 LAST_END = MONTH - timedelta(days=1)
 

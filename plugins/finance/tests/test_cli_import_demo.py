@@ -18,8 +18,9 @@ from plugins.finance.models import Entry, Invoice, Payment, Statement
 from plugins.finance.services import receivables
 from plugins.finance.services import imports, ledger, limits
 from plugins.finance.services import statements as st_svc
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
 PERIOD = st_svc.period_of(LAST_MONTH)
 D = Decimal

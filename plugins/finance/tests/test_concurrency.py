@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from plugins.finance.models import CreditCommitment, Entry, Payment
 from plugins.finance.services import credit, receivables, ledger
 from plugins.finance.services.credit import CreditBlocked
+from core import clock
 
 THREADS = 16
 
@@ -90,7 +91,7 @@ def test_credit_race_with_invoice_in_the_same_transaction(world, app):
             with db.session() as s:
                 credit.check_credit(s, cid, "100.00", source=f"test.order:{i}")
                 receivables.post_invoice(s, cid, [{"description": "TV", "unit_price": "100.00"}],
-                                  source=f"test.order:{i}", when=date.today())
+                                  source=f"test.order:{i}", when=clock.today())
             return True
         except CreditBlocked:
             return False
@@ -116,7 +117,7 @@ def test_two_month_end_batches_at_once_number_gaplessly_and_archive_every_pdf(wo
     from plugins.finance.models import Statement
     from plugins.finance.services import statements as st_svc
 
-    last_month = date.today().replace(day=1) - timedelta(days=1)
+    last_month = clock.today().replace(day=1) - timedelta(days=1)
     period = st_svc.period_of(last_month)
     ids = [world.customers["a"], world.customers["b"]]
     ids += [world.make_customer(f"余杭{i}号电器店", world.users["sales1"].id) for i in range(4)]

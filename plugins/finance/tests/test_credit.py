@@ -11,8 +11,9 @@ from core.models import AuditLog
 from plugins.finance import api as finance
 from plugins.finance.models import CreditOverride
 from plugins.finance.services import credit, receivables
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 D = Decimal
 
 

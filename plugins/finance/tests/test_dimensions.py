@@ -16,8 +16,9 @@ from core.services import ServiceError
 from plugins.finance.models import Account, Entry, Journal, LedgerState, Line
 from plugins.finance.services import receivables, ledger
 from plugins.finance.services.ledger import LineSpec
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 D = Decimal
 
 

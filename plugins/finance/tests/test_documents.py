@@ -12,8 +12,9 @@ from plugins.finance.models import CreditNote, Invoice
 from plugins.finance.services import allocations, receivables
 from plugins.finance.services import ledger
 from plugins.finance.services.chart import ADVANCES, RECEIVABLE
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 D = Decimal
 
 

@@ -21,8 +21,9 @@ from plugins.finance.services import receivables
 from plugins.finance.services import imports
 
 from .test_cli_import_demo import _workbook
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def test_aging_export_keeps_formula_like_names_as_text_and_amounts_as_numbers(world, client,

@@ -15,8 +15,9 @@ from plugins.finance.models.ledger import LedgerImmutable
 from plugins.finance.services import receivables
 from plugins.finance.services import ledger
 from plugins.finance.services.ledger import LineSpec
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _post(s, amount="100.00", when=None, customer_id=None):

@@ -21,8 +21,9 @@ from plugins.finance.models import Entry, Invoice, Payment
 from plugins.finance.services import receivables
 from plugins.finance.services import imports, ledger
 from plugins.finance.services.ledger import LineSpec
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 FAR = date(9999, 12, 31)
 BAD_AMOUNTS = ["1e6", "1e309", "NaN", "Infinity", "-0", "1.001", "1.000"]
 #: Those the services used to take (1e6, 1.000) or answer with a 500 (1e309).

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.app import create_app
 from core.migrate import pending_changes, upgrade
+from core import clock
 
 PG_URL = os.environ.get("QUDAO_TEST_DATABASE_URL", "")
 
@@ -27,7 +28,7 @@ def test_migrated_database_matches_models_and_guards_the_ledger(tmp_path, empty_
 
         with db.session() as s:
             chart.ensure_setup(s)
-            e = ledger.post_entry(s, "GEN", date.today(), [ledger.LineSpec("1002", debit="5.00"),
+            e = ledger.post_entry(s, "GEN", clock.today(), [ledger.LineSpec("1002", debit="5.00"),
                                                            ledger.LineSpec("6001", credit="5.00")])
             entry_id = e.id
         with pytest.raises(IntegrityError, match="immutable"):
@@ -52,7 +53,7 @@ def test_running_totals_revision_fills_them_from_the_lines_already_posted(tmp_pa
     app = create_app({"DATA_DIR": str(tmp_path / "d"), "DATABASE_URL": empty_db_url,
                       "SECRET_KEY": "t", "PLUGINS": ["customers", "finance"]})
     db = app.extensions["qudao"].db
-    today = date.today()
+    today = clock.today()
 
     def pay(s, customer_id, amount):
         ledger.post_entry(s, "GEN", today, [
@@ -67,7 +68,7 @@ def test_running_totals_revision_fills_them_from_the_lines_already_posted(tmp_pa
     try:
         upgrade(app)
         # back to the revision before the totals (finance's branch only)
-        assert downgrade(app, "finance", "9e47226719d7") == ["0a5c87ef8671", "5607e0575bbd",
+        assert downgrade(app, "finance", "9e47226719d7") == ["c4d1f0a7b9e2", "0a5c87ef8671", "5607e0575bbd",
                                                             "8b22b248532b", "5d8c1b7e2f90"]
         with db.session() as s:
             s.info["enabled"] = frozenset(app.extensions["qudao"].host.order)

@@ -14,9 +14,10 @@ import pytest
 
 from plugins.finance.services import receivables
 from plugins.finance.services import rebates
+from core import clock
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _text(data: bytes) -> str:

@@ -17,8 +17,9 @@ from plugins.customers.api import Customer
 from plugins.finance.models import Line
 from plugins.finance.services import aging, receivables
 from plugins.finance.services import ledger, statements
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 START = TODAY - timedelta(days=75)
 CUSTOMERS = ("a", "b", "c")
 D = Decimal

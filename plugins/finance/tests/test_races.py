@@ -16,8 +16,9 @@ from plugins.finance.models import Budget, CreditNote, Invoice, RebateClaim
 from plugins.finance.services import budgets, ledger, rebates
 from plugins.finance.services import receivables
 from plugins.finance.services.chart import OTHER_PAYABLE
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 PDF = b"%PDF-1.4\n% evidence\n"
 
 

@@ -15,8 +15,9 @@ from plugins.finance.models import CreditNote, RebateClaim
 from plugins.finance.services import allocations, receivables
 from plugins.finance.services import ledger, rebates
 from plugins.finance.services.chart import OTHER_PAYABLE, REBATE_EXPENSE
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 D = Decimal
 PDF = b"%PDF-1.4\n% evidence\n"
 

@@ -11,9 +11,10 @@ from core.services import ServiceError
 from plugins.customers.api import Customer
 from plugins.finance.services import aging, receivables
 from plugins.finance.services import ledger, statements
+from core import clock
 
 D = Decimal
-TODAY = date.today()
+TODAY = clock.today()
 LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
 LAST_MONTH = LAST_MONTH_END.replace(day=1)
 PERIOD = statements.period_of(LAST_MONTH)

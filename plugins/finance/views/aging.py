@@ -19,13 +19,14 @@ from ..labels import label
 from ..services import aging as svc
 from . import bp
 from .common import customer_or_404, visible_customer_ids
+from core import clock
 
 
 def _args() -> tuple[date, str, int | None, int | None]:
     try:
         as_of = date.fromisoformat(request.args.get("as_of") or "")
     except ValueError:
-        as_of = date.today()
+        as_of = clock.today()
     group = request.args.get("group") if request.args.get("group") in svc.GROUPS else "customer"
     owner = request.args.get("salesperson", type=int)
     unit = request.args.get("org_unit", type=int)

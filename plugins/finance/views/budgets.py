@@ -21,6 +21,7 @@ from ..services import budgets as svc
 from ..services import chart
 from . import bp
 from .common import paged, parse_day
+from core import clock
 
 
 def _units():
@@ -47,7 +48,7 @@ def budgets():
 
 
 def _budgets_page(year: int | None, month: int | None, unit: int | None):
-    today = date.today()
+    today = clock.today()
     year = year or today.year
     month = month or today.month
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
@@ -121,7 +122,7 @@ def accruals():
                            units=units, people=_people(units),
                            accounts=svc.expense_accounts(s),
                            counters=svc.accrual_counter_accounts(s),
-                           default_date=date.today().replace(day=1) - timedelta(days=1),
+                           default_date=clock.today().replace(day=1) - timedelta(days=1),
                            default_counter=chart.OTHER_PAYABLE,
                            can_accrue=can("finance.accrual"))
 

@@ -24,6 +24,7 @@ from ..services import statements as st_svc
 from ..services.ledger import customer_balance
 from . import bp
 from .common import customer_or_404, optional_day
+from core import clock
 
 
 @bp.route("/customers/<int:customer_id>")
@@ -31,7 +32,7 @@ from .common import customer_or_404, optional_day
 def customer(customer_id: int):
     s = db_session()
     c = customer_or_404(customer_id)
-    today = date.today()
+    today = clock.today()
     start = (request.args.get("start") or "").strip()
     try:
         start_day = date.fromisoformat(start) if start else today.replace(day=1) - timedelta(days=62)

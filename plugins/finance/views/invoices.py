@@ -27,6 +27,7 @@ from .common import (
     paged,
     parse_day,
 )
+from core import clock
 
 LINE_ROWS = 6
 
@@ -48,14 +49,14 @@ def invoices():
                           | Customer.code.ilike(like) | Invoice.source.ilike(like))
     open_amt = Invoice.amount - allocations.allocated_sq(Allocation.invoice_id == Invoice.id)
     if request.args.get("overdue") == "1":
-        stmt = stmt.where(Invoice.state == POSTED, Invoice.due_date < date.today(),
+        stmt = stmt.where(Invoice.state == POSTED, Invoice.due_date < clock.today(),
                           mround(open_amt) > 0)
     page = page_arg()
     stmt = stmt.add_columns(open_amt.label("open")).order_by(Invoice.date.desc(), Invoice.id.desc())
     rows = db_session().execute(stmt.offset((page - 1) * 50).limit(51)).all()
     return render_template("finance/invoices.html", rows=rows[:50], has_next=len(rows) > 50,
                            page=page, state=state, q=q, overdue=request.args.get("overdue"),
-                           customer_id=cid, today=date.today())
+                           customer_id=cid, today=clock.today())
 
 
 BUYER_FIELDS = ("name", "tax_id", "address_phone", "bank_account")
@@ -79,7 +80,7 @@ def _invoice_form(customer_id, form, errors, status=200):
     if customer_id:  # someone else's customer: 404
         buyer = receivables.buyer_defaults(s, customer_or_404(customer_id))
     return render_template("finance/invoice_new.html", customers=customer_choices(),
-                           customer_id=customer_id, rows=range(LINE_ROWS), today=date.today(),
+                           customer_id=customer_id, rows=range(LINE_ROWS), today=clock.today(),
                            form=form, errors=errors, buyer=buyer, **_vat_choices(s)), status
 
 
@@ -199,7 +200,7 @@ def credit_note_new():
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
             return render_template("finance/credit_note_new.html", customers=customer_choices(),
-                                   customer_id=c.id, kinds=kinds, today=date.today(),
+                                   customer_id=c.id, kinds=kinds, today=clock.today(),
                                    invoice_number=f.get("invoice_number", ""), form=f,
                                    errors=check.errors, rates=_rates()), 422
         cn, ok = run(receivables.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
@@ -209,7 +210,7 @@ def credit_note_new():
             return back("finance.credit_note", credit_note_id=cn.id)
         return back("finance.credit_note_new", customer_id=c.id)
     return render_template("finance/credit_note_new.html", customers=customer_choices(),
-                           customer_id=int_arg("customer_id"), kinds=kinds, today=date.today(),
+                           customer_id=int_arg("customer_id"), kinds=kinds, today=clock.today(),
                            invoice_number=request.args.get("invoice", ""), form={}, errors={},
                            rates=_rates())
 

@@ -21,6 +21,7 @@ from ..models.ledger import ACCOUNT_KINDS
 from ..services import chart, ledger as svc, limits
 from . import bp
 from .common import FieldCheck, customer_choices, paged, parse_day
+from core import clock
 
 LINE_ROWS = 6
 CODE_RE = re.compile(r"^\d{4,10}$")
@@ -87,7 +88,7 @@ def entry_new():
             flash(_("Nothing was posted: correct the marked fields."), "error")
             return render_template("finance/entry_new.html", accounts=_accounts(s),
                                    customers=customer_choices(), rows=range(LINE_ROWS), form=f,
-                                   today=date.today(), errors=check.errors), 422
+                                   today=clock.today(), errors=check.errors), 422
         unit = current_user.org_unit_id
         e, ok = run(lambda s_: svc.post_entry(s_, "GEN", parse_day(f.get("date")), lines,
                                               memo=f.get("memo", ""), user_id=current_user.id,
@@ -96,10 +97,10 @@ def entry_new():
             return back("finance.entry", entry_id=e.id)
         return render_template("finance/entry_new.html", accounts=_accounts(s),
                                customers=customer_choices(), rows=range(LINE_ROWS), form=f,
-                               today=date.today(), errors={}), 422
+                               today=clock.today(), errors={}), 422
     return render_template("finance/entry_new.html", accounts=_accounts(s),
                            customers=customer_choices(), rows=range(LINE_ROWS), form={},
-                           today=date.today(), errors={})
+                           today=clock.today(), errors={})
 
 
 def _accounts(s):

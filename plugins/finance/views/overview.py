@@ -18,6 +18,7 @@ from ..services import aging as aging_svc
 from ..services.money import msum
 from . import bp
 from .common import visible_customer_ids
+from core import clock
 
 
 def summary(session, user) -> dict:
@@ -27,7 +28,7 @@ def summary(session, user) -> dict:
     from plugins.customers.api import customer_ids_for
 
     ids = customer_ids_for(user)
-    _rows, total = aging_svc.aging(session, ids, date.today())
+    _rows, total = aging_svc.aging(session, ids, clock.today())
     committed = session.scalar(
         select(msum(CreditCommitment.amount)).where(CreditCommitment.state == OPEN,
                                                     CreditCommitment.customer_id.in_(ids)))
@@ -52,6 +53,6 @@ def summary(session, user) -> dict:
 def index():
     s = db_session()
     data = summary(s, current_user)
-    top, _total = aging_svc.aging(s, visible_customer_ids(), date.today())
+    top, _total = aging_svc.aging(s, visible_customer_ids(), clock.today())
     top = [r for r in top if r.overdue > 0][:10]
     return render_template("finance/index.html", data=data, top=top)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.filters import money
 from core.web.decorators import permission_required
 from core.web.request import can, db_session, get_or_404, scoped_select
 from core.web.actions import back, page_arg, run_action as run
@@ -17,6 +18,7 @@ from ..models.receivables import PAYMENT_METHODS, POSTED
 from ..services import allocations, receivables
 from . import bp
 from .common import FieldCheck, customer_choices, customer_or_404, int_arg, paged, parse_day
+from core import clock
 
 
 @bp.route("/payments")
@@ -48,12 +50,21 @@ def payment_new():
         for k in f:
             if k.startswith("alloc_"):
                 check.amount(k, blank_ok=True)
+        method = f.get("method") if f.get("method") in PAYMENT_METHODS else ""
+        confirmed = f.get("confirm_duplicate") == "1"
+        twin = None if confirmed else receivables.duplicate_reference(s, method, f.get("reference"))
+        if twin is not None:  # the service checks again under the ledger lock
+            check.errors["reference"] = _(
+                "This reference is already recorded on payment %(number)s (%(date)s, "
+                "%(amount)s). Check the bank statement; if it really is a second transfer, "
+                "tick the box below and record it again.", number=twin.number,
+                date=twin.date.isoformat(), amount=money(twin.amount))
         if not check:
             flash(_("Nothing was recorded: correct the marked fields."), "error")
             return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
                                    open_invoices=allocations.open_invoices(s, c.id),
-                                   methods=PAYMENT_METHODS, today=date.today(), form=f,
-                                   errors=check.errors), 422
+                                   methods=PAYMENT_METHODS, today=clock.today(), form=f,
+                                   errors=check.errors, twin=twin), 422
         mode = f.get("allocation") or "none"
         apply_to = None
         if mode == "auto":
@@ -62,10 +73,9 @@ def payment_new():
             apply_to = [(k.split("_", 1)[1], v) for k, v in f.items()
                         if k.startswith("alloc_") and v.strip()]
         pay, ok = run(receivables.record_payment, c.id, f.get("amount", ""), when=parse_day(f.get("date")),
-                      method=f.get("method") if f.get("method") in PAYMENT_METHODS else "",
-                      reference=f.get("reference", ""), memo=f.get("memo", ""), user=current_user,
-                      allocations=apply_to,
-                      ok=_("Payment recorded."))
+                      method=method, reference=f.get("reference", ""), memo=f.get("memo", ""),
+                      user=current_user, allocations=apply_to,
+                      allow_duplicate_reference=confirmed, ok=_("Payment recorded."))
         if ok:
             return back("finance.payment", payment_id=pay.id)
         return back("finance.payment_new", customer_id=c.id)
@@ -73,7 +83,8 @@ def payment_new():
     c = customer_or_404(cid) if cid else None
     return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
                            open_invoices=allocations.open_invoices(s, c.id) if c else [],
-                           methods=PAYMENT_METHODS, today=date.today(), form={}, errors={})
+                           methods=PAYMENT_METHODS, today=clock.today(), form={}, errors={},
+                           twin=None)
 
 
 @bp.route("/payments/<int:payment_id>")

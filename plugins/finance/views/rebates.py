@@ -20,6 +20,7 @@ from ..services import rebates as svc
 from ..services.tax import RATE_CODES, default_rate, rate_label
 from . import bp
 from .common import customer_choices, customer_or_404, int_arg, paged, parse_day
+from core import clock
 
 LINE_ROWS = 6
 
@@ -68,7 +69,7 @@ def rebate_new():
         if ok:
             return back("finance.rebate", claim_id=claim.id)
         return back("finance.rebate_new", customer_id=c.id)
-    today = date.today()
+    today = clock.today()
     return render_template("finance/rebate_new.html", customers=customer_choices(EDIT),
                            customer_id=int_arg("customer_id"), kinds=REBATE_KINDS,
                            rows=range(LINE_ROWS), start=today.replace(day=1), end=today)
@@ -83,7 +84,7 @@ def rebate(claim_id: int):
                            kinds=REBATE_KINDS, rows=range(LINE_ROWS),
                            can_claim=can("finance.rebate_claim"),
                            can_approve=can("finance.rebate_approve"),
-                           can_redeem=can("finance.rebate_redeem"), today=date.today(),
+                           can_redeem=can("finance.rebate_redeem"), today=clock.today(),
                            rates=[(c, rate_label(c)) for c in RATE_CODES],
                            default_rate=default_rate(s))
 

@@ -22,6 +22,7 @@ from core.web.request import db_session
 
 from ..services import reports as svc
 from . import bp
+from core import clock
 
 READ = "finance.ledger"
 #: Customers shown on the screen's sub-ledger page; Excel has them all.
@@ -30,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period() -> tuple[date, date]:
-    today = date.today()
+    today = clock.today()
     first, _last = svc.default_period(today)
     # ``as_of`` is the old trial balance's argument: the period then ends there.
     end = day_arg("end", day_arg("as_of", today) if request.args.get("as_of") else today)
@@ -75,7 +76,7 @@ def subledger(code: str):
 @bp.route("/reports/balance-sheet")
 @permission_required(READ)
 def balance_sheet():
-    day = day_arg("day", date.today())
+    day = day_arg("day", clock.today())
     st = svc.balance_sheet(db_session(), day, svc.unit_scope(current_user))
     return render_template("finance/statement_report.html", st=st, day=day, tab="balance_sheet",
                            pdf_spec="finance.balance_sheet", pdf_id=day.isoformat(),
@@ -171,7 +172,7 @@ def _statement_xlsx(st, heading: str, name: str):
 @bp.route("/reports/balance-sheet.xlsx")
 @permission_required(READ)
 def balance_sheet_xlsx():
-    day = day_arg("day", date.today())
+    day = day_arg("day", clock.today())
     st = svc.balance_sheet(db_session(), day, svc.unit_scope(current_user))
     return _statement_xlsx(st, _("Balance sheet as of %(date)s", date=day.isoformat()),
                            f"balance-sheet-{day.isoformat()}.xlsx")

@@ -19,6 +19,7 @@ from plugins.customers import api as customers
 from ..declarations import KINDS
 from ..models.accounts import LEAD_SOURCES, LEVELS, STAGES, StoresDemoAccount
 from .pipeline import visible
+from core import clock
 
 #: Profile fields a user edits, with their maximum length (None: free text).
 TEXT_FIELDS = ("economy", "health", "family", "work", "social_circle", "hobbies", "culture",
@@ -201,7 +202,7 @@ def introducer_stats(session: Session, user: User, introducer_ids=None,
     time up to tomorrow)."""
     C, A = customers.Customer, StoresDemoAccount
     start = start or date(2000, 1, 1)
-    end = end or date.today() + timedelta(days=1)
+    end = end or clock.today() + timedelta(days=1)
     base = (select(A.introducer_id, A.customer_id).join(C, C.id == A.customer_id)
             .where(A.introducer_id.is_not(None), C.id.in_(customers.customer_ids_for(user))))
     if introducer_ids is not None:

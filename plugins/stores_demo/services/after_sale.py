@@ -34,6 +34,7 @@ from ..models.after_sale import (
 )
 from ..models.pieces import SOLD, TRADED_IN, StoresDemoPiece
 from .pieces import CENT, MAX_GRAMS, MAX_PRICE, day, gold_price, metal, number, text, transition
+from core import clock
 
 SOURCE = "stores_demo.service:"
 RATE_KEYS = {
@@ -63,7 +64,7 @@ def offer(session: Session, kind: str, metal_code: str, net_weight: Decimal, our
 def take_in(session: Session, customer_id: int, data: dict, user=None, *,
             today: date | None = None) -> StoresDemoService:
     """Record a service at the counter; every amount is checked first."""
-    on = today or date.today()
+    on = today or clock.today()
     kind = str(data.get("kind") or "")
     if kind not in SERVICE_KINDS:
         raise ServiceError(_l("Choose the kind of service."))
@@ -95,7 +96,7 @@ def approve(session: Session, row: StoresDemoService, user=None, *, today: date 
     """The customer accepted the estimate."""
     S = StoresDemoService
     if row.kind not in WORKSHOP_KINDS or not transition(
-            session, S, row.id, S.state == INTAKE, {"state": APPROVED, "approved_on": today or date.today()},
+            session, S, row.id, S.state == INTAKE, {"state": APPROVED, "approved_on": today or clock.today()},
             user):
         raise ServiceError(_l("%(number)s is not waiting for the customer's approval.", number=row.number))
     session.refresh(row)
@@ -106,7 +107,7 @@ def mark_ready(session: Session, row: StoresDemoService, user=None, *, today: da
     """The work is done and the customer is told to collect the piece."""
     S = StoresDemoService
     if not transition(session, S, row.id, S.state == APPROVED,
-                      {"state": READY, "ready_on": today or date.today()}, user):
+                      {"state": READY, "ready_on": today or clock.today()}, user):
         raise ServiceError(_l("%(number)s needs the customer's approval first.", number=row.number))
     session.refresh(row)
     return row
@@ -114,7 +115,7 @@ def mark_ready(session: Session, row: StoresDemoService, user=None, *, today: da
 
 def give_back(session: Session, row: StoresDemoService, user=None, *, today: date | None = None):
     """The customer collected the piece; a charge (the estimate) is invoiced."""
-    on = today or date.today()
+    on = today or clock.today()
     S = StoresDemoService
     if not transition(session, S, row.id, S.state == READY, {"state": RETURNED, "returned_on": on}, user):
         raise ServiceError(_l("%(number)s is not ready to be collected.", number=row.number))
@@ -134,7 +135,7 @@ def finish(session: Session, row: StoresDemoService, finding_raw: Any, user=None
            today: date | None = None):
     """Close an appraisal (with its finding), a trade-in or a buy-back.  A
     piece of ours that comes back is marked traded in."""
-    on = today or date.today()
+    on = today or clock.today()
     S = StoresDemoService
     values: dict = {"state": DONE, "returned_on": on}
     if row.kind == APPRAISAL:

@@ -27,6 +27,7 @@ from ..models.anniversaries import DATE_KINDS, WEDDING, StoresDemoFit, StoresDem
 from ..models.pieces import BY_WEIGHT, IN_STOCK, StoresDemoGoldPrice, StoresDemoPiece
 from ..models.walkins import BAND_CODES, BUDGET_BANDS
 from . import pieces as pieces_svc
+from core import clock
 
 MAX_DAYS = 366
 
@@ -105,7 +106,7 @@ class Reminder:
 
 def reminders(session: Session, user, *, today: date | None = None, days: int = 30,
               limit: int | None = 200) -> list[Reminder]:
-    today = today or date.today()
+    today = today or clock.today()
     if not 1 <= days <= MAX_DAYS:
         raise ServiceError(_l("Choose between 1 and %(n)s days.", n=MAX_DAYS))
     stmt = reminders_query(session, user, today, days)
@@ -178,7 +179,7 @@ def propose(session: Session, rows: list[Reminder], *, today: date | None = None
     with diamonds (seed 002 §2.1)."""
     if not rows:
         return rows
-    today = today or date.today()
+    today = today or clock.today()
     gold = _prices(session, today)
     stock = list(session.execute(select(StoresDemoPiece).where(StoresDemoPiece.state == IN_STOCK)
                                  .order_by(StoresDemoPiece.id).limit(stock_limit)).scalars())
@@ -210,7 +211,7 @@ def add_date(session: Session, customer_id: int, *, kind: str, month, day, year=
         year = int(year) if year not in (None, "") else None
     except (TypeError, ValueError):
         raise ServiceError(_l("Give the month and day as numbers.")) from None
-    if year is not None and not 1900 <= year <= date.today().year:
+    if year is not None and not 1900 <= year <= clock.today().year:
         raise ServiceError(_l("The year %(year)s is not plausible.", year=year))
     try:
         date(year if year else 2000, month, day)  # 2000 is a leap year: 29 February passes
@@ -250,7 +251,7 @@ def remind(session: Session, date_id: int, user, *, today: date | None = None):
     from ..models.tasks import FROM_ANNIVERSARY, StoresDemoTask
     from . import tasks as task_svc
 
-    today = today or date.today()
+    today = today or clock.today()
     d = lock(session, StoresDemoImportantDate, date_id)
     if d is None:
         raise ServiceError(_l("This date does not exist."))

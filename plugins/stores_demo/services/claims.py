@@ -22,6 +22,7 @@ from ..models.development import (
     StoresDemoClaim, StoresDemoReception, StoresDemoVisit,
 )
 from .development import amount as parse_amount, check_permission, day, move, text
+from core import clock
 
 #: largest single claim (a typo guard: 100,000.00)
 MAX_CLAIM = 100_000
@@ -47,9 +48,9 @@ def file_claim(session: Session, user, *, visit: StoresDemoVisit | None = None,
         visit_id=visit.id if visit else None, reception_id=reception.id if reception else None,
         category=category, amount=parse_amount(amount, _l("Amount"), maximum=Decimal(MAX_CLAIM)),
         description=text(description, _l("Description"), limit=255),
-        spent_on=day(spent_on, _l("Date spent"), required=False) or date.today(),
+        spent_on=day(spent_on, _l("Date spent"), required=False) or clock.today(),
         status=SUBMITTED)
-    if claim.spent_on > date.today():
+    if claim.spent_on > clock.today():
         raise ServiceError(_l("The money cannot have been spent in the future."))
     _within_funds(session, claim, visit.approved_funds if visit else reception.budget)
     session.add(claim)
@@ -90,7 +91,7 @@ def approve_claim(session: Session, claim: StoresDemoClaim, user, today: date | 
     _paperwork_done(session, claim)
     if claim.status != SUBMITTED:
         raise ServiceError(_l("Only a submitted claim can be approved or rejected."))
-    today = today or date.today()
+    today = today or clock.today()
     move(session, claim, (SUBMITTED,), APPROVED, decided_by=user.id, decided_on=today)
     memo = f"大客户费用报销 #{claim.id} {claim.description}"[:255]
     entry = finance.post_entry(session, "GEN", today, [
@@ -110,7 +111,7 @@ def reject_claim(session: Session, claim: StoresDemoClaim, user, reason: str,
     if claim.status != SUBMITTED:
         raise ServiceError(_l("Only a submitted claim can be approved or rejected."))
     move(session, claim, (SUBMITTED,), REJECTED, decided_by=user.id,
-         decided_on=today or date.today(), reject_reason=reason)
+         decided_on=today or clock.today(), reject_reason=reason)
 
 
 def pay_claim(session: Session, claim: StoresDemoClaim, user, today: date | None = None):
@@ -118,7 +119,7 @@ def pay_claim(session: Session, claim: StoresDemoClaim, user, today: date | None
     check_permission(session, user, PAY_CLAIMS)
     if claim.status != APPROVED:
         raise ServiceError(_l("Only an approved claim can be paid."))
-    today = today or date.today()
+    today = today or clock.today()
     move(session, claim, (APPROVED,), PAID, paid_by=user.id, paid_on=today)
     memo = f"支付大客户费用报销 #{claim.id}"
     entry = finance.post_entry(session, "GEN", today, [

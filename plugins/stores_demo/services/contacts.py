@@ -15,6 +15,7 @@ from core.services import ServiceError
 
 from ..models.accounts import (CHANNELS, OUTCOMES, TEMPLATE_CHANNELS, StoresDemoAccount,
                                StoresDemoContact, StoresDemoContactTemplate)
+from core import clock
 
 #: how far ahead a next contact may be agreed
 MAX_DAYS_AHEAD = 366
@@ -79,7 +80,7 @@ def log_contact(session: Session, user: User, customer, *, channel: str, contact
         raise ServiceError(_l("Choose how you contacted the account."))
     if outcome not in OUTCOMES:
         raise ServiceError(_l("Choose the outcome of the contact."))
-    today = date.today()
+    today = clock.today()
     on = _day(contacted_on, _l("Contact date")) or today
     if on > today:
         raise ServiceError(_l("A contact cannot be logged in the future."))

@@ -29,6 +29,7 @@ from ..models.custom_orders import (
     StoresDemoCustomOrder,
 )
 from .pieces import CENT, MAX_GRAMS, MAX_PRICE, day, gold_price, metal, number, text, transition
+from core import clock
 
 SOURCE = "stores_demo.custom_order:"
 
@@ -41,7 +42,7 @@ def create_order(session: Session, customer_id: int, data: dict, user=None, *,
                  today: date | None = None) -> StoresDemoCustomOrder:
     """Take a custom order at the day's gold price, locked for the number of
     days in the settings."""
-    on = today or date.today()
+    on = today or clock.today()
     code = metal(data.get("metal"))
     weight = number(data.get("estimated_weight"), _l("Estimated metal weight (g)"), maximum=MAX_GRAMS,
                     places=3)
@@ -84,7 +85,7 @@ def take_deposit(session: Session, order: StoresDemoCustomOrder, amount_raw: Any
                  ) -> StoresDemoCustomOrder:
     """The deposit, while the gold price lock holds; posted to finance as the
     customer's prepayment."""
-    on = today or date.today()
+    on = today or clock.today()
     amount = number(amount_raw, _l("Deposit"), maximum=MAX_PRICE)
     low, high = deposit_bounds(session, order)
     if amount > high:
@@ -133,7 +134,7 @@ def deliver(session: Session, order: StoresDemoCustomOrder, actual_weight_raw: A
             today: date | None = None) -> StoresDemoCustomOrder:
     """Hand the piece over: invoice it at the locked price × the actual
     weight + labour + stones; the deposit is applied to the invoice."""
-    on = today or date.today()
+    on = today or clock.today()
     weight = number(actual_weight_raw, _l("Actual net weight (g)"), maximum=MAX_GRAMS, places=3)
     final = (weight * order.gold_price + order.labour_fee + order.stones_price).quantize(CENT)
     M = StoresDemoCustomOrder

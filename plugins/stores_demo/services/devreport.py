@@ -22,11 +22,12 @@ from ..models.development import (
     APPROVED, PAID, StoresDemoClaim, StoresDemoPlan, StoresDemoReception, StoresDemoVisit,
 )
 from .plans import claimed_costs
+from core import clock
 
 
 def month_bounds(period: str | None, today: date | None = None) -> tuple[date, date]:
     """"2026-12" → (2026-12-01, 2027-01-01); blank → this month."""
-    today = today or date.today()
+    today = today or clock.today()
     raw = (period or "").strip()
     try:
         y, m = (int(x) for x in raw.split("-")) if raw else (today.year, today.month)
@@ -156,7 +157,7 @@ def todo_counts(session: Session, user, today: date | None = None, *, approver: 
 
     from ..models.development import R_PLANNED, SUBMITTED, V_APPLIED, V_VISITED
 
-    today = today or date.today()
+    today = today or clock.today()
     v = StoresDemoVisit
 
     def count(model, *where) -> int:

@@ -23,6 +23,7 @@ from plugins.customers.api import GRADES, Customer, customer_ids_for
 from ..models.events import EVENT_KINDS, RSVPS, StoresDemoEvent, StoresDemoInvitation
 from ..models.tasks import FROM_EVENT
 from . import tasks as task_svc
+from core import clock
 
 MAX_INVITES = 2000
 
@@ -83,7 +84,7 @@ def record_attendance(session: Session, event: StoresDemoEvent, attended_ids, *,
                       today: date | None = None) -> int:
     """Mark exactly the invitations in ``attended_ids`` as attended.  Returns the count."""
     event = lock(session, event)
-    if event.held_on > (today or date.today()):
+    if event.held_on > (today or clock.today()):
         raise ServiceError(_l("The event has not taken place yet."))
     wanted = {int(i) for i in attended_ids}
     invs = session.scalars(select(StoresDemoInvitation).where(StoresDemoInvitation.event_id == event.id)).all()
@@ -100,7 +101,7 @@ def create_followups(session: Session, event: StoresDemoEvent, user, *, today: d
     """One follow-up task per attendee without one yet, for the account's
     owner (the organiser when the account has none).  Returns how many."""
     event = lock(session, event)  # a second submit waits here, then finds the tasks made
-    today = today or date.today()
+    today = today or clock.today()
     rows = session.execute(
         select(StoresDemoInvitation, Customer)
         .join(Customer, Customer.id == StoresDemoInvitation.customer_id)

@@ -11,12 +11,13 @@ from core.models import User
 from plugins.customers import api as customers
 
 from ..models.accounts import STAGES, StoresDemoAccount
+from core import clock
 
 
 def summary(session: Session, user: User, today: date | None = None, mine: int = 10) -> dict:
     """Counts per stage, contacts overdue / due today / due this week (one
     query each), and the user's own accounts with the nearest next contact."""
-    today = today or date.today()
+    today = today or clock.today()
     C, A = customers.Customer, StoresDemoAccount
     visible = C.id.in_(customers.customer_ids_for(user))
     per_stage = dict(session.execute(select(A.stage, func.count()).join(C, C.id == A.customer_id)

@@ -35,6 +35,7 @@ from ..models.pieces import (
     StoresDemoGoldPrice,
     StoresDemoPiece,
 )
+from core import clock
 
 CENT = Decimal("0.01")
 #: Beyond these a typing slip is far likelier than a real piece.
@@ -227,7 +228,7 @@ def price_of(session: Session, piece: StoresDemoPiece, on: date | None = None) -
     """Tag price, or net grams × the day's price of its metal + labour
     (None when that day's price has not been entered)."""
     if piece.pricing == BY_WEIGHT:
-        per_gram = gold_price(session, piece.metal, on or date.today())
+        per_gram = gold_price(session, piece.metal, on or clock.today())
         if per_gram is None or piece.net_weight is None:
             return None
         return (piece.net_weight * per_gram + (piece.labour_fee or 0)).quantize(CENT)
@@ -242,7 +243,7 @@ def reserve(session: Session, piece: StoresDemoPiece | int, customer_id: int, us
     ok = transition(session, StoresDemoPiece, ident, StoresDemoPiece.state == IN_STOCK, user=user,
                     values={"state": RESERVED, "customer_id": customer_id,
                             "reserved_by": getattr(user, "id", None),
-                            "reserved_on": today or date.today()})
+                            "reserved_on": today or clock.today()})
     row = session.get(StoresDemoPiece, ident, populate_existing=True)
     if row is None:
         raise ServiceError(_l("This piece does not exist."))
@@ -274,7 +275,7 @@ def sell(session: Session, piece: StoresDemoPiece | int, customer_id: int, user,
     row = session.get(StoresDemoPiece, ident)
     if row is None:
         raise ServiceError(_l("This piece does not exist."))
-    on = today or date.today()
+    on = today or clock.today()
     if price_raw not in (None, ""):
         price = number(price_raw, _l("Sale price"), maximum=MAX_PRICE)
     else:

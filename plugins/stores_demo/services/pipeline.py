@@ -22,6 +22,7 @@ from plugins.customers import api as customers
 
 from ..declarations import KINDS, STAGE_SKIP
 from ..models.accounts import STAGES, StoresDemoAccount, StoresDemoStageMove
+from core import clock
 
 #: accounts shown per column of the board (the longest in the stage first)
 BOARD_CARDS = 8
@@ -46,7 +47,7 @@ def move_stage(session: Session, user: User, customer, to_stage: int, *, from_st
     note = (note or "").strip()
     if len(note) > 2000:
         raise ServiceError(_l("The note is too long (at most 2000 characters)."))
-    today = date.today()
+    today = clock.today()
     moved_on = moved_on or today
     if moved_on > today:
         raise ServiceError(_l("A stage move cannot be dated in the future."))

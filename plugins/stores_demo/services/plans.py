@@ -23,6 +23,7 @@ from ..models.development import (
     APPROVED, DRAFT, PAID, REJECTED, SUBMITTED, StoresDemoClaim, StoresDemoPlan,
 )
 from .development import amount, check_permission, day, move, text
+from core import clock
 
 CENT = Decimal("0.01")
 
@@ -89,7 +90,7 @@ def update_plan(session: Session, plan: StoresDemoPlan, user, **fields) -> Store
 def submit_plan(session: Session, plan: StoresDemoPlan, user, today: date | None = None) -> None:
     if plan.status not in (DRAFT, REJECTED):
         raise ServiceError(_l("This plan has already been submitted."))
-    move(session, plan, (DRAFT, REJECTED), SUBMITTED, submitted_on=today or date.today(),
+    move(session, plan, (DRAFT, REJECTED), SUBMITTED, submitted_on=today or clock.today(),
          reject_reason=None, decided_by=None, decided_on=None)
 
 
@@ -97,7 +98,7 @@ def approve_plan(session: Session, plan: StoresDemoPlan, user, today: date | Non
     check_permission(session, user, APPROVE)
     if plan.status != SUBMITTED:
         raise ServiceError(_l("Only a submitted plan can be approved or rejected."))
-    move(session, plan, (SUBMITTED,), APPROVED, decided_by=user.id, decided_on=today or date.today())
+    move(session, plan, (SUBMITTED,), APPROVED, decided_by=user.id, decided_on=today or clock.today())
 
 
 def reject_plan(session: Session, plan: StoresDemoPlan, user, reason: str,
@@ -107,7 +108,7 @@ def reject_plan(session: Session, plan: StoresDemoPlan, user, reason: str,
     if plan.status != SUBMITTED:
         raise ServiceError(_l("Only a submitted plan can be approved or rejected."))
     move(session, plan, (SUBMITTED,), REJECTED, decided_by=user.id,
-         decided_on=today or date.today(), reject_reason=reason)
+         decided_on=today or clock.today(), reject_reason=reason)
 
 
 # -- plan against actual ------------------------------------------------------

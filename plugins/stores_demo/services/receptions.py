@@ -23,6 +23,7 @@ from ..models.development import (
     R_APPROVED, R_PLANNED, R_RECEIVED, R_REPORTED, R_REQUESTED, REJECTED, StoresDemoReception,
 )
 from .development import amount, check_permission, day, move, text
+from core import clock
 
 
 def request_reception(session: Session, customer: Customer, user, **f) -> StoresDemoReception:
@@ -94,7 +95,7 @@ def approve(session: Session, reception: StoresDemoReception, user, today: date 
     if reception.status != R_PLANNED:
         raise ServiceError(_l("Only a planned reception can be approved or rejected."))
     move(session, reception, (R_PLANNED,), R_APPROVED, decided_by=user.id,
-         decided_on=today or date.today())
+         decided_on=today or clock.today())
 
 
 def reject(session: Session, reception: StoresDemoReception, user, reason: str,
@@ -104,11 +105,11 @@ def reject(session: Session, reception: StoresDemoReception, user, reason: str,
     if reception.status != R_PLANNED:
         raise ServiceError(_l("Only a planned reception can be approved or rejected."))
     move(session, reception, (R_PLANNED,), REJECTED, reject_reason=reason, decided_by=user.id,
-         decided_on=today or date.today())
+         decided_on=today or clock.today())
 
 
 def record_reception(session: Session, reception: StoresDemoReception, user, received_on=None) -> None:
-    when = day(received_on, _l("Date"), required=False) or date.today()
+    when = day(received_on, _l("Date"), required=False) or clock.today()
     if reception.status != R_APPROVED:
         raise ServiceError(_l("Receive the customer once the plan is approved."))
     move(session, reception, (R_APPROVED,), R_RECEIVED, received_on=when)
@@ -117,7 +118,7 @@ def record_reception(session: Session, reception: StoresDemoReception, user, rec
 def report(session: Session, reception: StoresDemoReception, user, *, buying_experience: str,
            outcome: str, today: date | None = None) -> None:
     values = dict(buying_experience=text(buying_experience, _l("The customer's buying experience")),
-                  outcome=text(outcome, _l("Outcome")), reported_on=today or date.today())
+                  outcome=text(outcome, _l("Outcome")), reported_on=today or clock.today())
     if reception.status != R_RECEIVED:
         raise ServiceError(_l("Write the report after the reception."))
     move(session, reception, (R_RECEIVED,), R_REPORTED, **values)

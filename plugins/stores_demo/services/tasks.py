@@ -17,6 +17,7 @@ from core.models import AuditLog
 from core.services import ServiceError
 
 from ..models.tasks import FROM_OTHER, TASK_SOURCES, StoresDemoTask
+from core import clock
 
 MAX_TITLE = 200
 
@@ -52,7 +53,7 @@ def mark_done(session: Session, task: StoresDemoTask | int, user, *, outcome: st
     outcome = (outcome or "").strip() or None
     if outcome and len(outcome) > 2000:
         raise ServiceError(_l("The outcome is too long (at most %(n)s characters).", n=2000))
-    today = today or date.today()
+    today = today or clock.today()
     t = StoresDemoTask.__table__
     done = session.execute(
         update(t).where(t.c.id == ident, t.c.done.is_(False))

@@ -21,6 +21,7 @@ from ..models.development import (
     V_SUMMARISED, V_VISITED, VISIT_METHODS, StoresDemoVisit,
 )
 from .development import amount, check_permission, day, move, text
+from core import clock
 
 #: a week to hear the customer again after a visit (seed 002 §四.5)
 FOLLOW_UP_DAYS = 7
@@ -75,7 +76,7 @@ def record_discussion(session: Session, visit: StoresDemoVisit, user, notes: str
     if visit.status not in (V_PLANNED, V_DISCUSSED):
         raise ServiceError(_l("The discussion comes before the application."))
     move(session, visit, (V_PLANNED, V_DISCUSSED), V_DISCUSSED, discussion_notes=notes,
-         discussed_on=today or date.today())
+         discussed_on=today or clock.today())
 
 
 def apply(session: Session, visit: StoresDemoVisit, user, today: date | None = None) -> None:
@@ -83,7 +84,7 @@ def apply(session: Session, visit: StoresDemoVisit, user, today: date | None = N
         raise ServiceError(_l("Hold the pre-visit discussion first."))
     if visit.status not in (V_DISCUSSED, REJECTED):
         raise ServiceError(_l("This visit has already been applied for."))
-    move(session, visit, (V_DISCUSSED, REJECTED), V_APPLIED, applied_on=today or date.today(),
+    move(session, visit, (V_DISCUSSED, REJECTED), V_APPLIED, applied_on=today or clock.today(),
          reject_reason=None)
 
 
@@ -93,7 +94,7 @@ def approve(session: Session, visit: StoresDemoVisit, user, funds, today: date |
     if visit.status != V_APPLIED:
         raise ServiceError(_l("Only an applied visit can be approved or rejected."))
     move(session, visit, (V_APPLIED,), V_APPROVED, approved_funds=funds, decided_by=user.id,
-         decided_on=today or date.today())
+         decided_on=today or clock.today())
 
 
 def reject(session: Session, visit: StoresDemoVisit, user, reason: str,
@@ -103,7 +104,7 @@ def reject(session: Session, visit: StoresDemoVisit, user, reason: str,
     if visit.status != V_APPLIED:
         raise ServiceError(_l("Only an applied visit can be approved or rejected."))
     move(session, visit, (V_APPLIED,), REJECTED, reject_reason=reason, decided_by=user.id,
-         decided_on=today or date.today())
+         decided_on=today or clock.today())
 
 
 def record_visit(session: Session, visit: StoresDemoVisit, user, **f) -> None:
@@ -141,7 +142,7 @@ def follow_up(session: Session, visit: StoresDemoVisit, user, note: str,
     if visit.status != V_VISITED:
         raise ServiceError(_l("Follow up after the visit is recorded."))
     move(session, visit, (V_VISITED,), V_FOLLOWED, follow_up_note=note,
-         followed_up_on=today or date.today())
+         followed_up_on=today or clock.today())
 
 
 def summarise(session: Session, visit: StoresDemoVisit, user, summary: str,
@@ -150,19 +151,19 @@ def summarise(session: Session, visit: StoresDemoVisit, user, summary: str,
     if visit.status not in (V_VISITED, V_FOLLOWED):
         raise ServiceError(_l("Write the summary after the visit."))
     move(session, visit, (V_VISITED, V_FOLLOWED), V_SUMMARISED, summary=summary,
-         summarised_on=today or date.today())
+         summarised_on=today or clock.today())
 
 
 def overdue_follow_ups(scoped, today: date | None = None):
     """Visits recorded whose week for hearing the customer again is over."""
-    today = today or date.today()
+    today = today or clock.today()
     return (scoped.where(StoresDemoVisit.status == V_VISITED, StoresDemoVisit.follow_up_due < today)
             .order_by(StoresDemoVisit.follow_up_due))
 
 
 def due_follow_ups(scoped, today: date | None = None):
     """Visits waiting for their follow-up, due today or later (the reminder)."""
-    today = today or date.today()
+    today = today or clock.today()
     return (scoped.where(StoresDemoVisit.status == V_VISITED, StoresDemoVisit.follow_up_due >= today)
             .order_by(StoresDemoVisit.follow_up_due))
 

@@ -19,6 +19,7 @@ from ..models.pieces import StoresDemoPiece
 from ..models.tasks import FROM_WALKIN, StoresDemoTask
 from ..models.walkins import BAND_CODES, INTERESTS, StoresDemoWalkin
 from . import tasks as task_svc
+from core import clock
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -37,7 +38,7 @@ def capture(session: Session, user, *, name: str, mobile: str, interest: str,
             budget_band: str | None = None, piece_id: int | None = None, note: str | None = None,
             today: date | None = None) -> StoresDemoWalkin:
     """Record a walk-in served by ``user`` and create their follow-up task."""
-    today = today or date.today()
+    today = today or clock.today()
     name = (name or "").strip()
     if not name:
         raise ServiceError(_l("Give the visitor's name (a surname is enough: 王女士)."))

@@ -13,6 +13,7 @@ from plugins.customers import api as customers
 from plugins.stores_demo.declarations import KIND_HIGH_VALUE, KIND_IMPORTANT
 from plugins.stores_demo.models.development import StoresDemoReception, StoresDemoVisit
 from plugins.stores_demo.services import receptions, visits
+from core import clock
 
 
 @dataclass
@@ -57,7 +58,7 @@ class DevWorld:
     def visit(self, s, *, account="a", owner="dev1", upto="summarised") -> StoresDemoVisit:
         """A visit of ``owner`` walked up to step ``upto``."""
         u = self.user(s, owner)
-        v = visits.plan_visit(s, self.account(s, account), u, planned_on=date.today().isoformat(),
+        v = visits.plan_visit(s, self.account(s, account), u, planned_on=clock.today().isoformat(),
                               purpose="介绍结婚周年克拉钻", people="张三、李四", head_count="2",
                               transport="company_car", budget="800")
         steps = [
@@ -65,10 +66,10 @@ class DevWorld:
             ("applied", lambda: visits.apply(s, v, u)),
             ("approved", lambda: visits.approve(s, v, self.user(s, "mgr"), "800")),
             ("visited", lambda: visits.record_visit(
-                s, v, u, visited_on=date.today().isoformat(), visited_time="10:30", place="客户办公室",
+                s, v, u, visited_on=clock.today().isoformat(), visited_time="10:30", place="客户办公室",
                 method="face_to_face", key_points="结婚十周年，想要一克拉钻戒",
                 customer_views="喜欢简洁款式，预算五万左右",
-                next_visit_on=(date.today() + timedelta(days=14)).isoformat())),
+                next_visit_on=(clock.today() + timedelta(days=14)).isoformat())),
             ("followed_up", lambda: visits.follow_up(s, v, u, "电话回访，客户想看实物")),
             ("summarised", lambda: visits.summarise(s, v, u, "客户意向明确，下次带三款样品")),
         ]
@@ -82,7 +83,7 @@ class DevWorld:
     def reception(self, s, *, account="a", owner="dev1", upto="reported") -> StoresDemoReception:
         u = self.user(s, owner)
         r = receptions.request_reception(s, self.account(s, account), u,
-                                         visit_on=date.today().isoformat(), visit_time="14:00",
+                                         visit_on=clock.today().isoformat(), visit_time="14:00",
                                          head_count="3", needs="看钻戒和定制款")
         steps = [
             ("planned", lambda: receptions.plan_reception(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.models import User
 from plugins.customers import api as customers
 from plugins.stores_demo.services import pieces as piece_svc
+from core import clock
 
 
 @dataclass
@@ -34,8 +35,8 @@ class PieceWorld:
                 c.status = customers.ACTIVE  # set-up only: account opening is customers' own flow
                 s.flush()
                 w.accounts[key] = c.id
-            piece_svc.set_gold_price(s, day_raw=date.today(), metal_raw="Au999", price_raw="550.00")
-            piece_svc.set_gold_price(s, day_raw=date.today(), metal_raw="18K", price_raw="420.00")
+            piece_svc.set_gold_price(s, day_raw=clock.today(), metal_raw="Au999", price_raw="550.00")
+            piece_svc.set_gold_price(s, day_raw=clock.today(), metal_raw="18K", price_raw="420.00")
         return w
 
     @property

@@ -13,6 +13,7 @@ from plugins.stores_demo.models import StoresDemoPiece
 from plugins.stores_demo.services import anniversaries as svc
 
 from .followup_world import shop  # noqa: F401  (fixture)
+from core import clock
 
 
 def _date(shop, account, month, day, kind="birthday", year=None):
@@ -64,7 +65,7 @@ def test_only_accounts_i_may_see(shop):
 
 
 def test_pieces_that_fit_and_one_click_reserve(client, shop):
-    today = date.today()
+    today = clock.today()
     soon = today + timedelta(days=5)
     _date(shop, "li", soon.month, soon.day, kind="wedding")
     with shop.db.session() as s:
@@ -137,7 +138,7 @@ def test_remind_creates_one_anniversary_task_for_the_owner(client, shop):
 
     from plugins.stores_demo.models import StoresDemoTask
 
-    soon = date.today() + timedelta(days=10)
+    soon = clock.today() + timedelta(days=10)
     did = _date(shop, "li", soon.month, soon.day, kind="wedding")
     other = _date(shop, "zhao", soon.month, soon.day)
     client.login("dev1")

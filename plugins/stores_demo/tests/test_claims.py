@@ -18,6 +18,7 @@ from plugins.stores_demo.models.development import StoresDemoClaim
 from plugins.stores_demo.services import claims
 
 from .dev_world import dev  # noqa: F401  (fixture)
+from core import clock
 
 
 def _lines(s, source: str) -> list[tuple[str, Decimal, Decimal]]:
@@ -75,7 +76,7 @@ def test_bad_amounts_are_refused(dev, client, amount, message):
     client.login("sd_dev1")
     page = client.post_form("/stores_demo/claims/new", {
         "kind": "visit", "record_id": vid, "category": "travel", "amount": amount,
-        "description": "出租车", "spent_on": date.today().isoformat()}, follow_redirects=True)
+        "description": "出租车", "spent_on": clock.today().isoformat()}, follow_redirects=True)
     assert message in page.get_data(as_text=True)
     with dev.db.session() as s:
         assert s.scalar(select(func.count(StoresDemoClaim.id))) == 0
@@ -158,7 +159,7 @@ def test_development_report_page_and_pdf(dev, client):
 
         finance.post_invoice(s, dev.accounts["a"], [{"description": "钻戒", "unit_price": "52000",
                                                      "quantity": 1}], user=dev.user(s, "mgr"))
-    period = f"{date.today():%Y-%m}"
+    period = f"{clock.today():%Y-%m}"
     dev1, dev2 = dev.users["dev1"].id, dev.users["dev2"].id
     client.login("sd_mgr")
     page = client.get(f"/stores_demo/development-report?period={period}").get_data(as_text=True)

@@ -11,6 +11,7 @@ from plugins.stores_demo.models.accounts import (StoresDemoAccount, StoresDemoCo
                                                  StoresDemoContactTemplate)
 
 from .accounts_world import build
+from core import clock
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_contact_without_next_date_refused(shop, client):
 def test_contact_logged_and_next_date_kept(shop, client):
     client.login("dev1")
     cid = shop.accounts["a"]
-    nxt = date.today() + timedelta(days=3)
+    nxt = clock.today() + timedelta(days=3)
     r = client.post_form(f"/stores_demo/accounts/{cid}/contacts",
                          {"channel": "sms", "outcome": "interested", "note": "聊了天气，约周末看钻",
                           "next_contact_on": nxt.isoformat()})
@@ -49,7 +50,7 @@ def test_contact_logged_and_next_date_kept(shop, client):
 def test_next_date_before_contact_refused(shop, client):
     client.login("dev1")
     cid = shop.accounts["a"]
-    for nxt in (date.today().isoformat(), "2020-01-01", "garbage"):
+    for nxt in (clock.today().isoformat(), "2020-01-01", "garbage"):
         client.post_form(f"/stores_demo/accounts/{cid}/contacts",
                          {"channel": "phone", "outcome": "reached", "next_contact_on": nxt})
     with shop.db.session() as s:

@@ -17,11 +17,12 @@ from plugins.stores_demo.models import StoresDemoCustomOrder
 from plugins.stores_demo.services import custom_orders as svc
 
 from .pieces_world import PieceWorld
+from core import clock
 
 # 8 g × 550.00 (Au999, locked) + 1200 labour + 3000 stones = 8600.00
 ORDER = {"brief": "结婚十周年对戒，内刻姓名缩写", "style": "ring", "metal": "Au999",
          "estimated_weight": "8.000", "labour_fee": "1200", "stones": "钻石 0.30ct", "stones_price": "3000",
-         "due_date": (date.today() + timedelta(days=30)).isoformat()}
+         "due_date": (clock.today() + timedelta(days=30)).isoformat()}
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_taking_an_order_locks_the_days_gold_price(world, client):
     with world.db.session() as s:
         o = s.query(StoresDemoCustomOrder).one()
         assert o.gold_price == Decimal("550.00") and o.estimated_price == Decimal("8600.00")
-        assert o.lock_expires == date.today() + timedelta(days=7)
+        assert o.lock_expires == clock.today() + timedelta(days=7)
 
 
 def test_deposit_larger_than_the_price_or_below_the_share_is_refused(world, client):
@@ -71,7 +72,7 @@ def test_deposit_larger_than_the_price_or_below_the_share_is_refused(world, clie
 
 
 def test_expired_gold_lock_is_refused(world):
-    oid = _order(world, today=date.today() - timedelta(days=10))
+    oid = _order(world, today=clock.today() - timedelta(days=10))
     with world.db.session() as s:
         o = s.get(StoresDemoCustomOrder, oid)
         with pytest.raises(Exception) as e:
@@ -82,7 +83,7 @@ def test_expired_gold_lock_is_refused(world):
 
 
 def test_expired_lock_message_on_the_page(world, client):
-    oid = _order(world, today=date.today() - timedelta(days=10))
+    oid = _order(world, today=clock.today() - timedelta(days=10))
     client.login("dev1")
     resp = client.post_form(f"/stores_demo/custom-orders/{oid}/deposit", {"amount": "3000"},
                             follow_redirects=True)
@@ -113,7 +114,7 @@ def test_deposit_and_balance_in_the_customers_ledger(world, client):
         assert purchase_amounts(s, [a], date(2000, 1, 1), date(2100, 1, 1))[a] == Decimal("8710.00")
         # the customer's statement lists the deposit and the invoice
         from plugins.finance.services.statements import movements
-        moves = movements(s, a, date.today() - timedelta(days=1), date.today(), Decimal("0"))
+        moves = movements(s, a, clock.today() - timedelta(days=1), clock.today(), Decimal("0"))
         assert [(m["debit"], m["credit"]) for m in moves] == [
             (Decimal("0"), Decimal("3000.00")), (Decimal("8710.00"), Decimal("0"))]
         assert moves[-1]["balance"] == Decimal("5710.00")

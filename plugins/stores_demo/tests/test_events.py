@@ -12,12 +12,13 @@ from plugins.stores_demo.models import StoresDemoEvent, StoresDemoInvitation, St
 from plugins.stores_demo.services import events as svc
 
 from .followup_world import shop  # noqa: F401  (fixture)
+from core import clock
 
 
 def _event(shop, who="planner", days=-1) -> int:
     with shop.db.session() as s:
         return svc.create_event(s, shop.user(s, who), kind="appraisal", title="秋季品鉴会",
-                                held_on=date.today() + timedelta(days=days), place="旗舰店二楼").id
+                                held_on=clock.today() + timedelta(days=days), place="旗舰店二楼").id
 
 
 def _invs(shop, eid):
@@ -36,7 +37,7 @@ def _tasks(shop, eid):
 def test_invite_by_filter_rsvp_attendance_and_followups_once(client, shop):
     client.login("planner1")
     r = client.post_form("/stores_demo/events/new", {"kind": "appraisal", "title": "秋季品鉴会",
-                                                     "held_on": (date.today() - timedelta(days=1)).isoformat(),
+                                                     "held_on": (clock.today() - timedelta(days=1)).isoformat(),
                                                      "place": "旗舰店二楼"})
     assert r.status_code == 303
     eid = int(r.headers["Location"].rstrip("/").split("/")[-1])

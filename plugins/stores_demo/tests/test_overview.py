@@ -10,6 +10,7 @@ from plugins.customers.api import get_customer
 from plugins.stores_demo.services import contacts
 
 from .accounts_world import build
+from core import clock
 
 
 @pytest.fixture
@@ -18,8 +19,8 @@ def shop(app, make_user, make_org):
     with b.db.session() as s:
         dev = s.get(User, b.users["dev1"].id)
         contacts.log_contact(s, dev, get_customer(s, b.accounts["a"]), channel="phone",
-                             contacted_on=date.today() - timedelta(days=10), outcome="reached",
-                             next_contact_on=date.today() - timedelta(days=2))
+                             contacted_on=clock.today() - timedelta(days=10), outcome="reached",
+                             next_contact_on=clock.today() - timedelta(days=2))
     return b
 
 

@@ -14,6 +14,7 @@ from plugins.stores_demo.models import StoresDemoGoldPrice, StoresDemoPiece
 from plugins.stores_demo.services import pieces as svc
 
 from .pieces_world import PieceWorld
+from core import clock
 
 
 @pytest.fixture
@@ -74,9 +75,9 @@ def test_salesperson_may_not_create_pieces(world, client):
 
 def test_gold_price_one_per_day_and_metal(world, client):
     client.login("mgr")
-    client.post_form("/stores_demo/gold-prices", {"day": date.today().isoformat(), "metal": "Au999",
+    client.post_form("/stores_demo/gold-prices", {"day": clock.today().isoformat(), "metal": "Au999",
                                                  "price": "560.50"})
-    resp = client.post_form("/stores_demo/gold-prices", {"day": date.today().isoformat(), "metal": "Au999",
+    resp = client.post_form("/stores_demo/gold-prices", {"day": clock.today().isoformat(), "metal": "Au999",
                                                         "price": "-3"}, follow_redirects=True)
     assert "必须大于零" in resp.get_data(as_text=True)
     with world.db.session() as s:

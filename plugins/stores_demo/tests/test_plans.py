@@ -15,8 +15,9 @@ from plugins.stores_demo.models.development import StoresDemoPlan
 from plugins.stores_demo.services import claims, plans
 
 from .dev_world import dev  # noqa: F401  (fixture)
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 FIGURES = dict(title="王女士结婚十周年钻戒", period_start=(TODAY - timedelta(days=10)).isoformat(),
                period_end=(TODAY + timedelta(days=80)).isoformat(), forecast_sales="120000",
                forecast_profit="48000", staff_cost="3000", travel_cost="1200.50", pr_cost="2000",

@@ -11,11 +11,12 @@ from plugins.stores_demo.models import StoresDemoTask
 from plugins.stores_demo.services import tasks as svc
 
 from .followup_world import shop  # noqa: F401  (fixture)
+from core import clock
 
 
 def _task(shop, owner="sales1", days=-2, title="回访李女士") -> int:
     with shop.db.session() as s:
-        t = svc.create_task(s, title=title, due_on=date.today() + timedelta(days=days),
+        t = svc.create_task(s, title=title, due_on=clock.today() + timedelta(days=days),
                             owner_id=shop.users[owner].id, org_unit_id=shop.store_id,
                             customer_id=shop.accounts["li"])
         return t.id
@@ -40,7 +41,7 @@ def test_mark_done_once_and_audited(client, shop):
     assert "已约周六到店" not in r.get_data(as_text=True)  # gone from the open list
     with shop.db.session() as s:
         t = s.get(StoresDemoTask, tid)
-        assert t.done and t.done_on == date.today() and t.outcome == "已约周六到店"
+        assert t.done and t.done_on == clock.today() and t.outcome == "已约周六到店"
         assert s.scalar(select(func.count()).select_from(AuditLog).where(
             AuditLog.table_name == "stores_demo_task", AuditLog.record_id == str(tid),
             AuditLog.action == "update")) == 1
@@ -80,7 +81,7 @@ def test_home_widgets_show_tasks_and_anniversaries(client, shop):
     from plugins.stores_demo.services import anniversaries
 
     _task(shop, days=-1, title="回访：上周看过的项链")
-    soon = date.today() + timedelta(days=3)
+    soon = clock.today() + timedelta(days=3)
     with shop.db.session() as s:
         anniversaries.add_date(s, shop.accounts["li"], kind="birthday", month=soon.month, day=soon.day)
         anniversaries.add_date(s, shop.accounts["zhao"], kind="birthday", month=soon.month, day=soon.day)

@@ -13,8 +13,9 @@ from plugins.stores_demo.models.development import StoresDemoVisit
 from plugins.stores_demo.services import visits
 
 from .dev_world import dev  # noqa: F401  (fixture)
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 RECORD = dict(visited_on=TODAY.isoformat(), visited_time="10:30", place="客户家中", method="face_to_face",
               key_points="想为太太挑周年礼物", customer_views="偏爱铂金")
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from plugins.stores_demo.models import StoresDemoTask, StoresDemoWalkin
 
 from .followup_world import shop  # noqa: F401  (fixture)
+from core import clock
 
 
 def _capture(client, **kw):
@@ -27,7 +28,7 @@ def test_walkin_creates_a_task_for_the_seller(client, shop):
         assert (w.name, w.mobile, w.owner_id) == ("王女士", "13912345678", shop.users["sales1"].id)
         t = s.scalars(select(StoresDemoTask).where(StoresDemoTask.walkin_id == w.id)).one()
         assert t.owner_id == shop.users["sales1"].id and t.source == "walkin" and not t.done
-        assert t.due_on == date.today() + timedelta(days=2)
+        assert t.due_on == clock.today() + timedelta(days=2)
     tasks = client.get("/stores_demo/tasks").get_data(as_text=True)
     assert "王女士" in tasks
     page = client.get("/stores_demo/walkins").get_data(as_text=True)

@@ -33,6 +33,7 @@ from ..services import accounts as svc
 from ..services import contacts as contact_svc
 from ..services import pipeline as pipe
 from . import bp
+from core import clock
 
 
 def stage_choices() -> list[tuple[str, str]]:
@@ -74,7 +75,7 @@ def accounts():
     rows = s.execute(svc.list_select(s, current_user, f)).all()
     kinds = kind_choices(s)
     owners = svc.owners_for(s, current_user)
-    today = date.today()
+    today = clock.today()
     # Rendered once per (frame, rows shown, filters, day) and kept, as the
     # customer list is: the rows are read every time, the HTML only when
     # they changed.
@@ -110,7 +111,7 @@ def accounts_export():
     spreadsheets.write_csv(out, buf)
     buf.seek(0)
     return send_file(buf, mimetype="text/csv", as_attachment=True,
-                     download_name=f"key-accounts-{date.today().isoformat()}.csv")
+                     download_name=f"key-accounts-{clock.today().isoformat()}.csv")
 
 
 def _fill_profile_choices(s, form, customer_id=None) -> None:
@@ -174,7 +175,7 @@ def account(customer_id: int):
         stage_label=svc.stage_label, labels=FIELD_LABELS, level_labels=LEVEL_LABELS,
         lead_labels=LEAD_SOURCE_LABELS, channel_labels=CHANNEL_LABELS,
         outcome_labels=OUTCOME_LABELS, days_in_stage=pipe.days_since(acc.stage_since),
-        can_develop=can(DEVELOP), can_skip=can(STAGE_SKIP), today=date.today(),
+        can_develop=can(DEVELOP), can_skip=can(STAGE_SKIP), today=clock.today(),
         text_fields=svc.TEXT_FIELDS, level_fields=svc.LEVEL_FIELDS,
         detail_endpoint=customers.DETAIL_ENDPOINT)
 

@@ -22,6 +22,7 @@ from ..models.pieces import METALS, StoresDemoGoldPrice
 from ..services import custom_orders as svc
 from . import bp
 from .pieces import customer_choices, customer_or_404
+from core import clock
 
 PAGE = 50
 SKETCH = "design_sketch"
@@ -55,7 +56,7 @@ def custom_order_new():
                         ok=_("Custom order taken; the gold price is locked."))
         if ok:
             return back("stores_demo.custom_order", order_id=order.id)
-    today = date.today()
+    today = clock.today()
     prices = dict(s.execute(select(StoresDemoGoldPrice.metal, StoresDemoGoldPrice.price_per_gram)
                             .where(StoresDemoGoldPrice.day == today)).all())
     return render_template("stores_demo/custom_orders_form.html", customers=customer_choices(),
@@ -76,7 +77,7 @@ def custom_order(order_id: int):
     if o.stage in STAGES and STAGES.index(o.stage) < len(STAGES) - 2:
         nxt = STAGES[STAGES.index(o.stage) + 1]
     return render_template("stores_demo/custom_orders_detail.html", o=o, sketches=sketches, low=low,
-                           high=high, next_stage=nxt, balance=svc.balance_due(o), today=date.today(),
+                           high=high, next_stage=nxt, balance=svc.balance_due(o), today=clock.today(),
                            can_act=can(ORDERS))
 
 

@@ -21,6 +21,7 @@ from ..declarations import EVENTS, VIEW
 from ..models.events import EVENT_KINDS, RSVPS, StoresDemoEvent, StoresDemoInvitation
 from ..services import events as svc
 from . import bp
+from core import clock
 
 PAGE = 30
 
@@ -33,7 +34,7 @@ def events():
     rows = s.execute(scoped_select(StoresDemoEvent).order_by(StoresDemoEvent.held_on.desc(), StoresDemoEvent.id.desc())
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     return render_template("stores_demo/events_list.html", events=rows[:PAGE], has_next=len(rows) > PAGE,
-                           page=page, kinds=EVENT_KINDS, can_edit=can(EVENTS), today=date.today(),
+                           page=page, kinds=EVENT_KINDS, can_edit=can(EVENTS), today=clock.today(),
                            form=request.form)
 
 
@@ -64,7 +65,7 @@ def event(event_id: int):
     return render_template("stores_demo/events_detail.html", ev=ev, invs=invs, counts=counts,
                            attended=sum(1 for i, _n, _c in invs if i.attended),
                            kinds=kinds(s), grades=GRADES, owners=owners, rsvps=RSVPS,
-                           can_edit=can(EVENTS), today=date.today())
+                           can_edit=can(EVENTS), today=clock.today())
 
 
 def _editable_event(event_id: int) -> StoresDemoEvent:

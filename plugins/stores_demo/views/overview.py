@@ -15,6 +15,7 @@ from ..declarations import DEVELOP, VIEW
 from ..services import accounts as accounts_svc
 from ..services import overview
 from . import bp
+from core import clock
 
 
 @bp.route("/")
@@ -23,5 +24,5 @@ def index():
     s = db_session()
     return render_template("stores_demo/index.html",
                            summary=overview.summary(s, current_user), labels=STAGE_LABELS,
-                           stage_label=accounts_svc.stage_label, today=date.today(),
+                           stage_label=accounts_svc.stage_label, today=clock.today(),
                            can_develop=can(DEVELOP))

@@ -21,6 +21,7 @@ from ..declarations import ORDERS, PIECES, VIEW
 from ..models.pieces import METALS, PIECE_STATES, PRICINGS, StoresDemoGoldPrice, StoresDemoPiece
 from ..services import pieces as svc
 from . import bp
+from core import clock
 
 PAGE = 50
 SORTS = {
@@ -76,7 +77,7 @@ def pieces():
     rows = s.execute(stmt.order_by(order, StoresDemoPiece.id.desc())
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     counts = dict(s.execute(select(StoresDemoPiece.state, func.count()).group_by(StoresDemoPiece.state)).all())
-    today = date.today()
+    today = clock.today()
     prices = dict(s.execute(select(StoresDemoGoldPrice.metal, StoresDemoGoldPrice.price_per_gram)
                             .where(StoresDemoGoldPrice.day == today)).all())
     return render_template("stores_demo/pieces_list.html", pieces=rows[:PAGE], has_next=len(rows) > PAGE,
@@ -137,7 +138,7 @@ def piece(piece_id: int):
     holder = get_customer(s, p.customer_id, current_user) if p.customer_id else None
     can_act = can(ORDERS)
     return render_template("stores_demo/pieces_detail.html", p=p, holder=holder,
-                           price=svc.price_of(s, p), per_gram=svc.gold_price(s, p.metal, date.today()),
+                           price=svc.price_of(s, p), per_gram=svc.gold_price(s, p.metal, clock.today()),
                            customers=customer_choices() if can_act else [], can_act=can_act,
                            can_edit=can(PIECES))
 
@@ -182,7 +183,7 @@ def gold_prices():
         run(svc.set_gold_price, day_raw=request.form.get("day"), metal_raw=request.form.get("metal"),
             price_raw=request.form.get("price"), user=current_user, ok=_("Gold price saved."))
         return back("stores_demo.gold_prices")
-    today = date.today()
+    today = clock.today()
     days = [today - timedelta(days=i) for i in range(30)]
     rows = s.execute(select(StoresDemoGoldPrice).where(StoresDemoGoldPrice.day >= days[-1])).scalars().all()
     table = {(r.day, r.metal): r.price_per_gram for r in rows}

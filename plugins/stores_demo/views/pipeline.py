@@ -23,6 +23,7 @@ from ..services import accounts as svc
 from ..services import pipeline as pipe
 from . import bp
 from .accounts import kind_choices, stage_choices
+from core import clock
 
 
 def _board_filter() -> pipe.BoardFilter:
@@ -76,7 +77,7 @@ def contacts_due():
     coming week (``?days=``)."""
     s = db_session()
     days = max(0, min(request.args.get("days", 7, type=int) or 0, 90))
-    today = date.today()
+    today = clock.today()
     C, A = customers.Customer, StoresDemoAccount
     page = page_arg()
     owner = func.coalesce(func.nullif(User.full_name, ""), User.username)

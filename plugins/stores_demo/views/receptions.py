@@ -18,6 +18,7 @@ from ..models.development import CLAIM_CATEGORIES, RECEPTION_STATES, StoresDemoC
 from ..services import receptions as svc
 from . import bp
 from .development import PAGE, account_choices, account_or_404, listing, staff_choices, user_names
+from core import clock
 
 PLAN_FIELDS = ("host_id", "main_seller_id", "clerk_id", "room", "dining_out", "senior_leader_id", "budget")
 
@@ -36,7 +37,7 @@ def receptions():
                            page=page, status=status, states=RECEPTION_STATES,
                            owners=user_names(r.owner_id for r in rows),
                            accounts=account_choices() if can_develop else [], can_develop=can_develop,
-                           preset=request.args.get("customer_id", type=int), today=date.today())
+                           preset=request.args.get("customer_id", type=int), today=clock.today())
 
 
 @bp.route("/receptions/new", methods=["POST"])
@@ -63,7 +64,7 @@ def reception(reception_id: int):
                            names=user_names([r.owner_id, r.decided_by, r.host_id, r.main_seller_id,
                                              r.clerk_id, r.senior_leader_id]),
                            staff=staff_choices() if can_edit else [], can_edit=can_edit,
-                           can_approve=can(APPROVE), categories=CLAIM_CATEGORIES, today=date.today())
+                           can_approve=can(APPROVE), categories=CLAIM_CATEGORIES, today=clock.today())
 
 
 def _step(reception_id: int, fn, *args, ok=None, **kwargs):

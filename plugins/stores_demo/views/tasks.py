@@ -16,6 +16,7 @@ from ..declarations import VIEW
 from ..models.tasks import StoresDemoTask
 from ..services import tasks as svc
 from . import bp
+from core import clock
 
 
 @bp.route("/tasks")
@@ -24,7 +25,7 @@ def tasks():
     from plugins.customers.api import Customer
 
     s = db_session()
-    today = date.today()
+    today = clock.today()
     rows = svc.open_tasks(s, current_user)
     ids = {t.customer_id for t in rows if t.customer_id}
     names = dict(s.query(Customer.id, Customer.name).filter(Customer.id.in_(ids)).all()) if ids else {}

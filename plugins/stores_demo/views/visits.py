@@ -20,6 +20,7 @@ from ..models.development import (
 from ..services import visits as svc
 from . import bp
 from .development import PAGE, account_choices, account_or_404, listing, user_names
+from core import clock
 
 PLAN_FIELDS = ("planned_on", "purpose", "people", "head_count", "gift", "offers", "pieces_to_show",
                "transport", "budget")
@@ -45,7 +46,7 @@ def visits():
                            page=page, status=status, states=VISIT_STATES, due=due,
                            owners=user_names(r.owner_id for r in rows),
                            accounts=account_choices() if can_develop else [], can_develop=can_develop,
-                           transports=TRANSPORTS, preset=customer_id, today=date.today())
+                           transports=TRANSPORTS, preset=customer_id, today=clock.today())
 
 
 @bp.route("/visits/overdue")
@@ -53,7 +54,7 @@ def visits():
 def visits_overdue():
     s = db_session()
     rows = s.execute(svc.overdue_follow_ups(scoped_select(StoresDemoVisit, SCOPE_VIEW)).limit(500)).scalars().all()
-    return render_template("stores_demo/visits_overdue.html", rows=rows, today=date.today(),
+    return render_template("stores_demo/visits_overdue.html", rows=rows, today=clock.today(),
                            owners=user_names(r.owner_id for r in rows))
 
 
@@ -79,7 +80,7 @@ def visit(visit_id: int):
                            names=user_names([v.owner_id, v.decided_by]),
                            can_edit=can(DEVELOP) and v.owner_id == current_user.id,
                            can_approve=can(APPROVE), methods=VISIT_METHODS,
-                           categories=CLAIM_CATEGORIES, today=date.today())
+                           categories=CLAIM_CATEGORIES, today=clock.today())
 
 
 def _step(visit_id: int, fn, *args, ok=None, **kwargs):

@@ -19,6 +19,7 @@ from ..models.pieces import IN_STOCK, StoresDemoPiece
 from ..models.walkins import BUDGET_BANDS, INTERESTS, StoresDemoWalkin
 from ..services import walkins as svc
 from . import bp
+from core import clock
 
 PAGE = 50
 
@@ -40,7 +41,7 @@ def walkins():
                        .limit(500)).all()
     return render_template("stores_demo/walkins_list.html", walkins=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, show=show, tasks=tasks, pieces=pieces, bands=BUDGET_BANDS,
-                           interests=INTERESTS, can_capture=can(DEVELOP), today=date.today(),
+                           interests=INTERESTS, can_capture=can(DEVELOP), today=clock.today(),
                            form=request.form)
 
 

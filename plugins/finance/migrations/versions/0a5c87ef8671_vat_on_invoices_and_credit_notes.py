@@ -15,6 +15,7 @@ from datetime import datetime
 
 from alembic import op
 import sqlalchemy as sa
+from core import clock
 
 
 revision = '0a5c87ef8671'
@@ -62,7 +63,7 @@ def upgrade() -> None:
     seeded = bind.execute(sa.text("SELECT 1 FROM finance_account WHERE code = '2221'")).first()
     present = bind.execute(sa.text("SELECT 1 FROM finance_account WHERE code = '222101'")).first()
     if seeded and not present:
-        now = datetime.utcnow()
+        now = clock.utcnow()
         bind.execute(sa.text(
             "INSERT INTO finance_account (code, name, name_en, kind, active, builtin, created_at, "
             "updated_at) VALUES ('222101', :name, :name_en, 'liability', :t, :t, :now, :now)"),
