@@ -115,3 +115,27 @@ def recompute_grades(session: Session, org_unit_ids: Iterable[int] | None = None
     from .services.grading import recompute
 
     return recompute(session, org_unit_ids)
+
+
+def customer_picker(kind: str, noun, *, kinds: Iterable[str] | None = None,
+                    permission: str | None = None):
+    """A ``core.registry.PickerSpec`` choosing customers (``kinds`` only, when
+    given) in the user's scope: searched like the customer list (code, name,
+    phone … through the search index), typed by code without JavaScript.
+    Other plugins declare their own kinds with it (dealers, store accounts)."""
+    from core.registry import PickerSpec
+
+    from .services.search import apply_filters
+
+    only = tuple(kinds) if kinds is not None else None
+
+    def select_(session, user, action):
+        stmt = scoped_customers(session, user, action)
+        return stmt.where(Customer.kind.in_(only)) if only is not None else stmt
+
+    def search(stmt, q, dialect):
+        return apply_filters(stmt, {"q": q}, dialect=dialect)
+
+    return PickerSpec(kind=kind, model=Customer, select=select_, key=Customer.code,
+                      label=customer_label, noun=noun, search=search,
+                      order_by=(Customer.code,), permission=permission)

@@ -20,8 +20,7 @@ from ..services.money import mround
 from . import bp
 from .common import (
     FieldCheck,
-    customer_choices,
-    customer_or_404,
+    posted_customer,
     int_arg,
     optional_day,
     paged,
@@ -63,7 +62,7 @@ def invoices():
 def invoice_new():
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"))
+        c = posted_customer(f.get("customer_id"))
         check = FieldCheck(f)
         check.date("date")
         lines = []
@@ -77,8 +76,7 @@ def invoice_new():
                           "quantity": (f.get(f"qty_{i}") or "1").strip() or "1"})
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
-            return render_template("finance/invoice_new.html", customers=customer_choices(),
-                                   customer_id=c.id, rows=range(LINE_ROWS), today=date.today(),
+            return render_template("finance/invoice_new.html", customer_id=c.id, rows=range(LINE_ROWS), today=date.today(),
                                    form=f, errors=check.errors), 422
 
         def post(s):
@@ -90,8 +88,7 @@ def invoice_new():
         if ok:
             return back("finance.invoice", invoice_id=inv.id)
         return back("finance.invoice_new", customer_id=c.id)
-    return render_template("finance/invoice_new.html", customers=customer_choices(),
-                           customer_id=int_arg("customer_id"), rows=range(LINE_ROWS),
+    return render_template("finance/invoice_new.html", customer_id=int_arg("customer_id"), rows=range(LINE_ROWS),
                            today=date.today(), form={}, errors={})
 
 
@@ -141,7 +138,7 @@ def credit_note_new():
     kinds = [k for k in CREDIT_NOTE_KINDS if k != CN_REBATE]
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"))
+        c = posted_customer(f.get("customer_id"))
         invoice_id = None
         if f.get("invoice_number", "").strip():
             invoice_id = db_session().scalar(select(Invoice.id).where(
@@ -157,8 +154,7 @@ def credit_note_new():
         check.date("date")
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
-            return render_template("finance/credit_note_new.html", customers=customer_choices(),
-                                   customer_id=c.id, kinds=kinds, today=date.today(),
+            return render_template("finance/credit_note_new.html", customer_id=c.id, kinds=kinds, today=date.today(),
                                    invoice_number=f.get("invoice_number", ""), form=f,
                                    errors=check.errors), 422
         cn, ok = run(receivables.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
@@ -167,8 +163,7 @@ def credit_note_new():
         if ok:
             return back("finance.credit_note", credit_note_id=cn.id)
         return back("finance.credit_note_new", customer_id=c.id)
-    return render_template("finance/credit_note_new.html", customers=customer_choices(),
-                           customer_id=int_arg("customer_id"), kinds=kinds, today=date.today(),
+    return render_template("finance/credit_note_new.html", customer_id=int_arg("customer_id"), kinds=kinds, today=date.today(),
                            invoice_number=request.args.get("invoice", ""), form={}, errors={})
 
 

@@ -16,7 +16,7 @@ from ..models import Allocation, CreditNote, Invoice, Payment
 from ..models.receivables import PAYMENT_METHODS, POSTED
 from ..services import allocations, receivables
 from . import bp
-from .common import FieldCheck, customer_choices, customer_or_404, int_arg, paged, parse_day
+from .common import FieldCheck, posted_customer, int_arg, paged, parse_day
 
 
 @bp.route("/payments")
@@ -41,7 +41,7 @@ def payment_new():
     s = db_session()
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"))
+        c = posted_customer(f.get("customer_id"))
         check = FieldCheck(f)
         check.amount("amount")
         check.date("date")
@@ -50,7 +50,7 @@ def payment_new():
                 check.amount(k, blank_ok=True)
         if not check:
             flash(_("Nothing was recorded: correct the marked fields."), "error")
-            return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
+            return render_template("finance/payment_new.html", c=c,
                                    open_invoices=allocations.open_invoices(s, c.id),
                                    methods=PAYMENT_METHODS, today=date.today(), form=f,
                                    errors=check.errors), 422
@@ -69,9 +69,8 @@ def payment_new():
         if ok:
             return back("finance.payment", payment_id=pay.id)
         return back("finance.payment_new", customer_id=c.id)
-    cid = int_arg("customer_id")
-    c = customer_or_404(cid) if cid else None
-    return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
+    c = posted_customer(request.args.get("customer_id"), required=False)
+    return render_template("finance/payment_new.html", c=c,
                            open_invoices=allocations.open_invoices(s, c.id) if c else [],
                            methods=PAYMENT_METHODS, today=date.today(), form={}, errors={})
 
