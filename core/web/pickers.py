@@ -150,7 +150,7 @@ def picked_id(kind: str, raw: Any, action: str = access.VIEW, *, required: bool 
 
 def picker(kind: str, name: str, selected: Any = None, action: str = access.VIEW, *,
            required: bool = False, id: str | None = None, label: Any = None,
-           invalid: bool = False) -> Markup:
+           placeholder: Any = None, invalid: bool = False) -> Markup:
     """The form field choosing a record of ``kind`` (see the module's doc).
     ``selected``: the chosen record, its id or its key (looked up in the
     user's scope; a value that finds nothing is shown as it was typed)."""
@@ -170,7 +170,7 @@ def picker(kind: str, name: str, selected: Any = None, action: str = access.VIEW
         "class": "picker", "data-picker-url": url, "data-picker-text": text,
         "data-picker-empty": _("Nothing found."), "data-picker-more": _("Type to search…"),
         "autocomplete": "off", "autocapitalize": "off", "spellcheck": "false",
-        "placeholder": _("Code or name"),
+        "placeholder": str(placeholder) if placeholder is not None else _("Code or name"),
         "title": _("Type the code, or search by code or name"),
     }
     if label is not None:
