@@ -6,7 +6,7 @@ import importlib
 
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
          "statement_pdf", "month_end", "anniversaries", "custom_contract_pdf", "rm_league",
-         "banking_maturities", "bank_overdue", "key_accounts")
+         "banking_maturities", "bank_overdue", "key_accounts", "customer_picker")
 
 
 def load(name: str):
