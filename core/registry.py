@@ -148,6 +148,7 @@ class PickerSpec:
     label: Callable  # row -> "C2026-00042 杭州华联电器"
     noun: Any  # lazy "customer", for the refusal message
     columns: tuple = ()  # searched with ILIKE when ``search`` is None
-    search: Callable | None = None  # (stmt, q, dialect) -> stmt narrowed to matches of q
+    search: Callable | None = None  # (session, stmt, q, dialect) -> stmt narrowed to matches of q
     order_by: tuple = ()  # default: ``key``
     permission: str | None = None  # needed to search (besides the row scope)
+    load: tuple = ()  # the columns ``label`` reads (the search loads only these); () = all

@@ -27,7 +27,8 @@ from typing import Any
 
 from flask import abort, jsonify, request, url_for
 from markupsafe import Markup, escape
-from sqlalchemy import func, or_
+from sqlalchemy import or_
+from sqlalchemy.orm import load_only
 from werkzeug.exceptions import NotFound, UnprocessableEntity
 
 from .. import access
@@ -99,12 +100,14 @@ def search(kind: str, q: str, action: str = access.VIEW, limit: int = LIMIT) -> 
     q = "".join(ch for ch in (q or "") if ch >= " ").strip()[:MAX_QUERY]
     if q:
         if spec.search is not None:
-            stmt = spec.search(stmt, q, s.get_bind().dialect.name)
+            stmt = spec.search(s, stmt, q, s.get_bind().dialect.name)
         else:
             pattern = _like(q)
             stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\")
                                     for col in (spec.key, *spec.columns))))
     stmt = stmt.order_by(*(spec.order_by or (spec.key,))).limit(limit)
+    if spec.load:
+        stmt = stmt.options(load_only(*spec.load))
     return [{"value": str(getattr(row, spec.key.key)), "text": spec.label(row)}
             for row in s.execute(stmt).scalars()]
 
