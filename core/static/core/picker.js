@@ -22,8 +22,15 @@
       loadThrottle: 250,
       maxOptions: 50,
       closeAfterSelect: true,
-      // The server has searched (code, name, phone …): show what it found.
-      score: function () { return function () { return 1; }; },
+      // The server has searched (code, name, phone …): show what it found
+      // for this very text; until it answers, only the options whose label
+      // holds the text (never the previous search's list).
+      score: function (search) {
+        var q = String(search || "").toLowerCase();
+        return function (item) {
+          return (item.q === search || !q || String(item.text).toLowerCase().indexOf(q) >= 0) ? 1 : 0;
+        };
+      },
       load: function (query, callback) {
         var self = this;
         var sep = url.indexOf("?") < 0 ? "?" : "&";
@@ -35,7 +42,7 @@
             Object.keys(self.options).forEach(function (v) {
               if (keep.indexOf(v) < 0) { self.removeOption(v); }
             });
-            callback(j.results);
+            callback(j.results.map(function (r) { r.q = query; return r; }));
           })
           .catch(function () { callback(); });
       },
