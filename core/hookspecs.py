@@ -99,3 +99,9 @@ def dashboard_widgets(session, user):
 @hookspec
 def load_demo_data(session, context):
     """On ``qudao init --demo``: add demo rows; plugins are called in dependency order."""
+
+
+@hookspec
+def register_pickers():
+    """Return ``PickerSpec`` objects (concatenated): the kinds of record a form
+    chooses with the scoped search-as-you-type picker; a duplicate kind is an error."""

@@ -158,3 +158,22 @@ class AuditLabels:
     title: Any
     fields: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PickerSpec:
+    """A kind of record chosen with the search-as-you-type picker
+    (``core.web.pickers``): a scoped JSON search at ``/pick/<kind>`` and a
+    text field that also takes the record's ``key`` typed by hand."""
+
+    kind: str  # "<plugin>.<noun>", e.g. "customers.customer"
+    model: Any  # the mapped class
+    select: Callable  # (session, user, action) -> the user's scoped Select of ``model``
+    key: Any  # a unique column typed without JavaScript, e.g. Customer.code
+    label: Callable  # row -> "C2026-00042 杭州华联电器"
+    noun: Any  # lazy "customer", for the refusal message
+    columns: tuple = ()  # searched with ILIKE when ``search`` is None
+    search: Callable | None = None  # (session, stmt, q, dialect) -> stmt narrowed to matches of q
+    order_by: tuple = ()  # default: ``key``
+    permission: str | None = None  # needed to search (besides the row scope)
+    load: tuple = ()  # the columns ``label`` reads (the search loads only these); () = all

@@ -72,3 +72,12 @@ def attachment(att_id: int):
         abort(404)
     return send_file(attachments.path_of(s, att), mimetype=att.content_type,
                      as_attachment=True, download_name=att.filename)
+
+
+@core_bp.route("/pick/<kind>")
+@login_required
+def pick(kind: str):
+    """The record picker's scoped JSON search (``core.web.pickers``)."""
+    from .web.pickers import pick_view
+
+    return pick_view(kind)

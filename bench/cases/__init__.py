@@ -7,7 +7,7 @@ import importlib
 CASES = ("trivial_page", "customer_list", "aged_receivables", "customer_import",
          "statement_pdf", "month_end", "anniversaries", "custom_contract_pdf", "rm_league",
          "banking_maturities", "bank_overdue", "key_accounts", "rm_activity_post",
-         "trial_balance")
+         "trial_balance", "customer_picker")
 
 
 def load(name: str):

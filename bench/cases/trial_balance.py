@@ -100,7 +100,7 @@ def run(ctx: Context) -> list[Row]:
             ext.db.dispose()
         subject, peer = Summary.of(samples["service"]), Summary.of(samples["floor"])
         rows.append(Row(
-            case=f"Period trial balance (科目余额表, {START:%Y-%m})", db=db,
+            case=f"13. Period trial balance (科目余额表, {START:%Y-%m})", db=db,
             size=f"scale {scale.name}: {ds.customers:,} customers, {ds.lines:,} ledger lines",
             subject=Measured("reports service", subject, "s"),
             peer=Measured("hand-written GROUP BY", peer, "s"),

@@ -198,7 +198,8 @@ def _error(e: HTTPException):
     }
     # Werkzeug's stock descriptions are English; only a view's own (translated) one is shown.
     own = e.description if e.description != type(e).description else ""
-    return render_template("core/error.html", code=code, title=titles.get(code, e.name),
+    title = getattr(e, "title", None) or titles.get(code, e.name)
+    return render_template("core/error.html", code=code, title=title,
                            description=own), code
 
 
@@ -236,6 +237,9 @@ def install(app: Flask) -> None:
         app.template_context_processors[None].remove(f)
     app.context_processor(template_context)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    from .pickers import TEMPLATE_GLOBALS as PICKER_GLOBALS
+
+    app.jinja_env.globals.update(PICKER_GLOBALS)
     app.register_error_handler(access.AccessDenied, lambda e: _error(_forbidden()))
 
 

@@ -115,3 +115,42 @@ def recompute_grades(session: Session, org_unit_ids: Iterable[int] | None = None
     from .services.grading import recompute
 
     return recompute(session, org_unit_ids)
+
+
+#: Matches from which the picker's search walks the code index (customer_picker).
+PICKER_MANY = 300
+
+
+def customer_picker(kind: str, noun, *, kinds: Iterable[str] | None = None,
+                    permission: str | None = None):
+    """A ``core.registry.PickerSpec`` choosing customers (``kinds`` only, when
+    given) in the user's scope: searched like the customer list (code, name,
+    phone … through the search index), typed by code without JavaScript.
+    Other plugins declare their own kinds with it (dealers, store accounts)."""
+    from core.registry import PickerSpec
+
+    from .services.search import cached, conditions, count_capped, plan, scope_key
+
+    only = tuple(kinds) if kinds is not None else None
+
+    def select_(session, user, action):
+        stmt = scoped_customers(session, user, action)
+        return stmt.where(Customer.kind.in_(only)) if only is not None else stmt
+
+    def search(session, stmt, q, dialect):
+        # As the customer list does: a search matching many customers walks
+        # the code index and stops at the 20th match; one matching few reads
+        # the matches from the search index and sorts them (bench case 12).
+        f = {"q": q}
+        many = count_capped(session, stmt, f, dialect, PICKER_MANY) >= PICKER_MANY
+        shape, params = plan(f, dialect, many=many)
+        # The statement is kept per scope and shape, as the list's are.
+        skey = scope_key(stmt.whereclause)
+        key = None if skey is None else ("picker", kind, only, skey, shape)
+        found = cached(key, lambda: stmt.where(*conditions(shape)))
+        return found.params(params) if params else found
+
+    return PickerSpec(kind=kind, model=Customer, select=select_, key=Customer.code,
+                      label=customer_label, noun=noun, search=search,
+                      order_by=(Customer.code,), permission=permission,
+                      load=(Customer.code, Customer.name))

@@ -125,3 +125,10 @@ GENERAL = "general"
 
 def kinds() -> list[tuple[str, object]]:
     return [(GENERAL, _l("General customer"))]
+
+
+def pickers() -> list:
+    """The record picker's kinds (core.web.pickers): any customer in scope."""
+    from .api import customer_picker
+
+    return [customer_picker("customers.customer", _l("customer"))]

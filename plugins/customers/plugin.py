@@ -118,3 +118,10 @@ def customer_kinds():
     from .declarations import kinds
 
     return kinds()
+
+
+@hookimpl
+def register_pickers():
+    from .declarations import pickers
+
+    return pickers()

@@ -156,3 +156,33 @@ def kinds() -> list[tuple[str, object]]:
     from .labels import kind_labels
 
     return list(kind_labels().items())
+
+
+def pickers() -> list:
+    """The record picker's kinds (core.web.pickers): dealers in scope, and
+    product models (the catalogue is the company's, not scoped: active
+    models, or every model for returns of discontinued ones)."""
+    from sqlalchemy import select
+
+    from core.registry import PickerSpec
+    from plugins.customers.api import customer_picker
+
+    from .models import DealerProduct
+    from .models.network import DEALER_KINDS
+
+    def products(active_only: bool):
+        def select_(session, user, action):
+            stmt = select(DealerProduct)
+            return stmt.where(DealerProduct.active.is_(True)) if active_only else stmt
+        return select_
+
+    def label(p) -> str:
+        return p.label
+
+    return [
+        customer_picker("dealers.dealer", _l("dealer"), kinds=DEALER_KINDS, permission=VIEW),
+        PickerSpec("dealers.product", DealerProduct, products(True), DealerProduct.model, label,
+                   _l("product model"), columns=(DealerProduct.name,), permission=VIEW),
+        PickerSpec("dealers.any_product", DealerProduct, products(False), DealerProduct.model,
+                   label, _l("product model"), columns=(DealerProduct.name,), permission=VIEW),
+    ]

@@ -114,3 +114,10 @@ def finance_source_documents(session, sources):
     from .services.finance_link import source_documents
 
     return source_documents(session, sources)
+
+
+@hookimpl
+def register_pickers():
+    from .declarations import pickers
+
+    return pickers()

@@ -19,7 +19,7 @@ class ProfileForm(FlaskForm):
     mobile = StringField(L["mobile"], validators=[Length(max=40)])
     is_organisation = BooleanField(L["is_organisation"])
     lead_source = SelectField(L["lead_source"], validate_choice=False)
-    introducer_id = SelectField(L["introducer_id"], validate_choice=False)
+    introducer_id = StringField(L["introducer_id"], validators=[Length(max=200)])  # the record picker
     competitor_brands = StringField(L["competitor_brands"], validators=[Length(max=200)])
     economy = TextAreaField(L["economy"])
     health = TextAreaField(L["health"])
@@ -53,7 +53,7 @@ class NewAccountForm(FlaskForm):
     mobile = StringField(L["mobile"], validators=[Length(max=40)])
     is_organisation = BooleanField(L["is_organisation"])
     lead_source = SelectField(L["lead_source"], validate_choice=False)
-    introducer_id = SelectField(L["introducer_id"], validate_choice=False)
+    introducer_id = StringField(L["introducer_id"], validators=[Length(max=200)])  # the record picker
 
 
 class MoveForm(FlaskForm):

@@ -159,3 +159,11 @@ def kinds() -> list[tuple[str, object]]:
         (KIND_STRATEGIC, _l("Strategic account")),
         (KIND_POTENTIAL, _l("Potential key account")),
     ]
+
+
+def pickers() -> list:
+    """The record picker's kind for key accounts (customers of our kinds in
+    scope); other customers are chosen with customers' own kind."""
+    from plugins.customers.api import customer_picker
+
+    return [customer_picker("stores_demo.account", _l("key account"), kinds=KINDS)]

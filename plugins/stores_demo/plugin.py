@@ -116,3 +116,10 @@ def load_demo_data(session, context):
     from .demo import load
 
     load(session, context)
+
+
+@hookimpl
+def register_pickers():
+    from .declarations import pickers
+
+    return pickers()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, render_template, request
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,14 +36,6 @@ def managers() -> list[tuple[int, str]]:
                                         .where(Customer.id.in_(customer_ids_for(current_user)))))
                      .order_by(User.username)).all()
     return [(i, f or u) for i, f, u in rows]
-
-
-def customer_choices(action: str = EDIT) -> list[tuple[int, str]]:
-    s = db_session()
-    rows = s.execute(select(Customer.id, Customer.code, Customer.name)
-                     .where(Customer.id.in_(customer_ids_for(current_user, action)))
-                     .order_by(Customer.name).limit(500)).all()
-    return [(i, f"{c} {n}") for i, c, n in rows]
 
 
 # -- maturities ------------------------------------------------------------------
@@ -215,8 +207,7 @@ def care_calendar():
     return render_template("banking_rm/care_calendar.html", events=events, days=days, today=today,
                            festivals=care.festival_overview(s, current_user, today, days), tasks=tasks,
                            manager=manager,
-                           managers=managers(), templates=greeting_templates(), can_serve=can(SERVE),
-                           customers=customer_choices() if can(SERVE) else [])
+                           managers=managers(), templates=greeting_templates(), can_serve=can(SERVE))
 
 
 @bp.route("/care/tasks", methods=["POST"])
@@ -270,12 +261,11 @@ def special_date_new():
 
 
 def _customer_or_404(raw, action: str = EDIT):
-    from plugins.customers.api import get_customer
+    """The customer a form chose with the record picker (code or id), one
+    the user may ``action``; else a 404 page saying so."""
+    from core.web.pickers import picked
 
-    c = get_customer(db_session(), raw, current_user, action)
-    if c is None:
-        abort(404)
-    return c
+    return picked("customers.customer", raw, action)
 
 
 # -- check-ups -----------------------------------------------------------------------
@@ -291,7 +281,7 @@ def checkups():
     recent = s.execute(svc.recent(current_user)).all()
     return render_template("banking_rm/care_checkups.html", rows=rows, recent=recent, today=today,
                            months=svc.cell_months(s), manager=manager, managers=managers(),
-                           can_serve=can(SERVE), customers=customer_choices() if can(SERVE) else [],
+                           can_serve=can(SERVE),
                            selected=request.args.get("customer", type=int))
 
 
@@ -322,7 +312,7 @@ def plans():
         stmt = stmt.where(BankValuePlan.status == status)
     rows = s.execute(stmt.order_by(BankValuePlan.due_on, BankValuePlan.id).limit(300)).all()
     return render_template("banking_rm/care_plans.html", rows=rows, status=status, states=PLAN_STATES,
-                           can_serve=can(SERVE), customers=customer_choices() if can(SERVE) else [],
+                           can_serve=can(SERVE),
                            today=clock.today())
 
 
@@ -405,8 +395,7 @@ def gifts():
                            totals=s.execute(svc.by_customer(current_user, today.year).limit(200)).all(),
                            recent=s.execute(svc.recent(current_user)).all(),
                            ceiling=setting(s, "gift_yearly_ceiling"), over=setting(s, "gift_approval_over"),
-                           can_serve=can(SERVE),
-                           customers=customer_choices() if can(SERVE) else [], campaigns=campaigns)
+                           can_serve=can(SERVE), campaigns=campaigns)
 
 
 @bp.route("/gifts/new", methods=["POST"])
@@ -432,8 +421,7 @@ def approvals():
     status = request.args.get("status") or "pending"
     rows = s.execute(svc.listing(current_user, status).limit(300)).all()
     return render_template("banking_rm/care_approvals.html", rows=rows, status=status, states=REQUEST_STATES,
-                           limits=svc.limits(s), can_serve=can(SERVE), can_above=can(APPROVE_ABOVE),
-                           customers=customer_choices() if can(SERVE) else [], me=current_user.id)
+                           limits=svc.limits(s), can_serve=can(SERVE), can_above=can(APPROVE_ABOVE), me=current_user.id)
 
 
 @bp.route("/approvals/new", methods=["POST"])

@@ -18,7 +18,7 @@ from ..models.network import DEALER_KINDS
 from ..declarations import CATALOG, VIEW
 from ..services import catalog as svc
 from . import bp
-from .common import product_choices, product_or_404
+from .common import posted_product, product_or_404
 
 
 @bp.route("/products")
@@ -108,7 +108,7 @@ def price_list(price_list_id: int):
             return back("dealers.price_list", price_list_id=pl.id)
         status = 409
     return render_template("dealers/price_list.html", pl=pl, kinds=_kinds(s),
-                           products=product_choices(), can_edit=can(CATALOG)), status
+                           can_edit=can(CATALOG)), status
 
 
 @versions.form_fields(DealerPriceList)
@@ -126,7 +126,7 @@ def _price_list_fields() -> list:
 def price_set(price_list_id: int):
     s = db_session()
     pl = s.get(DealerPriceList, price_list_id) or abort(404)
-    product = product_or_404(request.form.get("product_id"))
+    product = posted_product(request.form.get("product_id"))
     run(svc.set_price, pl, product, request.form.get("price"), ok=_("Saved."))
     return back("dealers.price_list", price_list_id=pl.id)
 

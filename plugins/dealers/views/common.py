@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from core.access import EDIT, VIEW
 from core.attachments import save as save_attachment
 from core.inputs import bounded_int
+from core.web.pickers import picked
 from core.web.request import db_session, get_or_404
-from plugins.customers.api import Customer, customer_label
+from plugins.customers.api import Customer
 
 from ..models import DealerProduct, DealerTerminal
 from ..services.network import is_dealer
@@ -53,19 +53,19 @@ def terminal_or_404(terminal_id, action: str = VIEW) -> DealerTerminal:
     return get_or_404(DealerTerminal, terminal_id, action)
 
 
-def dealer_choices(action: str = VIEW) -> list[tuple[int, str]]:
-    from ..services.network import dealer_select
-
-    s = db_session()
-    rows = s.execute(dealer_select(s, current_user, action).order_by(Customer.code)).scalars()
-    return [(c.id, customer_label(c)) for c in rows]
+#: The record picker's kinds (declarations.pickers).
+DEALER, PRODUCT, ANY_PRODUCT = "dealers.dealer", "dealers.product", "dealers.any_product"
 
 
-def product_choices(active_only: bool = True) -> list[tuple[int, str]]:
-    stmt = select(DealerProduct).order_by(DealerProduct.category, DealerProduct.model)
-    if active_only:
-        stmt = stmt.where(DealerProduct.active.is_(True))
-    return [(p.id, p.label) for p in db_session().execute(stmt).scalars()]
+def posted_dealer(raw, action: str = VIEW, *, required: bool = True) -> Customer | None:
+    """The dealer a form (or a filter) chose with the record picker: its
+    code or id, one the user may ``action``; else a 404 page saying so."""
+    return picked(DEALER, raw, action, required=required)
 
 
-__all__ = ["dealer_or_404", "upload", "product_or_404", "terminal_or_404", "dealer_choices", "product_choices", "EDIT", "VIEW", "PAGE"]
+def posted_product(raw, *, any_state: bool = False) -> DealerProduct:
+    """The product model chosen with the picker (its model code or id)."""
+    return picked(ANY_PRODUCT if any_state else PRODUCT, raw)
+
+
+__all__ = ["dealer_or_404", "upload", "product_or_404", "terminal_or_404", "posted_dealer", "posted_product", "EDIT", "VIEW", "PAGE"]

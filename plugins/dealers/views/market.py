@@ -26,7 +26,7 @@ from ..services import market as svc
 from ..services import promoters as promoter_svc
 from ..services.common import period_of
 from . import bp
-from .common import PAGE, dealer_choices
+from .common import PAGE
 from core import clock
 
 
@@ -95,7 +95,6 @@ def surveys():
     return render_template("dealers/surveys.html", regions=regions, dealer_surveys=dealers_,
                            competitors=competitors, weights=svc.selection_weights(s),
                            score_fields=svc.SCORE_FIELDS, score_labels=svc.score_labels(),
-                           dealers=dealer_choices(),
                            can_edit=can(SURVEY), today=clock.today())
 
 
@@ -134,9 +133,9 @@ def survey_competitor_new():
 
 def _check_customer(f: dict) -> None:
     if f.get("customer_id"):
-        from .common import dealer_or_404
+        from .common import posted_dealer
 
-        dealer_or_404(int(f["customer_id"]) if f["customer_id"].isdigit() else 0)
+        f["customer_id"] = str(posted_dealer(f["customer_id"]).id)
 
 
 @bp.route("/coverage")

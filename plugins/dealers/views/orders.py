@@ -21,7 +21,7 @@ from ..declarations import ORDER, PAPER, PRICE_APPROVE, VIEW
 from ..services import orders as svc
 from ..services import pressing
 from . import bp
-from .common import PAGE, dealer_choices, dealer_or_404, product_or_404, upload
+from .common import PAGE, dealer_or_404, product_or_404, upload, posted_dealer, posted_product
 from core import clock
 
 
@@ -41,7 +41,7 @@ def orders():
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     return render_template("dealers/orders.html", orders=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, state=state, states=ORDER_STATES, can_order=can(ORDER),
-                           dealers=dealer_choices(), customer_id=cid)
+                           customer_id=cid)
 
 
 @bp.route("/orders/new", methods=["GET", "POST"])
@@ -49,7 +49,7 @@ def orders():
 def order_new():
     s = db_session()
     if request.method == "POST":
-        customer = dealer_or_404(request.form.get("customer_id", type=int) or 0, EDIT)
+        customer = posted_dealer(request.form.get("customer_id"), EDIT)
         order, ok = run(svc.create_order, customer, current_user,
                         order_date=request.form.get("order_date"),
                         delivery_address=request.form.get("delivery_address", ""),
@@ -61,7 +61,7 @@ def order_new():
         return back("dealers.order_new", customer_id=customer.id)
     lists = s.execute(select(DealerPriceList).where(DealerPriceList.active.is_(True))
                       .order_by(DealerPriceList.valid_from.desc())).scalars().all()
-    return render_template("dealers/order_new.html", dealers=dealer_choices(EDIT),
+    return render_template("dealers/order_new.html",
                            customer_id=request.args.get("customer_id", type=int),
                            price_lists=lists, today=clock.today())
 
@@ -93,7 +93,7 @@ def _editable(order_id: int) -> DealerOrder:
 @permission_required(ORDER)
 def order_line_add(order_id: int):
     o = _editable(order_id)
-    product = product_or_404(request.form.get("product_id"))
+    product = posted_product(request.form.get("product_id"))
     run(svc.add_line, o, product, request.form.get("quantity"), request.form.get("discount_pct") or "0",
         request.form.get("unit_price") or None, ok=_("Line added."))
     return back("dealers.order", order_id=o.id)

@@ -18,7 +18,7 @@ from ..models.market import CHANNELS, EXECUTION_ITEMS, PROMOTION_STEPS, TRIGGERS
 from ..declarations import PROMOTION, VIEW
 from ..services import promotions as svc
 from . import bp
-from .common import PAGE, dealer_choices, dealer_or_404
+from .common import PAGE, dealer_or_404, posted_dealer
 from core import clock
 
 
@@ -38,7 +38,7 @@ def promotions():
     terminals = s.execute(web_scoped_select(DealerTerminal, EDIT).where(DealerTerminal.active.is_(True))
                           .order_by(DealerTerminal.name)).scalars().all()
     return render_template("dealers/promotions.html", promotions=rows[:PAGE], has_next=len(rows) > PAGE,
-                           page=page, dealers=dealer_choices(EDIT), terminals=terminals,
+                           page=page, terminals=terminals,
                            triggers=TRIGGERS, labels=_labels(), can_edit=can(PROMOTION),
                            today=clock.today())
 
@@ -46,7 +46,7 @@ def promotions():
 @bp.route("/promotions/new", methods=["POST"])
 @permission_required(PROMOTION)
 def promotion_new():
-    customer = dealer_or_404(request.form.get("customer_id", type=int) or 0, EDIT)
+    customer = posted_dealer(request.form.get("customer_id"), EDIT)
     terminal = None
     if request.form.get("terminal_id"):
         terminal = get_or_404(DealerTerminal, request.form.get("terminal_id", type=int) or 0, EDIT)

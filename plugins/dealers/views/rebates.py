@@ -20,7 +20,7 @@ from ..services import finance_link
 from ..services import rebates as svc
 from ..services.common import period_of
 from . import bp
-from .common import PAGE, dealer_choices, dealer_or_404, product_choices, product_or_404
+from .common import PAGE, dealer_or_404, product_or_404, posted_dealer, posted_product
 from core import clock
 
 
@@ -33,14 +33,14 @@ def rebates():
                      .offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     states = {c.id: finance_link.rebate_state(s, c.finance_ref) for c in rows[:PAGE]}
     return render_template("dealers/rebates.html", claims=rows[:PAGE], has_next=len(rows) > PAGE,
-                           page=page, states=states, kinds=REBATE_KINDS, dealers=dealer_choices(EDIT),
+                           page=page, states=states, kinds=REBATE_KINDS,
                            can_edit=can(REBATE), period=period_of(clock.today()))
 
 
 @bp.route("/rebates/new", methods=["POST"])
 @permission_required(REBATE)
 def rebate_new():
-    customer = dealer_or_404(request.form.get("customer_id", type=int) or 0, EDIT)
+    customer = posted_dealer(request.form.get("customer_id"), EDIT)
     claim, ok = run(svc.create_claim, customer, current_user, kind=request.form.get("kind", ""),
                     period=request.form.get("period", ""), note=request.form.get("note") or None)
     if ok:
@@ -53,7 +53,7 @@ def rebate_new():
 def rebate(claim_id: int):
     s = db_session()
     c = get_or_404(DealerRebateClaim, claim_id)
-    return render_template("dealers/rebate.html", c=c, products=product_choices(),
+    return render_template("dealers/rebate.html", c=c,
                            evidence=svc.evidence(s, c),
                            finance_state=finance_link.rebate_state(s, c.finance_ref),
                            can_edit=can(REBATE))
@@ -63,7 +63,7 @@ def rebate(claim_id: int):
 @permission_required(REBATE)
 def rebate_line_add(claim_id: int):
     c = get_or_404(DealerRebateClaim, claim_id, EDIT)
-    product = product_or_404(request.form.get("product_id"))
+    product = posted_product(request.form.get("product_id"))
     run(svc.add_line, c, product, request.form.get("quantity"), request.form.get("unit_amount"),
         ok=_("Line added."))
     return back("dealers.rebate", claim_id=c.id)

@@ -24,10 +24,8 @@ from ..services.common import period_of
 from . import bp
 from .common import (
     PAGE,
-    dealer_choices,
-    dealer_or_404,
-    product_choices,
-    product_or_404,
+    posted_dealer,
+    posted_product,
     terminal_or_404,
 )
 from core import clock
@@ -50,14 +48,14 @@ def samples():
                           .order_by(DealerTerminal.name)).scalars().all()
     return render_template("dealers/samples.html", samples=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, state=state, states=SAMPLE_STATES, terminals=terminals,
-                           products=product_choices(), can_edit=can(SAMPLE), today=clock.today())
+                           can_edit=can(SAMPLE), today=clock.today())
 
 
 @bp.route("/samples/new", methods=["POST"])
 @permission_required(SAMPLE)
 def sample_new():
     t = terminal_or_404(request.form.get("terminal_id", type=int) or 0, EDIT)
-    product = product_or_404(request.form.get("product_id"))
+    product = posted_product(request.form.get("product_id"), any_state=True)
     run(svc.register_sample, t, product, serial_no=request.form.get("serial_no", ""),
         placed_on=request.form.get("placed_on"), note=request.form.get("note") or None,
         ok=_("Sample unit registered."))
@@ -191,15 +189,15 @@ def returns():
     from ..services.common import setting
 
     return render_template("dealers/returns.html", aging=aging, closed=closed, kinds=RETURN_KINDS,
-                           states=RU_STATES, dealers=dealer_choices("edit"), products=product_choices(False),
+                           states=RU_STATES,
                            can_edit=can(SAMPLE), today=today, limit=setting(s, "returned_unit_max_days"))
 
 
 @bp.route("/returns/new", methods=["POST"])
 @permission_required(SAMPLE)
 def return_new():
-    customer = dealer_or_404(request.form.get("customer_id", type=int) or 0, EDIT)
-    product = product_or_404(request.form.get("product_id"))
+    customer = posted_dealer(request.form.get("customer_id"), EDIT)
+    product = posted_product(request.form.get("product_id"), any_state=True)
     run(svc.register_returned, customer, product, kind=request.form.get("kind", ""),
         received_on=request.form.get("received_on"), serial_no=request.form.get("serial_no", ""),
         fault=request.form.get("fault", ""), note=request.form.get("note") or None, ok=_("Saved."))

@@ -27,7 +27,7 @@ from ..services import common
 from ..services.common import period_of
 from ..services.network import dealer_ids
 from . import bp
-from .common import dealer_choices, dealer_or_404
+from .common import dealer_or_404, posted_dealer
 from core import clock
 
 
@@ -64,11 +64,9 @@ def stock_report(report_id: int):
 
 def _filters():
     s = db_session()
-    cid = request.args.get("customer_id", type=int)
-    ids = dealer_ids(s, current_user)
-    if cid:
-        dealer_or_404(cid)
-        ids = [cid]
+    dealer = posted_dealer(request.args.get("customer_id"), required=False)
+    cid = dealer.id if dealer is not None else None
+    ids = [cid] if cid else dealer_ids(s, current_user)
     return s, cid, ids
 
 
@@ -92,7 +90,7 @@ def volumes():
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("gross", "net", "stock", "slow")}
     reports = s.execute(svc.reports_for(web_scoped_select(DealerStockReport), cid).limit(20)).scalars().all()
     return render_template("dealers/volumes.html", rows=rows, period=period, at=at, names=names,
-                           products=products, totals=totals, dealers=dealer_choices(), customer_id=cid,
+                           products=products, totals=totals, customer_id=cid,
                            reports=reports, can_stock=can(STOCK))
 
 
@@ -114,7 +112,7 @@ def pressing():
         advice, season = [], None
     names, products = _names(s, advice)
     return render_template("dealers/pressing.html", advice=advice, day=day, season=season,
-                           names=names, products=products, dealers=dealer_choices(), customer_id=cid)
+                           names=names, products=products, customer_id=cid)
 
 
 @bp.route("/d/<int:customer_id>/profit")

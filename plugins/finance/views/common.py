@@ -13,6 +13,7 @@ from core.access import VIEW
 from core.dates import parse_day
 from core.inputs import bounded_int
 from core.services import ServiceError
+from core.web.pickers import picked
 from core.web.request import db_session, get_or_404
 from plugins.customers import api as customers
 from plugins.customers.api import Customer
@@ -21,6 +22,8 @@ from ..services import ledger, limits
 from ..services.money import round_money, to_money, to_quantity
 
 PAGE = 50
+#: The record picker's kind for customers (declared by the customers plugin).
+CUSTOMER = "customers.customer"
 
 
 
@@ -34,11 +37,10 @@ def customer_or_404(customer_id, action: str = VIEW) -> Customer:
     return get_or_404(Customer, ident, action)
 
 
-def customer_choices(action: str = VIEW, limit: int = 2000) -> list[tuple[int, str]]:
-    s = db_session()
-    rows = s.execute(customers.scoped_customers(s, current_user, action)
-                     .order_by(Customer.code).limit(limit)).scalars()
-    return [(c.id, customers.customer_label(c)) for c in rows]
+def posted_customer(raw, action: str = VIEW, *, required: bool = True) -> Customer | None:
+    """The customer a form chose with the record picker (its code, or its
+    id): one the user may ``action``, else a 422 page saying so."""
+    return picked(CUSTOMER, raw, action, required=required)
 
 
 def visible_customer_ids(action: str = VIEW):
@@ -111,4 +113,4 @@ def paged(stmt, page: int):
     return rows[:PAGE], len(rows) > PAGE
 
 
-__all__ = ["customer_or_404", "customer_choices", "visible_customer_ids", "parse_day", "optional_day", "int_arg", "paged", "PAGE", "select", "current_user", "FieldCheck"]
+__all__ = ["customer_or_404", "posted_customer", "visible_customer_ids", "parse_day", "optional_day", "int_arg", "paged", "PAGE", "select", "current_user", "FieldCheck"]

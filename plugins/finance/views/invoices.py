@@ -20,8 +20,8 @@ from ..services.money import mround
 from . import bp
 from .common import (
     FieldCheck,
-    customer_choices,
     customer_or_404,
+    posted_customer,
     int_arg,
     optional_day,
     paged,
@@ -79,7 +79,7 @@ def _invoice_form(customer_id, form, errors, status=200):
     buyer = None
     if customer_id:  # someone else's customer: 404
         buyer = receivables.buyer_defaults(s, customer_or_404(customer_id))
-    return render_template("finance/invoice_new.html", customers=customer_choices(),
+    return render_template("finance/invoice_new.html",
                            customer_id=customer_id, rows=range(LINE_ROWS), today=clock.today(),
                            form=form, errors=errors, buyer=buyer, **_vat_choices(s)), status
 
@@ -89,7 +89,7 @@ def _invoice_form(customer_id, form, errors, status=200):
 def invoice_new():
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"))
+        c = posted_customer(f.get("customer_id"))
         check = FieldCheck(f)
         check.date("date")
         invoice_type = f.get("invoice_type") or tax.default_invoice_type(db_session())
@@ -180,7 +180,7 @@ def credit_note_new():
     kinds = [k for k in CREDIT_NOTE_KINDS if k != CN_REBATE]
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"))
+        c = posted_customer(f.get("customer_id"))
         invoice_id = None
         if f.get("invoice_number", "").strip():
             invoice_id = db_session().scalar(select(Invoice.id).where(
@@ -199,8 +199,7 @@ def credit_note_new():
             check.run("tax_rate", lambda: tax.check_rate(rate))
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
-            return render_template("finance/credit_note_new.html", customers=customer_choices(),
-                                   customer_id=c.id, kinds=kinds, today=clock.today(),
+            return render_template("finance/credit_note_new.html", customer_id=c.id, kinds=kinds, today=clock.today(),
                                    invoice_number=f.get("invoice_number", ""), form=f,
                                    errors=check.errors, rates=_rates()), 422
         cn, ok = run(receivables.post_credit_note, c.id, f.get("kind"), f.get("amount", ""),
@@ -209,8 +208,7 @@ def credit_note_new():
         if ok:
             return back("finance.credit_note", credit_note_id=cn.id)
         return back("finance.credit_note_new", customer_id=c.id)
-    return render_template("finance/credit_note_new.html", customers=customer_choices(),
-                           customer_id=int_arg("customer_id"), kinds=kinds, today=clock.today(),
+    return render_template("finance/credit_note_new.html", customer_id=int_arg("customer_id"), kinds=kinds, today=clock.today(),
                            invoice_number=request.args.get("invoice", ""), form={}, errors={},
                            rates=_rates())
 

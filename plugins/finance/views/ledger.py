@@ -20,7 +20,7 @@ from ..models import Account, Entry, Journal
 from ..models.ledger import ACCOUNT_KINDS
 from ..services import chart, ledger as svc, limits
 from . import bp
-from .common import FieldCheck, customer_choices, paged, parse_day
+from .common import FieldCheck, paged, parse_day, posted_customer
 from core import clock
 
 LINE_ROWS = 6
@@ -72,22 +72,18 @@ def entry_new():
             check.amount(f"debit_{i}", blank_ok=True)
             check.amount(f"credit_{i}", blank_ok=True)
             # The one dimension this form sets; the posting service checks all of them.
-            if "customer" in chart.REQUIRED_DIMENSIONS.get(code, ()) \
-                    and not f.get(f"customer_{i}", type=int):
+            customer = posted_customer(f.get(f"customer_{i}"), required=False)
+            if "customer" in chart.REQUIRED_DIMENSIONS.get(code, ()) and customer is None:
                 check.errors[f"customer_{i}"] = _(
                     "Account %(code)s needs %(dimension)s on every line.", code=code,
                     dimension=svc.DIMENSION_LABELS["customer"])
-            cid = f.get(f"customer_{i}", type=int) or None
-            if cid is not None:
-                from .common import customer_or_404
-
-                customer_or_404(cid)
+            cid = customer.id if customer is not None else None
             lines.append(svc.LineSpec(code, debit=debit or "0", credit=credit or "0",
                                       customer_id=cid, memo=f.get(f"memo_{i}", "")))
         if not check:
             flash(_("Nothing was posted: correct the marked fields."), "error")
             return render_template("finance/entry_new.html", accounts=_accounts(s),
-                                   customers=customer_choices(), rows=range(LINE_ROWS), form=f,
+                                   rows=range(LINE_ROWS), form=f,
                                    today=clock.today(), errors=check.errors), 422
         unit = current_user.org_unit_id
         e, ok = run(lambda s_: svc.post_entry(s_, "GEN", parse_day(f.get("date")), lines,
@@ -96,10 +92,10 @@ def entry_new():
         if ok:
             return back("finance.entry", entry_id=e.id)
         return render_template("finance/entry_new.html", accounts=_accounts(s),
-                               customers=customer_choices(), rows=range(LINE_ROWS), form=f,
+                               rows=range(LINE_ROWS), form=f,
                                today=clock.today(), errors={}), 422
     return render_template("finance/entry_new.html", accounts=_accounts(s),
-                           customers=customer_choices(), rows=range(LINE_ROWS), form={},
+                           rows=range(LINE_ROWS), form={},
                            today=clock.today(), errors={})
 
 

@@ -17,7 +17,7 @@ from ..models import Allocation, CreditNote, Invoice, Payment
 from ..models.receivables import PAYMENT_METHODS, POSTED
 from ..services import allocations, receivables
 from . import bp
-from .common import FieldCheck, customer_choices, customer_or_404, int_arg, paged, parse_day
+from .common import FieldCheck, customer_or_404, int_arg, paged, parse_day, posted_customer
 from core import clock
 
 
@@ -43,7 +43,7 @@ def payment_new():
     s = db_session()
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"))
+        c = posted_customer(f.get("customer_id"))
         check = FieldCheck(f)
         check.amount("amount")
         check.date("date")
@@ -61,7 +61,7 @@ def payment_new():
                 date=twin.date.isoformat(), amount=money(twin.amount))
         if not check:
             flash(_("Nothing was recorded: correct the marked fields."), "error")
-            return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
+            return render_template("finance/payment_new.html", c=c,
                                    open_invoices=allocations.open_invoices(s, c.id),
                                    methods=PAYMENT_METHODS, today=clock.today(), form=f,
                                    errors=check.errors, twin=twin), 422
@@ -79,9 +79,8 @@ def payment_new():
         if ok:
             return back("finance.payment", payment_id=pay.id)
         return back("finance.payment_new", customer_id=c.id)
-    cid = int_arg("customer_id")
-    c = customer_or_404(cid) if cid else None
-    return render_template("finance/payment_new.html", customers=customer_choices(), c=c,
+    c = posted_customer(request.args.get("customer_id"), required=False)
+    return render_template("finance/payment_new.html", c=c,
                            open_invoices=allocations.open_invoices(s, c.id) if c else [],
                            methods=PAYMENT_METHODS, today=clock.today(), form={}, errors={},
                            twin=None)

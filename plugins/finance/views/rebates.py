@@ -19,7 +19,7 @@ from ..models.rebates import REBATE_KINDS, REBATE_STATES
 from ..services import rebates as svc
 from ..services.tax import RATE_CODES, default_rate, rate_label
 from . import bp
-from .common import customer_choices, customer_or_404, int_arg, paged, parse_day
+from .common import customer_or_404, int_arg, paged, parse_day, posted_customer
 from core import clock
 
 LINE_ROWS = 6
@@ -57,7 +57,7 @@ def rebates():
 def rebate_new():
     if request.method == "POST":
         f = request.form
-        c = customer_or_404(f.get("customer_id"), EDIT)
+        c = posted_customer(f.get("customer_id"), EDIT)
 
         def create(s):
             return svc.create_claim(s, c.id, f.get("kind", ""),
@@ -70,7 +70,7 @@ def rebate_new():
             return back("finance.rebate", claim_id=claim.id)
         return back("finance.rebate_new", customer_id=c.id)
     today = clock.today()
-    return render_template("finance/rebate_new.html", customers=customer_choices(EDIT),
+    return render_template("finance/rebate_new.html",
                            customer_id=int_arg("customer_id"), kinds=REBATE_KINDS,
                            rows=range(LINE_ROWS), start=today.replace(day=1), end=today)
 

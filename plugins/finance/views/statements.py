@@ -12,7 +12,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import AccessDenied
-from core.inputs import bounded_int
 from core.models import OrgUnit
 from core.services import ServiceError
 from core.web.decorators import permission_required
@@ -24,7 +23,7 @@ from ..models import Statement, StatementDispute
 from ..models.statements import ANSWER_STATES
 from ..services import statements as svc
 from . import bp
-from .common import customer_choices, customer_or_404, int_arg, paged
+from .common import customer_or_404, posted_customer, int_arg, paged
 
 
 def _locale(value: str | None = None) -> str:
@@ -62,7 +61,7 @@ def statements():
                       ).scalars().all()
     return render_template("finance/statements.html", rows=rows, has_next=has_next, page=page,
                            period=period, answer=answer, answers=ANSWER_STATES,
-                           default_period=svc.previous_period(), customers=customer_choices(),
+                           default_period=svc.previous_period(),
                            units=units, can_issue=can("finance.statement_issue"),
                            doc_locale=_doc_locale())
 
@@ -102,10 +101,7 @@ def _request_scope():
 @bp.route("/statements/issue", methods=["POST"])
 @permission_required("finance.statement_issue")
 def statement_issue():
-    try:
-        cid = bounded_int(request.form.get("customer_id"))
-    except (TypeError, ValueError):
-        abort(404)
+    cid = posted_customer(request.form.get("customer_id")).id
     period = (request.form.get("period") or "").strip()
     locale = _doc_locale(request.form.get("locale"))
     try:

@@ -9,7 +9,6 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from core import privacy, spreadsheets, versions
 from core.access import EDIT, VIEW as SCOPE_VIEW
@@ -20,6 +19,7 @@ from core.web.actions import back, page_arg, run_action
 from core.web.decorators import permission_required
 from core.web.frame import render_kept
 from core.web.privacy import mask_form
+from core.web.pickers import picked
 from core.web.request import can, db_session
 from plugins.customers import api as customers
 
@@ -33,6 +33,7 @@ from ..services import accounts as svc
 from ..services import contacts as contact_svc
 from ..services import pipeline as pipe
 from . import bp
+from .development import ACCOUNT
 from core import clock
 
 
@@ -117,15 +118,16 @@ def accounts_export():
 def _fill_profile_choices(s, form, customer_id=None) -> None:
     blank = [("", "—")]
     form.lead_source.choices = blank + [(k, str(LEAD_SOURCE_LABELS[k])) for k in LEAD_SOURCES]
-    C = customers.Customer
-    intro = s.execute(select(C.id, C.code, C.name).join(StoresDemoAccount,
-                                                        StoresDemoAccount.customer_id == C.id)
-                      .where(C.id.in_(customers.customer_ids_for(current_user)),
-                             C.id != (customer_id or 0)).order_by(C.name).limit(500)).all()
-    form.introducer_id.choices = blank + [(str(i), f"{code} {name}") for i, code, name in intro]
     for key in svc.LEVEL_FIELDS:
         if hasattr(form, key):
             getattr(form, key).choices = blank + [(k, str(LEVEL_LABELS[k])) for k in LEVELS]
+
+
+def _introducer(form) -> str:
+    """The introducer chosen with the record picker (a key account's code
+    or id, in the user's scope; else a 404 page saying so) as its id."""
+    intro = picked(ACCOUNT, form.introducer_id.data, SCOPE_VIEW, required=False)
+    return str(intro.id) if intro is not None else ""
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -140,7 +142,7 @@ def account_new():
         c, ok = run_action(svc.create_account, current_user, name=form.name.data,
                            kind=form.kind.data, org_unit_id=unit, owner_id=current_user.id,
                            mobile=form.mobile.data, lead_source=form.lead_source.data,
-                           introducer_id=form.introducer_id.data,
+                           introducer_id=_introducer(form),
                            is_organisation="y" if form.is_organisation.data else "",
                            ok=_("Key account created."))
         if ok:
@@ -198,6 +200,7 @@ def account_profile(customer_id: int):
     mask_form(form, acc)  # the mobile stays masked for a user who may not reveal it
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in svc.EDITABLE}
+        data["introducer_id"] = _introducer(form)
         data["is_organisation"] = "y" if form.is_organisation.data else ""
         _r, ok = versions.run_edit(acc, svc.save_profile, c, data, form=form, ok=_("Saved."))
         if ok == versions.CONFLICT:

@@ -22,7 +22,7 @@ from ..models.after_sale import SERVICE_KINDS, SERVICE_STATES, StoresDemoService
 from ..models.pieces import METALS, StoresDemoPiece
 from ..services import after_sale as svc
 from . import bp
-from .pieces import customer_choices, customer_or_404
+from .pieces import customer_or_404
 
 PAGE = 50
 PHOTO = "condition_photo"
@@ -55,7 +55,7 @@ def service_new():
         row, ok = run(svc.take_in, c.id, request.form.to_dict(), current_user, ok=_("Service recorded."))
         if ok:
             return back("stores_demo.service", service_id=row.id)
-    return render_template("stores_demo/after_sale_form.html", customers=customer_choices(),
+    return render_template("stores_demo/after_sale_form.html",
                            kinds=SERVICE_KINDS, metals=METALS, data=request.form,
                            kind=request.values.get("kind", "cleaning"))
 

@@ -21,7 +21,7 @@ from ..models.custom_orders import STAGES, StoresDemoCustomOrder
 from ..models.pieces import METALS, StoresDemoGoldPrice
 from ..services import custom_orders as svc
 from . import bp
-from .pieces import customer_choices, customer_or_404
+from .pieces import customer_or_404
 from core import clock
 
 PAGE = 50
@@ -59,7 +59,7 @@ def custom_order_new():
     today = clock.today()
     prices = dict(s.execute(select(StoresDemoGoldPrice.metal, StoresDemoGoldPrice.price_per_gram)
                             .where(StoresDemoGoldPrice.day == today)).all())
-    return render_template("stores_demo/custom_orders_form.html", customers=customer_choices(),
+    return render_template("stores_demo/custom_orders_form.html",
                            metals=METALS, prices=prices, data=request.form,
                            due=today + timedelta(days=30))
 

@@ -8,11 +8,15 @@ from sqlalchemy import select
 
 from core.access import EDIT, VIEW
 from core.models import User
+from core.web.pickers import picked
 from core.web.request import db_session, get_or_404, scoped_select
-from plugins.customers.api import Customer, customer_label, scoped_customers
+from plugins.customers.api import Customer
 
 from ..declarations import KINDS
 from . import bp
+
+#: The record picker's kind for key accounts (declarations.pickers).
+ACCOUNT = "stores_demo.account"
 
 PAGE = 50
 
@@ -29,11 +33,10 @@ def account_or_404(customer_id, action: str = EDIT) -> Customer:
     return customer
 
 
-def account_choices(action: str = EDIT) -> list[tuple[int, str]]:
-    s = db_session()
-    rows = s.execute(scoped_customers(s, current_user, action).where(Customer.kind.in_(KINDS))
-                     .order_by(Customer.name).limit(500)).scalars()
-    return [(c.id, customer_label(c)) for c in rows]
+def posted_account(raw, action: str = EDIT) -> Customer:
+    """The key account a form chose with the record picker (code or id),
+    one the user may ``action``; else a 404 page saying so."""
+    return picked(ACCOUNT, raw, action)
 
 
 def staff_choices() -> list[tuple[int, str]]:

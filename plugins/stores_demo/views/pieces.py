@@ -14,14 +14,18 @@ from core import versions
 from core.access import EDIT
 from core.web.actions import back, page_arg, run_action as run
 from core.web.decorators import permission_required
+from core.web.pickers import picked
 from core.web.request import can, db_session
-from plugins.customers.api import Customer, get_customer, scoped_customers
+from plugins.customers.api import get_customer
 
 from ..declarations import ORDERS, PIECES, VIEW
 from ..models.pieces import METALS, PIECE_STATES, PRICINGS, StoresDemoGoldPrice, StoresDemoPiece
 from ..services import pieces as svc
 from . import bp
 from core import clock
+
+#: The record picker's kind for any customer (declared by the customers plugin).
+CUSTOMER = "customers.customer"
 
 PAGE = 50
 SORTS = {
@@ -43,16 +47,9 @@ def piece_or_404(piece_id: int) -> StoresDemoPiece:
 
 
 def customer_or_404(raw, action: str = EDIT):
-    c = get_customer(db_session(), raw, current_user, action)
-    if c is None:
-        abort(404)
-    return c
-
-
-def customer_choices(limit: int = 500) -> list:
-    """Accounts the user may act for, by name (for the reserve / sell / order forms)."""
-    stmt = scoped_customers(db_session(), current_user, EDIT)
-    return db_session().execute(stmt.order_by(Customer.name).limit(limit)).scalars().all()
+    """The customer a form chose with the record picker (code or id), one
+    the user may ``action``; else a 404 page saying so."""
+    return picked(CUSTOMER, raw, action)
 
 
 @bp.route("/pieces")
@@ -139,7 +136,7 @@ def piece(piece_id: int):
     can_act = can(ORDERS)
     return render_template("stores_demo/pieces_detail.html", p=p, holder=holder,
                            price=svc.price_of(s, p), per_gram=svc.gold_price(s, p.metal, clock.today()),
-                           customers=customer_choices() if can_act else [], can_act=can_act,
+                           can_act=can_act,
                            can_edit=can(PIECES))
 
 

@@ -15,7 +15,7 @@ from ..declarations import APPROVE, DEVELOP, VIEW
 from ..models.development import PLAN_STATES, StoresDemoPlan
 from ..services import plans as svc
 from . import bp
-from .development import PAGE, account_choices, account_or_404, listing, user_names
+from .development import PAGE, posted_account, listing, user_names
 
 FIELDS = ("title", "period_start", "period_end", "forecast_sales", "forecast_profit", "staff_cost",
           "travel_cost", "pr_cost", "risk_coefficient", "approach")
@@ -37,14 +37,14 @@ def plans():
     return render_template("stores_demo/plans.html", rows=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, status=status, states=PLAN_STATES,
                            owners=user_names(r.owner_id for r in rows),
-                           accounts=account_choices() if can_develop else [],
+                           
                            can_develop=can_develop, preset=request.args.get("customer_id", type=int))
 
 
 @bp.route("/plans/new", methods=["POST"])
 @permission_required(DEVELOP)
 def plan_new():
-    customer = account_or_404(request.form.get("customer_id"))
+    customer = posted_account(request.form.get("customer_id"))
     plan, ok = run(svc.create_plan, customer, current_user, **_form(), ok=_("Plan saved as a draft."))
     if ok:
         return back("stores_demo.plan", plan_id=plan.id)

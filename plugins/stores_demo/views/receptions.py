@@ -17,7 +17,7 @@ from ..declarations import APPROVE, DEVELOP, VIEW
 from ..models.development import CLAIM_CATEGORIES, RECEPTION_STATES, StoresDemoClaim, StoresDemoReception
 from ..services import receptions as svc
 from . import bp
-from .development import PAGE, account_choices, account_or_404, listing, staff_choices, user_names
+from .development import PAGE, account_or_404, listing, posted_account, staff_choices, user_names
 from core import clock
 
 PLAN_FIELDS = ("host_id", "main_seller_id", "clerk_id", "room", "dining_out", "senior_leader_id", "budget")
@@ -36,14 +36,14 @@ def receptions():
     return render_template("stores_demo/receptions.html", rows=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, status=status, states=RECEPTION_STATES,
                            owners=user_names(r.owner_id for r in rows),
-                           accounts=account_choices() if can_develop else [], can_develop=can_develop,
+                           can_develop=can_develop,
                            preset=request.args.get("customer_id", type=int), today=clock.today())
 
 
 @bp.route("/receptions/new", methods=["POST"])
 @permission_required(DEVELOP)
 def reception_new():
-    customer = account_or_404(request.form.get("customer_id"))
+    customer = posted_account(request.form.get("customer_id"))
     r, ok = run(svc.request_reception, customer, current_user,
                 **{k: request.form.get(k, "") for k in ("visit_on", "visit_time", "head_count", "needs")},
                 ok=_("Reception requested."))

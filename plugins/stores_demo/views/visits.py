@@ -19,7 +19,7 @@ from ..models.development import (
 )
 from ..services import visits as svc
 from . import bp
-from .development import PAGE, account_choices, account_or_404, listing, user_names
+from .development import PAGE, account_or_404, listing, user_names, posted_account
 from core import clock
 
 PLAN_FIELDS = ("planned_on", "purpose", "people", "head_count", "gift", "offers", "pieces_to_show",
@@ -45,7 +45,7 @@ def visits():
     return render_template("stores_demo/visits.html", rows=rows[:PAGE], has_next=len(rows) > PAGE,
                            page=page, status=status, states=VISIT_STATES, due=due,
                            owners=user_names(r.owner_id for r in rows),
-                           accounts=account_choices() if can_develop else [], can_develop=can_develop,
+                           can_develop=can_develop,
                            transports=TRANSPORTS, preset=customer_id, today=clock.today())
 
 
@@ -61,7 +61,7 @@ def visits_overdue():
 @bp.route("/visits/new", methods=["POST"])
 @permission_required(DEVELOP)
 def visit_new():
-    customer = account_or_404(request.form.get("customer_id"))
+    customer = posted_account(request.form.get("customer_id"))
     v, ok = run(svc.plan_visit, customer, current_user, **{k: request.form.get(k, "") for k in PLAN_FIELDS},
                 ok=_("Visit planned."))
     if ok:
