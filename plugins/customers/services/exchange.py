@@ -332,9 +332,13 @@ def check(session: Session, rows: Iterable[tuple[int, dict]], importer: User | N
         for key, label in labels:
             v = row.get(key) if row else None
             if v:
-                if v in seen[key]:
+                # Every identifier against every identifier field: a row's
+                # tax number equal to an earlier row's licence number is
+                # the same legal entity (a row may repeat its own number).
+                earlier = [seen[k][v] for k, _l2 in labels if v in seen[k] and seen[k][v] != n]
+                if earlier:
                     errs.append(str(_l("Same %(what)s %(no)s as row %(row)s.", what=label, no=v,
-                                       row=seen[key][v])))
+                                       row=earlier[0])))
                 else:
                     seen[key][v] = n
         for e in errs:
@@ -352,8 +356,10 @@ def clashes(session: Session, seen: dict[str, dict[str, int]]) -> list[tuple[int
     errors = []
     for key, label in (("licence_no", _l("Licence number")), ("tax_no", _l("Tax number"))):
         values = list(seen.get(key, ()))
-        clash = _existing(session, getattr(Customer, key), values)
-        for v, (code, name) in clash.items():
+        # Each number against both identifier fields of the accounts.
+        clash = {**_existing(session, Customer.tax_no, values),
+                 **_existing(session, Customer.licence_no, values)}
+        for v, (code, name) in sorted(clash.items()):
             errors.append((seen[key][v], str(_l(
                 "%(what)s %(no)s already belongs to customer %(code)s %(name)s: one legal "
                 "entity, one account.", what=label, no=v, code=code, name=name))))
