@@ -103,6 +103,9 @@ def evaluate(customer_id):
     s = db_session()
     c = writable(customer_id)
     form = EvaluationForm()
+    # Any well-formed past period is accepted (the service checks it); the
+    # picker offers the recent ones.
+    form.period.choices = evaluation.period_choices(s, date.today())
     if request.method == "GET":
         form.period.data = evaluation.period_of(s, date.today())
     # Recording a period that exists revises it: the form carries the
@@ -134,6 +137,7 @@ def evaluate(customer_id):
                                    weights=evaluation.weights(s),
                                    labels=evaluation.criterion_labels(),
                                    history=evaluation.history(s, c),
+                                   period_label=evaluation.period_label,
                                    actions=evaluation.action_labels()), 409
         else:
             flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
@@ -142,4 +146,5 @@ def evaluate(customer_id):
     return render_template("customers/evaluate.html", c=c, form=form,
                            weights=evaluation.weights(s), labels=evaluation.criterion_labels(),
                            history=evaluation.history(s, c),
+                           period_label=evaluation.period_label,
                            actions=evaluation.action_labels())
