@@ -30,7 +30,7 @@ from core.sequences import next_numbers
 from core.services import ServiceError
 from core.spreadsheets import unquote
 
-from . import searchindex, uscc
+from . import searchindex, searchwords, uscc
 from ..models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
 from .master import EDITABLE, LENGTHS, SEQUENCE, kinds, status_labels
 
@@ -469,7 +469,7 @@ def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
     to_db = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     stamp = to_db(now) if to_db else now
     fields = [k for k in rows[0] if k != "_contact"]
-    cust_cols = ("id", "code", *fields, "created_at", "updated_at")
+    cust_cols = ("id", "code", *fields, "search_also", "created_at", "updated_at")
     customers = []
     contacts = []
     audit = []
@@ -487,12 +487,14 @@ def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
     pick = itemgetter(*fields)
     for cid, code, row in zip(ids, codes, rows):
         values = pick(row)
-        customers.append((cid, code, *values, stamp, stamp))
+        contact = row.get("_contact")
+        also = searchwords.also_text(row.get("name"), row.get("legal_person"),
+                                     [(contact["name"], contact["phone"])] if contact else [])
+        customers.append((cid, code, *values, also, stamp, stamp))
         changes = "".join([h + (_json_str(v) if v.__class__ is str else dumps(v)) + "]"
                            for h, v in zip(heads, values) if v])
         audit.append((stamp, user_id, name, str(cid), "create",
                       '{"code": [null, ' + _json_str(code) + "]" + changes + "}", reason))
-        contact = row.get("_contact")
         if contact:
             contacts.append((cid, contact["name"], contact["role"], contact["phone"],
                              contact["wechat"], "", False, stamp, stamp))
