@@ -283,5 +283,23 @@ class FollowUp(TimestampMixin, Base):
     customer: Mapped[Customer] = relationship()
 
 
-CHILD_MODELS = (Contact, Application, ManCheck, Evaluation, Visit, FollowUp)
+class PurchaseHistory(Base):
+    """Purchases a customer made before the platform (as the previous system
+    reported them): the customers plugin reports them to grading through its
+    own ``customer_purchase_amounts`` hook, beside the other plugins' orders,
+    so grades computed from them survive every recompute (issue 21 #8)."""
+
+    __tablename__ = "customers_purchase_history"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers_customer.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[date] = mapped_column(index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    note: Mapped[str] = mapped_column(String(255), default="")
+
+
+CHILD_MODELS = (Contact, Application, ManCheck, Evaluation, Visit, FollowUp, PurchaseHistory)
 ALL_MODELS = (Customer,) + CHILD_MODELS

@@ -110,3 +110,11 @@ def customer_kinds():
     from .declarations import kinds
 
     return kinds()
+
+
+@hookimpl
+def customer_purchase_amounts(session, customer_ids, start, end):
+    """Purchases before the platform (``PurchaseHistory``), summed in SQL."""
+    from .services.grading import history_amounts
+
+    return history_amounts(session, customer_ids, start, end)
