@@ -1,7 +1,7 @@
 """Core pages: home with plugin widgets, health check."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -70,8 +70,27 @@ def attachment(att_id: int):
             abort(404)
     elif att.uploaded_by != current_user.id and current_user.scope != "all":
         abort(404)
-    return send_file(attachments.path_of(s, att), mimetype=att.content_type,
-                     as_attachment=True, download_name=att.filename)
+    # ``?preview=1`` shows an image or a PDF in the browser (issue 21 #3).
+    # Only the kinds sniffed from the bytes at upload are shown inline; the
+    # rest still download.  The preview runs nothing: a sandbox for images,
+    # and for a PDF a policy that loads nothing but the file itself.
+    preview = request.args.get("preview") == "1" and att.content_type in PREVIEWABLE
+    resp = send_file(attachments.path_of(s, att), mimetype=att.content_type,
+                     as_attachment=not preview, download_name=att.filename)
+    if preview:
+        resp.headers["Content-Security-Policy"] = PREVIEWABLE[att.content_type]
+        resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+#: Content type (as sniffed at upload) → the policy its inline preview gets.
+PREVIEWABLE = {
+    "image/png": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                 "frame-ancestors 'none'; sandbox",
+    "image/jpeg": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                  "frame-ancestors 'none'; sandbox",
+    "application/pdf": "default-src 'none'; object-src 'self'; frame-ancestors 'none'",
+}
 
 
 @core_bp.route("/pick/<kind>")

@@ -35,8 +35,12 @@ def _user(session, username: str | None):
 @with_appcontext
 def reindex_cmd():
     """Rebuild the customer search index (after inserting customers with raw SQL)."""
+    from .services import searchwords
     from .services.searchindex import rebuild
 
+    with _ext().db.session() as s:
+        searchwords.rebuild(s)
+        s.commit()
     with _ext().db.engine.begin() as conn:
         rebuild(conn)
     click.echo("search index rebuilt")

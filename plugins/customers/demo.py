@@ -3,10 +3,11 @@ kinds, grades and regions of northern Zhejiang, their contacts and the boss's
 notes, visits over the last three months, today's route, follow-ups,
 MAN checks, evaluations, loyalty types and account-opening applications.
 
-Grades: the demo has no order history of its own, so the office's grades are
-computed (``grading.compute``) from last year's purchases as the previous
-system reported them (``grade_amount``).  Once a plugin supplies purchases
-(dealers' orders) ``qudao customers grade`` recomputes them from real data.
+Grades: the office's purchases of the last months as the previous system
+reported them are recorded (``PurchaseHistory``) and the grades are computed
+from them by ``grading.recompute`` — at once, and again when the demo is
+committed, with the other plugins' demo orders added.  ``qudao customers
+grade`` and the list's "recompute" button then find the same grades.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import io
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from sqlalchemy import event
 
 from core.attachments import save as save_attachment
 
@@ -28,6 +31,7 @@ from .models import (
     Application,
     Contact,
     FollowUp,
+    PurchaseHistory,
     Visit,
 )
 from core import clock
@@ -143,7 +147,8 @@ def load(session, context: dict) -> None:
                                           "窜货被查实"])
         created.append(c)
     session.flush()
-    _grades(session, [c for c in created if c.status in grading.GRADED_STATUSES], rnd)
+    _grades(session, [c for c in created if c.status in grading.GRADED_STATUSES], rnd,
+            office, today)
     _loyalty(session, [c for c in created if c.status == ACTIVE], rnd)
     _visits(session, created, rnd, today, users)
     _prospects(session, [c for c in created if c.status == PROSPECT], rnd, users)
@@ -154,26 +159,36 @@ def load(session, context: dict) -> None:
     session.flush()
 
 
-def _grades(session, graded, rnd) -> None:
+def _grades(session, graded, rnd, office, today) -> None:
     # Last year's purchases (yuan), long-tailed: a few big dealers make most of
-    # the sales (seed: A ≥ 60 %, B 20–30 %, C < 10 %).
-    amounts = []
+    # the sales (seed: A ≥ 60 %, B 20–30 %, C < 10 %).  They are recorded as
+    # purchases before the platform (PurchaseHistory, spread over the last
+    # ten months) and the grades are computed from them by the grading
+    # itself, so "recompute" keeps them (issue 21 #8); the other plugins'
+    # demo orders are added by one more recompute when the demo is committed.
     for c in graded:
-        base = rnd.lognormvariate(11.5, 1.6)
-        amounts.append((c.id, c.code, Decimal(int(min(base, 5_000_000)))))
-    result = grading.compute(amounts, Decimal(60), Decimal(90))
-    by_id = {cid: a for cid, _code, a in amounts}
-    now = clock.utcnow().replace(microsecond=0)
-    for c in graded:
-        g, share = result[c.id]
-        c.grade_computed = c.grade = g
-        c.grade_amount = by_id[c.id]
-        c.grade_share = share.quantize(Decimal("0.000001"))
-        c.graded_at = now
+        total = Decimal(int(min(rnd.lognormvariate(11.5, 1.6), 5_000_000)))
+        parts = rnd.randrange(1, 5)
+        for i in range(parts):
+            amount = (total / parts).quantize(Decimal("1")) if i < parts - 1 else \
+                total - (total / parts).quantize(Decimal("1")) * (parts - 1)
+            session.add(PurchaseHistory(customer_id=c.id, amount=amount,
+                                        on=today - timedelta(days=rnd.randrange(15, 300)),
+                                        note="上一系统购货额"))
     if graded:
         c = graded[-1]
-        c.grade_override, c.grade = "B", "B"
+        c.grade_override = "B"
         c.grade_override_reason = "新开乡镇旗舰店，潜力大，按 B 类维护"
+    session.flush()
+    grading.recompute(session, [office.id], today)
+
+    def regrade(sess):
+        if sess is session:
+            grading.recompute(session, [office.id], today)
+
+    # Once more when the whole demo is committed: dealers' and the other
+    # plugins' demo orders are purchases too.
+    event.listen(session, "before_commit", regrade, once=True)
 
 
 def _loyalty(session, active, rnd) -> None:

@@ -56,7 +56,7 @@ def build_context(session: Session, record_id: str, user) -> dict | None:
                     if lt else None),
         "man": ({"letters": man.letters(last_man.money, last_man.authority, last_man.need),
                  "action": man.outcome_labels()[last_man.outcome]} if last_man else None),
-        "evaluations": [{"period": e.period, "score": e.score, "action": actions[e.action]}
+        "evaluations": [{"period": evaluation.period_label(e.period), "score": e.score, "action": actions[e.action]}
                         for e in evals],
         "visits": [{"date": v.visit_date,
                     "objectives": "、".join(str(objectives.get(o, o)) for o in v.objectives),

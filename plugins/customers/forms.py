@@ -111,7 +111,8 @@ def _score(label):
 
 class EvaluationForm(FlaskForm):
     version = VersionField()
-    period = StringField(_l("Period"), validators=[DataRequired(), Length(max=10)])
+    # A picker of this period and the ones before it (choices set by the view).
+    period = SelectField(_l("Period"), validators=[DataRequired()], validate_choice=False)
     transaction = _score(_l("Transaction (交易性)"))
     profitability = _score(_l("Profitability (收益性)"))
     safety = _score(_l("Safety / credit (安全性)"))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, OwnedMixin, TimestampMixin, utcnow, Versioned
 
-from .services import searchindex
+from .services import searchindex, searchwords
 
 # Status life cycle (domain: prospect → applying → active → suspended → eliminated).
 PROSPECT, APPLYING, ACTIVE, SUSPENDED, ELIMINATED = (
@@ -38,7 +38,8 @@ class Customer(Versioned, OwnedMixin, TimestampMixin, Base):
     __audited__ = True
     # Derived figures, rewritten by every grading run and visit: not audited
     # (the grade itself is).
-    __audit_exclude__ = ("grade_amount", "grade_share", "graded_at", "last_visit_on")
+    __audit_exclude__ = ("grade_amount", "grade_share", "graded_at", "last_visit_on",
+                         "search_also")
     __table_args__ = (
         Index("ix_customers_customer_org_grade", "org_unit_id", "grade"),
         Index("ix_customers_customer_region", "province", "city"),
@@ -63,6 +64,9 @@ class Customer(Versioned, OwnedMixin, TimestampMixin, Base):
 
     # Legal data (companies).
     legal_person: Mapped[str] = mapped_column(String(80), default="")
+    #: What else the search box finds the customer by: legal person, contacts'
+    #: names and phones, pinyin initials (services/searchwords.py).  Derived.
+    search_also: Mapped[str] = mapped_column(Text, default="", server_default="")
     licence_no: Mapped[str | None] = mapped_column(String(18), unique=True)
     tax_no: Mapped[str | None] = mapped_column(String(30), unique=True)
 
@@ -119,6 +123,7 @@ Index(searchindex.PG_BIGRAM_INDEX, searchindex.bigrams(Customer).label("bigrams"
       postgresql_using="gin").ddl_if(callable_=lambda *a, **kw: False)
 searchindex.install_events(Customer.__table__)
 searchindex.install_orm_events(Customer)
+searchwords.install()
 
 
 class Contact(Versioned, TimestampMixin, Base):
@@ -278,5 +283,23 @@ class FollowUp(TimestampMixin, Base):
     customer: Mapped[Customer] = relationship()
 
 
-CHILD_MODELS = (Contact, Application, ManCheck, Evaluation, Visit, FollowUp)
+class PurchaseHistory(Base):
+    """Purchases a customer made before the platform (as the previous system
+    reported them): the customers plugin reports them to grading through its
+    own ``customer_purchase_amounts`` hook, beside the other plugins' orders,
+    so grades computed from them survive every recompute (issue 21 #8)."""
+
+    __tablename__ = "customers_purchase_history"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers_customer.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[date] = mapped_column(index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    note: Mapped[str] = mapped_column(String(255), default="")
+
+
+CHILD_MODELS = (Contact, Application, ManCheck, Evaluation, Visit, FollowUp, PurchaseHistory)
 ALL_MODELS = (Customer,) + CHILD_MODELS

@@ -125,3 +125,11 @@ def register_pickers():
     from .declarations import pickers
 
     return pickers()
+
+
+@hookimpl
+def customer_purchase_amounts(session, customer_ids, start, end):
+    """Purchases before the platform (``PurchaseHistory``), summed in SQL."""
+    from .services.grading import history_amounts
+
+    return history_amounts(session, customer_ids, start, end)

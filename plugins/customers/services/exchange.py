@@ -30,7 +30,7 @@ from core.sequences import next_numbers
 from core.services import ServiceError
 from core.spreadsheets import unquote
 
-from . import searchindex, uscc
+from . import searchindex, searchwords, uscc
 from ..models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
 from .master import EDITABLE, LENGTHS, SEQUENCE, kinds, status_labels
 
@@ -332,9 +332,13 @@ def check(session: Session, rows: Iterable[tuple[int, dict]], importer: User | N
         for key, label in labels:
             v = row.get(key) if row else None
             if v:
-                if v in seen[key]:
+                # Every identifier against every identifier field: a row's
+                # tax number equal to an earlier row's licence number is
+                # the same legal entity (a row may repeat its own number).
+                earlier = [seen[k][v] for k, _l2 in labels if v in seen[k] and seen[k][v] != n]
+                if earlier:
                     errs.append(str(_l("Same %(what)s %(no)s as row %(row)s.", what=label, no=v,
-                                       row=seen[key][v])))
+                                       row=earlier[0])))
                 else:
                     seen[key][v] = n
         for e in errs:
@@ -352,8 +356,10 @@ def clashes(session: Session, seen: dict[str, dict[str, int]]) -> list[tuple[int
     errors = []
     for key, label in (("licence_no", _l("Licence number")), ("tax_no", _l("Tax number"))):
         values = list(seen.get(key, ()))
-        clash = _existing(session, getattr(Customer, key), values)
-        for v, (code, name) in clash.items():
+        # Each number against both identifier fields of the accounts.
+        clash = {**_existing(session, Customer.tax_no, values),
+                 **_existing(session, Customer.licence_no, values)}
+        for v, (code, name) in sorted(clash.items()):
             errors.append((seen[key][v], str(_l(
                 "%(what)s %(no)s already belongs to customer %(code)s %(name)s: one legal "
                 "entity, one account.", what=label, no=v, code=code, name=name))))
@@ -463,7 +469,7 @@ def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
     to_db = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     stamp = to_db(now) if to_db else now
     fields = [k for k in rows[0] if k != "_contact"]
-    cust_cols = ("id", "code", *fields, "created_at", "updated_at")
+    cust_cols = ("id", "code", *fields, "search_also", "created_at", "updated_at")
     customers = []
     contacts = []
     audit = []
@@ -481,12 +487,14 @@ def _insert(session: Session, rows: list[dict], importer: User | None) -> int:
     pick = itemgetter(*fields)
     for cid, code, row in zip(ids, codes, rows):
         values = pick(row)
-        customers.append((cid, code, *values, stamp, stamp))
+        contact = row.get("_contact")
+        also = searchwords.also_text(row.get("name"), row.get("legal_person"),
+                                     [(contact["name"], contact["phone"])] if contact else [])
+        customers.append((cid, code, *values, also, stamp, stamp))
         changes = "".join([h + (_json_str(v) if v.__class__ is str else dumps(v)) + "]"
                            for h, v in zip(heads, values) if v])
         audit.append((stamp, user_id, name, str(cid), "create",
                       '{"code": [null, ' + _json_str(code) + "]" + changes + "}", reason))
-        contact = row.get("_contact")
         if contact:
             contacts.append((cid, contact["name"], contact["role"], contact["phone"],
                              contact["wechat"], "", False, stamp, stamp))

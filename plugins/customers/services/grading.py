@@ -53,6 +53,21 @@ def purchase_amounts(session: Session, customer_ids: Select | Iterable[int],
     return dict(totals)
 
 
+def history_amounts(session: Session, customer_ids: Select, start: date,
+                    end: date) -> dict[int, Decimal]:
+    """{customer id: purchases before the platform in ``[start, end)``}."""
+    from sqlalchemy import func
+
+    from ..models import PurchaseHistory
+
+    rows = session.execute(
+        select(PurchaseHistory.customer_id, func.sum(PurchaseHistory.amount))
+        .where(PurchaseHistory.customer_id.in_(customer_ids),
+               PurchaseHistory.on >= start, PurchaseHistory.on < end)
+        .group_by(PurchaseHistory.customer_id))
+    return {cid: Decimal(total) for cid, total in rows}
+
+
 def compute(amounts: list[tuple[int, str, Decimal]], a_share: Decimal,
             b_share: Decimal) -> dict[int, tuple[str, Decimal]]:
     """``[(id, code, amount)]`` of one unit → ``{id: (grade, own share)}``."""

@@ -117,30 +117,36 @@ def field_problems(session: Session, fields: dict, known_kinds: set[str] | None 
     return problems
 
 
+#: The fields that identify a legal entity.  A unified social credit code is
+#: also the entity's tax number (since 2015), so every identifier is checked
+#: against every one of these fields (issue 21 #2).
+IDENTIFIERS = ("licence_no", "tax_no")
+
+
 def duplicate_of(session: Session, licence_no: str | None, tax_no: str | None,
                  exclude_id: int | None = None) -> Customer | None:
     """The existing account of the same legal entity, looked up unscoped:
-    one legal entity, one account, whoever owns it (no 挂户/并户)."""
-    conds = []
-    if licence_no:
-        conds.append(Customer.licence_no == licence_no)
-    if tax_no:
-        conds.append(Customer.tax_no == tax_no)
-    if not conds:
+    one legal entity, one account, whoever owns it (no 挂户/并户).  Each
+    number given is looked for in every identifier field."""
+    numbers = sorted({n for n in (licence_no, tax_no) if n})
+    if not numbers:
         return None
-    stmt = select(Customer).where(or_(*conds))
+    stmt = select(Customer).where(or_(*(getattr(Customer, f).in_(numbers) for f in IDENTIFIERS)))
     if exclude_id is not None:
         stmt = stmt.where(Customer.id != exclude_id)
-    return session.scalars(stmt.limit(1)).first()
+    return session.scalars(stmt.order_by(Customer.id).limit(1)).first()
 
 
 def duplicate_message(existing: Customer, licence_no: str | None, tax_no: str | None):
-    if licence_no and existing.licence_no == licence_no:
-        return _l("Licence number %(no)s already belongs to customer %(code)s %(name)s: "
-                  "one legal entity, one account.", no=licence_no, code=existing.code,
-                  name=existing.name)
+    """Names the number, the field of the existing account that holds it, and the account."""
+    for no in (licence_no, tax_no):
+        if no and existing.licence_no == no:
+            return _l("Licence number %(no)s already belongs to customer %(code)s %(name)s: "
+                      "one legal entity, one account.", no=no, code=existing.code,
+                      name=existing.name)
+    no = next(n for n in (licence_no, tax_no) if n and existing.tax_no == n)
     return _l("Tax number %(no)s already belongs to customer %(code)s %(name)s: "
-              "one legal entity, one account.", no=tax_no, code=existing.code, name=existing.name)
+              "one legal entity, one account.", no=no, code=existing.code, name=existing.name)
 
 
 def _check(session: Session, fields: dict, exclude_id: int | None = None) -> None:

@@ -106,6 +106,11 @@ def submit(session: Session, app: Application, user: User) -> None:
     customer = app.customer
     if not customer.legal_person or not customer.licence_no:
         raise ServiceError(_l("Fill in the legal person and the licence number first."))
+    missing = missing_documents(session, app)
+    if missing:  # issue 21 #3: nothing to approve without the four documents
+        labels = document_labels()
+        raise ServiceError(_l("Upload %(docs)s before submitting.",
+                              docs="、".join(str(labels[m]) for m in missing)))
     app.state = SUBMITTED
     app.submitted_at = utcnow()
     app.submitted_by = user.id

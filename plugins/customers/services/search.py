@@ -28,7 +28,8 @@ from core import clock
 
 _fts = table(searchindex.FTS, column("rowid"))
 _vocab = table(searchindex.VOCAB, column("term"))
-_SEARCHED = (Customer.name, Customer.code, Customer.phone, Customer.licence_no, Customer.tags)
+_SEARCHED = (Customer.name, Customer.code, Customer.phone, Customer.licence_no, Customer.tags,
+             Customer.search_also)
 #: Kinds of search the SQLite index answers (see _index_ids).
 _INDEXED = ("fts3", "fts2")
 

@@ -1,6 +1,7 @@
 """The search index behind the customer list's search box.
 
-The box searches name, code, phone, licence number and tags for a substring
+The box searches name, code, phone, licence number, tags and ``search_also``
+(legal person, contacts, pinyin initials: ``searchwords``) for a substring
 (bench case 2: "杭州" among 100k customers).  A ``LIKE '%…%'`` over five
 columns cannot use a B-tree, so:
 
@@ -42,7 +43,7 @@ from sqlalchemy import DDL, event, func
 FTS = "fts_customers"
 VOCAB = "fts_customers_vocab"
 SEP = "\x1f"
-FIELDS = ("name", "code", "phone", "licence_no", "tags")
+FIELDS = ("name", "code", "phone", "licence_no", "tags", "search_also")
 
 
 def _values(prefix: str) -> str:
@@ -115,9 +116,9 @@ def rebuild(conn) -> None:
 # and the query's read the same on both sides of the autogenerate comparison.
 PG_FUNCTION = (
     "CREATE OR REPLACE FUNCTION customers_search_text("
-    "name text, code text, phone text, licence_no text, tags text) "
+    "name text, code text, phone text, licence_no text, tags text, search_also text) "
     "RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
-    "$$ SELECT lower(concat_ws(chr(31), name, code, phone, licence_no, tags)) $$"
+    "$$ SELECT lower(concat_ws(chr(31), name, code, phone, licence_no, tags, search_also)) $$"
 )
 # pg_trgm extracts no trigram from two characters ("杭州"): a second GIN
 # index holds each customer's distinct two-character substrings.
@@ -138,10 +139,11 @@ PG_AFTER = (
     "SELECT n.nspname INTO s FROM pg_extension e "
     "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'; "
     f"EXECUTE format('CREATE INDEX IF NOT EXISTS {PG_INDEX} ON customers_customer USING gin "
-    "(customers_search_text(name, code, phone, licence_no, tags) %%I.gin_trgm_ops)', s); "
+    "(customers_search_text(name, code, phone, licence_no, tags, search_also) %%I.gin_trgm_ops)', s); "
     "END $$",
     f"CREATE INDEX IF NOT EXISTS {PG_BIGRAM_INDEX} ON customers_customer USING gin "
-    "(customers_bigrams(customers_search_text(name, code, phone, licence_no, tags)))",
+    "(customers_bigrams(customers_search_text(name, code, phone, licence_no, tags, "
+    "search_also)))",
 )
 
 

@@ -69,3 +69,40 @@ def test_evaluation_page(app, client, people, customer):
                           "growth": 4, "cooperation": 4}, follow_redirects=True)
     html = r.get_data(as_text=True)
     assert "4.50" in html and "奖励" in html
+
+
+@pytest.mark.parametrize("bad", ["abc", "2026-Q9", "2026-13", "2026-Q0", "26-Q1", "1999-Q4",
+                                 "2026-Q1x", ""])
+def test_a_period_that_is_no_quarter_or_month_is_refused(db, customer, bad):
+    """Issue 21 #4: "abc" and "2026-Q9" were saved and printed on the card."""
+    with pytest.raises(ServiceError, match="Choose the evaluation period"):
+        evaluation.evaluate(db, customer, bad, scores(3, 3, 3, 3, 3))
+
+
+def test_a_period_that_has_not_begun_is_refused(db, customer):
+    nxt = date.today().year + 1
+    with pytest.raises(ServiceError, match="has not begun"):
+        evaluation.evaluate(db, customer, f"{nxt}-Q1", scores(3, 3, 3, 3, 3))
+    assert evaluation.evaluate(db, customer, "2025-q4", scores(3, 3, 3, 3, 3)).period == "2025-Q4"
+
+
+def test_the_page_offers_a_period_picker_and_refuses_typed_junk(app, client, db, people,
+                                                                 customer):
+    login(client, "sales1")
+    url = f"/customers/{customer.id}/evaluate"
+    html = client.get(url).get_data(as_text=True)
+    this = evaluation.period_of(db, date.today())
+    assert '<select id="period" name="period"' in html
+    assert f'<option selected value="{this}">' in html
+    y, q = this.split("-Q")
+    assert f"{y}年第{q}季度" in html
+    r = client.post_form(url, {"period": "2026-Q9", "transaction": 3, "profitability": 3,
+                               "safety": 3, "growth": 3, "cooperation": 3}, follow_redirects=True)
+    assert "请从列表中选择评价期间" in r.get_data(as_text=True)
+    db.rollback()
+    assert evaluation.history(db, customer) == []
+    db.rollback()
+    settings.set(db, "customers.eval_period", "month")
+    db.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert f'value="{date.today():%Y-%m}"' in html and f"{date.today().month}月" in html

@@ -114,6 +114,23 @@ def test_every_kind_of_bad_row_is_reported(app, db, people, new_customer):
     assert count(db) == 1
 
 
+def test_an_identifier_in_the_other_field_is_the_same_legal_entity(app, db, people,
+                                                                   new_customer):
+    """Issue 21 #2: a tax number equal to an account's credit code, or to
+    another row's credit code, is refused like a repeated licence number."""
+    existing = new_customer(people["sales2"], name="已有客户", licence_no=uscc_code(998))
+    body = rows(4)
+    body[0][6] = uscc_code(998)             # row 2: tax number = an account's licence number
+    body[2][6] = body[1][5]                 # row 4: tax number = row 3's licence number
+    body[3][6] = body[3][5]                 # row 5: its own code as its tax number: fine
+    result = exchange.import_file(db, io.BytesIO(csv_bytes(HEADER, body)), "c.csv", None)
+    msgs = dict(result.errors)
+    assert sorted(msgs) == [2, 4]
+    assert existing.code in msgs[2] and "已有客户" in msgs[2]
+    assert "row 3" in msgs[4]
+    assert count(db) == 1
+
+
 def test_salesperson_cannot_import_for_others(app, db, people):
     result = exchange.import_file(db, io.BytesIO(csv_bytes(HEADER, rows(3, owner="sales2"))),
                                   "c.csv", db.merge(people["sales1"]))

@@ -19,13 +19,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 @pytest.fixture
 def submitted(app, db, people, new_customer):
-    """A submitted application by sales1 with three of the four documents."""
+    """A submitted application by sales1 with three of the four documents:
+    one submitted before submitting needed all four (issue 21 #3)."""
     c = db.get(Customer, new_customer(people["sales1"], legal_person="王建华",
                                       licence_no=uscc_code(11)).id)
     a = opening.start(db, c)
     for d in (opening.LICENCE, opening.TAX, opening.LEGAL_ID):
         opening.upload(db, a, d, io.BytesIO(PDF), f"{d}.pdf", people["sales1"].id)
-    opening.submit(db, a, db.merge(people["sales1"]))
+    a.state, c.status = "submitted", "applying"
     db.commit()
     return a
 
@@ -109,3 +110,64 @@ def test_submit_needs_legal_data(app, db, people, new_customer):
     a = opening.start(db, c)
     with pytest.raises(ServiceError):
         opening.submit(db, a, db.merge(people["sales1"]))
+
+
+def test_submit_refused_while_a_document_is_missing(app, client, db, people, new_customer):
+    """Issue 21 #3: an application with no documents could be submitted."""
+    c = db.get(Customer, new_customer(people["sales1"], legal_person="王建华",
+                                      licence_no=uscc_code(13)).id)
+    a = opening.start(db, c)
+    opening.upload(db, a, opening.LICENCE, io.BytesIO(PDF), "执照.pdf", people["sales1"].id)
+    with pytest.raises(ServiceError, match="Tax registration copy"):
+        opening.submit(db, a, db.merge(people["sales1"]))
+    db.commit()
+    login(client, "sales1")
+    url = f"/customers/applications/{a.id}"
+    assert "上传全部四份资料后才能提交" in client.get(url).get_data(as_text=True)
+    html = client.post_form(url + "/submit", follow_redirects=True).get_data(as_text=True)
+    assert "提交前请上传" in html
+    db.rollback()
+    assert db.scalar(select(Application.state).where(Application.id == a.id)) == "draft"
+    for d in (opening.TAX, opening.LEGAL_ID, opening.FORM):
+        opening.upload(db, db.get(Application, a.id), d, io.BytesIO(PDF), f"{d}.pdf", None)
+    db.commit()
+    html = client.post_form(url + "/submit", follow_redirects=True).get_data(as_text=True)
+    assert "申请已提交审批" in html
+    db.rollback()
+    assert db.scalar(select(Application.state).where(Application.id == a.id)) == "submitted"
+
+
+def test_approver_previews_scans_inline_and_safely(app, client, db, people, submitted):
+    """Issue 21 #3: images and PDFs open in the browser (sniffed type only,
+    a sandbox for images); the plain link still downloads; scope holds."""
+    opening.upload(db, submitted, opening.FORM, io.BytesIO(PNG), "申请表.png", None)
+    db.commit()
+    docs = opening.documents(db, submitted)
+    png, pdf = docs[opening.FORM], docs[opening.LICENCE]
+    login(client, "manager")
+    html = client.get(f"/customers/applications/{submitted.id}").get_data(as_text=True)
+    assert f'src="/attachments/{png.id}?preview=1"' in html
+    assert f'href="/attachments/{pdf.id}?preview=1"' in html and "预览" in html
+    r = client.get(f"/attachments/{png.id}?preview=1")
+    assert r.status_code == 200 and r.mimetype == "image/png"
+    assert r.headers["Content-Disposition"].startswith("inline")
+    assert "sandbox" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    r = client.get(f"/attachments/{pdf.id}?preview=1")
+    assert r.mimetype == "application/pdf" and r.headers["Content-Disposition"].startswith("inline")
+    assert "script-src" not in r.headers["Content-Security-Policy"]
+    assert client.get(f"/attachments/{pdf.id}").headers["Content-Disposition"].startswith(
+        "attachment")
+    login(client, "manager2")  # another office: not even a preview
+    assert client.get(f"/attachments/{png.id}?preview=1").status_code == 404
+
+
+def test_a_file_that_is_not_an_image_or_pdf_never_previews(app, client, db, people, make_user):
+    from core import attachments
+
+    att = attachments.save(db, io.BytesIO("名称,金额\n甲,1\n".encode()), "x.csv",
+                           allowed=("csv",), user_id=people["sales1"].id)
+    db.commit()
+    login(client, "sales1")
+    r = client.get(f"/attachments/{att.id}?preview=1")
+    assert r.headers["Content-Disposition"].startswith("attachment")

@@ -147,3 +147,52 @@ def test_province_filter_lists_the_provinces_in_scope(app, db, client, people):
     assert '<option value="安徽省"' in html and '<option value="浙江省"' in html
     assert "福建省" not in html
     assert html.index('value="安徽省"') < html.index('value="浙江省"')  # in order
+
+
+def test_search_by_contact_phone_legal_person_and_pinyin_initials(app, db, client, people):
+    """Issue 21 #6: ``13753754840`` and ``董磊`` found nothing."""
+    from plugins.customers.models import Contact
+    from plugins.customers.services.master import save_contact
+
+    s1 = people["sales1"]
+    yl = _make(db, s1, "杭州永利电器商行", legal_person="王建华")
+    other = _make(db, s1, "宁波顺发家电", legal_person="李")
+    save_contact(db, db.get(Customer, yl.id), None, name="董磊", role="老板",
+                 phone="13753754840", wechat="", email="", birthday=None, is_decider=True,
+                 notes="")
+    db.commit()
+    login(client, "sales1")
+    for q in ("13753754840", "3754", "董磊", "王建华", "建华", "hzyl", "HZYLDQ", "dl", "wjh"):
+        html = _found(client, q)
+        assert "杭州永利电器商行" in html and "宁波顺发家电" not in html, q
+    assert "宁波顺发家电" in _found(client, "nbsf")
+    # The words follow edits: a contact renamed, then removed; a legal person changed.
+    contact = db.scalars(select(Contact).where(Contact.customer_id == yl.id)).one()
+    save_contact(db, db.get(Customer, yl.id), contact, name="周敏", role="老板",
+                 phone="13800000000", wechat="", email="", birthday=None, is_decider=True,
+                 notes="")
+    update_customer(db, db.get(Customer, other.id), legal_person="董磊")
+    db.commit()
+    assert "杭州永利电器商行" not in _found(client, "13753754840")
+    db.rollback()
+    assert "杭州永利电器商行" in _found(client, "周敏")
+    html = _found(client, "董磊")
+    assert "宁波顺发家电" in html and "杭州永利电器商行" not in html
+    db.delete(db.get(Contact, contact.id))
+    db.commit()
+    assert "杭州永利电器商行" not in _found(client, "周敏")
+
+
+def test_imported_customers_are_found_by_contact_and_initials(app, db, client, people):
+    body = rows(3)
+    body[1][0] = "温州鹿城电器"
+    body[1][8] = "董磊"
+    body[1][9] = "13753754840"
+    result = exchange.import_file(db, io.BytesIO(csv_bytes(HEADER, body)), "c.csv",
+                                  db.merge(people["sales1"]))
+    db.commit()
+    assert result.ok, result.errors
+    login(client, "sales1")
+    for q in ("董磊", "13753754840", "wzlc"):
+        html = _found(client, q)
+        assert "温州鹿城电器" in html and "导入客户00000" not in html, q

@@ -122,3 +122,29 @@ def test_salesperson_cannot_suspend_but_manager_can(app, db, people, new_custome
         set_status(db, c, "suspended", "拖欠货款", actor=db.merge(people["sales1"]))
     set_status(db, c, "suspended", "拖欠货款", actor=db.merge(people["manager"]))
     assert c.status == "suspended"
+
+
+@pytest.mark.parametrize("first_field,second_field", [
+    ("licence_no", "tax_no"), ("tax_no", "licence_no"),
+])
+def test_every_identifier_is_checked_against_every_identifier_field(app, db, people, new_customer,
+                                                                   first_field, second_field):
+    """Issue 21 #2: since 2015 a company's tax number is its unified social
+    credit code, so one typed as the other is still the same legal entity."""
+    code = uscc_code(42)
+    first = new_customer(people["sales1"], name="余杭鸿运电器", **{first_field: code})
+    with pytest.raises(ServiceError) as e:
+        create_customer(db, name="鸿运电器二店", kind="general",
+                        org_unit_id=people["sales2"].org_unit_id, owner_id=people["sales2"].id,
+                        **{second_field: code})
+    assert first.code in str(e.value) and "余杭鸿运电器" in str(e.value) and code in str(e.value)
+    other = new_customer(people["sales2"], name="鸿运电器三店")
+    with pytest.raises(ServiceError, match="余杭鸿运电器"):
+        update_customer(db, db.get(Customer, other.id), **{second_field: code})
+
+
+def test_one_customer_may_give_its_code_as_its_tax_number(app, db, people, new_customer):
+    c = new_customer(people["sales1"], name="临平新华电器", licence_no=uscc_code(43),
+                     tax_no=uscc_code(43))
+    update_customer(db, db.get(Customer, c.id), name="临平新华电器有限公司")
+    assert db.get(Customer, c.id).tax_no == uscc_code(43)

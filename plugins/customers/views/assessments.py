@@ -103,6 +103,9 @@ def evaluate(customer_id):
     s = db_session()
     c = writable(customer_id)
     form = EvaluationForm()
+    # Any well-formed past period is accepted (the service checks it); the
+    # picker offers the recent ones.
+    form.period.choices = evaluation.period_choices(s, clock.today())
     if request.method == "GET":
         form.period.data = evaluation.period_of(s, clock.today())
     # Recording a period that exists revises it: the form carries the
@@ -126,6 +129,7 @@ def evaluate(customer_id):
                                    weights=evaluation.weights(s),
                                    labels=evaluation.criterion_labels(),
                                    history=evaluation.history(s, c),
+                                   period_label=evaluation.period_label,
                                    actions=evaluation.action_labels()), 409
         if ok:
             flash(_("Evaluation %(period)s: score %(score)s — %(action)s", period=ev.period,
@@ -134,4 +138,5 @@ def evaluate(customer_id):
     return render_template("customers/evaluate.html", c=c, form=form,
                            weights=evaluation.weights(s), labels=evaluation.criterion_labels(),
                            history=evaluation.history(s, c),
+                           period_label=evaluation.period_label,
                            actions=evaluation.action_labels())

@@ -236,6 +236,7 @@ def detail(customer_id):
         visit_states=visits.state_labels(), objective_labels=visits.objective_labels(),
         followups=followups, last_man=last_man, man_outcomes=man.outcome_labels(),
         man_letters=man.letters, evaluations=evals, eval_actions=evaluation.action_labels(),
+        period_label=evaluation.period_label,
         audit=_audit_rows(s, c), panels=_panels(c), form=EmptyForm(),
         can_approve=can(APPROVE), can_grade=can(GRADE), can_evaluate=can(EVALUATE),
         can_edit=can(P_EDIT) and not current_user.read_only,
