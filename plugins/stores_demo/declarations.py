@@ -118,6 +118,7 @@ def menus(menu: str) -> list[MenuItem]:
                 MenuItem(_l("Message templates"), "stores_demo.templates", 85, VIEW),
                 MenuItem(_l("Handover"), "stores_demo.handover", 90, HANDOVER),
                 MenuItem(_l("My tasks"), "stores_demo.tasks", 12, VIEW),
+                MenuItem(_l("Team tasks"), "stores_demo.tasks_team", 13, APPROVE),
                 MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW),
                 MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW),
                 MenuItem(_l("Events"), "stores_demo.events", 18, VIEW),
