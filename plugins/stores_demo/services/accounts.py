@@ -3,7 +3,7 @@ profile), edit the profile, list them, and count what each introducer
 brought in.  No Flask; callers commit."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from core import state_cache
+from core.access import kept_statement
 from core.i18n import _l
 from core.models import User
 from core.services import ServiceError
@@ -148,7 +150,14 @@ class ListFilter:
 
 def list_select(session: Session, user: User, f: ListFilter) -> Select:
     """The key-account list: one row per account the user may see, plain
-    columns only (no ORM objects), filtered, sorted and paged in SQL."""
+    columns only (no ORM objects), filtered, sorted and paged in SQL.  The
+    statement is kept per user and filter (``kept_statement``): building it
+    (the scope rules of every plugin) cost more than running it."""
+    return kept_statement(session, user, ("stores_demo.accounts",) + astuple(f),
+                          lambda: _list_select(session, user, f))
+
+
+def _list_select(session: Session, user: User, f: ListFilter) -> Select:
     C, A = customers.Customer, StoresDemoAccount
     stmt = (select(C.id, C.code, C.name, C.kind, C.owner_id, func.coalesce(func.nullif(User.full_name, ""), User.username).label("owner"),
                    A.id.label("account_id"), A.stage, A.stage_since, A.mobile, A.next_contact_on)
@@ -170,13 +179,29 @@ def list_select(session: Session, user: User, f: ListFilter) -> Select:
     return stmt.order_by(order, C.id).offset((f.page - 1) * PAGE).limit(PAGE + 1)
 
 
+def kept(session: Session, key: tuple, make):
+    """``make()``, kept by the process until users, roles, org units,
+    plugins or settings change (``core.state_cache``): for values read from
+    those tables only.  Made afresh outside a request."""
+    shared = state_cache.shared(session)
+    if shared is None:
+        return make()
+    return shared.state.kept(shared.version, key, make)
+
+
 def owners_for(session: Session, user: User) -> list[tuple[int, str]]:
     """The people whose accounts ``user`` may filter by: themselves for a
-    developer, everyone of their org subtree for a manager."""
-    from core.access import subtree_ids
-
+    developer, everyone of their org subtree for a manager.  Read from
+    core_user and core_org_unit only, so kept until they change."""
     if user.scope == "own":
         return [(user.id, user.display_name or user.username)]
+    return kept(session, ("stores_demo.owners", user.scope, user.org_unit_id),
+                lambda: _owners(session, user))
+
+
+def _owners(session: Session, user: User) -> list[tuple[int, str]]:
+    from core.access import subtree_ids
+
     stmt = select(User.id, User.full_name, User.username).where(User.active.is_(True))
     if user.scope != "all":
         stmt = stmt.where(User.org_unit_id.in_(subtree_ids(user.org_unit_id)))

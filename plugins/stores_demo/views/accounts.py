@@ -20,7 +20,7 @@ from core.web.actions import back, page_arg, run_action
 from core.web.decorators import permission_required
 from core.web.frame import render_kept
 from core.web.privacy import mask_form
-from core.web.request import can, db_session
+from core.web.request import can, db_session, signed_in
 from plugins.customers import api as customers
 
 from ..account_forms import ContactLogForm, MoveForm, NewAccountForm, ProfileForm
@@ -41,9 +41,15 @@ def stage_choices() -> list[tuple[str, str]]:
 
 def kind_choices(s) -> list[tuple[str, str]]:
     """The key-account kinds with their labels as plain strings (a lazy
-    label is translated again wherever a row shows it)."""
-    labels = dict(customers.kinds(s))
-    return [(k, str(labels.get(k, k))) for k in KINDS]
+    label is translated again wherever a row shows it), per language, kept
+    until the enabled plugins change (the kinds come from a hook)."""
+    from flask_babel import get_locale
+
+    def make():
+        labels = dict(customers.kinds(s))
+        return [(k, str(labels.get(k, k))) for k in KINDS]
+
+    return svc.kept(s, ("stores_demo.kinds", str(get_locale())), make)
 
 
 def account_or_404(customer_id: int, action: str = SCOPE_VIEW):
@@ -71,9 +77,10 @@ def _filter() -> svc.ListFilter:
 def accounts():
     s = db_session()
     f = _filter()
-    rows = s.execute(svc.list_select(s, current_user, f)).all()
+    user = signed_in()  # the user itself, not Flask-Login's proxy: the statement is kept per user
+    rows = s.execute(svc.list_select(s, user, f)).all()
     kinds = kind_choices(s)
-    owners = svc.owners_for(s, current_user)
+    owners = svc.owners_for(s, user)
     today = date.today()
     # Rendered once per (frame, rows shown, filters, day) and kept, as the
     # customer list is: the rows are read every time, the HTML only when
