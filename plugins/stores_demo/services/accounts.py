@@ -3,12 +3,12 @@ profile), edit the profile, list them, and count what each introducer
 brought in.  No Flask; callers commit."""
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import state_cache
@@ -148,13 +148,20 @@ class ListFilter:
     page: int = 1
 
 
-def list_select(session: Session, user: User, f: ListFilter) -> Select:
+def list_select(session: Session, user: User, f: ListFilter) -> tuple[Select, dict]:
     """The key-account list: one row per account the user may see, plain
-    columns only (no ORM objects), filtered, sorted and paged in SQL.  The
-    statement is kept per user and filter (``kept_statement``): building it
-    (the scope rules of every plugin) cost more than running it."""
-    return kept_statement(session, user, ("stores_demo.accounts",) + astuple(f),
+    columns only (no ORM objects), filtered, sorted and paged in SQL; with
+    its parameters (the search pattern and the page offset are bound, not
+    built in).  The statement is kept per user and filter shape
+    (``kept_statement``): building it (the scope rules of every plugin)
+    cost more than running it."""
+    shape = (f.owner_id, f.kind, f.stage, bool(f.q), f.sort, f.desc)
+    stmt = kept_statement(session, user, ("stores_demo.accounts",) + shape,
                           lambda: _list_select(session, user, f))
+    params = {"sd_offset": (f.page - 1) * PAGE}
+    if f.q:
+        params["sd_like"] = f"%{f.q}%"
+    return stmt, params
 
 
 def _list_select(session: Session, user: User, f: ListFilter) -> Select:
@@ -171,12 +178,12 @@ def _list_select(session: Session, user: User, f: ListFilter) -> Select:
     if f.stage:
         stmt = stmt.where(A.stage == f.stage)
     if f.q:
-        like = f"%{f.q}%"
+        like = bindparam("sd_like", type_=String)
         stmt = stmt.where(or_(C.name.ilike(like), C.code.ilike(like)))
     col = {"name": C.name, "code": C.code, "stage": A.stage, "since": A.stage_since,
            "next": A.next_contact_on}.get(f.sort, C.name)
     order = col.desc() if f.desc else col.asc()
-    return stmt.order_by(order, C.id).offset((f.page - 1) * PAGE).limit(PAGE + 1)
+    return stmt.order_by(order, C.id).offset(bindparam("sd_offset", type_=Integer)).limit(PAGE + 1)
 
 
 def kept(session: Session, key: tuple, make):

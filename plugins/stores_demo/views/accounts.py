@@ -78,7 +78,8 @@ def accounts():
     s = db_session()
     f = _filter()
     user = signed_in()  # the user itself, not Flask-Login's proxy: the statement is kept per user
-    rows = s.execute(svc.list_select(s, user, f)).all()
+    stmt, params = svc.list_select(s, user, f)
+    rows = s.execute(stmt, params).all()
     kinds = kind_choices(s)
     owners = svc.owners_for(s, user)
     today = date.today()
@@ -104,11 +105,13 @@ def accounts_export():
     f = _filter()
     shown = privacy.disclosure(s, current_user, table=StoresDemoAccount.__tablename__,
                                fields=["mobile"], purpose="export")
-    stmt = svc.list_select(s, current_user, f).offset(None).limit(20000)
+    stmt, params = svc.list_select(s, signed_in(), f)
+    params.pop("sd_offset")
+    stmt = stmt.offset(None).limit(20000)
     kinds = dict(kind_choices(s))
     out = [[_("Code"), _("Name"), _("Kind"), _("Owner"), _("Stage"), _("Mobile"),
             _("Next contact")]]
-    for r in s.execute(stmt):
+    for r in s.execute(stmt, params):
         out.append([r.code, r.name, str(kinds.get(r.kind, r.kind)), r.owner or "",
                     str(svc.stage_label(r.stage)), shown(r.mobile, "mobile"),
                     r.next_contact_on.isoformat() if r.next_contact_on else ""])
