@@ -160,7 +160,7 @@ def test_reveal_a_phone_in_place(live_server, page, db):
 
 PHONE_PAGES = ["/", "/customers/", "/customers/reports/weekly", "/finance/invoices", "/finance/aging",
                "/dealers/orders", "/stores_demo/", "/stores_demo/accounts", "/stores_demo/pipeline",
-               "/stores_demo/pieces", "/stores_demo/custom-orders", "/stores_demo/claims",
+               "/stores_demo/pieces", "/stores_demo/custom-orders", "/stores_demo/claims", "/stores_demo/tasks/team",
                "/banking_rm/", "/banking_rm/clients", "/banking_rm/league", "/banking_rm/maturities",
                "/admin/audit"]
 

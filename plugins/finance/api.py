@@ -37,7 +37,7 @@ from .services.sources import SourceDocument
 __all__ = [
     "CreditBlocked", "CreditDecision", "CreditStatus", "InvoiceLineSpec", "LineSpec",
     "LockedPeriod", "SourceDocument", "check_credit", "credit_status", "release_credit", "post_invoice",
-    "reverse_invoice", "record_payment", "post_credit_note", "post_entry", "customer_balance", "invoiced_amounts",
+    "reverse_invoice", "record_payment", "reverse_payment", "post_credit_note", "post_entry", "customer_balance", "invoiced_amounts",
     "file_rebate_claim", "rebate_claim_state", "invoice_info", "CREDIT_NOTE_KINDS", "REBATE_KINDS",
 ]
 
@@ -142,6 +142,27 @@ def record_payment(session: Session, customer_id: int, amount, *, when: date | N
     return _rec(session, customer_id, amount, when=when, method=method, reference=reference,
                 memo=memo, user=user, allocations=allocations,
                 allow_duplicate_reference=allow_duplicate_reference)
+
+
+def reverse_payment(session: Session, payment_number: str, *, reason: str, when: date | None = None,
+                    user=None):
+    """Give money received back (a bounced transfer, a deposit refunded):
+    its allocations are undone and the payment reversed (Dr 2203 / Cr the
+    bank or cash account it came into), so the customer's ledger and
+    statement show the reversal.  Only users with ``finance.post_payment``
+    (``user=None``: the caller checked its own right, e.g. a store's till)."""
+    from sqlalchemy import select
+
+    from core.i18n import _l
+    from core.services import ServiceError
+
+    from .models import Payment
+    from .services.receivables import reverse_payment as _rev
+
+    pay = session.scalar(select(Payment).where(Payment.number == payment_number))
+    if pay is None:
+        raise ServiceError(_l("Unknown payment."))
+    return _rev(session, pay, reason=reason, when=when, user=user)
 
 
 def post_credit_note(session: Session, customer_id: int, kind: str, amount, *, reason: str,

@@ -78,6 +78,9 @@ def settings() -> list[SettingSpec]:
                     _l("Follow up an event's attendees within this many days"), minimum=0, maximum=60),
         SettingSpec("stores_demo.deposit_min_pct", "decimal", "30", _l("Custom orders: minimum deposit (percent of the estimated price)"),
                     minimum=0, maximum=100),
+        SettingSpec("stores_demo.deposit_refund_pct", "decimal", "100",
+                    _l("Custom orders: percent of the deposit refunded when an order is cancelled before production "
+                       "(the rest is kept as a cancellation fee)"), minimum=0, maximum=100),
         SettingSpec("stores_demo.gold_lock_days", "int", 7, _l("Custom orders: days the gold price stays locked"),
                     minimum=1, maximum=90),
         SettingSpec("stores_demo.buyback_pct_ours", "decimal", "95", _l("Buy-back: percent of the gold value for our pieces (known certificate)"),
@@ -115,6 +118,7 @@ def menus(menu: str) -> list[MenuItem]:
                 MenuItem(_l("Message templates"), "stores_demo.templates", 85, VIEW),
                 MenuItem(_l("Handover"), "stores_demo.handover", 90, HANDOVER),
                 MenuItem(_l("My tasks"), "stores_demo.tasks", 12, VIEW),
+                MenuItem(_l("Team tasks"), "stores_demo.tasks_team", 13, APPROVE),
                 MenuItem(_l("Walk-ins"), "stores_demo.walkins", 14, VIEW),
                 MenuItem(_l("Anniversaries"), "stores_demo.anniversaries", 16, VIEW),
                 MenuItem(_l("Events"), "stores_demo.events", 18, VIEW),

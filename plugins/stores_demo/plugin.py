@@ -84,6 +84,13 @@ def customer_purchase_amounts(session, customer_ids, start, end):
 
 
 @hookimpl
+def customer_panels(session, customer, user):
+    from .widgets import customer_panels as panels
+
+    return panels(session, customer, user)
+
+
+@hookimpl
 def scope_query(model, user, action):
     from .access import scope_rules
 

@@ -55,6 +55,9 @@ class StoresDemoService(TimestampMixin, Versioned, Base):
     amount: Mapped[Decimal | None]
     ours: Mapped[bool] = mapped_column(default=False)
     invoice_number: Mapped[str | None] = mapped_column(String(40))
+    #: trade-in / buy-back: finance's numbers of what was posted (the credit
+    #: note of a trade-in; the entries of a buy-back's purchase and payment)
+    finance_reference: Mapped[str | None] = mapped_column(String(80))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     note: Mapped[str | None] = mapped_column(Text)
 

@@ -54,6 +54,11 @@ class StoresDemoCustomOrder(TimestampMixin, Versioned, Base):
     final_price: Mapped[Decimal | None]
     invoice_number: Mapped[str | None] = mapped_column(String(40))
     delivered_on: Mapped[date | None]
+    #: cancelled before production: the day, the deposit refunded (the
+    #: setting's share) and finance's numbers of the refund postings
+    cancelled_on: Mapped[date | None]
+    refund: Mapped[Decimal | None]
+    refund_reference: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str | None] = mapped_column(Text)
 
     customer: Mapped[Customer] = relationship(lazy="joined")

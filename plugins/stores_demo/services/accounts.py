@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from core import state_cache
+from core.access import kept_statement
 from core.i18n import _l
 from core.models import User
 from core.services import ServiceError
@@ -147,9 +149,23 @@ class ListFilter:
     page: int = 1
 
 
-def list_select(session: Session, user: User, f: ListFilter) -> Select:
+def list_select(session: Session, user: User, f: ListFilter) -> tuple[Select, dict]:
     """The key-account list: one row per account the user may see, plain
-    columns only (no ORM objects), filtered, sorted and paged in SQL."""
+    columns only (no ORM objects), filtered, sorted and paged in SQL; with
+    its parameters (the search pattern and the page offset are bound, not
+    built in).  The statement is kept per user and filter shape
+    (``kept_statement``): building it (the scope rules of every plugin)
+    cost more than running it."""
+    shape = (f.owner_id, f.kind, f.stage, bool(f.q), f.sort, f.desc)
+    stmt = kept_statement(session, user, ("stores_demo.accounts",) + shape,
+                          lambda: _list_select(session, user, f))
+    params = {"sd_offset": (f.page - 1) * PAGE}
+    if f.q:
+        params["sd_like"] = f"%{f.q}%"
+    return stmt, params
+
+
+def _list_select(session: Session, user: User, f: ListFilter) -> Select:
     C, A = customers.Customer, StoresDemoAccount
     stmt = (select(C.id, C.code, C.name, C.kind, C.owner_id, func.coalesce(func.nullif(User.full_name, ""), User.username).label("owner"),
                    A.id.label("account_id"), A.stage, A.stage_since, A.mobile, A.next_contact_on)
@@ -163,21 +179,37 @@ def list_select(session: Session, user: User, f: ListFilter) -> Select:
     if f.stage:
         stmt = stmt.where(A.stage == f.stage)
     if f.q:
-        like = f"%{f.q}%"
+        like = bindparam("sd_like", type_=String)
         stmt = stmt.where(or_(C.name.ilike(like), C.code.ilike(like)))
     col = {"name": C.name, "code": C.code, "stage": A.stage, "since": A.stage_since,
            "next": A.next_contact_on}.get(f.sort, C.name)
     order = col.desc() if f.desc else col.asc()
-    return stmt.order_by(order, C.id).offset((f.page - 1) * PAGE).limit(PAGE + 1)
+    return stmt.order_by(order, C.id).offset(bindparam("sd_offset", type_=Integer)).limit(PAGE + 1)
+
+
+def kept(session: Session, key: tuple, make):
+    """``make()``, kept by the process until users, roles, org units,
+    plugins or settings change (``core.state_cache``): for values read from
+    those tables only.  Made afresh outside a request."""
+    shared = state_cache.shared(session)
+    if shared is None:
+        return make()
+    return shared.state.kept(shared.version, key, make)
 
 
 def owners_for(session: Session, user: User) -> list[tuple[int, str]]:
     """The people whose accounts ``user`` may filter by: themselves for a
-    developer, everyone of their org subtree for a manager."""
-    from core.access import subtree_ids
-
+    developer, everyone of their org subtree for a manager.  Read from
+    core_user and core_org_unit only, so kept until they change."""
     if user.scope == "own":
         return [(user.id, user.display_name or user.username)]
+    return kept(session, ("stores_demo.owners", user.scope, user.org_unit_id),
+                lambda: _owners(session, user))
+
+
+def _owners(session: Session, user: User) -> list[tuple[int, str]]:
+    from core.access import subtree_ids
+
     stmt = select(User.id, User.full_name, User.username).where(User.active.is_(True))
     if user.scope != "all":
         stmt = stmt.where(User.org_unit_id.in_(subtree_ids(user.org_unit_id)))

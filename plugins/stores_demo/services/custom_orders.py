@@ -24,6 +24,7 @@ from ..models.custom_orders import (
     BRIEF,
     CANCELLED,
     DELIVERED,
+    DESIGN_APPROVED,
     READY,
     STAGES,
     StoresDemoCustomOrder,
@@ -158,13 +159,59 @@ def deliver(session: Session, order: StoresDemoCustomOrder, actual_weight_raw: A
     return order
 
 
-def cancel(session: Session, order: StoresDemoCustomOrder, user=None) -> StoresDemoCustomOrder:
-    """Cancel an order that has taken no deposit yet (a paid deposit is
-    refunded through finance, not here)."""
+#: stages at which an order may still be cancelled (nothing made yet)
+CANCELLABLE = (BRIEF, DESIGN_APPROVED)
+
+
+def refund_for(session: Session, order: StoresDemoCustomOrder) -> Decimal:
+    """The part of the paid deposit given back on cancellation (setting
+    ``stores_demo.deposit_refund_pct``); the rest is kept as a cancellation fee."""
+    if not order.deposit_paid_on or not order.deposit:
+        return Decimal("0")
+    return (order.deposit * _pct(session, "stores_demo.deposit_refund_pct") / 100).quantize(CENT)
+
+
+def cancel(session: Session, order: StoresDemoCustomOrder, user=None, *,
+           today: date | None = None) -> StoresDemoCustomOrder:
+    """Cancel an order before production.  A paid deposit is refunded in
+    the setting's share through finance: the deposit payment is reversed
+    (the customer's ledger shows it given back); a share kept is invoiced
+    as a cancellation fee and settled by that part of the deposit.  One
+    conditional UPDATE, so two cancellations at once refund once."""
+    on = today or clock.today()
     M = StoresDemoCustomOrder
-    if not transition(session, M, order.id, (M.stage == BRIEF) & M.deposit_paid_on.is_(None),
-                      {"stage": CANCELLED}, user):
-        raise ServiceError(_l("Only an order without a deposit can be cancelled here."))
+    if not transition(session, M, order.id, M.stage.in_(CANCELLABLE),
+                      {"stage": CANCELLED, "cancelled_on": on}, user):
+        session.refresh(order)
+        if order.stage == CANCELLED:
+            raise ServiceError(_l("%(number)s is already cancelled.", number=order.number))
+        raise ServiceError(_l("%(number)s is already in production (or further): it can no longer be "
+                              "cancelled, and its deposit is not refunded.", number=order.number))
+    session.refresh(order)
+    if not order.deposit_paid_on:
+        return order
+    if not order.deposit_reference:
+        raise ServiceError(_l("The deposit of %(number)s has no payment in finance to refund.",
+                              number=order.number))
+    refund = refund_for(session, order)
+    kept = (order.deposit - refund).quantize(CENT)
+    finance.reverse_payment(session, order.deposit_reference, when=on, user=None,
+                            reason=f"定制取消 {order.number} 退还订金")
+    refs = [order.deposit_reference]
+    if kept > 0:
+        # the share kept stays received: a payment of it, applied to the fee
+        pay = finance.record_payment(session, order.customer_id, kept, when=on,
+                                     reference=order.number, memo=f"定制取消 {order.number} 扣留订金",
+                                     user=None)
+        inv = finance.post_invoice(session, order.customer_id,
+                                   [{"description": f"定制取消费 {order.number}", "unit_price": kept,
+                                     "quantity": 1}],
+                                   when=on, source=f"{SOURCE}{order.id}",
+                                   description=f"定制取消费 {order.number}", user=user,
+                                   apply_prepayment=True)
+        refs += [pay.number, inv.number]
+    transition(session, M, order.id, M.id == order.id,
+               {"refund": refund, "refund_reference": " ".join(refs)[:80]}, user)
     session.refresh(order)
     return order
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.orm import Session
 
-from core.access import has_permission
+from core.access import has_permission, kept_statement
 from core.db import utcnow
 from core.i18n import _l
 from core.models import User
@@ -104,20 +104,41 @@ def _scoped(session: Session, user: User, f: BoardFilter):
 
 def board(session: Session, user: User, f: BoardFilter) -> list[dict]:
     """One column per stage: its count and the ``BOARD_CARDS`` accounts
-    longest in it: one GROUP BY, then one LIMIT query per stage (a window
-    over every account would sort them all)."""
-    C, A, where = _scoped(session, user, f)
-    counts = dict(session.execute(select(A.stage, func.count()).join(C, C.id == A.customer_id)
-                                  .where(*where).group_by(A.stage)).all())
-    # One statement, run per non-empty stage: each run is an index range
-    # scan on (stage, stage_since) that stops after BOARD_CARDS rows.
-    one_stage = (select(A.stage, A.stage_since, C.id, C.code, C.name, C.kind)
-                 .join(C, C.id == A.customer_id).where(A.stage == bindparam("stage"), *where)
-                 .order_by(A.stage_since, A.id).limit(BOARD_CARDS))
-    cards = {n: session.execute(one_stage, {"stage": n}).all()
-             for n in range(1, len(STAGES) + 1) if counts.get(n)}
-    return [{"stage": n, "code": code, "count": int(counts.get(n, 0)), "cards": cards.get(n, [])}
+    longest in it.  Two queries: one GROUP BY for the counts, and one UNION
+    ALL of a ``LIMIT`` query per stage for the cards (each an index range
+    scan on (stage, stage_since) that stops after ``BOARD_CARDS`` rows; a
+    window over every account would sort them all, and a query per stage
+    paid the round trip thirteen times).  Both statements are kept per user
+    and filter (``kept_statement``): building them cost more than the cards'
+    query."""
+    key = (f.owner_id, f.kind)
+    counts = dict(session.execute(kept_statement(
+        session, user, ("stores_demo.board_counts",) + key, lambda: _counts_stmt(session, user, f))).all())
+    by_stage: dict[int, list] = {}
+    for row in session.execute(kept_statement(
+            session, user, ("stores_demo.board_cards",) + key, lambda: _cards_stmt(session, user, f))):
+        by_stage.setdefault(row.stage, []).append(row)
+    return [{"stage": n, "code": code, "count": int(counts.get(n, 0)), "cards": by_stage.get(n, [])}
             for n, code in enumerate(STAGES, start=1)]
+
+
+def _counts_stmt(session: Session, user: User, f: BoardFilter):
+    C, A, where = _scoped(session, user, f)
+    return select(A.stage, func.count()).join(C, C.id == A.customer_id).where(*where).group_by(A.stage)
+
+
+def _cards_stmt(session: Session, user: User, f: BoardFilter):
+    C, A, where = _scoped(session, user, f)
+    per_stage = [select(A.stage.label("stage"), A.stage_since.label("stage_since"), C.id.label("id"),
+                        C.code.label("code"), C.name.label("name"), C.kind.label("kind"),
+                        A.id.label("account_id"))
+                 .join(C, C.id == A.customer_id).where(A.stage == n, *where)
+                 .order_by(A.stage_since, A.id).limit(BOARD_CARDS).subquery(f"s{n}")
+                 for n in range(1, len(STAGES) + 1)]
+    u = union_all(*[select(sq.c.stage, sq.c.stage_since, sq.c.id, sq.c.code, sq.c.name, sq.c.kind,
+                           sq.c.account_id) for sq in per_stage]).subquery("cards")
+    return select(u.c.stage, u.c.stage_since, u.c.id, u.c.code, u.c.name, u.c.kind).order_by(
+        u.c.stage, u.c.stage_since, u.c.account_id)
 
 
 def this_hour() -> datetime:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
@@ -76,3 +76,54 @@ def open_tasks(session: Session, user, *, limit: int = 200) -> list[StoresDemoTa
     return list(session.execute(
         select(StoresDemoTask).where(StoresDemoTask.owner_id == user.id, StoresDemoTask.done.is_(False))
         .order_by(StoresDemoTask.due_on, StoresDemoTask.id).limit(limit)).scalars())
+
+
+def team_counts(session: Session, user, today: date, *, since: date) -> list[dict]:
+    """Per colleague whose tasks ``user`` may see (a manager: the org unit
+    and below): open, overdue, due today, and done since ``since`` — one
+    grouped query over the scoped tasks."""
+    from sqlalchemy import case, func
+
+    from core.access import scoped_select
+    from core.models import User
+
+    T = scoped_select(session, StoresDemoTask, user).subquery()
+    open_ = T.c.done.is_(False)
+    rows = session.execute(
+        select(T.c.owner_id, User.full_name, User.username,
+               func.sum(case((open_, 1), else_=0)).label("open"),
+               func.sum(case((open_ & (T.c.due_on < today), 1), else_=0)).label("overdue"),
+               func.sum(case((open_ & (T.c.due_on == today), 1), else_=0)).label("today"),
+               func.sum(case((T.c.done.is_(True) & (T.c.done_on >= since), 1), else_=0)).label("done"))
+        .join(User, User.id == T.c.owner_id)
+        .where(or_(open_, T.c.done_on >= since))
+        .group_by(T.c.owner_id, User.full_name, User.username)
+        .order_by(func.sum(case((open_ & (T.c.due_on < today), 1), else_=0)).desc(), User.username))
+    return [{"owner_id": r.owner_id, "name": r.full_name or r.username, "open": int(r.open or 0),
+             "overdue": int(r.overdue or 0), "today": int(r.today or 0), "done": int(r.done or 0)}
+            for r in rows]
+
+
+def team_tasks(session: Session, user, today: date, *, owner_id: int | None = None,
+               overdue_only: bool = False, offset: int = 0, limit: int = 50) -> list:
+    """Open tasks of the colleagues ``user`` may see, the most urgent first,
+    with the owner's and the customer's names (one query)."""
+    from sqlalchemy.orm import aliased
+
+    from core.access import scoped_select
+    from core.models import User
+    from plugins.customers.api import Customer
+
+    T = StoresDemoTask
+    owner = aliased(User)
+    stmt = (scoped_select(session, T, user).where(T.done.is_(False))
+            .add_columns(owner.full_name, owner.username, Customer.name)
+            .join(owner, owner.id == T.owner_id, isouter=True)
+            .join(Customer, Customer.id == T.customer_id, isouter=True))
+    if owner_id:
+        stmt = stmt.where(T.owner_id == owner_id)
+    if overdue_only:
+        stmt = stmt.where(T.due_on < today)
+    rows = session.execute(stmt.order_by(T.due_on, T.id).offset(offset).limit(limit)).all()
+    return [{"task": t, "owner": full or uname or "", "customer": cname or ""}
+            for t, full, uname, cname in rows]

@@ -124,3 +124,17 @@ def test_new_account_refuses_blank_name(shop, client):
     client.login("dev1")
     r = client.post_form("/stores_demo/accounts/new", {"name": "", "kind": "sd_potential"})
     assert r.status_code == 400
+
+
+def test_search_and_pages_use_the_kept_list_with_their_own_values(shop, client):
+    """The list's statement is kept per filter shape; the search text and the
+    page are bound values, so one search never shows another's rows."""
+    client.login("smgr")
+    html = client.get("/stores_demo/accounts?q=陈").get_data(as_text=True)
+    assert "陈女士" in html and "恒隆集团" not in html
+    html = client.get("/stores_demo/accounts?q=恒隆").get_data(as_text=True)
+    assert "恒隆集团" in html and "陈女士" not in html
+    html = client.get("/stores_demo/accounts?q=恒隆&page=2").get_data(as_text=True)
+    assert "恒隆集团" not in html  # one page of results only
+    csv = client.get("/stores_demo/accounts/export.csv?q=陈").get_data().decode("utf-8-sig")
+    assert "陈女士" in csv and "恒隆集团" not in csv

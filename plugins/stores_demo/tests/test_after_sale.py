@@ -121,3 +121,120 @@ def test_service_pages_answer(world, client):
     for url in ("/stores_demo/services", "/stores_demo/services/new", "/stores_demo/custom-orders",
                 "/stores_demo/custom-orders/new"):
         assert client.get(url).status_code == 200, url
+
+
+# -- buy-back and trade-in posted to finance -----------------------------------
+def _statement_lines(s, customer_id):
+    from datetime import date as _date
+
+    from plugins.finance.services.statements import period_of, statement_data
+
+    data = statement_data(s, customer_id, period_of(_date.today()))
+    return data, [(m["memo"], m["debit"], m["credit"]) for m in data["movements"]]
+
+
+def test_buy_back_pays_the_customer_in_their_ledger_and_statement(world, client):
+    _sold_piece(world)  # invoiced 6,000.00 to account a
+    a = world.accounts["a"]
+    client.login("dev1")
+    resp = client.post_form("/stores_demo/services/new", {
+        "kind": "buy_back", "customer_id": a, "description": "足金手链", "certificate_no": "NGTC-5001"})
+    sid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    page = client.get(f"/stores_demo/services/{sid}").get_data(as_text=True)
+    assert "5,225.00" in page and "现金" in page
+    assert client.post_form(f"/stores_demo/services/{sid}/finish", {"method": "cash"}).status_code == 303
+    with world.db.session() as s:
+        r = s.get(StoresDemoService, sid)
+        assert r.state == "done" and r.finance_reference.count("GEN/") == 2
+        # bought and paid: what the customer owes us (the sale) is unchanged
+        assert finance.customer_balance(s, a) == Decimal("6000.00")
+        data, lines = _statement_lines(s, a)
+        assert (f"回购 {r.number} 足金手链 Au999 10.000g", Decimal("0"), Decimal("5225.00")) in lines
+        assert (f"回购付款 {r.number}", Decimal("5225.00"), Decimal("0")) in lines
+        assert data["closing"] == Decimal("6000.00")
+        from plugins.finance.services.ledger import account_balance
+
+        assert account_balance(s, "1001") == Decimal("-5225.00")  # cash paid out
+        assert account_balance(s, "1405") == Decimal("5225.00")   # old gold in stock
+    # closed twice: refused, nothing posted again
+    page = client.post_form(f"/stores_demo/services/{sid}/finish", {"method": "cash"},
+                            follow_redirects=True).get_data(as_text=True)
+    assert "已结束" in page or "已关闭" in page or "closed" in page
+    with world.db.session() as s:
+        assert account_balance(s, "1001") == Decimal("-5225.00")
+
+
+def test_trade_in_credits_the_customer_against_the_new_sale(world, client):
+    a = world.accounts["a"]
+    with world.db.session() as s:
+        # another shop's piece: 8 g × 550 × the trade-in rate for other pieces
+        r = svc.take_in(s, a, {"kind": "trade_in", "description": "外店金镯", "metal": "Au999",
+                               "net_weight": "8.000"}, world.user(s, "dev1"))
+        rate = Decimal(str(__import__("core.settings", fromlist=["get"]).get(s, "stores_demo.tradein_pct_other")))
+        expected = (Decimal("8") * Decimal("550") * rate / 100).quantize(Decimal("0.01"))
+        assert r.amount == expected
+        svc.finish(s, r, None, world.user(s, "dev1"))
+        sid, number = r.id, r.number
+        assert r.finance_reference.startswith("CRN/")
+        assert finance.customer_balance(s, a) == -expected  # a credit in the customer's favour
+    # the new piece: its invoice is settled first by the trade-in credit
+    pid = world.piece(sku="N-1", certificate_no="NGTC-7001", tag_price="9000.00")
+    with world.db.session() as s:
+        p = piece_svc.sell(s, pid, a, world.user(s, "dev1"))
+        info = finance.invoice_info(s, p.invoice_number)
+        assert info["open"] == Decimal("9000.00") - expected
+        assert finance.customer_balance(s, a) == Decimal("9000.00") - expected
+        _data, lines = _statement_lines(s, a)
+        assert any(memo.startswith(f"以旧换新 {number}") and credit == expected for memo, _d, credit in lines)
+    assert sid
+
+
+def test_trade_in_without_the_days_gold_price_is_refused(world):
+    from core.services import ServiceError
+
+    with world.db.session() as s:
+        with pytest.raises(ServiceError):
+            svc.take_in(s, world.accounts["a"], {"kind": "trade_in", "description": "铂金链",
+                                                 "metal": "Pt950", "net_weight": "5"}, world.user(s, "dev1"))
+
+
+# -- a piece we know is "in repair" from intake to its return ------------------
+def test_repair_sets_our_piece_in_repair_until_returned(world, client):
+    pid = _sold_piece(world)
+    client.login("dev1")
+    resp = client.post_form("/stores_demo/services/new", {
+        "kind": "repair", "customer_id": world.accounts["a"], "description": "足金手链 断扣",
+        "certificate_no": "NGTC-5001", "estimate": "0"})
+    sid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    with world.db.session() as s:
+        assert s.get(StoresDemoPiece, pid).state == "in_repair"
+    # a second intake of the same piece is refused and saves nothing
+    page = client.post_form("/stores_demo/services/new", {
+        "kind": "repair", "customer_id": world.accounts["a"], "description": "足金手链",
+        "certificate_no": "NGTC-5001"}).get_data(as_text=True)
+    assert "已在维修中" in page
+    for step in ("approve", "ready"):
+        client.post_form(f"/stores_demo/services/{sid}/{step}", {})
+    with world.db.session() as s:
+        assert s.get(StoresDemoPiece, pid).state == "in_repair"  # ready: still at the shop
+        assert s.query(StoresDemoService).count() == 1
+    client.post_form(f"/stores_demo/services/{sid}/returned", {})
+    with world.db.session() as s:
+        assert s.get(StoresDemoPiece, pid).state == "sold"
+
+
+def test_two_intakes_of_one_piece_at_once_one_wins(world, race):
+    pid = _sold_piece(world)
+
+    def intake(s):
+        return svc.take_in(s, world.accounts["a"], {"kind": "repair", "description": "足金手链",
+                                                    "certificate_no": "NGTC-5001"},
+                           world.user(s, "dev1")).number
+
+    results = race(intake, intake)
+    won = [r for r in results if isinstance(r, str)]
+    lost = [r for r in results if not isinstance(r, str)]
+    assert len(won) == 1 and len(lost) == 1
+    with world.db.session() as s:
+        assert s.get(StoresDemoPiece, pid).state == "in_repair"
+        assert s.query(StoresDemoService).count() == 1

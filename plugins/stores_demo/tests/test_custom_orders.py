@@ -170,3 +170,107 @@ def test_design_sketch_is_attached_and_only_the_orders_readers_download_it(world
     client.logout()
     client.login("dev2")
     assert client.get(link).status_code == 404
+
+
+# -- cancelling before production refunds the deposit ---------------------------
+def _paid_order(world, deposit="3000.00") -> int:
+    oid = _order(world)
+    with world.db.session() as s:
+        svc.take_deposit(s, s.get(StoresDemoCustomOrder, oid), deposit, world.user(s, "dev1"))
+    return oid
+
+
+def _statement(s, customer_id):
+    from plugins.finance.services.statements import period_of, statement_data
+
+    return statement_data(s, customer_id, period_of(date.today()))
+
+
+def test_cancelling_before_production_refunds_the_whole_deposit(world, client):
+    a = world.accounts["a"]
+    oid = _paid_order(world)
+    with world.db.session() as s:
+        assert finance.customer_balance(s, a) == Decimal("-3000.00")
+        svc.advance(s, s.get(StoresDemoCustomOrder, oid), "design_approved", world.user(s, "dev1"))
+    client.login("dev1")
+    page = client.get(f"/stores_demo/custom-orders/{oid}").get_data(as_text=True)
+    assert "退还订金 3,000.00" in page or "3,000.00" in page
+    assert client.post_form(f"/stores_demo/custom-orders/{oid}/cancel", {}).status_code == 303
+    with world.db.session() as s:
+        o = s.get(StoresDemoCustomOrder, oid)
+        assert o.stage == "cancelled" and o.refund == Decimal("3000.00") and o.cancelled_on == date.today()
+        assert finance.customer_balance(s, a) == Decimal("0.00")
+        data = _statement(s, a)
+        assert [(m["debit"], m["credit"]) for m in data["movements"]] == [
+            (Decimal("0"), Decimal("3000.00")), (Decimal("3000.00"), Decimal("0"))]
+        assert "定制取消" in data["movements"][1]["memo"]
+        assert data["closing"] == Decimal("0.00")
+        from plugins.finance.services.ledger import account_balance
+
+        assert account_balance(s, "1002") == Decimal("0.00")  # the money went back
+    # a second cancel: refused with a message, nothing refunded again
+    page = client.post_form(f"/stores_demo/custom-orders/{oid}/cancel", {},
+                            follow_redirects=True).get_data(as_text=True)
+    assert "已取消" in page
+    with world.db.session() as s:
+        assert finance.customer_balance(s, a) == Decimal("0.00")
+
+
+def test_a_share_of_the_deposit_kept_by_the_setting(world):
+    from core import settings
+
+    a = world.accounts["a"]
+    oid = _paid_order(world)
+    with world.db.session() as s:
+        settings.set(s, "stores_demo.deposit_refund_pct", "80")
+        s.commit()
+        o = svc.cancel(s, s.get(StoresDemoCustomOrder, oid), world.user(s, "dev1"))
+        assert o.refund == Decimal("2400.00")
+        s.commit()
+        from plugins.finance.services.ledger import account_balance
+
+        assert account_balance(s, "1002") == Decimal("600.00")   # kept: the cancellation fee
+        assert account_balance(s, "6001") == Decimal("-600.00")  # earned as revenue
+        assert finance.customer_balance(s, a) == Decimal("0.00")
+        assert finance.invoice_info(s, o.refund_reference.split()[-1])["open"] == Decimal("0.00")
+
+
+def test_no_refund_once_in_production(world, client):
+    a = world.accounts["a"]
+    oid = _paid_order(world)
+    with world.db.session() as s:
+        for st in ("design_approved", "production"):
+            svc.advance(s, s.get(StoresDemoCustomOrder, oid), st, world.user(s, "dev1"))
+    client.login("dev1")
+    page = client.get(f"/stores_demo/custom-orders/{oid}").get_data(as_text=True)
+    assert f"/stores_demo/custom-orders/{oid}/cancel" not in page
+    page = client.post_form(f"/stores_demo/custom-orders/{oid}/cancel", {},
+                            follow_redirects=True).get_data(as_text=True)
+    assert "已进入生产" in page
+    with world.db.session() as s:
+        assert s.get(StoresDemoCustomOrder, oid).stage == "production"
+        assert finance.customer_balance(s, a) == Decimal("-3000.00")
+
+
+def test_two_cancellations_at_once_refund_once(world, race):
+    a = world.accounts["a"]
+    oid = _paid_order(world)
+
+    def cancel(s):
+        return svc.cancel(s, s.get(StoresDemoCustomOrder, oid), None).refund
+
+    results = race(cancel, cancel)
+    assert sorted(str(type(r).__name__) for r in results) == ["Decimal", "ServiceError"]
+    with world.db.session() as s:
+        assert finance.customer_balance(s, a) == Decimal("0.00")
+        from plugins.finance.services.ledger import account_balance
+
+        assert account_balance(s, "1002") == Decimal("0.00")
+
+
+def test_someone_elses_order_cannot_be_cancelled(world, client):
+    oid = _order(world, key="b", user="dev2")
+    client.login("dev1")
+    assert client.post_form(f"/stores_demo/custom-orders/{oid}/cancel", {}).status_code == 404
+    with world.db.session() as s:
+        assert s.get(StoresDemoCustomOrder, oid).stage == "brief"

@@ -2,6 +2,7 @@
 someone else's task answers 404."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -89,3 +90,38 @@ def test_home_widgets_show_tasks_and_anniversaries(client, shop):
     home = client.get("/").get_data(as_text=True)
     assert "回访：上周看过的项链" in home
     assert "李女士" in home and "赵女士" not in home
+
+
+# -- the team's tasks, for the manager ------------------------------------------
+def test_team_tasks_show_colleagues_in_the_managers_unit_only(client, shop, make_user):
+    _task(shop, owner="sales1", days=-3, title="回访李女士：钻戒尺寸")
+    _task(shop, owner="sales1", days=0, title="送生日卡")
+    _task(shop, owner="sales2", days=5, title="赵女士品鉴会邀请")
+    done = _task(shop, owner="sales2", days=-1, title="已完成的回访")
+    with shop.db.session() as s:
+        svc.mark_done(s, done, shop.user(s, "mgr"))
+        t = svc.create_task(s, title="北京店的任务", due_on=date.today() - timedelta(days=9),
+                            owner_id=shop.users["other_mgr"].id, org_unit_id=shop.other_id)
+        s.commit()
+    client.login("store_mgr1")
+    assert 'href="/stores_demo/tasks/team"' in client.get("/stores_demo/tasks").get_data(as_text=True)
+    html = client.get("/stores_demo/tasks/team").get_data(as_text=True)
+    assert "团队任务" in html
+    for title in ("回访李女士：钻戒尺寸", "送生日卡", "赵女士品鉴会邀请"):
+        assert title in html
+    assert "北京店的任务" not in html and "已完成的回访" not in html
+    counts = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    # dev1: 2 open, 1 overdue, 1 due today, 0 done; dev2: 1 open, 0 overdue, 1 done this week
+    row1 = counts.split("</tr>")[0]
+    assert "dev1" in row1 and [int(n) for n in re.findall(r'>(\d+)<', row1)] == [1, 1, 2, 0]
+    # one colleague's overdue tasks
+    only = client.get(f"/stores_demo/tasks/team?owner={shop.users['sales1'].id}&overdue=1").get_data(as_text=True)
+    lists = only.split("<h2>", 1)[1]
+    assert "回访李女士：钻戒尺寸" in lists and "送生日卡" not in lists
+    assert t.id
+
+
+def test_team_tasks_are_not_for_a_salesperson(client, shop):
+    client.login("dev1")
+    assert 'href="/stores_demo/tasks/team"' not in client.get("/stores_demo/tasks").get_data(as_text=True)
+    assert client.get("/stores_demo/tasks/team").status_code in (403, 404)

@@ -20,7 +20,7 @@ from core.web.decorators import permission_required
 from core.web.frame import render_kept
 from core.web.privacy import mask_form
 from core.web.pickers import picked
-from core.web.request import can, db_session
+from core.web.request import can, db_session, signed_in
 from plugins.customers import api as customers
 
 from ..account_forms import ContactLogForm, MoveForm, NewAccountForm, ProfileForm
@@ -43,9 +43,15 @@ def stage_choices() -> list[tuple[str, str]]:
 
 def kind_choices(s) -> list[tuple[str, str]]:
     """The key-account kinds with their labels as plain strings (a lazy
-    label is translated again wherever a row shows it)."""
-    labels = dict(customers.kinds(s))
-    return [(k, str(labels.get(k, k))) for k in KINDS]
+    label is translated again wherever a row shows it), per language, kept
+    until the enabled plugins change (the kinds come from a hook)."""
+    from flask_babel import get_locale
+
+    def make():
+        labels = dict(customers.kinds(s))
+        return [(k, str(labels.get(k, k))) for k in KINDS]
+
+    return svc.kept(s, ("stores_demo.kinds", str(get_locale())), make)
 
 
 def account_or_404(customer_id: int, action: str = SCOPE_VIEW):
@@ -73,9 +79,11 @@ def _filter() -> svc.ListFilter:
 def accounts():
     s = db_session()
     f = _filter()
-    rows = s.execute(svc.list_select(s, current_user, f)).all()
+    user = signed_in()  # the user itself, not Flask-Login's proxy: the statement is kept per user
+    stmt, params = svc.list_select(s, user, f)
+    rows = s.execute(stmt, params).all()
     kinds = kind_choices(s)
-    owners = svc.owners_for(s, current_user)
+    owners = svc.owners_for(s, user)
     today = clock.today()
     # Rendered once per (frame, rows shown, filters, day) and kept, as the
     # customer list is: the rows are read every time, the HTML only when
@@ -99,11 +107,13 @@ def accounts_export():
     f = _filter()
     shown = privacy.disclosure(s, current_user, table=StoresDemoAccount.__tablename__,
                                fields=["mobile"], purpose="export")
-    stmt = svc.list_select(s, current_user, f).offset(None).limit(20000)
+    stmt, params = svc.list_select(s, signed_in(), f)
+    params.pop("sd_offset")
+    stmt = stmt.offset(None).limit(20000)
     kinds = dict(kind_choices(s))
     out = [[_("Code"), _("Name"), _("Kind"), _("Owner"), _("Stage"), _("Mobile"),
             _("Next contact")]]
-    for r in s.execute(stmt):
+    for r in s.execute(stmt, params):
         out.append([r.code, r.name, str(kinds.get(r.kind, r.kind)), r.owner or "",
                     str(svc.stage_label(r.stage)), shown(r.mobile, "mobile"),
                     r.next_contact_on.isoformat() if r.next_contact_on else ""])

@@ -84,7 +84,8 @@ def service_step(service_id: int, step: str):
     elif step == "returned":
         run(svc.give_back, r, current_user, ok=_("Returned to the customer."))
     else:
-        run(svc.finish, r, request.form.get("finding"), current_user, ok=_("Closed."))
+        run(svc.finish, r, request.form.get("finding"), current_user,
+            method=request.form.get("method") or "bank", ok=_("Closed."))
     return back("stores_demo.service", service_id=r.id)
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from core import settings
 from core.access import EDIT
 from core.models import Attachment
 from core.web.actions import back, page_arg, run_action as run
@@ -78,6 +79,8 @@ def custom_order(order_id: int):
         nxt = STAGES[STAGES.index(o.stage) + 1]
     return render_template("stores_demo/custom_orders_detail.html", o=o, sketches=sketches, low=low,
                            high=high, next_stage=nxt, balance=svc.balance_due(o), today=clock.today(),
+                           refund=svc.refund_for(s, o),
+                           refund_pct=settings.get(s, "stores_demo.deposit_refund_pct"),
                            can_act=can(ORDERS))
 
 
@@ -116,7 +119,7 @@ def custom_order_deliver(order_id: int):
 @permission_required(ORDERS)
 def custom_order_cancel(order_id: int):
     o = _order_for_action(order_id)
-    run(svc.cancel, o, current_user, ok=_("Custom order cancelled."))
+    run(svc.cancel, o, current_user, ok=_("Custom order cancelled; a paid deposit is refunded as the settings say."))
     return back("stores_demo.custom_order", order_id=o.id)
 
 

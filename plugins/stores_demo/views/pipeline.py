@@ -13,7 +13,7 @@ from core.models import User
 from core.web.actions import page_arg
 from core.web.decorators import permission_required
 from core.web.frame import render_kept
-from core.web.request import can, db_session
+from core.web.request import can, db_session, signed_in
 from plugins.customers import api as customers
 
 from ..account_labels import STAGE_LABELS
@@ -37,8 +37,9 @@ def pipeline():
     s = db_session()
     f = _board_filter()
     kinds = kind_choices(s)
-    columns = pipe.board(s, current_user, f)
-    owners = svc.owners_for(s, current_user)
+    user = signed_in()  # the user itself, not Flask-Login's proxy: the statements are kept per user
+    columns = pipe.board(s, user, f)
+    owners = svc.owners_for(s, user)
     # Kept per (frame, cards and counts shown, filters, day), as the
     # customer list is: the board is read every time, drawn when it changed.
     shows = (tuple((c["stage"], c["count"], tuple(c["cards"])) for c in columns), tuple(owners),
