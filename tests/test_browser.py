@@ -162,7 +162,7 @@ PHONE_PAGES = ["/", "/customers/", "/customers/reports/weekly", "/finance/invoic
                "/dealers/orders", "/stores_demo/", "/stores_demo/accounts", "/stores_demo/pipeline",
                "/stores_demo/pieces", "/stores_demo/custom-orders", "/stores_demo/claims", "/stores_demo/tasks/team",
                "/banking_rm/", "/banking_rm/clients", "/banking_rm/league", "/banking_rm/maturities",
-               "/admin/audit"]
+               "/banking_rm/referrals/new?q=13", "/banking_rm/care?days=90", "/admin/audit"]
 
 
 def test_no_page_scrolls_sideways_on_a_390px_phone(live_server, page):
