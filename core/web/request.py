@@ -75,11 +75,13 @@ def company_zone() -> str | None:
 
         from .. import settings
 
-        s = db_session()
+        s = None
         try:
+            s = db_session()
             name = settings.load_zone(s)
-        except SQLAlchemyError:  # no settings table yet (first set-up)
-            s.rollback()
+        except SQLAlchemyError:  # no settings table yet, or the database is down (error page)
+            if s is not None:
+                s.rollback()
             name = ""
         gd["_qudao_zone"] = name
     return name
