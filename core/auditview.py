@@ -128,6 +128,21 @@ def field_label(session: Session, table: str, key: str) -> str:
         label = model.__mapper__.column_attrs[key].columns[0].info.get("label")
         if label is not None:
             return str(label)
+    return _guessed(key)
+
+
+def _guessed(key: str) -> str:
+    """An undeclared field: its name as words ("customer_id" → "Customer"),
+    when the catalogues know those words; else the name itself."""
+    words = key[:-3] if key.endswith("_id") else key
+    words = words.replace("_", " ").strip().capitalize()
+    if not words:
+        return key
+    found = _(words)
+    from .i18n import current_locale
+
+    if found != words or current_locale().startswith("en"):
+        return found
     return key
 
 
