@@ -222,3 +222,14 @@ def test_an_undeclared_field_reads_as_words_the_catalogue_knows(app, db):
             assert auditview.field_label(db, "qdtest_note", "zz_unknown_thing") == "zz_unknown_thing"
         with force_locale("en"):
             assert auditview.field_label(db, "qdtest_note", "customer_id") == "Customer"
+
+
+def test_a_plugin_switch_reads_with_the_plugins_name_and_the_reason(app, client, db):
+    from core import services
+
+    services.disable_plugin(db, "qdtest", reason="试运行结束")
+    db.commit()
+    client.login("admin")
+    html = client.get("/admin/audit?table=core_plugin_state").get_data(as_text=True)
+    manifest = app.extensions["qudao"].host.manifests["qdtest"]
+    assert manifest.label_zh in html and "试运行结束" in html and "启用" in html
