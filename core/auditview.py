@@ -128,6 +128,21 @@ def field_label(session: Session, table: str, key: str) -> str:
         label = model.__mapper__.column_attrs[key].columns[0].info.get("label")
         if label is not None:
             return str(label)
+    return _guessed(key)
+
+
+def _guessed(key: str) -> str:
+    """An undeclared field: its name as words ("customer_id" → "Customer"),
+    when the catalogues know those words; else the name itself."""
+    words = key[:-3] if key.endswith("_id") else key
+    words = words.replace("_", " ").strip().capitalize()
+    if not words:
+        return key
+    found = _(words)
+    from .i18n import current_locale
+
+    if found != words or current_locale().startswith("en"):
+        return found
     return key
 
 
@@ -158,6 +173,7 @@ def describe(session: Session, rows) -> list[Entry]:
                             wanted.setdefault(refs[key], set()).add(str(one))
     names = {t: _names(session, models[t], ids) if t in models else {}
              for t, ids in wanted.items()}
+    _core_names(session, names)
     pii = {t: privacy.pii_fields(m) for t, m in models.items()}
     actions = {"create": _("created"), "update": _("changed"), "delete": _("deleted"),
                privacy.ACTION: _("revealed")}
@@ -190,6 +206,22 @@ def describe(session: Session, rows) -> list[Entry]:
             record_id=r.record_id, record=names.get(r.table_name, {}).get(r.record_id, f"#{r.record_id}"),
             action=actions.get(r.action, r.action), changes=changes, reason=r.reason or ""))
     return out
+
+
+def _core_names(session: Session, names: dict[str, dict[str, str]]) -> None:
+    """Settings and plugins by the names people see on their pages."""
+    from .i18n import current_locale
+
+    ext = session.ext
+    for key in list(names.get("core_setting", {})):
+        spec = ext.settings.get(key)
+        if spec is not None:
+            names["core_setting"][key] = str(spec.label)
+    for table in ("core_plugin_state",):
+        for name in list(names.get(table, {})):
+            manifest = ext.host.manifests.get(name)
+            if manifest is not None:
+                names[table][name] = manifest.label(current_locale())
 
 
 def _pairs(row) -> list[tuple[str, tuple]]:

@@ -207,3 +207,29 @@ def test_a_change_without_a_person_is_credited_to_the_system(app, client, db):
     client.login("admin")
     html = client.get(f"/admin/audit?table=core_org_unit&record={org.id}").get_data(as_text=True)
     assert "系统" in html and "命令行建的单位" in html and "办事处" in html
+
+
+def test_an_undeclared_field_reads_as_words_the_catalogue_knows(app, db):
+    """A plugin that declares no labels yet: ``customer_id`` reads 客户, a
+    name the catalogues do not know stays as it is."""
+    from flask_babel import force_locale
+
+    from core import auditview
+
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert auditview.field_label(db, "qdtest_note", "customer_id") == "客户"
+            assert auditview.field_label(db, "qdtest_note", "zz_unknown_thing") == "zz_unknown_thing"
+        with force_locale("en"):
+            assert auditview.field_label(db, "qdtest_note", "customer_id") == "Customer"
+
+
+def test_a_plugin_switch_reads_with_the_plugins_name_and_the_reason(app, client, db):
+    from core import services
+
+    services.disable_plugin(db, "qdtest", reason="试运行结束")
+    db.commit()
+    client.login("admin")
+    html = client.get("/admin/audit?table=core_plugin_state").get_data(as_text=True)
+    manifest = app.extensions["qudao"].host.manifests["qdtest"]
+    assert manifest.label_zh in html and "试运行结束" in html and "启用" in html
