@@ -50,3 +50,26 @@ def test_tom_select_is_vendored_with_its_licence():
     base = (ROOT / "core/templates/base.html").read_text()
     assert "vendor/tom-select/tom-select.complete.min.js" in base
     assert not re.search(r"https?://", base)
+
+
+#: Pages whose forms choose a record, each with the picker drawn (admin).
+PAGES = ["/finance/invoices/new", "/finance/credit-notes/new", "/finance/payments/new",
+         "/finance/rebates/new", "/finance/statements", "/finance/ledger/new",
+         "/dealers/orders/new", "/dealers/promotions", "/dealers/rebates", "/dealers/returns",
+         "/dealers/samples", "/dealers/surveys", "/dealers/volumes", "/dealers/pressing",
+         "/stores_demo/plans", "/stores_demo/visits", "/stores_demo/receptions",
+         "/stores_demo/services/new", "/stores_demo/custom-orders/new", "/stores_demo/accounts/new",
+         "/banking_rm/care", "/banking_rm/checkups", "/banking_rm/plans", "/banking_rm/gifts",
+         "/banking_rm/approvals"]
+
+
+def test_every_form_that_chooses_a_record_draws_the_picker(app, client):
+    client.login("admin")
+    problems = []
+    for url in PAGES:
+        resp = client.get(url)
+        html = resp.get_data(as_text=True)
+        if resp.status_code != 200 or 'class="picker" data-picker-url="/pick/' not in html \
+                or "vendor/tom-select/tom-select.complete.min.js" not in html:
+            problems.append(f"{url}: {resp.status_code}")
+    assert problems == []
