@@ -88,7 +88,10 @@ def accounts():
     # Rendered once per (frame, rows shown, filters, day) and kept, as the
     # customer list is: the rows are read every time, the HTML only when
     # they changed.
-    shows = (tuple(rows), tuple(owners), pipe.this_hour(), tuple(sorted(request.args.items(multi=True))))
+    # Plain tuples: a kept page is found by comparing them, and comparing
+    # SQLAlchemy rows is Python code per row (~0.7 ms a request for 51 rows).
+    shows = (tuple(map(tuple, rows)), tuple(owners), pipe.this_hour(),
+             tuple(sorted(request.args.items(multi=True))))
     return render_kept("stores_demo/accounts_list.html", shows, rows=rows[:svc.PAGE],
                        has_next=len(rows) > svc.PAGE, page=f.page, f=f, kinds=kinds,
                        kind_names=dict(kinds), owners=owners,

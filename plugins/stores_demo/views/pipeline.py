@@ -42,7 +42,7 @@ def pipeline():
     owners = svc.owners_for(s, user)
     # Kept per (frame, cards and counts shown, filters, day), as the
     # customer list is: the board is read every time, drawn when it changed.
-    shows = (tuple((c["stage"], c["count"], tuple(c["cards"])) for c in columns), tuple(owners),
+    shows = (tuple((c["stage"], c["count"], tuple(map(tuple, c["cards"]))) for c in columns), tuple(owners),
              pipe.this_hour(), tuple(sorted(request.args.items(multi=True))))
     # Plain strings: a lazy label is translated again at every card.
     return render_kept("stores_demo/pipeline_board.html", shows, columns=columns,
