@@ -200,7 +200,8 @@ def _loyalty(session, active, rnd) -> None:
 
 
 def _visits(session, customers, rnd, today, users) -> None:
-    per_week = {"A": 2, "B": 1, "C": .5}
+    # Seed 003: A 2–3 a week, B 1–2 a week, C 2–3 a month (the middle of each).
+    per_week = {"A": 2.5, "B": 1.5, "C": 2.5 * 7 / 30}
     start = today - timedelta(days=91)
     sellers = {users["sales1"].id, users["sales2"].id}
     for c in customers:
