@@ -104,11 +104,13 @@ def resolve(province: str, city: str = "", county: str = "") -> tuple[Division |
     return p, c, k
 
 
+@lru_cache(maxsize=4096)
 def normalise(province: str, city: str = "", county: str = "") -> tuple[str, str, str] | None:
     """Standard names for what was typed (浙江, 杭州, 萧山 → 浙江省, 杭州市,
     萧山区); None when a given level is not in the list."""
+    province, city, county = ((v or "").strip() for v in (province, city, county))
     p, c, k = resolve(province, city, county)
-    if (province and p is None) or (city and c is None) or (county and k is None):
+    if (city and not province) or (county and not city) or (province and p is None) or (city and c is None) or (county and k is None):
         return None
     return (p.name if p else "", c.name if c else "", k.name if k else "")
 

@@ -18,7 +18,7 @@ from core.models import OrgUnit, User
 from core.sequences import next_number
 from core.services import ServiceError, lock
 
-from . import uscc
+from . import divisions, uscc
 from ..models import (
     ACTIVE,
     APPLYING,
@@ -88,6 +88,12 @@ def clean_fields(fields: dict) -> dict:
         elif key in ("boss_family", "boss_hobbies", "boss_personality", "real_decider", "notes"):
             value = value or None
         out[key] = value
+    if "province" in out:  # standard names of the national division list (浙江 → 浙江省)
+        std = divisions.normalise(out["province"], out.get("city", ""), out.get("county", ""))
+        if std is not None:
+            for key, value in zip(("province", "city", "county"), std):
+                if key in out:
+                    out[key] = value
     return out
 
 
@@ -105,6 +111,9 @@ def field_problems(session: Session, fields: dict, known_kinds: set[str] | None 
         value = fields.get(key)
         if value and len(value) > limit:
             problems.append(_l("%(field)s is longer than %(n)s characters.", field=key, n=limit))
+    problem = region_problem(fields)
+    if problem is not None:
+        problems.append(problem)
     code = fields.get("licence_no")
     if code:
         reason = uscc.problem(code)
@@ -120,6 +129,20 @@ def field_problems(session: Session, fields: dict, known_kinds: set[str] | None 
 #: also the entity's tax number (since 2015), so every identifier is checked
 #: against every one of these fields (issue 21 #2).
 IDENTIFIERS = ("licence_no", "tax_no")
+
+
+def region_problem(fields: dict):
+    """A message when the province / city / county given are not one branch
+    of the national division list (GB/T 2260), else None (issue 21 #5)."""
+    if not any(fields.get(k) for k in ("province", "city", "county")):
+        return None
+    if "province" not in fields:
+        return None  # an edit that leaves the region alone
+    values = [fields.get(k) or "" for k in ("province", "city", "county")]
+    if divisions.normalise(*values) is None:
+        return _l("%(region)s is not a province, city and county of the national division "
+                  "list (GB/T 2260).", region=" ".join(v for v in values if v))
+    return None
 
 
 def duplicate_of(session: Session, licence_no: str | None, tax_no: str | None,
