@@ -188,10 +188,18 @@ def create_customer(session: Session, *, name: str, kind: str, org_unit_id: int,
     """A new prospect with a sequence code; refuses invalid codes and a second
     account for the same legal entity."""
     data = clean_fields({"name": name, "kind": kind, **fields})
-    _check(session, data)
+    problems = field_problems(session, data)
+    if problems:
+        raise ServiceError(problems[0])
     if session.get(OrgUnit, org_unit_id) is None:
         raise ServiceError(_l("Unknown org unit."))
-    customer = Customer(code=next_number(session, SEQUENCE), org_unit_id=org_unit_id,
+    # The code first: taking it holds the sequence's row until commit, so two
+    # customers created at once are checked for the same legal entity one
+    # after the other (a licence number typed as the other's tax number is
+    # caught by no unique index).  A refusal rolls back, the code unused.
+    code = next_number(session, SEQUENCE)
+    _check(session, data)
+    customer = Customer(code=code, org_unit_id=org_unit_id,
                         owner_id=owner_id, status=PROSPECT, **data)
     for c in contacts or ():
         customer.contacts.append(Contact(**c))
