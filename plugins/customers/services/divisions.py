@@ -110,6 +110,10 @@ def normalise(province: str, city: str = "", county: str = "") -> tuple[str, str
     萧山区); None when a given level is not in the list."""
     province, city, county = ((v or "").strip() for v in (province, city, county))
     p, c, k = resolve(province, city, county)
+    if c is not None and county and not children(c):
+        # A city with no counties (东莞市, 中山市, 嘉峪关市): its towns come
+        # next, and are not in the list; kept as typed.
+        return p.name, c.name, county
     if (city and not province) or (county and not city) or (province and p is None) or (city and c is None) or (county and k is None):
         return None
     return (p.name if p else "", c.name if c else "", k.name if k else "")

@@ -45,6 +45,8 @@ def test_short_names_are_saved_as_the_lists_and_wrong_ones_refused(app, db, peop
             create_customer(db, name="坏地址", kind="general", org_unit_id=s1.org_unit_id,
                             owner_id=s1.id, **bad)
         db.rollback()
+    dg = _make(db, s1, "虎门电器", province="广东", city="东莞", county="虎门镇")
+    assert (dg.province, dg.city, dg.county) == ("广东省", "东莞市", "虎门镇")  # no counties
     update_customer(db, db.get(Customer, c.id), province="上海", city="上海", county="浦东新区")
     db.commit()
     assert db.get(Customer, c.id).province == "上海市"
