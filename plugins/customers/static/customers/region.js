@@ -25,10 +25,11 @@
     return p && p[city.value] ? p[city.value] : [];
   }
   province.addEventListener("change", function () {
+    if (!tree) { return; }  /* not loaded yet: the server's options stay */
     fill(city, cities());
     fill(county, counties());
   });
-  city.addEventListener("change", function () { fill(county, counties()); });
+  city.addEventListener("change", function () { if (tree) { fill(county, counties()); } });
   fetch(box.getAttribute("data-divisions"), {credentials: "same-origin"})
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (data) { tree = data; });
