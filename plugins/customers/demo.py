@@ -52,6 +52,10 @@ REGIONS = [
     ("浙江省", "嘉兴市", "海宁市", ["海洲街道", "许村镇", "长安镇"]),
     ("浙江省", "嘉兴市", "桐乡市", ["梧桐街道", "濮院镇", "乌镇镇"]),
 ]
+#: The districts of the store's and the bank's customers, as the national
+#: division list names them (浦东新区, not 浦东区).
+COUNTIES = {"上海静安": "静安区", "上海徐汇": "徐汇区", "上海浦东": "浦东新区",
+            "南京玄武": "玄武区", "南京鼓楼": "鼓楼区", "南京秦淮": "秦淮区"}
 STREETS = ["人民路", "解放路", "建设路", "中山路", "文化路", "新华路", "商业街", "工业路",
            "市心路", "体育场路", "环城北路", "迎宾大道"]
 TRADE_NAMES = ["永利", "恒通", "金鑫", "顺发", "华联", "大众", "百佳", "宏达", "联华", "家乐",
@@ -201,7 +205,8 @@ def _loyalty(session, active, rnd) -> None:
 
 
 def _visits(session, customers, rnd, today, users) -> None:
-    per_week = {"A": 2, "B": 1, "C": .5}
+    # Seed 003: A 2–3 a week, B 1–2 a week, C 2–3 a month (the middle of each).
+    per_week = {"A": 2.5, "B": 1.5, "C": 2.5 * 7 / 30}
     start = today - timedelta(days=91)
     sellers = {users["sales1"].id, users["sales2"].id}
     for c in customers:
@@ -311,7 +316,7 @@ def _others(session, context, rnd) -> None:
                 org_unit_id=unit.id, owner_id=owner.id,
                 province="上海市" if unit_key == "store" else "江苏省",
                 city="上海市" if unit_key == "store" else "南京市",
-                county=place[2:] + "区", phone=_phone(rnd))
+                county=COUNTIES[place], phone=_phone(rnd))
             c.status = ACTIVE
             c.contacts.append(Contact(name=person, role="本人", phone=_phone(rnd)))
             ids.append(c.id)

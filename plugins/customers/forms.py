@@ -30,9 +30,12 @@ class CustomerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"))
     tags = StringField(_l("Tags"), validators=[Length(max=255)])
-    province = StringField(_l("Province"), validators=[Length(max=40)])
-    city = StringField(_l("City"), validators=[Length(max=40)])
-    county = StringField(_l("County / district"), validators=[Length(max=40)])
+    # The region picker (issue 21 #5): choices from the national division
+    # list, set by the view (``region_choices``); the service checks the
+    # three belong together.
+    province = SelectField(_l("Province"), validate_choice=False)
+    city = SelectField(_l("City"), validate_choice=False)
+    county = SelectField(_l("County / district"), validate_choice=False)
     town = StringField(_l("Town / street"), validators=[Length(max=60)])
     address = StringField(_l("Address"), validators=[Length(max=255)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
@@ -161,3 +164,25 @@ class UploadForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired()])
     dry_run = BooleanField(_l("Only check, import nothing"))
+
+
+def region_choices(form) -> None:
+    """Province, city and county options of the region picker: every
+    province, the cities of the chosen province, the counties of the chosen
+    city.  A saved value that is not in the list stays offered (marked), so
+    an edit shows what is there."""
+    from .services import divisions
+
+    empty = [("", "—")]
+    p_name = form.province.data or ""
+    c_name = form.city.data or ""
+    p, c, _k = divisions.resolve(p_name, c_name)
+    levels = ((form.province, divisions.provinces()), (form.city, divisions.children(p)),
+              (form.county, divisions.children(c)))
+    for field, options in levels:
+        names = [d.name for d in options]
+        choices = empty + [(n, n) for n in names]
+        value = field.data or ""
+        if value and value not in names:
+            choices.append((value, str(_l("%(value)s (not in the division list)", value=value))))
+        field.choices = choices

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, OwnedMixin, TimestampMixin, utcnow, Versioned
 
-from .services import searchindex, searchwords
+from .services import searchindex
 
 # Status life cycle (domain: prospect → applying → active → suspended → eliminated).
 PROSPECT, APPLYING, ACTIVE, SUSPENDED, ELIMINATED = (
@@ -123,7 +123,6 @@ Index(searchindex.PG_BIGRAM_INDEX, searchindex.bigrams(Customer).label("bigrams"
       postgresql_using="gin").ddl_if(callable_=lambda *a, **kw: False)
 searchindex.install_events(Customer.__table__)
 searchindex.install_orm_events(Customer)
-searchwords.install()
 
 
 class Contact(Versioned, TimestampMixin, Base):

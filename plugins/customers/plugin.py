@@ -133,3 +133,12 @@ def customer_purchase_amounts(session, customer_ids, start, end):
     from .services.grading import history_amounts
 
     return history_amounts(session, customer_ids, start, end)
+
+
+@hookimpl
+def register_session_events():
+    """The search words (legal person, contacts, pinyin initials) follow
+    every change of a customer or a contact."""
+    from .services.searchwords import before_flush
+
+    return [("before_flush", before_flush)]

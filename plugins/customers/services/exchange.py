@@ -30,9 +30,10 @@ from core.sequences import next_numbers
 from core.services import ServiceError
 from core.spreadsheets import unquote
 
-from . import searchindex, searchwords, uscc
+from . import divisions, searchindex, searchwords, uscc
 from ..models import ACTIVE, ELIMINATED, PROSPECT, SUSPENDED, Contact, Customer
 from .master import EDITABLE, LENGTHS, SEQUENCE, kinds, status_labels
+from .master import region_problem as master_region_problem
 
 #: key, Chinese header, English header.  Import accepts any of the three.
 COLUMNS = (
@@ -249,6 +250,12 @@ def _check_row(ctx: _Context, values: dict) -> tuple[dict | None, list[str]]:
         v = fields[key]
         if v and len(v) > limit:
             errs.append(str(_l("%(field)s is longer than %(n)s characters.", field=key, n=limit)))
+    if fields["province"] or fields["city"] or fields["county"]:
+        std = divisions.normalise(fields["province"], fields["city"], fields["county"])
+        if std is None:
+            errs.append(str(master_region_problem(fields)))
+        else:
+            fields["province"], fields["city"], fields["county"] = std
     if fields["licence_no"]:
         reason = uscc.problem(fields["licence_no"])
         if reason == "length":

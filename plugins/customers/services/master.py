@@ -18,7 +18,7 @@ from core.models import OrgUnit, User
 from core.sequences import next_number
 from core.services import ServiceError, lock
 
-from . import uscc
+from . import divisions, uscc
 from ..models import (
     ACTIVE,
     APPLYING,
@@ -89,6 +89,12 @@ def clean_fields(fields: dict) -> dict:
         elif key in ("boss_family", "boss_hobbies", "boss_personality", "real_decider", "notes"):
             value = value or None
         out[key] = value
+    if "province" in out:  # standard names of the national division list (浙江 → 浙江省)
+        std = divisions.normalise(out["province"], out.get("city", ""), out.get("county", ""))
+        if std is not None:
+            for key, value in zip(("province", "city", "county"), std):
+                if key in out:
+                    out[key] = value
     return out
 
 
@@ -106,6 +112,9 @@ def field_problems(session: Session, fields: dict, known_kinds: set[str] | None 
         value = fields.get(key)
         if value and len(value) > limit:
             problems.append(_l("%(field)s is longer than %(n)s characters.", field=key, n=limit))
+    problem = region_problem(fields)
+    if problem is not None:
+        problems.append(problem)
     code = fields.get("licence_no")
     if code:
         reason = uscc.problem(code)
@@ -121,6 +130,20 @@ def field_problems(session: Session, fields: dict, known_kinds: set[str] | None 
 #: also the entity's tax number (since 2015), so every identifier is checked
 #: against every one of these fields (issue 21 #2).
 IDENTIFIERS = ("licence_no", "tax_no")
+
+
+def region_problem(fields: dict):
+    """A message when the province / city / county given are not one branch
+    of the national division list (GB/T 2260), else None (issue 21 #5)."""
+    if not any(fields.get(k) for k in ("province", "city", "county")):
+        return None
+    if "province" not in fields:
+        return None  # an edit that leaves the region alone
+    values = [fields.get(k) or "" for k in ("province", "city", "county")]
+    if divisions.normalise(*values) is None:
+        return _l("%(region)s is not a province, city and county of the national division "
+                  "list (GB/T 2260).", region=" ".join(v for v in values if v))
+    return None
 
 
 def duplicate_of(session: Session, licence_no: str | None, tax_no: str | None,
@@ -166,10 +189,18 @@ def create_customer(session: Session, *, name: str, kind: str, org_unit_id: int,
     """A new prospect with a sequence code; refuses invalid codes and a second
     account for the same legal entity."""
     data = clean_fields({"name": name, "kind": kind, **fields})
-    _check(session, data)
+    problems = field_problems(session, data)
+    if problems:
+        raise ServiceError(problems[0])
     if session.get(OrgUnit, org_unit_id) is None:
         raise ServiceError(_l("Unknown org unit."))
-    customer = Customer(code=next_number(session, SEQUENCE), org_unit_id=org_unit_id,
+    # The code first: taking it holds the sequence's row until commit, so two
+    # customers created at once are checked for the same legal entity one
+    # after the other (a licence number typed as the other's tax number is
+    # caught by no unique index).  A refusal rolls back, the code unused.
+    code = next_number(session, SEQUENCE)
+    _check(session, data)
+    customer = Customer(code=code, org_unit_id=org_unit_id,
                         owner_id=owner_id, status=PROSPECT, **data)
     for c in contacts or ():
         customer.contacts.append(Contact(**c))

@@ -5,12 +5,13 @@ initials of the customer's, the legal person's and the contacts' names
 
 They are kept in ``Customer.search_also``, one column of the search index
 (``searchindex.FIELDS``), written whenever a customer or one of its contacts
-is saved through the ORM (``install``) and by the import's bulk insert
-(``also_text``)."""
+is saved through the ORM (``before_flush``, attached by the app to its
+sessions through ``register_session_events``) and by the import's bulk
+insert (``also_text``)."""
 from __future__ import annotations
 
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 SEP = "\x1f"
@@ -54,7 +55,7 @@ def _refresh(session: Session, customer) -> None:
         customer.search_also = value
 
 
-def _before_flush(session: Session, _ctx, _instances) -> None:
+def before_flush(session: Session, _ctx, _instances) -> None:
     from ..models import Contact, Customer
 
     touched = {}
@@ -73,12 +74,6 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
                 touched[id(cust)] = cust
     for cust in touched.values():
         _refresh(session, cust)
-
-
-def install() -> None:
-    """Keep ``search_also`` in step on every ORM session (once per process)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
 
 
 def rebuild(session: Session) -> int:

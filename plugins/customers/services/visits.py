@@ -89,9 +89,13 @@ def cancel(session: Session, visit: Visit, reason: str) -> None:
 
 
 def day_route(session: Session, user: User, day: date) -> list[Visit]:
-    """The user's planned visits of a day, ordered by area (province, city,
-    county, town, address) so neighbouring customers follow each other:
+    """The user's planned visits of a day in route order (``route_order``):
     the seed's "plan the route, visit in clusters"."""
+    return [v for v, _km in day_route_legs(session, user, day)]
+
+
+def day_route_legs(session: Session, user: User, day: date) -> list[tuple[Visit, float | None]]:
+    """``day_route`` with the estimated kilometres from the previous stop."""
     def build():
         return (scoped_select(session, Visit, user)
                 .join(Customer, Customer.id == Visit.customer_id)
@@ -99,7 +103,34 @@ def day_route(session: Session, user: User, day: date) -> list[Visit]:
                 .order_by(Customer.province, Customer.city, Customer.county, Customer.town,
                           Customer.address, Customer.name, Visit.id))
 
-    return list(session.scalars(kept_statement(session, user, ("customers.route", day), build)))
+    visits = list(session.scalars(kept_statement(session, user, ("customers.route", day), build)))
+    return route_order(visits)
+
+
+def route_order(visits: list[Visit]) -> list[tuple[Visit, float | None]]:
+    """Nearest neighbour (issue 21 #7): start at the westernmost stop, then
+    always go to the closest stop not yet visited, by the coordinates of each
+    customer's county (else city, else province) from the division list.
+    Stops in the same county keep the area order they come in (town,
+    address, name); stops whose region is not in the list come last.
+    Returns ``[(visit, km from the previous stop)]`` (None: unknown)."""
+    from .divisions import coordinates, distance_km
+
+    placed = [(v, coordinates(v.customer.province, v.customer.city, v.customer.county))
+              for v in visits]
+    todo = [(v, xy) for v, xy in placed if xy is not None]
+    out: list[tuple[Visit, float | None]] = []
+    here = None
+    while todo:
+        if here is None:
+            i = min(range(len(todo)), key=lambda j: (todo[j][1][0], j))
+        else:
+            i = min(range(len(todo)), key=lambda j: (distance_km(here, todo[j][1]), j))
+        v, xy = todo.pop(i)
+        out.append((v, None if here is None else round(distance_km(here, xy), 1)))
+        here = xy
+    out += [(v, None) for v, xy in placed if xy is None]
+    return out
 
 
 # -- records ----------------------------------------------------------------
@@ -187,13 +218,16 @@ def open_followups(session: Session, user: User, limit: int | None = None) -> li
 
 # -- frequency and overdue --------------------------------------------------
 def allowed_days(session: Session) -> dict[str, int]:
-    """Largest gap between visits per grade, from the frequency settings:
-    A 2 a week → every 4 days, B 1 a week → 7, C 2 a month → 15.
-    Ungraded active customers follow C."""
+    """Largest gap between visits per grade, from the frequency settings
+    (seed 003: A 2–3 a week, B 1–2 a week, C 2–3 a month): at least N visits
+    a week leaves at most 7 / N days between two, rounded down — A 2 a week
+    → every 3 days (it was rounded up to 4, fewer than 2 a week; issue 21
+    #7), B 1 a week → 7, C 2 a month → 15.  Ungraded active customers follow C."""
     a = int(settings.get(session, "customers.visits_a_per_week"))
     b = int(settings.get(session, "customers.visits_b_per_week"))
     c = int(settings.get(session, "customers.visits_c_per_month"))
-    return {"A": math.ceil(7 / a), "B": math.ceil(7 / b), "C": math.ceil(30 / c)}
+    return {"A": max(1, math.floor(7 / a)), "B": max(1, math.floor(7 / b)),
+            "C": max(1, math.floor(30 / c))}
 
 
 def expected_per_week(session: Session) -> dict[str, Decimal]:

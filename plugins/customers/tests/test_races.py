@@ -115,3 +115,31 @@ def test_an_application_approved_while_the_customer_is_eliminated_is_refused(db,
     db.expire_all()  # read what the two threads committed
     assert db.get(Customer, cid).status == "eliminated"
     assert db.get(Application, app_id).state == "submitted"
+
+
+def test_one_legal_entity_created_twice_at_once_as_licence_and_as_tax_number(db, people, race):
+    """Issue 21 #2: no unique index sees a credit code typed as one
+    customer's licence number and as another's tax number; the check runs
+    under the customer sequence's lock, so one of two creations at once wins."""
+    from sqlalchemy import func, select
+
+    from plugins.customers.services.master import create_customer
+
+    code = uscc_code(61)
+    unit, owner = people["sales1"].org_unit_id, people["sales1"].id
+
+    def by_licence(s):
+        create_customer(s, name="甲", kind="general", org_unit_id=unit, owner_id=owner,
+                        licence_no=code)
+        return "licence"
+
+    def by_tax(s):
+        create_customer(s, name="乙", kind="general", org_unit_id=unit, owner_id=owner,
+                        tax_no=code)
+        return "tax"
+
+    results = race(by_licence, by_tax)
+    assert len([r for r in results if not isinstance(r, ServiceError)]) == 1, results
+    assert any(refused(r, "one legal entity, one account") for r in results), results
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Customer)) == 1

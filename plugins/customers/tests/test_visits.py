@@ -24,7 +24,7 @@ def _c(db, new_customer, owner, grade=None, last=None, name="客户", status="ac
 
 
 @pytest.mark.parametrize("grade, ok_days, late_days", [
-    ("A", 4, 5),     # 2 a week → every 4 days
+    ("A", 3, 4),     # 2 a week → at least every 3 days (seed 003: 2–3 a week; was 4)
     ("B", 7, 8),     # 1 a week
     ("C", 15, 16),   # 2 a month → every 15 days
     (None, 15, 16),  # ungraded follows C
@@ -45,11 +45,11 @@ def test_frequency_is_a_setting(app, db, people, new_customer):
     s1 = db.merge(people["sales1"])
     c = _c(db, new_customer, s1, "A", TODAY - timedelta(days=3))
     assert visits.overdue(db, s1, TODAY) == []
-    settings.set(db, "customers.visits_a_per_week", "3")  # every 3 days
-    assert [r.customer.id for r in visits.overdue(db, s1, TODAY)] == []
-    c.last_visit_on = TODAY - timedelta(days=4)
-    db.flush()
+    settings.set(db, "customers.visits_a_per_week", "3")  # every 2 days
     assert [r.customer.id for r in visits.overdue(db, s1, TODAY)] == [c.id]
+    c.last_visit_on = TODAY - timedelta(days=2)
+    db.flush()
+    assert [r.customer.id for r in visits.overdue(db, s1, TODAY)] == []
 
 
 def test_overdue_list_is_scoped(app, db, people, new_customer):
@@ -88,6 +88,29 @@ def test_day_route_is_ordered_by_area(app, db, people, new_customer):
         assert len(stretches) == len(set(seq)), [c.name for c in route]
     names = [c.name for c in route]
     assert abs(names.index("瓜沥一") - names.index("瓜沥二")) == 1
+
+
+def test_day_route_is_a_nearest_neighbour_route_on_county_coordinates(app, client, db, people,
+                                                                      new_customer):
+    """Issue 21 #7: the route was an alphabetical sort of place names (宁波
+    before 杭州 before 绍兴, wherever they lie)."""
+    s1 = db.merge(people["sales1"])
+    spots = [("宁波市", "海曙区", "海曙店"), ("杭州市", "萧山区", "萧山店"),
+             ("绍兴市", "越城区", "越城店"), ("杭州市", "西湖区", "西湖店")]
+    for city, county, name in spots:
+        c = _c(db, new_customer, s1, name=name, province="浙江省", city=city, county=county)
+        visits.plan(db, c, s1, TODAY, "service", ["press_stock"])
+    nowhere = _c(db, new_customer, s1, name="不明店", province="", city="", county="")
+    visits.plan(db, nowhere, s1, TODAY, "service", ["press_stock"])
+    db.commit()
+    legs = visits.day_route_legs(db, s1, TODAY)
+    assert [v.customer.name for v, _km in legs] == ["西湖店", "萧山店", "越城店", "海曙店", "不明店"]
+    kms = [km for _v, km in legs]
+    assert kms[0] is None and kms[-1] is None and 10 < kms[1] < 20 and 80 < kms[3] < 110
+    login(client, "sales1")
+    html = client.get(f"/customers/visits?day={TODAY.isoformat()}").get_data(as_text=True)
+    assert "最近邻" in html and "直线" in html
+    assert html.index("西湖店") < html.index("萧山店") < html.index("越城店") < html.index("海曙店")
 
 
 def test_visit_record_moves_last_visit_and_plans_the_next(app, db, people, new_customer):
@@ -203,7 +226,7 @@ def test_home_page_follows_a_frequency_saved_by_another_process(app, db, client,
     other.test_client_class = QudaoClient
     try:
         with other.extensions["qudao"].db.session() as s:
-            settings.set(s, "customers.visits_a_per_week", "2")  # every 4 days: late
+            settings.set(s, "customers.visits_a_per_week", "2")  # every 3 days: late
             s.commit()
     finally:
         other.extensions["qudao"].db.dispose()

@@ -18,7 +18,8 @@ from core.web.request import can, db_session, hooks
 from core.web.request import scoped_select as web_scoped_select
 
 from ..services import evaluation, grading, loyalty, man, opening, master, visits
-from ..forms import CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm
+from ..forms import (CustomerForm, EmptyForm, GradeForm, LoyaltyForm, ReassignForm, StatusForm,
+                     region_choices)
 from ..models import CHILD_MODELS, STATUSES, Customer, FollowUp, ManCheck, Visit
 from ..declarations import APPROVE, CARD, EDIT as P_EDIT, EVALUATE, GRADE, REASSIGN, VIEW
 from ..services.search import FILTER_KEYS, cached, conditions, count_capped, plan, scope_key
@@ -139,6 +140,7 @@ def new():
     s = db_session()
     form = CustomerForm()
     form.kind.choices = _kind_choices(s)
+    region_choices(form)
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in master.EDITABLE}
         if current_user.org_unit_id is None:
@@ -159,6 +161,7 @@ def edit(customer_id):
     c = writable(customer_id)
     form = CustomerForm(obj=c)
     form.kind.choices = _kind_choices(s)
+    region_choices(form)
     versions.load(form, c)
     mask_form(form, c)  # personal data masked for a user who may not reveal it
     if form.validate_on_submit():
@@ -344,3 +347,17 @@ def card(customer_id):
     if not ok:
         return back("customers.detail", customer_id=c.id)
     return back("documents.download", doc_id=doc.id)
+
+
+@bp.route("/divisions.json")
+@permission_required(VIEW)
+def divisions_json():
+    """{province: {city: [county, …]}} of the national division list, for
+    the region picker's script (the same for everyone: cached a day)."""
+    from flask import jsonify
+
+    from ..services import divisions
+
+    resp = jsonify(divisions.as_json())
+    resp.headers["Cache-Control"] = "private, max-age=86400"
+    return resp

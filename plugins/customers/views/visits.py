@@ -36,10 +36,12 @@ def _plan_form() -> VisitPlanForm:
 @bp.route("/visits")
 @permission_required(VIEW)
 def route():
-    """A salesperson's day: planned visits ordered by area, and what follows."""
+    """A salesperson's day: planned visits in route order, and what follows."""
     s = db_session()
     day = day_arg("day")
-    planned = visits.day_route(s, current_user, day)
+    legs = visits.day_route_legs(s, current_user, day)
+    planned = [v for v, _km in legs]
+    total_km = sum(km for _v, km in legs if km is not None)
     done = s.scalars(web_scoped_select(Visit).where(
         Visit.user_id == current_user.id, Visit.visit_date == day,
         Visit.state != PLANNED).order_by(Visit.time_in)).all()
@@ -48,6 +50,7 @@ def route():
         Visit.visit_date > day, Visit.visit_date <= day + timedelta(days=7))
         .order_by(Visit.visit_date, Visit.id)).all()
     return render_template("customers/route.html", day=day, planned=planned, done=done,
+                           legs=legs, total_km=round(total_km),
                            upcoming=upcoming, prev_day=day - timedelta(days=1),
                            next_day=day + timedelta(days=1),
                            objective_labels=visits.objective_labels(),
