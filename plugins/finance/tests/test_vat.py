@@ -302,3 +302,13 @@ def test_statement_shows_the_output_vat_of_the_month(world, db):
     data = statements.statement_data(db, cid, statements.period_of(last))
     assert data["vat"] == D("234.00")          # 260.00 − 26.00, customer a only
     assert data["closing"] == D("2034.00")
+
+
+def test_new_invoice_form_offers_the_buyer_details_of_visible_customers_only(fin, world, app):
+    with app.extensions["qudao"].db.session() as s:
+        receivables.post_invoice(s, world.customers["a"], [
+            {"description": "电视", "unit_price": "1130.00"}], invoice_type="special", buyer=BUYER)
+    html = fin.get(f"/finance/invoices/new?customer_id={world.customers['a']}").get_data(True)
+    assert f'placeholder="{BUYER["tax_id"]}"' in html and BUYER["bank_account"] not in html
+    # Customer c belongs to the other office: not found.
+    assert fin.get(f"/finance/invoices/new?customer_id={world.customers['c']}").status_code == 404

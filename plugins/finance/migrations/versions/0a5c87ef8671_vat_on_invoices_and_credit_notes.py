@@ -36,8 +36,10 @@ def upgrade() -> None:
         _tax_columns(batch_op)
         batch_op.add_column(sa.Column('invoice_type', sa.String(length=10), server_default='slip',
                                       nullable=False))
+        # A literal default: an expression (sa.true()) makes SQLite's batch
+        # mode copy the table, which the foreign keys pointing at it refuse.
         batch_op.add_column(sa.Column('prices_include_tax', sa.Boolean(),
-                                      server_default=sa.true(), nullable=False))
+                                      server_default='1', nullable=False))
         batch_op.add_column(sa.Column('buyer_name', sa.String(length=200), server_default='',
                                       nullable=False))
         batch_op.add_column(sa.Column('buyer_tax_id', sa.String(length=20), server_default='',
