@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import access, settings
@@ -65,18 +65,28 @@ def branch_users(user) -> Select:
 
 def branch_customer(session: Session, user, customer_id) -> Customer | None:
     """A customer of the user's branch (front-line staff serve every customer
-    who walks in, not only their own), or None."""
+    who walks in, not only their own), or None.  By id when the text is a
+    number, else by code.  The statement (the branch's org subtree is a
+    sub-select) is kept per user and lookup (``access.kept_statement``): the
+    phone page logs an activity with one tap, and building it cost more than
+    running it (``bench/FINDINGS.md``, case 12)."""
     text = str(customer_id or "").strip()
     if not text:
         return None
-    if text.isdigit() and len(text) < 12:
-        stmt = select(Customer).where(Customer.id == int(text))
-    else:
-        stmt = select(Customer).where(Customer.code == text[:32])
+    by_id = text.isdigit() and len(text) < 12
+    stmt = access.kept_statement(session, user, ("banking_rm.branch_customer", by_id),
+                                 lambda: _branch_customer_select(user, by_id))
+    value = int(text) if by_id else text[:32]
+    return session.execute(stmt, {"rm_customer": value}).scalar_one_or_none()
+
+
+def _branch_customer_select(user, by_id: bool) -> Select:
+    key = Customer.id if by_id else Customer.code
+    stmt = select(Customer).where(key == bindparam("rm_customer"))
     if user.scope != "all":
         stmt = stmt.where(or_(Customer.org_unit_id.in_(access.subtree_ids(user.org_unit_id)),
                               Customer.owner_id == user.id))
-    return session.execute(stmt).scalar_one_or_none()
+    return stmt
 
 
 def is_front(user) -> bool:
@@ -117,8 +127,9 @@ def log_activity(session: Session, user, kind: str, *, customer_id=None, count=1
     if n > 1 and kind != MESSAGE:
         raise ServiceError(_l("Only a message can go to several recipients at once."))
     now = now or utcnow()
-    day = day or clock.today()
-    if day > clock.today():
+    today = clock.today()
+    day = day or today
+    if day > today:
         raise ServiceError(_l("An activity cannot be logged for a day in the future."))
     cid = None
     if customer_id not in (None, ""):

@@ -47,6 +47,30 @@ def test_bad_input_is_refused_with_a_message(branch, client):
         assert s.scalar(select(func.count()).select_from(BankActivity)) == 0
 
 
+def test_phone_page_logs_for_the_branchs_customers_only_and_follows_a_move(branch, client):
+    """The branch-customer lookup is kept per user (``kept_statement``): a
+    colleague's customer by id or code is accepted, another branch's
+    refused, and after the manager moves branch the next tap follows."""
+    def logged(customer) -> int:
+        with branch.db.session() as s:
+            return s.scalar(select(func.count()).select_from(BankActivity)
+                            .where(BankActivity.customer_id == customer))
+
+    client.login("wm1")
+    a, b, far = (branch.customers[k] for k in ("a", "b", "far"))
+    assert client.post_form("/banking_rm/activity", {"kind": "call", "customer": b}).status_code == 303
+    client.post_form("/banking_rm/activity", {"kind": "call", "customer": branch.code("b")})
+    r = client.post_form("/banking_rm/activity", {"kind": "call", "customer": far}, follow_redirects=True)
+    assert "Unknown customer." in r.get_data(as_text=True) or "未知客户。" in r.get_data(as_text=True)
+    assert (logged(b), logged(far)) == (2, 0)
+    with branch.db.session() as s:
+        branch.user(s, "wm1").org_unit_id = branch.other_org_id
+    client.post_form("/banking_rm/activity", {"kind": "call", "customer": b})
+    client.post_form("/banking_rm/activity", {"kind": "call", "customer": far})
+    client.post_form("/banking_rm/activity", {"kind": "call", "customer": a})  # still their own
+    assert (logged(b), logged(far), logged(a)) == (2, 1, 1)
+
+
 def test_front_line_sees_greetings_conversations_and_pitches(branch, client):
     client.login("lobby")
     r = client.post_form("/banking_rm/activity", {"kind": "greet"}, follow_redirects=True)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from core.web.actions import back, day_arg, run_action as run
 from core.web.decorators import permission_required
-from core.web.request import can, db_session
+from core.web.request import can, db_session, signed_in
 
 from ..declarations import REFER, SERVE, SUPERVISE, VIEW
 from ..models import BankCampaign
@@ -41,8 +41,9 @@ def activity_log():
             abort(403)
         f = request.form
         kind = f.get("kind", "")
+        user = signed_in()  # the user itself, not Flask-Login's proxy: the customer lookup is kept per user
         rows, ok = run(lambda s_: svc.log_activity(
-            s_, current_user, kind, customer_id=f.get("customer"), count=f.get("count") or 1,
+            s_, user, kind, customer_id=f.get("customer"), count=f.get("count") or 1,
             topic=f.get("topic", ""), campaign_id=f.get("campaign_id") or None),
             ok=None)
         if ok:
