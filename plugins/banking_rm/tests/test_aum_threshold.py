@@ -17,6 +17,7 @@ from core.migrate import upgrade
 from core.models import User
 
 from .care_helpers import Branch
+from core import clock
 
 MIGRATION = "plugins.banking_rm.migrations.versions.5b0c2e7d9a14_one_aum_threshold_setting"
 
@@ -30,16 +31,16 @@ def test_checkups_follow_the_matrix_threshold(app, make_user, make_org, db, clie
     from plugins.banking_rm.models import BankCheckup
 
     with branch.db.session() as s:
-        s.add(BankCheckup(customer_id=rich, done_on=checkups.months_back(date.today(), 4), findings="x"))
+        s.add(BankCheckup(customer_id=rich, done_on=checkups.months_back(clock.today(), 4), findings="x"))
     head = db.get(User, branch.users["head"].id)
     # 600,000 ≥ 500,000: high AUM, high potential → every 3 months → overdue
-    assert [r.cell for r in db.execute(checkups.overdue(db, head, date.today()))] == ["high_high"]
+    assert [r.cell for r in db.execute(checkups.overdue(db, head, clock.today()))] == ["high_high"]
     with branch.db.session() as s:
         settings.set(s, "banking_rm.matrix_aum_threshold", "700000")
     db.rollback()
     db.info.pop("_settings", None)
     # now low AUM, high potential → every 6 months → 4 months ago is not overdue
-    assert db.execute(checkups.overdue(db, head, date.today())).all() == []
+    assert db.execute(checkups.overdue(db, head, clock.today())).all() == []
     keys = set(app.extensions["qudao"].settings)
     assert "banking_rm.matrix_aum_threshold" in keys
     assert "banking_rm.checkup_aum_line" not in keys

@@ -15,6 +15,7 @@ from plugins.banking_rm.services import calendar as care
 from plugins.customers import api as customers
 
 from .care_helpers import Branch
+from core import clock
 
 TODAY = date(2027, 2, 1)          # the Spring Festival 2027 falls on 6 February
 SPRING = date(2027, 2, 6)
@@ -95,7 +96,7 @@ def test_two_runs_at_the_same_moment_make_each_task_once(branch, race):
 
 
 def test_head_makes_festival_tasks_from_the_calendar_page(branch, client):
-    days = care.festival_days(date.today(), 90)
+    days = care.festival_days(clock.today(), 90)
     if not days:
         pytest.skip("no festival in the next 90 days of the table")
     on, key = days[0]

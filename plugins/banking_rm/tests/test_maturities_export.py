@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.models import AuditLog
 
 from .care_helpers import Branch
+from core import clock
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def _rows(resp) -> list[list]:
 
 
 def test_maturities_export_filtered_scoped_escaped_masked(branch, client, make_user):
-    today = date.today()
+    today = clock.today()
     a = branch.customer("王芳", "rm1")
     evil = branch.customer('=HYPERLINK("http://x.example","点我")', "rm1")
     b = branch.customer("李强", "rm2")
@@ -72,7 +73,7 @@ def test_maturities_export_filtered_scoped_escaped_masked(branch, client, make_u
 
 
 def test_teller_export_is_empty_not_refused(branch, client, make_user):
-    branch.holding(branch.customer("王芳", "rm1"), "100.00", date.today() + timedelta(days=2))
+    branch.holding(branch.customer("王芳", "rm1"), "100.00", dateclock.today()imedelta(days=2))
     make_user("teller9", "br_teller")
     client.login("teller9")
     rows = _rows(client.get("/banking_rm/maturities.xlsx"))

@@ -10,6 +10,7 @@ from plugins.customers.services import evaluation
 from plugins.customers.models import Customer
 
 from .conftest import login
+from core import clock
 
 
 def scores(t, p, s, g, c):
@@ -80,7 +81,7 @@ def test_a_period_that_is_no_quarter_or_month_is_refused(db, customer, bad):
 
 
 def test_a_period_that_has_not_begun_is_refused(db, customer):
-    nxt = date.today().year + 1
+    nxt = clock.today().year + 1
     with pytest.raises(ServiceError, match="has not begun"):
         evaluation.evaluate(db, customer, f"{nxt}-Q1", scores(3, 3, 3, 3, 3))
     assert evaluation.evaluate(db, customer, "2025-q4", scores(3, 3, 3, 3, 3)).period == "2025-Q4"
@@ -91,7 +92,7 @@ def test_the_page_offers_a_period_picker_and_refuses_typed_junk(app, client, db,
     login(client, "sales1")
     url = f"/customers/{customer.id}/evaluate"
     html = client.get(url).get_data(as_text=True)
-    this = evaluation.period_of(db, date.today())
+    this = evaluation.period_of(db, clock.today())
     assert '<select id="period" name="period"' in html
     assert f'<option selected value="{this}">' in html
     y, q = this.split("-Q")
@@ -105,4 +106,4 @@ def test_the_page_offers_a_period_picker_and_refuses_typed_junk(app, client, db,
     settings.set(db, "customers.eval_period", "month")
     db.commit()
     html = client.get(url).get_data(as_text=True)
-    assert f'value="{date.today():%Y-%m}"' in html and f"{date.today().month}月" in html
+    assert f'value="{clock.today():%Y-%m}"' in html and f"{clock.today().month}月" in html

@@ -9,6 +9,7 @@ from decimal import Decimal
 from core import settings
 from plugins.dealers.services import orders as order_svc
 from plugins.dealers.services import pressing, stock
+from core import clock
 
 
 def _ship(w, s, key, product, qty, day):
@@ -156,7 +157,7 @@ def test_volumes_and_pressing_pages_agree_on_weeks_of_cover(world, client, monke
 
     from plugins.dealers.services import common
 
-    back = date.today() - timedelta(days=40)
+    back = clock.today() - timedelta(days=40)
     day = date(back.year, back.month, 10)  # well before its month's end
     monkeypatch.setattr(common, "today", lambda: day)
     with world.db.session() as s:

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from plugins.customers.api import Customer
 from plugins.customers.services import searchindex
 from plugins.finance.models import Invoice, RebateClaim
+from core import clock
 
 N = 6000
 TARGET = 5212
@@ -94,7 +95,7 @@ def test_journal_line_takes_a_customer_code(world, client):
     target_id = _many(world)
     client.login("fin")
     resp = client.post_form("/finance/ledger/new", {
-        "date": date.today().isoformat(), "memo": "调整", "account_0": "1122", "customer_0": TARGET_CODE, "debit_0": "50",
+        "date": clock.today().isoformat(), "memo": "调整", "account_0": "1122", "customer_0": TARGET_CODE, "debit_0": "50",
         "account_1": "6001", "credit_1": "50"})
     assert resp.status_code == 303, resp.get_data(as_text=True)[:1500]
     from plugins.finance.models import LedgerLine

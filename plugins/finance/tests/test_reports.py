@@ -18,8 +18,9 @@ from plugins.finance.models import Account
 from plugins.finance.models.ledger import LIABILITY
 from plugins.finance.services import chart, ledger, reports
 from plugins.finance.services.ledger import LineSpec as L
+from core import clock
 
-Y = date.today().year - 1
+Y = clock.today().year - 1
 START, END = date(Y, 3, 1), date(Y, 3, 31)
 D = Decimal
 

@@ -26,8 +26,9 @@ from plugins.finance.services.chart import (
     REVENUE_MAIN,
 )
 from plugins.finance.services.tax import split_amount
+from core import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 D = Decimal
 BUYER = {"name": "杭州华联电器有限公司", "tax_id": "91330100MA2H0XXX1K",
          "address_phone": "杭州市延安路1号 0571-88880000",

@@ -125,11 +125,10 @@ def test_service_pages_answer(world, client):
 
 # -- buy-back and trade-in posted to finance -----------------------------------
 def _statement_lines(s, customer_id):
-    from datetime import date as _date
-
+    from core import clock
     from plugins.finance.services.statements import period_of, statement_data
 
-    data = statement_data(s, customer_id, period_of(_date.today()))
+    data = statement_data(s, customer_id, period_of(clock.today()))
     return data, [(m["memo"], m["debit"], m["credit"]) for m in data["movements"]]
 
 

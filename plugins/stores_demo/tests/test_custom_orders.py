@@ -183,7 +183,7 @@ def _paid_order(world, deposit="3000.00") -> int:
 def _statement(s, customer_id):
     from plugins.finance.services.statements import period_of, statement_data
 
-    return statement_data(s, customer_id, period_of(date.today()))
+    return statement_data(s, customer_id, period_of(clock.today()))
 
 
 def test_cancelling_before_production_refunds_the_whole_deposit(world, client):
@@ -198,7 +198,7 @@ def test_cancelling_before_production_refunds_the_whole_deposit(world, client):
     assert client.post_form(f"/stores_demo/custom-orders/{oid}/cancel", {}).status_code == 303
     with world.db.session() as s:
         o = s.get(StoresDemoCustomOrder, oid)
-        assert o.stage == "cancelled" and o.refund == Decimal("3000.00") and o.cancelled_on == date.today()
+        assert o.stage == "cancelled" and o.refund == Decimal("3000.00") and o.cancelled_on == clock.today()
         assert finance.customer_balance(s, a) == Decimal("0.00")
         data = _statement(s, a)
         assert [(m["debit"], m["credit"]) for m in data["movements"]] == [

@@ -13,6 +13,7 @@ from plugins.stores_demo.services import anniversaries, plans
 
 from .dev_world import dev  # noqa: F401  (fixture)
 from .test_plans import FIGURES
+from core import clock
 
 def _store_manager(dev, make_user):
     """A store manager (the built-in role: sees the store's customers)."""
@@ -38,7 +39,7 @@ def test_panel_shows_dates_and_plans_on_the_customer_page(dev, client, make_user
     page = client.get(f"/customers/{dev.accounts['a']}").get_data(as_text=True)
     assert "大客户：日期与方案" in page
     assert "王女士结婚十周年钻戒" in page and "生日" in page and "结婚纪念日" in page
-    nxt = anniversaries.occurrence(3, 8, date.today()).isoformat()
+    nxt = anniversaries.occurrence(3, 8, clock.today()).isoformat()
     assert nxt in page
     assert f"/stores_demo/accounts/{dev.accounts['a']}/dates" in page
     # every link in the panel answers for this user
