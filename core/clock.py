@@ -23,7 +23,7 @@ session.  Tests freeze the clock with ``frozen(datetime)``.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -108,6 +108,20 @@ def now() -> datetime:
 def today() -> date:
     """The company's calendar date."""
     return now().date()
+
+
+def utc_bounds(start: date, end: date | None = None) -> tuple[datetime, datetime]:
+    """The stored (naive UTC) timestamps bounding the company's days
+    ``start`` to ``end`` (inclusive; one day when ``end`` is None):
+    ``lo <= stamp < hi`` selects what happened on those days in the
+    company's zone."""
+    z = zone_info(zone())
+
+    def utc(day: date) -> datetime:
+        return (datetime.combine(day, datetime.min.time()).replace(tzinfo=z)
+                .astimezone(timezone.utc).replace(tzinfo=None))
+
+    return utc(start), utc((end or start) + timedelta(days=1))
 
 
 @contextmanager

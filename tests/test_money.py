@@ -64,7 +64,8 @@ def test_dates_in_both_languages():
     assert format_date(d, "zh_CN", "long") == "2026年1月5日"
     assert format_date(d, "en", "long") == "5 January 2026"
     assert format_date(d, "en") == format_date(d, "zh_CN") == "2026-01-05"
-    assert format_date(datetime(2026, 12, 31, 8, 5), "zh_CN", "long") == "2026年12月31日 08:05"
+    # a datetime is a stored UTC timestamp, shown in the company zone (Beijing)
+    assert format_date(datetime(2026, 12, 31, 0, 5), "zh_CN", "long") == "2026年12月31日 08:05"
     assert format_date(None) == ""
 
 

@@ -342,8 +342,7 @@ def spot_check(session: Session, user, activity: BankActivity, result: str,
 def recent_checks(session: Session, user, start: date, end: date) -> list:
     """Spot checks made in [start, end] on the branch's activities, with who was checked."""
     A, C = BankActivity, BankSpotCheck
-    lo = datetime.combine(start, datetime.min.time())
-    hi = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    lo, hi = clock.utc_bounds(start, end)
     stmt = (select(C, A, User).join(A, A.id == C.activity_id).join(User, User.id == A.user_id)
             .where(A.user_id.in_(branch_users(user)), C.checked_at >= lo, C.checked_at < hi)
             .order_by(C.checked_at.desc()))
@@ -353,8 +352,7 @@ def recent_checks(session: Session, user, start: date, end: date) -> list:
 def check_scores(session: Session, user, start: date, end: date) -> list:
     """Per person: activities checked in the period and how many were verified."""
     A, C = BankActivity, BankSpotCheck
-    lo = datetime.combine(start, datetime.min.time())
-    hi = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    lo, hi = clock.utc_bounds(start, end)
     stmt = (select(User.id, User.full_name, User.username, func.count(C.id),
                    func.count(C.id).filter(C.result == "verified"))
             .join(A, A.id == C.activity_id).join(User, User.id == A.user_id)

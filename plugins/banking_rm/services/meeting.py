@@ -3,11 +3,12 @@ day's referrals and spot-check results, the problems raised and the next
 day's focus — a page and a PDF (core.documents)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.i18n import _l
 from core.models import User
 from plugins.customers.api import Customer
@@ -43,8 +44,7 @@ def save_notes(session: Session, user, day: date, problems: str, focus: str) -> 
 
 
 def day_referrals(session: Session, user, day: date) -> list:
-    lo = datetime.combine(day, datetime.min.time())
-    hi = lo + timedelta(days=1)
+    lo, hi = clock.utc_bounds(day)
     R = BankReferral
     ref, rec = User.__table__.alias("referrer"), User.__table__.alias("receiver")
     stmt = (select(R, Customer.name, ref.c.full_name, ref.c.username, rec.c.full_name, rec.c.username)

@@ -247,8 +247,7 @@ def conversion(session: Session, user, start: date, end: date, by: str = "referr
     count, accepted, sold, amount and commission — one SQL aggregate."""
     R = BankReferral
     key = {"referrer": R.referrer_id, "touchpoint": R.touchpoint, "campaign": R.campaign_id}[by]
-    lo = datetime.combine(start, datetime.min.time())
-    hi = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    lo, hi = clock.utc_bounds(start, end)
     won = R.state == WON
     stmt = (select(key, func.count(R.id),
                    func.sum(case((R.state.in_((ACCEPTED, WON, LOST)), 1), else_=0)),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core import clock
 from core.models import AuditLog
 from core.services import ServiceError
 from plugins.banking_rm.models import BankReferral
@@ -57,7 +58,8 @@ def test_teller_refers_receiver_accepts_and_sells_with_split(branch, client):
         states = [a.changes.get("state") for a in s.scalars(select(AuditLog).where(
             AuditLog.table_name == "banking_rm_referral", AuditLog.action == "update"))]
         assert ["pending", "accepted"] in states and ["accepted", "won"] in states
-        conv = svc.conversion(s, branch.user(s, "head"), ref.created_at.date(), ref.created_at.date())
+        conv = svc.conversion(s, branch.user(s, "head"), clock.local(ref.created_at).date(),
+                              clock.local(ref.created_at).date())
         assert conv == [{"key": branch.users["teller"].id, "count": 1, "accepted": 1, "sold": 1,
                          "amount": Decimal("500000.00"), "referrer_share": Decimal("370.37"),
                          "rate": 100}]
