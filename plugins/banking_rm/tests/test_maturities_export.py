@@ -73,7 +73,7 @@ def test_maturities_export_filtered_scoped_escaped_masked(branch, client, make_u
 
 
 def test_teller_export_is_empty_not_refused(branch, client, make_user):
-    branch.holding(branch.customer("王芳", "rm1"), "100.00", dateclock.today()imedelta(days=2))
+    branch.holding(branch.customer("王芳", "rm1"), "100.00", clock.today() + timedelta(days=2))
     make_user("teller9", "br_teller")
     client.login("teller9")
     rows = _rows(client.get("/banking_rm/maturities.xlsx"))

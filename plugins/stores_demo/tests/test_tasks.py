@@ -100,7 +100,7 @@ def test_team_tasks_show_colleagues_in_the_managers_unit_only(client, shop, make
     done = _task(shop, owner="sales2", days=-1, title="已完成的回访")
     with shop.db.session() as s:
         svc.mark_done(s, done, shop.user(s, "mgr"))
-        t = svc.create_task(s, title="北京店的任务", due_on=date.today()clock.today()(days=9),
+        t = svc.create_task(s, title="北京店的任务", due_on=clock.today() - timedelta(days=9),
                             owner_id=shop.users["other_mgr"].id, org_unit_id=shop.other_id)
         s.commit()
     client.login("store_mgr1")
