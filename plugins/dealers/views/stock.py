@@ -74,7 +74,7 @@ def _filters():
 @permission_required(VIEW)
 def volumes():
     s, cid, ids = _filters()
-    today = clock.today()
+    today = common.today()
     period = request.args.get("period") or period_of(today)
     try:
         _first, at = common.month_as_of(today, period)
