@@ -49,7 +49,9 @@ def test_the_statement_pdf_shows_our_seal_line_and_where_to_pay(books, client, a
     # The seal box under our name, kept with the confirmation and the signatures.
     closing = text[text.index("客户：签字"):]
     assert "渠道示范有限公司" in closing and "本公司盖章（财务专用章）" in closing
-    assert "第1页/共1页" in text and "财务:制单人" in closing
+    # kept together: no page ends between the signatures and the preparer's line
+    assert "财务：制单人" in closing
+    assert re.search(r"第\d+页/共\d+页", closing[:closing.index("财务：制单人")]) is None
 
 
 def test_without_bank_details_the_statement_keeps_the_seal_line_only(books, client, app):
